@@ -1,0 +1,46 @@
+"""The site channel: notices from the municipality to everyone with a page open."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.utils.translation import gettext
+
+from . import ws
+from .realtime import dumps, hub
+
+SITE_GROUP = "site"
+
+
+class SiteConsumer(AsyncWebsocketConsumer):
+    """Receive-only: joins the site group through the process hub."""
+
+    async def connect(self) -> None:
+        self.hub_id = uuid.uuid4().hex
+        self.joined = False
+        user = self.scope.get("user")
+        if self.scope.get("token_invalid") or user is None or not user.is_authenticated:
+            await self.accept()
+            await self.close(code=ws.CLOSE_NOT_AUTHENTICATED)
+            return
+        await self.accept()
+        await hub().join(SITE_GROUP, self)
+        self.joined = True
+
+    async def disconnect(self, code: int) -> None:
+        if self.joined:
+            await hub().leave(SITE_GROUP, self)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> Any:
+        await self.send(
+            text_data=dumps(
+                {
+                    "kind": "error",
+                    "id": None,
+                    "code": "read_only",
+                    "message": gettext("Dit kanaal is alleen om te lezen."),
+                }
+            )
+        )

@@ -1,0 +1,231 @@
+"""Core pages: home, the three ways to log in, logout, error pages."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.views import LoginView
+from django.core.mail import send_mail
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import rules, services
+from .discovery import project_modules
+from .forms import CodeLoginForm, MagicLinkForm, StaffLoginForm
+
+logger = logging.getLogger(__name__)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Start page: what Samenspel is, and for each app what is open to this visitor."""
+    sections = []
+    for module in project_modules("home"):
+        sections.extend(module.home_sections(request))
+    context = {
+        "sections": sections,
+        "roles": sorted(rules.roles_of(request.user)) if request.user.is_authenticated else [],
+    }
+    return render(request, "samenspel/home.html", context)
+
+
+def login_choice(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "samenspel/login.html",
+        {"code_form": CodeLoginForm(), "link_form": MagicLinkForm(), "next": _next_url(request)},
+    )
+
+
+def _next_url(request: HttpRequest) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return ""
+
+
+@require_http_methods(["GET", "POST"])
+def code_login(request: HttpRequest) -> HttpResponse:
+    form = CodeLoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_code_redeem(
+                raw_code=form.cleaned_data["code"], now=timezone.now()
+            )
+        except services.LoginRefused as refusal:
+            logger.info("code login refused: %s", refusal)
+            form.add_error("code", str(refusal))
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(
+                request, _("Welkom, %(name)s. U bent ingelogd.") % {"name": user.public_name}
+            )
+            return redirect(_next_url(request) or "home")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "samenspel/code_login.html",
+        {"form": form, "next": _next_url(request)},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def magic_link_request_view(request: HttpRequest) -> HttpResponse:
+    form = MagicLinkForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        try:
+            user = services.magic_link_request(email=email, now=timezone.now())
+        except services.LoginRefused as refusal:
+            form.add_error("email", str(refusal))
+        else:
+            if user is not None:
+                token = services.magic_link_token(user=user)
+                url = request.build_absolute_uri(reverse("magic_link_confirm", args=[token]))
+                send_mail(
+                    _("Uw inloglink voor Samenspel"),
+                    _(
+                        "Hallo %(name)s,\n\nMet deze link logt u in bij Samenspel:\n%(url)s\n\n"
+                        "De link werkt één keer en %(minutes)s minuten lang. Heeft u niets "
+                        "aangevraagd? Dan kunt u deze e-mail weggooien."
+                    )
+                    % {
+                        "name": user.public_name,
+                        "url": url,
+                        "minutes": settings.MAGIC_LINK_MAX_AGE_SECONDS // 60,
+                    },
+                    None,
+                    [user.email],
+                )
+            # The same answer whether or not the address is known: no address harvesting.
+            return render(request, "samenspel/magic_link_sent.html", {"email": email})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "samenspel/magic_link_request.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def magic_link_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET asks to confirm, POST logs in: mail scanners that open links use up nothing."""
+    if request.method == "POST":
+        try:
+            user = services.magic_link_redeem(token=token)
+        except services.LoginRefused as refusal:
+            logger.info("magic link refused: %s", refusal)
+            return render(
+                request,
+                "samenspel/message.html",
+                {
+                    "title": _("Inloggen lukt niet"),
+                    "message": str(refusal),
+                    "link": reverse("magic_link_request"),
+                    "link_text": _("Nieuwe link aanvragen"),
+                },
+                status=400,
+            )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request, _("Welkom, %(name)s. U bent ingelogd.") % {"name": user.public_name}
+        )
+        return redirect("home")
+    return render(request, "samenspel/magic_link_confirm.html", {"token": token})
+
+
+class StaffLoginView(LoginView):
+    """Username and password for municipal staff, locked per account after failures."""
+
+    template_name = "samenspel/staff_login.html"
+    authentication_form = StaffLoginForm
+
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        username = request.POST.get("username", "")[:150]
+        try:
+            services.password_login_check(username=username, now=timezone.now())
+        except services.LoginRefused as refusal:
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(None, str(refusal))
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: StaffLoginForm) -> HttpResponse:  # type: ignore[override]
+        username = self.request.POST.get("username", "")[:150]
+        services.password_login_failed(username=username, now=timezone.now())
+        logger.info("password login failed for %r", username)
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+    def form_valid(self, form: StaffLoginForm) -> HttpResponse:  # type: ignore[override]
+        services.password_login_succeeded(username=form.get_user().get_username())
+        return super().form_valid(form)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, _("U bent uitgelogd."))
+    return redirect("home")
+
+
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "samenspel/accessibility.html")
+
+
+def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    return render(
+        request,
+        "samenspel/message.html",
+        {
+            "title": title,
+            "message": message,
+            "link": reverse("home"),
+            "link_text": _("Naar de startpagina"),
+        },
+        status=status,
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(
+        request,
+        400,
+        _("Dit verzoek klopt niet"),
+        _("Controleer wat u invulde en probeer het opnieuw."),
+    )
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(
+        request,
+        403,
+        _("Geen toegang"),
+        _("U mag deze pagina niet bekijken. Bent u ingelogd met het goede account?"),
+    )
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return _error(
+        request,
+        404,
+        _("Pagina niet gevonden"),
+        _("Deze pagina bestaat niet (meer). Controleer het adres."),
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return _error(
+        request,
+        500,
+        _("Er ging iets mis"),
+        _("Er ging bij ons iets mis. Probeer het over een paar minuten opnieuw."),
+    )
