@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# The whole test run: install the services the tests need (Debian packages), start throwaway
+# PostgreSQL and Redis on loopback, run the suite on the embedded default and on the
+# production stack, lint and type-check, and stop every server this script started.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+PY="$ROOT/.venv/bin/python"
+
+need=()
+command -v redis-server >/dev/null || need+=(redis-server)
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+[ -e /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf ] || need+=(fonts-liberation)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "== installing ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" fonts-noto-color-emoji >/dev/null \
+    || { echo "could not install ${need[*]}"; exit 1; }
+fi
+
+WORK=$(mktemp -d /tmp/samenspel-test.XXXXXX)
+chmod 755 "$WORK"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# PostgreSQL: a throwaway cluster owned by the postgres user, on loopback only.
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+PGPORT=$(free_port)
+mkdir -p "$WORK/pg" && chown postgres:postgres "$WORK/pg"
+as_postgres() { setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"; }
+as_postgres "$PGBIN/initdb" -D "$WORK/pg/data" -U postgres -A trust --no-sync -E UTF8 >/dev/null \
+  || { echo "initdb failed"; exit 1; }
+as_postgres "$PGBIN/postgres" -D "$WORK/pg/data" -p "$PGPORT" -c listen_addresses=127.0.0.1 \
+  -c unix_socket_directories="$WORK/pg" -c fsync=off -c synchronous_commit=off \
+  -c full_page_writes=off -c max_connections=300 >"$WORK/pg.log" 2>&1 &
+pids+=($!)
+
+REDIS_PORT=$(free_port)
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
+  --dir "$WORK" >"$WORK/redis.log" 2>&1 &
+pids+=($!)
+
+for _ in $(seq 100); do
+  "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$PGPORT" && redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break
+  sleep 0.1
+done
+"$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$PGPORT" || { echo "PostgreSQL did not start"; cat "$WORK/pg.log"; exit 1; }
+
+status=0
+run() {
+  echo "== $1"; shift
+  "$@" || status=1
+}
+
+run "ruff" "$ROOT/.venv/bin/ruff" check .
+run "mypy" "$ROOT/.venv/bin/mypy"
+run "frontend unit tests" bash -c "cd frontend && npm test --silent"
+run "deploy checks (production settings)" env DEBUG=0 SECRET_KEY=check-only-"$RANDOM$RANDOM$RANDOM$RANDOM"-not-a-real-secret-key-0123456789 \
+  ALLOWED_HOSTS=samenspel.diemen.nl DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/postgres" \
+  REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" "$PY" manage.py check --deploy --fail-level WARNING
+run "migrations are complete" "$PY" manage.py makemigrations --check --dry-run
+
+# Embedded default: SQLite and the in-memory channel layer (multi-process tests need Redis).
+run "tests: embedded default (SQLite, in-memory layer)" \
+  env -u DATABASE_URL -u REDIS_URL TEST_SQLITE_NAME="$WORK/test-embedded.sqlite3" \
+  "$PY" -m pytest -m "not multiprocess" -q "$@"
+
+# Production stack: PostgreSQL and the Redis channel layer, multi-process tests included.
+run "tests: production stack (PostgreSQL, Redis)" \
+  env DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/samenspel" \
+  REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" \
+  "$PY" -m pytest -q "$@"
+
+if [ "$status" -ne 0 ]; then echo "== FAILED"; else echo "== all passed"; fi
+exit "$status"

@@ -1,0 +1,232 @@
+"""Browser tests: a real Daphne server with the small Diemen demo, driven by Debian's Chromium.
+
+The server runs in its own process on the stack the suite runs on (SQLite file, or a fresh
+PostgreSQL database and the Redis layer), so tests talk to it only through the browser.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE_SCRIPT = ROOT / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = "/usr/bin/chromium"
+DEMO_PASSWORD = "samen-diemen-2026"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "/e2e/" in str(item.path):
+            item.add_marker(pytest.mark.e2e)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _database_url(work: Path) -> str:
+    base = os.environ.get("DATABASE_URL")
+    if not base:
+        return f"sqlite:///{work / 'e2e.sqlite3'}"
+    import psycopg
+
+    name = f"samenspel_e2e_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(base.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return base.rsplit("/", 1)[0] + "/" + name
+
+
+class DemoServer:
+    def __init__(self, url: str, env: dict[str, str], work: Path) -> None:
+        self.url = url
+        self.env = env
+        self.work = work
+        with (work / "codes.csv").open(encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        self._residents = [row for row in rows if row["role"] == "resident"]
+        self._hosts = [row for row in rows if row["role"] == "table_host"]
+
+    def next_resident(self) -> dict[str, str]:
+        """A resident whose one-time code has not been used yet."""
+        return self._residents.pop()
+
+    def next_host(self) -> dict[str, str]:
+        return self._hosts.pop()
+
+    def manage(self, *args: str) -> str:
+        """Run a management command against the server's database (outside any browser)."""
+        done = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        return done.stdout
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
+    work = tmp_path_factory.mktemp("e2e")
+    port = free_port()
+    env = dict(
+        os.environ,
+        DEBUG="1",
+        DATABASE_URL=_database_url(work),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_SETTINGS_MODULE="samenspel.settings",
+    )
+    env.pop("TEST_SQLITE_NAME", None)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=300
+    )
+    subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "seed_demo",
+            "--small",
+            "--logins-file",
+            str(work / "logins.txt"),
+            "--codes-file",
+            str(work / "codes.csv"),
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=300,
+        stdout=subprocess.DEVNULL,
+    )
+    server = DemoServer(f"http://127.0.0.1:{port}", env, work)
+    log = (work / "daphne.log").open("w")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "daphne",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "samenspel.asgi:application",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(server.url + "/", timeout=2)  # noqa: S310 - loopback
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError((work / "daphne.log").read_text()) from None
+            time.sleep(0.2)
+    try:
+        yield server
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+    new_page = context.new_page()
+    new_page.set_default_timeout(10_000)
+    yield new_page
+    context.close()
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    """A 360 px wide phone screen."""
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, locale="nl-NL", is_mobile=True, has_touch=True
+    )
+    new_page = context.new_page()
+    new_page.set_default_timeout(10_000)
+    yield new_page
+    context.close()
+
+
+def new_page(browser: Browser, width: int = 1280) -> Page:
+    """Another person's browser, for tests with two or more people at once."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="nl-NL")
+    created = context.new_page()
+    created.set_default_timeout(10_000)
+    return created
+
+
+def assert_accessible(page: Page) -> None:
+    """axe-core finds no WCAG 2.2 AA violation on the page as it is now."""
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    violations = [
+        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+    assert violations == [], f"{page.url}: " + json.dumps(violations, indent=1)
+
+
+def assert_fits_phone(page: Page) -> None:
+    """Nothing scrolls sideways at 360 px."""
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px at 360 px wide"
+
+
+def login_staff(page: Page, server: DemoServer, username: str) -> None:
+    page.goto(server.url + "/inloggen/medewerker/")
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Inloggen").click()
+    page.wait_for_url(server.url + "/")
+
+
+def login_code(page: Page, server: DemoServer, code: str) -> None:
+    page.goto(server.url + "/inloggen/code/")
+    page.get_by_label("Uw code").fill(code)
+    page.get_by_role("button", name="Inloggen met code").click()
+    page.wait_for_url(server.url + "/")
