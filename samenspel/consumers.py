@@ -25,9 +25,10 @@ class SiteConsumer(AsyncWebsocketConsumer):
             await self.accept()
             await self.close(code=ws.CLOSE_NOT_AUTHENTICATED)
             return
-        await self.accept()
+        # Join before accepting: an open socket is one that will get the next broadcast.
         await hub().join(SITE_GROUP, self)
         self.joined = True
+        await self.accept()
 
     async def disconnect(self, code: int) -> None:
         if self.joined:

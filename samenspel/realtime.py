@@ -93,7 +93,9 @@ class Hub:
         layer = get_channel_layer()
         async with self.lock:
             if self.channel_name is None:
-                self.channel_name = await layer.new_channel("hub.")
+                # The default prefix matters: channels_redis runs one receive loop per
+                # process for all "specific." channels; another prefix would contend for it.
+                self.channel_name = await layer.new_channel()
                 self.reader = asyncio.get_running_loop().create_task(self._read())
             sockets = self.members.setdefault(group, set())
             first = not sockets

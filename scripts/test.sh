@@ -77,7 +77,7 @@ run "tests: embedded default (SQLite, in-memory layer)" \
 
 # Production stack: PostgreSQL and the Redis channel layer, multi-process tests included.
 run "tests: production stack (PostgreSQL, Redis)" \
-  env DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/samenspel" \
+  env DEBUG=1 DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/samenspel" \
   REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" \
   "$PY" -m pytest -q "$@"
 

@@ -16,3 +16,12 @@ def in_memory_layer(settings):
     channel_layers.backends.clear()
     yield
     channel_layers.backends.clear()
+
+
+@pytest.fixture
+def daphne_cluster(tmp_path):
+    """Two Daphne processes on the suite's Redis and PostgreSQL; yields their ports."""
+    from tests.multiprocess import daphne_processes
+
+    with daphne_processes(2, tmp_path) as ports:
+        yield ports

@@ -1,0 +1,90 @@
+"""Several Daphne processes on one Redis and one PostgreSQL, for tests of scale-out.
+
+Use the ``daphne_cluster`` fixture (registered in tests/conftest.py) in tests marked
+``@pytest.mark.multiprocess`` with ``django_db(transaction=True)``: the processes read the
+same test database, so rows a test commits are visible to them.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_database_url() -> str:
+    """DATABASE_URL pointing at the database pytest-django made for this run."""
+    from django.db import connection
+
+    settings = connection.settings_dict
+    return f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
+
+
+@contextmanager
+def daphne_processes(count: int, log_dir: Path) -> Iterator[list[int]]:
+    """Start ``count`` Daphne processes on free loopback ports; yield their ports."""
+    if not os.environ.get("REDIS_URL") or not os.environ.get("DATABASE_URL"):
+        raise RuntimeError(
+            "multi-process tests need DATABASE_URL and REDIS_URL (make test sets them)"
+        )
+    env = dict(
+        os.environ,
+        DATABASE_URL=test_database_url(),
+        DEBUG="1",
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+    )
+    ports = [free_port() for _ in range(count)]
+    processes = []
+    try:
+        for index, port in enumerate(ports):
+            log = (log_dir / f"daphne-{index}.log").open("w")
+            processes.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "daphne",
+                        "-b",
+                        "127.0.0.1",
+                        "-p",
+                        str(port),
+                        "samenspel.asgi:application",
+                    ],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            )
+        for process, port in zip(processes, ports, strict=True):
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                        break
+                except OSError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError(f"daphne on {port} did not start") from None
+                    time.sleep(0.1)
+        yield ports
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
