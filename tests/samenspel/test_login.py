@@ -147,5 +147,8 @@ def test_unknown_page_is_a_dutch_message_page(client, settings):
 def test_english_is_available(client):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     response = client.get(reverse("login"))
-    assert response.status_code == 200
-    assert '<html lang="en">' in response.content.decode()
+    page = response.content.decode()
+    assert '<html lang="en">' in page
+    assert "With the code from your letter" in page
+    wrong = client.post(reverse("code_login"), {"code": "AAAA-BBBB-CCCC"})
+    assert "This code is not right" in wrong.content.decode()

@@ -1,0 +1,21 @@
+# The Samenspel application image: Python deps, the built frontend, the code.
+FROM node:20-bookworm-slim AS frontend
+WORKDIR /app/frontend
+COPY frontend/package.json frontend/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY frontend/ ./
+RUN mkdir -p /app/samenspel/static && npm run build
+
+FROM python:3.11-slim-bookworm
+ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1
+WORKDIR /app
+COPY pyproject.toml ./
+COPY samenspel/ samenspel/
+COPY deliberation/ deliberation/
+COPY voting/ voting/
+RUN pip install --no-cache-dir . && python -m samenspel.i18n
+COPY manage.py ./
+COPY --from=frontend /app/samenspel/static/dist samenspel/static/dist
+RUN useradd --system samenspel && mkdir -p /app/staticfiles && chown samenspel /app/staticfiles
+USER samenspel
+EXPOSE 8000

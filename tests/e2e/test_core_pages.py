@@ -1,0 +1,68 @@
+"""The core pages in a real browser: axe-clean, keyboard-usable, readable at 360 px."""
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import DemoServer, assert_accessible, assert_fits_phone, login_code, login_staff
+
+CORE_PAGES = [
+    "/",
+    "/inloggen/",
+    "/inloggen/code/",
+    "/inloggen/link/",
+    "/inloggen/medewerker/",
+    "/toegankelijkheid/",
+    "/bestaat-niet/",
+]
+
+
+@pytest.mark.parametrize("path", CORE_PAGES)
+def test_core_page_has_no_axe_violations_on_a_phone(phone: Page, demo_server: DemoServer, path: str):
+    phone.goto(demo_server.url + path)
+    assert_accessible(phone)
+    assert_fits_phone(phone)
+
+
+def test_resident_logs_in_with_the_letter_code_using_only_the_keyboard(page: Page, demo_server: DemoServer):
+    resident = demo_server.next_resident()
+    page.goto(demo_server.url + "/inloggen/code/")
+    page.keyboard.press("Tab")
+    expect(page.locator(".utrecht-skip-link")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.get_by_label("Uw code").focus()
+    page.keyboard.type(resident["code"])
+    page.keyboard.press("Enter")
+    page.wait_for_url(demo_server.url + "/")
+    expect(page.get_by_role("status")).to_contain_text("U bent ingelogd")
+    assert_accessible(page)
+
+
+def test_wrong_code_shows_a_message_next_to_the_field(page: Page, demo_server: DemoServer):
+    page.goto(demo_server.url + "/inloggen/code/")
+    page.get_by_label("Uw code").fill("AAAA-BBBB-CCCC")
+    page.get_by_role("button", name="Inloggen met code").click()
+    expect(page.locator(".utrecht-form-field-error-message")).to_contain_text("Deze code klopt niet")
+    assert_accessible(page)
+
+
+def test_staff_login_and_admin_work_with_demo_logins(page: Page, demo_server: DemoServer):
+    login_staff(page, demo_server, "beheer")
+    page.goto(demo_server.url + "/beheer/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Samenspel beheer")
+    page.goto(demo_server.url + "/beheer/samenspel/user/")
+    expect(page.locator("#result_list")).to_contain_text("inwoner")
+
+
+def test_language_switch_shows_english(page: Page, demo_server: DemoServer):
+    page.goto(demo_server.url + "/inloggen/")
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert_accessible(page)
+    page.get_by_role("button", name="Nederlands").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inloggen")
+
+
+def test_code_login_works_after_a_resident_used_one(page: Page, demo_server: DemoServer):
+    login_code(page, demo_server, demo_server.next_resident()["code"])
+    expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
