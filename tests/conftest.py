@@ -8,6 +8,16 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _dutch_first():
+    """Every test starts in Dutch, whatever language an earlier request switched to."""
+    from django.utils import translation
+
+    translation.activate("nl")
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def in_memory_layer(settings):
     """A fresh channel layer per test: the in-memory layer or the real Redis one."""

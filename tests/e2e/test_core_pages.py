@@ -3,7 +3,13 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import DemoServer, assert_accessible, assert_fits_phone, login_code, login_staff
+from tests.e2e.conftest import (
+    DemoServer,
+    assert_accessible,
+    assert_fits_phone,
+    login_code,
+    login_staff,
+)
 
 CORE_PAGES = [
     "/",
@@ -17,13 +23,17 @@ CORE_PAGES = [
 
 
 @pytest.mark.parametrize("path", CORE_PAGES)
-def test_core_page_has_no_axe_violations_on_a_phone(phone: Page, demo_server: DemoServer, path: str):
+def test_core_page_has_no_axe_violations_on_a_phone(
+    phone: Page, demo_server: DemoServer, path: str
+):
     phone.goto(demo_server.url + path)
     assert_accessible(phone)
     assert_fits_phone(phone)
 
 
-def test_resident_logs_in_with_the_letter_code_using_only_the_keyboard(page: Page, demo_server: DemoServer):
+def test_resident_logs_in_with_the_letter_code_using_only_the_keyboard(
+    page: Page, demo_server: DemoServer
+):
     resident = demo_server.next_resident()
     page.goto(demo_server.url + "/inloggen/code/")
     page.keyboard.press("Tab")
@@ -41,7 +51,9 @@ def test_wrong_code_shows_a_message_next_to_the_field(page: Page, demo_server: D
     page.goto(demo_server.url + "/inloggen/code/")
     page.get_by_label("Uw code").fill("AAAA-BBBB-CCCC")
     page.get_by_role("button", name="Inloggen met code").click()
-    expect(page.locator(".utrecht-form-field-error-message")).to_contain_text("Deze code klopt niet")
+    expect(page.locator(".utrecht-form-field-error-message")).to_contain_text(
+        "Deze code klopt niet"
+    )
     assert_accessible(page)
 
 
