@@ -17,10 +17,17 @@ PRINT = (
 
 
 def settings_with(env: dict[str, str]) -> list[str]:
-    clean = {k: v for k, v in os.environ.items()
-             if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}
+    }
     done = subprocess.run(
-        [sys.executable, "-c", PRINT], cwd=ROOT, capture_output=True, text=True, timeout=60,
+        [sys.executable, "-c", PRINT],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={**clean, "DJANGO_SETTINGS_MODULE": "samenspel.settings", **env},
     )
     assert done.returncode == 0, done.stderr
@@ -36,12 +43,14 @@ def test_nothing_set_gives_the_embedded_default():
 
 
 def test_production_environment_gives_postgres_and_redis_with_safe_layer_options():
-    engine, layer, debug, hosts, timeout, capacity = settings_with({
-        "DATABASE_URL": "postgres://u:p@db.example:5432/samenspel",
-        "REDIS_URL": "redis://redis.example:6379/0",
-        "SECRET_KEY": "x" * 60,
-        "ALLOWED_HOSTS": "samenspel.diemen.nl,www.samenspel.diemen.nl",
-    })
+    engine, layer, debug, hosts, timeout, capacity = settings_with(
+        {
+            "DATABASE_URL": "postgres://u:p@db.example:5432/samenspel",
+            "REDIS_URL": "redis://redis.example:6379/0",
+            "SECRET_KEY": "x" * 60,
+            "ALLOWED_HOSTS": "samenspel.diemen.nl,www.samenspel.diemen.nl",
+        }
+    )
     assert engine == "django.db.backends.postgresql"
     assert layer == "channels_redis.core.RedisChannelLayer"
     assert debug == "False"
@@ -53,10 +62,16 @@ def test_production_environment_gives_postgres_and_redis_with_safe_layer_options
 def test_production_without_a_secret_key_refuses_to_start():
     clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
     done = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"], cwd=ROOT, capture_output=True,
-        text=True, timeout=60,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "samenspel.settings",
-             "DATABASE_URL": "postgres://u:p@db/x"},
+        [sys.executable, "-c", "import django; django.setup()"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={
+            **clean,
+            "DJANGO_SETTINGS_MODULE": "samenspel.settings",
+            "DATABASE_URL": "postgres://u:p@db/x",
+        },
     )
     assert done.returncode != 0
     assert "SECRET_KEY must be set" in done.stderr
@@ -66,9 +81,16 @@ def test_deploy_checks_pass_for_production_settings():
     clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "TEST_SQLITE_NAME"}}
     done = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
-        env={**clean, "DATABASE_URL": "postgres://u:p@db.example:5432/samenspel",
-             "REDIS_URL": "redis://redis.example:6379/0",
-             "SECRET_KEY": "k7#Qz!pL2@vN9$wR4^tY6&uI8*oP0(aS3)dF5_gH1+jK-lZ=xC", "ALLOWED_HOSTS": "samenspel.diemen.nl"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={
+            **clean,
+            "DATABASE_URL": "postgres://u:p@db.example:5432/samenspel",
+            "REDIS_URL": "redis://redis.example:6379/0",
+            "SECRET_KEY": "k7#Qz!pL2@vN9$wR4^tY6&uI8*oP0(aS3)dF5_gH1+jK-lZ=xC",
+            "ALLOWED_HOSTS": "samenspel.diemen.nl",
+        },
     )
     assert done.returncode == 0, done.stdout + done.stderr
