@@ -584,6 +584,8 @@ def parse_text(text: str, extension: str = "") -> Election:
     """Parse by extension when it is known, else by content."""
     ext = extension.lower().lstrip(".")
     start = text.lstrip()
+    if not start:
+        raise BallotFileError("the file is empty", "het bestand is leeg")
     if ext in PREFLIB_TYPES:
         return parse_preflib(text, ext)
     if ext == "pb" or start[:4].upper() == "META":

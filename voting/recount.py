@@ -154,8 +154,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         data = {
             "file": args.file,
             "data_type": election.data_type,
-            "candidates": dict(election.candidates),
             **outcome.to_dict(),
+            "names": dict(election.candidates),
         }
         print(json.dumps(data, ensure_ascii=False, indent=1))
     else:
