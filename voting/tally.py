@@ -741,8 +741,8 @@ def stv(
     Gregory method in exact fractions: an elected candidate's surplus moves all of their
     ballots on at (current value x surplus / total); an eliminated candidate's ballots move
     on at their current value. Surpluses go first, largest first; then the lowest
-    candidate is eliminated. When the continuing candidates just fill the seats left, they
-    are all elected."""
+    candidate is eliminated (all candidates without a vote at once). When the continuing
+    candidates just fill the seats left, they are all elected."""
     cands = _check_candidates(candidates)
     _check_seats(seats, cands)
     raw, _blank, strict = _ranked_groups(ballots, cands)
@@ -851,16 +851,24 @@ def stv(
         low = min(tally[c] for c in hopeful)
         lowest = [c for c in hopeful if tally[c] == low]
         order_low = lottery.sort(lowest)
-        loser = order_low[-1]
-        if len(lowest) > 1:
-            ties.append(TieBreak(f"round {number}, elimination", tuple(sorted(lowest)),
-                                 order_low, loser, decides_winner=True))
-        hopeful.discard(loser)
-        eliminated.append(loser)
-        moved, lost = move(piles.pop(loser), None)
-        piles[loser] = []
+        if low == 0 and len(hopeful) - len(lowest) >= seats - len(elected):
+            # Candidates without a single vote go out together: nothing moves, and enough
+            # candidates remain to fill the seats, so their order cannot change a winner.
+            losers = order_low[::-1]
+        else:
+            losers = (order_low[-1],)
+            if len(lowest) > 1:
+                ties.append(TieBreak(f"round {number}, elimination", tuple(sorted(lowest)),
+                                     order_low, losers[0], decides_winner=True))
+        hopeful.difference_update(losers)
+        eliminated.extend(losers)
+        parcels: list[tuple[Number, list[int]]] = []
+        for loser in losers:
+            parcels.extend(piles.pop(loser))
+            piles[loser] = []
+        moved, lost = move(parcels, None)
         exhausted += lost
-        rounds.append(StvRound(number, "eliminate", (loser,), counts, exhausted - lost, None, moved))
+        rounds.append(StvRound(number, "eliminate", tuple(losers), counts, exhausted - lost, None, moved))
     return StvOutcome(
         "stv", cands, tuple(elected), None, tuple(ties), seed, seats, quota, valid, tuple(rounds)
     )

@@ -19,6 +19,7 @@ from pref_voting.c1_methods import copeland as pv_copeland
 from pref_voting.iterative_methods import instant_runoff as pv_instant_runoff
 from pref_voting.margin_based_methods import beat_path as pv_beat_path
 from pref_voting.profiles_with_ties import ProfileWithTies
+from pref_voting.proportional_methods import stv_wig as pv_stv_wig
 from pref_voting.scoring_methods import domination_borda_scores
 
 from voting import tally
@@ -178,3 +179,18 @@ def test_mes_with_completion_matches_pabutools(
         [mes_params, {"sat_class": Cost_Sat, "tie_breaking": ties}],
     )
     assert {p.name for p in theirs} == set(ours.winners)
+
+
+@SETTINGS
+@given(ranked_elections(max_candidates=7), st.integers(1, 3))
+def test_stv_elects_the_same_candidates_as_pref_voting_weighted_inclusive_gregory(
+    election: tuple[list[str], list[tuple[str, ...]], str], seats: int
+) -> None:
+    cands, ballots, seed = election
+    seats = min(seats, len(cands))
+    ours = tally.stv(cands, ballots, seats=seats, seed=seed)
+    rank = {cands.index(c): i for i, c in enumerate(tally.lottery_order(seed, cands))}
+    theirs = pv_stv_wig(
+        pv_profile(cands, ballots), num_seats=seats, quota_rule="droop", tie_break_key=rank.__getitem__
+    )
+    assert names(cands, theirs) == set(ours.winners)
