@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from fractions import Fraction
-from itertools import chain
+from itertools import chain, repeat
 from typing import Literal
 
 Number = int | Fraction
@@ -914,9 +914,7 @@ def _pairwise_loops(
 
 
 def _pairwise_bitsets(groups: list[tuple[Sequence[int], int]], m: int) -> tuple[list[list[int]], list[int]]:
-    """The same matrix from big-integer bitsets: one bit per ballot for "candidate a sits
-    at position p". Each pair then costs a few AND + popcount operations in C instead of a
-    Python loop per ballot, which pays off for many long, mostly distinct rankings."""
+    """The same matrix from big-integer bitsets (see ``_pairwise_flat``)."""
     length = max(len(b) for b, _ in groups)
     rows: list[bytes] = []
     for ballot, count in groups:
@@ -925,10 +923,19 @@ def _pairwise_bitsets(groups: list[tuple[Sequence[int], int]], m: int) -> tuple[
             rows.append(row)
         else:
             rows.extend([row] * count)
-    n = len(rows)
+    return _pairwise_flat(b"".join(rows), length, m)
+
+
+def _pairwise_flat(flat: bytes, length: int, m: int) -> tuple[list[list[int]], list[int]]:
+    """Pairwise matrix from all ballots laid end to end, ``length`` bytes each (0xff pads).
+
+    One bit per ballot for "candidate a sits at position p"; each pair then costs a few
+    AND + popcount operations in C instead of a Python loop per ballot, which pays off
+    for many long, mostly distinct rankings."""
+    n = len(flat) // length
     lanes = 8  # one byte per ballot holds 8 ballots: shift 8 slices into the 8 bits
     size = -(-n // lanes)
-    big = b"".join(rows).ljust(size * lanes * length, b"\xff")
+    big = flat.ljust(size * lanes * length, b"\xff")
     cols = [big[p::length] for p in range(length)]
     tables = []
     for a in range(m):
@@ -942,9 +949,7 @@ def _pairwise_bitsets(groups: list[tuple[Sequence[int], int]], m: int) -> tuple[
             hit = col.translate(tables[a])
             mask = 0
             for lane in range(lanes):
-                chunk = hit[lane * size:(lane + 1) * size]
-                if chunk.count(1):
-                    mask |= int.from_bytes(chunk, "little") << lane
+                mask |= int.from_bytes(hit[lane * size:(lane + 1) * size], "little") << lane
             masks.append(mask)
         at.append(masks)
     ones = 0
@@ -1023,17 +1028,30 @@ def _pairwise(groups: list[tuple[tuple[RankItem, ...], int]], strict: bool, cand
     m = len(appearing)
     if not groups:
         return [[0] * m_all for _ in range(m_all)]
+    lengths = list(map(len, (b for b, _ in groups)))
+    total = sum(n for _, n in groups)
+    if m < 255 and min(lengths) == max(lengths) > 1 and total * lengths[0] > 200_000:
+        # Equal-length rankings (complete ones, say): translate every id in one pass.
+        flat = bytes(map(local.__getitem__, chain.from_iterable(  # type: ignore[arg-type]
+            chain.from_iterable(repeat(b, n) for b, n in groups))))
+        d_local, ranked = _pairwise_flat(flat, lengths[0], m)
+        return _widen(d_local, ranked, appearing, absent, m_all)
     # bytes when ids fit in one: cheaper to build, and the bitset method needs them anyway
     pack: Callable[[Iterable[int]], Sequence[int]] = bytes if m < 255 else tuple
     int_groups = [(pack(map(local.__getitem__, b)), n) for b, n in groups]  # type: ignore[arg-type]
-    lengths = list(map(len, (b for b, _ in int_groups)))
     loop_cost = sum(k * (k - 1) // 2 for k in lengths)
-    total = sum(n for _, n in int_groups)
     bitset_cost = m * m * (max(lengths) + 1) * (8 + total // 400)
     if m < 255 and loop_cost > 50_000 and bitset_cost < loop_cost:
         d_local, ranked = _pairwise_bitsets(int_groups, m)
     else:
         d_local, ranked = _pairwise_loops(int_groups, m)
+    return _widen(d_local, ranked, appearing, absent, m_all)
+
+
+def _widen(
+    d_local: list[list[int]], ranked: list[int], appearing: list[int], absent: list[int], m_all: int
+) -> list[list[int]]:
+    """Back to all candidates: one nobody ranked loses to every ranked one on each ballot."""
     d = [[0] * m_all for _ in range(m_all)]
     for k, i in enumerate(appearing):
         row = d[i]

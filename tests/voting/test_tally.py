@@ -329,3 +329,18 @@ def test_outcomes_serialise_to_json_and_explain_themselves() -> None:
     data = json.loads(json.dumps(outcome.to_dict()))
     assert data["winners"] == ["A", "C"] or data["winners"] == list(outcome.winners)
     assert any("Droop quota" in line for line in outcome.explain())
+
+
+def test_pairwise_matrix_of_many_complete_rankings_matches_the_plain_count() -> None:
+    # Large enough for the one-pass bitset route; checked against a loop over the ballots.
+    rng = random.Random(8)
+    cands = [f"k{i}" for i in range(12)]
+    ballots = [tuple(rng.sample(cands, 12)) for _ in range(20_000)]
+    matrix = tally.pairwise_matrix(cands, ballots)
+    index = {c: i for i, c in enumerate(cands)}
+    grouped: dict[tuple[int, ...], int] = {}
+    for b in ballots:
+        key = tuple(index[c] for c in b)
+        grouped[key] = grouped.get(key, 0) + 1
+    plain, _ = tally._pairwise_loops(list(grouped.items()), 12)  # type: ignore[arg-type]
+    assert all(matrix[a][b] == plain[index[a]][index[b]] for a in cands for b in cands if a != b)
