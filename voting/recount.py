@@ -91,11 +91,11 @@ def count(election: Election, args: argparse.Namespace) -> tally.Outcome:
         high = int(election.meta.get("max_points", "0") or 0) or max(
             (v for b in points for v in b.values()), default=0)
         return tally.score(cands, points, low=low, high=high, seats=args.seats, seed=seed)
-    budget = _budget(args.budget, election)
     costs = dict(election.costs)
     if set(costs) != set(cands):
         raise RecountError("dit bestand heeft geen projectkosten (gebruik een .pb-bestand)",
                            "this file has no project costs (use a .pb file)")
+    budget = _budget(args.budget, election)
     if method == "greedy":
         return tally.greedy_budget(costs, budget, ballots, seed=seed)  # type: ignore[arg-type]
     return tally.method_of_equal_shares(

@@ -146,5 +146,9 @@ def test_missing_file_exits_non_zero() -> None:
     assert "bestaat niet" in one_line_error(recount("nergens.soi", "--method", "irv"))
 
 
+def test_budget_methods_need_project_costs() -> None:
+    assert "projectkosten" in one_line_error(recount(str(DATA / "groenplan.cat"), "--method", "mes"))
+
+
 def test_method_needing_strict_rankings_refuses_ties() -> None:
     assert "strict" in one_line_error(recount(str(DATA / "speelplek.toi"), "--method", "irv"))
