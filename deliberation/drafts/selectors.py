@@ -1,0 +1,78 @@
+"""Reads of co-writing: the live document from snapshot + log, versions, threads, diffs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, QuerySet
+from pycrdt import Doc, Text
+
+from .diff import Segment, word_diff
+from .models import Amendment, Comment, Draft, DraftSnapshot, DraftUpdate, Version
+
+TEXT_NAME = "codemirror"  # the shared Y.Text every client edits (ydoc.getText("codemirror"))
+
+
+def live_text_of(doc: Doc) -> Text:
+    return doc.get(TEXT_NAME, type=Text)
+
+
+def draft_document(draft_id: int, after: int = 0, doc: Doc | None = None) -> tuple[Doc, int]:
+    """The document from the newest snapshot and the updates after it; and the last update id.
+
+    With ``doc`` and ``after`` given, only updates after ``after`` are applied to ``doc``.
+    """
+    if doc is None:
+        doc = Doc()
+        snapshot = DraftSnapshot.objects.filter(draft_id=draft_id).first()
+        if snapshot is not None:
+            doc.apply_update(bytes(snapshot.data))
+            after = snapshot.last_update_id
+    last = after
+    rows = DraftUpdate.objects.filter(draft_id=draft_id, id__gt=after, compacted=False)
+    for update_id, data in rows.order_by("id").values_list("id", "data"):
+        doc.apply_update(bytes(data))
+        last = update_id
+    return doc, last
+
+
+def draft_live_text(draft: Draft) -> str:
+    doc, _last = draft_document(draft.pk)
+    return str(live_text_of(doc))
+
+
+def latest_version(draft: Draft) -> Version | None:
+    return draft.versions.order_by("-number").first()
+
+
+def drafts_for_list() -> QuerySet[Draft]:
+    return Draft.objects.annotate(version_count=Count("versions")).order_by("title")
+
+
+def comment_threads(version: Version) -> list[Comment]:
+    """Top-level comments with their replies prefetched, oldest first."""
+    replies = Comment.objects.select_related("author").order_by("created_at", "id")
+    return list(
+        version.comments.filter(parent__isnull=True)
+        .select_related("author", "resolved_by")
+        .prefetch_related(Prefetch("replies", queryset=replies))
+    )
+
+
+def amendments_of(draft: Draft) -> list[Amendment]:
+    return list(
+        draft.amendments.select_related("author", "version", "decided_by").annotate(
+            support_count=Count("supports")
+        )
+    )
+
+
+@dataclass(frozen=True)
+class VersionDiff:
+    old: Version
+    new: Version
+    segments: list[Segment]
+
+
+def version_diff(old: Version, new: Version) -> VersionDiff:
+    return VersionDiff(old=old, new=new, segments=word_diff(old.text, new.text))

@@ -1,0 +1,323 @@
+"""Every write of co-writing: drafts, the update log, versions, comments, amendments."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+from pycrdt import Doc, create_update_message
+
+from samenspel import services as core_services
+from samenspel.models import Role, User
+from samenspel.realtime import broadcast
+
+from . import rules
+from .models import Amendment, Comment, Draft, DraftSnapshot, DraftUpdate, Support, Version
+from .outlines import outline_for
+from .selectors import draft_document, live_text_of
+
+# Compact once this many updates have arrived since the last snapshot.
+COMPACT_AFTER = int(getattr(settings, "DRAFT_COMPACT_AFTER", 500))
+MAX_PASSAGE = 5000
+MAX_BODY = 5000
+
+
+class DraftError(ValueError):
+    """A refused change; ``str(error)`` is the message to show (translated)."""
+
+
+def draft_group(slug: str) -> str:
+    return f"draft.{slug}"
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionError(message)
+
+
+def draft_create(
+    *, slug: str, title: str, kind: str, by: User | None, now: datetime, text: str | None = None
+) -> Draft:
+    """A new draft whose live text starts as ``text`` or the outline of its kind."""
+    with transaction.atomic():
+        draft = Draft.objects.create(
+            slug=slug, title=title, kind=kind, created_at=now, created_by=by
+        )
+        doc: Doc = Doc()
+        live_text_of(doc).insert(0, text if text is not None else outline_for(kind))
+        DraftUpdate.objects.create(draft=draft, data=doc.get_update(), author=by, created_at=now)
+    return draft
+
+
+def draft_update_store(*, draft_id: int, data: bytes, author_id: int | None, now: datetime) -> int:
+    """Append one update a connected editor made; compact when the log has grown.
+
+    The consumer checked ``drafts.edit`` when the socket connected and refuses readers' frames.
+    """
+    row = DraftUpdate.objects.create(
+        draft_id=draft_id, data=data, author_id=author_id, created_at=now
+    )
+    if row.pk % 50 == 0:
+        pending = DraftUpdate.objects.filter(draft_id=draft_id, compacted=False).count()
+        if pending >= COMPACT_AFTER:
+            draft_compact(draft_id=draft_id, now=now)
+    return int(row.pk)
+
+
+def draft_compact(*, draft_id: int, now: datetime) -> DraftSnapshot:
+    """Fold the log into one snapshot; the text stays identical and authorship is kept."""
+    with transaction.atomic():
+        Draft.objects.select_for_update().get(pk=draft_id)
+        doc, last = draft_document(draft_id)
+        snapshot = DraftSnapshot.objects.create(
+            draft_id=draft_id, data=doc.get_update(), last_update_id=last, created_at=now
+        )
+        DraftUpdate.objects.filter(draft_id=draft_id, id__lte=last, compacted=False).update(
+            compacted=True, data=b""
+        )
+        DraftSnapshot.objects.filter(draft_id=draft_id).exclude(pk=snapshot.pk).delete()
+    return snapshot
+
+
+def _apply_edit(
+    *, draft: Draft, author: User | None, now: datetime, edit: Callable[[Doc], None]
+) -> str:
+    """Change the live text on the server like any client would, log it and send it out."""
+    doc, _last = draft_document(draft.pk)
+    before = doc.get_state()
+    with doc.transaction():
+        edit(doc)
+    update = doc.get_update(before)
+    DraftUpdate.objects.create(draft=draft, data=update, author=author, created_at=now)
+    broadcast(draft_group(draft.slug), create_update_message(update))
+    return str(live_text_of(doc))
+
+
+def draft_editor_invite(*, draft: Draft, user: User, by: User) -> None:
+    """An editor lets a resident co-write this draft."""
+    _require(rules.can_edit(by, draft), _("Alleen redacteuren mogen mensen uitnodigen."))
+    core_services.role_grant(user=user, role=str(Role.EDITOR), scope=draft.scope)
+
+
+def version_publish(
+    *, draft: Draft, by: User, now: datetime, note: str = "", final: bool = False
+) -> Version:
+    """Freeze the live text as the next numbered version, crediting everyone who wrote
+    since the previous version (from the update log)."""
+    _require(rules.can_decide(by, draft), _("Alleen redacteuren mogen een versie publiceren."))
+    with transaction.atomic():
+        Draft.objects.select_for_update().get(pk=draft.pk)
+        previous = draft.versions.order_by("-number").first()
+        doc, last = draft_document(draft.pk)
+        version = Version.objects.create(
+            draft=draft,
+            number=(previous.number + 1) if previous else 1,
+            text=str(live_text_of(doc)),
+            last_update_id=last,
+            published_at=now,
+            published_by=by,
+            note=note[:300],
+            is_final=final,
+        )
+        since = previous.last_update_id if previous else 0
+        author_ids = set(
+            DraftUpdate.objects.filter(draft=draft, id__gt=since, id__lte=last)
+            .exclude(author=None)
+            .values_list("author_id", flat=True)
+        )
+        version.contributors.set(author_ids)
+    return version
+
+
+def draft_send_to_council(*, draft: Draft, by: User, now: datetime) -> Version:
+    """Mark the draft as sent to the council; its final version is what the council reads."""
+    _require(rules.can_decide(by, draft), _("Alleen redacteuren mogen een nota aanbieden."))
+    with transaction.atomic():
+        locked = Draft.objects.select_for_update().get(pk=draft.pk)
+        final = locked.versions.filter(is_final=True).order_by("-number").first()
+        if final is None:
+            raise DraftError(_("Publiceer eerst een definitieve versie."))
+        locked.sent_to_council_at = now
+        locked.save(update_fields=["sent_to_council_at"])
+    draft.sent_to_council_at = now
+    return final
+
+
+def _check_passage(version: Version, passage: str, start: int) -> None:
+    if not passage or len(passage) > MAX_PASSAGE:
+        raise DraftError(_("Kies een stuk tekst van de versie."))
+    if version.text[start : start + len(passage)] != passage:
+        raise DraftError(_("Dit stuk tekst staat niet (meer) op die plek in de versie."))
+
+
+def comment_add(
+    *,
+    version: Version | None,
+    by: User,
+    body: str,
+    now: datetime,
+    passage: str = "",
+    start: int = 0,
+    parent: Comment | None = None,
+) -> Comment:
+    """Comment on a passage of a published version, or reply to a comment."""
+    if version is None or version.pk is None:
+        raise DraftError(_("Reageren kan alleen op een gepubliceerde versie."))
+    _require(rules.can_react(by, version.draft), _("Log in om te reageren."))
+    body = body.strip()
+    if not body or len(body) > MAX_BODY:
+        raise DraftError(_("Een reactie is 1 tot 5000 tekens lang."))
+    if parent is not None:
+        if parent.version_id != version.pk:
+            raise DraftError(_("Dit antwoord hoort bij een andere versie."))
+        parent = parent.parent or parent  # threads are one level deep
+        passage, start = "", 0
+    else:
+        _check_passage(version, passage, start)
+    return Comment.objects.create(
+        version=version,
+        parent=parent,
+        author=by,
+        passage=passage,
+        start=start,
+        body=body,
+        created_at=now,
+    )
+
+
+def comment_resolve(*, comment: Comment, by: User, now: datetime) -> None:
+    """Close a thread: an editor or the person who started it."""
+    draft = comment.version.draft
+    _require(
+        rules.can_decide(by, draft) or comment.author_id == by.pk,
+        _("Alleen de schrijver of een redacteur mag dit afronden."),
+    )
+    comment.resolved_at = now
+    comment.resolved_by = by
+    comment.save(update_fields=["resolved_at", "resolved_by"])
+
+
+def amendment_propose(
+    *,
+    version: Version,
+    by: User,
+    passage: str,
+    start: int,
+    replacement: str,
+    rationale: str,
+    now: datetime,
+) -> Amendment:
+    """Propose to replace a passage of a published version, with a reason."""
+    _require(rules.can_react(by, version.draft), _("Log in om een amendement in te dienen."))
+    _check_passage(version, passage, start)
+    rationale = rationale.strip()
+    if not rationale:
+        raise DraftError(_("Leg uit waarom je dit wilt veranderen."))
+    if replacement == passage:
+        raise DraftError(_("De nieuwe tekst is gelijk aan de oude."))
+    if len(replacement) > MAX_PASSAGE or len(rationale) > MAX_BODY:
+        raise DraftError(_("Het amendement is te lang."))
+    return Amendment.objects.create(
+        draft=version.draft,
+        version=version,
+        author=by,
+        passage=passage,
+        start=start,
+        replacement=replacement,
+        rationale=rationale,
+        created_at=now,
+    )
+
+
+def amendment_support(*, amendment: Amendment, by: User, now: datetime) -> None:
+    """Support an open amendment; supporting twice counts once."""
+    _require(rules.can_react(by, amendment.draft), _("Log in om te steunen."))
+    if amendment.status != Amendment.Status.OPEN:
+        raise DraftError(_("Over dit amendement is al besloten."))
+    Support.objects.get_or_create(amendment=amendment, user=by, defaults={"created_at": now})
+
+
+def _lock_open(amendment: Amendment, statuses: Sequence[str]) -> Amendment:
+    locked = Amendment.objects.select_for_update().select_related("draft").get(pk=amendment.pk)
+    if locked.status not in statuses:
+        raise DraftError(_("Over dit amendement is al besloten."))
+    return locked
+
+
+def amendment_accept(*, amendment: Amendment, by: User, now: datetime) -> str:
+    """Apply the amendment to the live text as a normal edit credited to its author.
+
+    Refused when the passage is no longer in the live text; returns the new live text.
+    """
+    _require(rules.can_decide(by, amendment.draft), _("Alleen redacteuren besluiten."))
+    with transaction.atomic():
+        Draft.objects.select_for_update().get(pk=amendment.draft_id)
+        locked = _lock_open(amendment, [str(Amendment.Status.OPEN), str(Amendment.Status.IN_VOTE)])
+        doc, _last = draft_document(locked.draft_id)
+        current = str(live_text_of(doc))
+        # The passage may have moved since the version: prefer its old place, else the first.
+        if current[locked.start : locked.start + len(locked.passage)] == locked.passage:
+            at = locked.start
+        else:
+            at = current.find(locked.passage)
+        if at < 0:
+            raise DraftError(
+                _(
+                    "Deze passage staat niet meer in de tekst; het amendement kan niet worden overgenomen."
+                )
+            )
+
+        def edit(doc: Doc) -> None:
+            text = live_text_of(doc)
+            del text[at : at + len(locked.passage)]
+            text.insert(at, locked.replacement)
+
+        new_text = _apply_edit(draft=locked.draft, author=locked.author, now=now, edit=edit)
+        locked.status = Amendment.Status.ACCEPTED
+        locked.decided_at, locked.decided_by = now, by
+        locked.save(update_fields=["status", "decided_at", "decided_by"])
+    amendment.status = Amendment.Status.ACCEPTED
+    return new_text
+
+
+def amendment_reject(*, amendment: Amendment, by: User, reason: str, now: datetime) -> None:
+    _require(rules.can_decide(by, amendment.draft), _("Alleen redacteuren besluiten."))
+    reason = reason.strip()
+    if not reason:
+        raise DraftError(_("Geef een reden waarom het amendement wordt afgewezen."))
+    with transaction.atomic():
+        locked = _lock_open(amendment, [str(Amendment.Status.OPEN), str(Amendment.Status.IN_VOTE)])
+        locked.status = Amendment.Status.REJECTED
+        locked.decided_at, locked.decided_by, locked.decision_reason = now, by, reason
+        locked.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
+    amendment.status = Amendment.Status.REJECTED
+
+
+# The hook for the voting engine: a callable(batch_id, amendments, by, now) that opens a poll.
+# Until voting offers one, the batch is only marked "in vote" and an editor decides afterwards.
+AMENDMENT_VOTE_OPENER: Callable[[uuid.UUID, list[Amendment], User, datetime], None] | None = None
+
+
+def amendments_put_to_vote(
+    *, amendments: Sequence[Amendment], by: User, now: datetime
+) -> uuid.UUID:
+    """Put a batch of open amendments of one draft to a vote; returns the batch id."""
+    if not amendments:
+        raise DraftError(_("Kies minstens één amendement."))
+    draft = amendments[0].draft
+    _require(rules.can_decide(by, draft), _("Alleen redacteuren besluiten."))
+    batch = uuid.uuid4()
+    with transaction.atomic():
+        locked = [_lock_open(item, [str(Amendment.Status.OPEN)]) for item in amendments]
+        if any(item.draft_id != draft.pk for item in locked):
+            raise DraftError(_("Alle amendementen moeten bij dezelfde nota horen."))
+        for item in locked:
+            item.status, item.vote_batch = Amendment.Status.IN_VOTE, batch
+            item.save(update_fields=["status", "vote_batch"])
+        if AMENDMENT_VOTE_OPENER is not None:
+            AMENDMENT_VOTE_OPENER(batch, locked, by, now)
+    return batch
