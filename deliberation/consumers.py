@@ -1,0 +1,144 @@
+"""The live channel of a summit, /ws/summits/<slug>/: lifecycle and framing only."""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
+
+from samenspel import ws
+from samenspel.realtime import dumps, hub
+
+from . import rules, selectors, services
+from .models import Summit
+
+logger = logging.getLogger(__name__)
+
+
+@database_sync_to_async
+def _open(slug: str, user: Any, hall_token: str | None) -> tuple[Summit | None, set[str], bool]:
+    summit = Summit.objects.filter(slug=slug).first()
+    if summit is None:
+        return None, set(), False
+    if hall_token is not None:
+        return summit, set(), constant_time_compare(hall_token, summit.hall_token)
+    roles = rules.summit_roles(user, summit)
+    return summit, roles, rules.can_view_summit(roles)
+
+
+@database_sync_to_async
+def _snapshot(summit: Summit, user: Any, hall: bool) -> dict[str, Any]:
+    now = timezone.now()
+    if hall:
+        return selectors.hall_snapshot(summit, now=now)
+    roles = rules.summit_roles(user, summit)
+    return selectors.snapshot(summit, user=user, roles=roles, now=now)
+
+
+@database_sync_to_async
+def _run(summit: Summit, user: Any, key: uuid.UUID, command: str, data: dict[str, Any]) -> Any:
+    return services.command_run(
+        summit=summit, by=user, key=key, command=command, data=data, now=timezone.now()
+    )
+
+
+class SummitConsumer(AsyncWebsocketConsumer):
+    """Snapshot on connect, then the summit's events; commands answered with ack or error."""
+
+    async def connect(self) -> None:
+        self.hub_id = uuid.uuid4().hex
+        self.group: str | None = None
+        user = self.scope.get("user")
+        query = self.scope.get("query_string", b"").decode("latin-1")
+        hall_token = None
+        for part in query.split("&"):
+            if part.startswith("hall="):
+                hall_token = part[5:]
+        self.hall = hall_token is not None
+        if not self.hall and (
+            self.scope.get("token_invalid") or user is None or not user.is_authenticated
+        ):
+            await self._refuse(ws.CLOSE_NOT_AUTHENTICATED)
+            return
+        slug = self.scope["url_route"]["kwargs"]["slug"]
+        summit, _roles, allowed = await _open(slug, user, hall_token)
+        if summit is None:
+            await self._refuse(ws.CLOSE_NOT_FOUND)
+            return
+        if not allowed:
+            await self._refuse(ws.CLOSE_FORBIDDEN)
+            return
+        self.summit = summit
+        self.user = user
+        # Join before accepting and before the snapshot: no event can fall between the two.
+        self.group = summit.group
+        await hub().join(self.group, self)
+        await self.accept()
+        await self.send(text_data=dumps(await _snapshot(summit, user, self.hall)))
+
+    async def _refuse(self, code: int) -> None:
+        await self.accept()
+        await self.close(code=code)
+
+    async def disconnect(self, code: int) -> None:
+        if self.group is not None:
+            await hub().leave(self.group, self)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        raw = text_data if text_data is not None else bytes_data or b""
+        size = len(raw.encode() if isinstance(raw, str) else raw)
+        if size > settings.LIVE_MAX_FRAME_BYTES:
+            logger.warning(
+                "live frame of %s bytes over the limit from user %s; closing",
+                size,
+                getattr(self.user, "pk", None),
+            )
+            await self.close(code=ws.CLOSE_TOO_LARGE)
+            return
+        try:
+            frame = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            await self._error(None, "bad_frame", _("Dit bericht is geen geldige JSON."))
+            return
+        if not isinstance(frame, dict):
+            await self._error(None, "bad_frame", _("Dit bericht is geen geldig object."))
+            return
+        kind = frame.get("kind")
+        if kind == "snapshot.request":
+            await self.send(text_data=dumps(await _snapshot(self.summit, self.user, self.hall)))
+            return
+        if kind != "command":
+            await self._error(None, "bad_frame", _("Onbekend soort bericht."))
+            return
+        raw_id = frame.get("id")
+        try:
+            key = uuid.UUID(str(raw_id))
+        except ValueError:
+            await self._error(None, "bad_id", _("Een opdracht heeft een UUID als id nodig."))
+            return
+        command, data = frame.get("type"), frame.get("data", {})
+        if not isinstance(command, str) or not isinstance(data, dict):
+            await self._error(str(key), "bad_frame", _("Een opdracht heeft een type en data."))
+            return
+        if self.hall:
+            await self._error(str(key), "read_only", _("Het zaalscherm kan alleen kijken."))
+            return
+        try:
+            result = await _run(self.summit, self.user, key, command, data)
+        except services.CommandRefused as refusal:
+            await self._error(str(key), refusal.code, refusal.message)
+            return
+        await self.send(text_data=dumps({"kind": "ack", "id": str(key), "result": result}))
+
+    async def _error(self, frame_id: str | None, code: str, message: str) -> None:
+        await self.send(
+            text_data=dumps({"kind": "error", "id": frame_id, "code": code, "message": message})
+        )

@@ -1,0 +1,179 @@
+"""Live citizen summits: the agenda, tables, participants, ideas, themes, command answers."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+IDEA_MAX_LENGTH = 280
+
+
+def new_hall_token() -> str:
+    return secrets.token_urlsafe(18)
+
+
+class Summit(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("In voorbereiding")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Gesloten")
+
+    class StepState(models.TextChoices):
+        IDLE = "idle", _("Nog niet begonnen")
+        RUNNING = "running", _("Loopt")
+        PAUSED = "paused", _("Gepauzeerd")
+
+    slug = models.SlugField(_("korte naam"), max_length=80, unique=True)
+    title = models.CharField(_("titel"), max_length=200)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="open")
+    # Per-summit event counter: every broadcast event carries the next value (gapless).
+    seq = models.PositiveBigIntegerField(default=0)
+    hall_token = models.CharField(max_length=40, default=new_hall_token)
+    current_step = models.ForeignKey(
+        "Step", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    step_state = models.CharField(max_length=10, choices=StepState.choices, default=StepState.IDLE)
+    step_deadline = models.DateTimeField(null=True, blank=True)
+    paused_remaining_seconds = models.PositiveIntegerField(null=True, blank=True)
+    message = models.CharField(_("mededeling"), max_length=280, blank=True)
+    message_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("burgertop")
+        verbose_name_plural = _("burgertoppen")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def scope(self) -> str:
+        return f"summit:{self.slug}"
+
+    @property
+    def group(self) -> str:
+        return f"summit.{self.pk}"
+
+
+class Step(models.Model):
+    class Kind(models.TextChoices):
+        WELCOME = "welcome", _("Welkom")
+        TABLE_ROUND = "table_round", _("Tafelronde")
+        IDEA_COLLECTION = "idea_collection", _("Ideeën verzamelen")
+        CLUSTERING = "clustering", _("Clusteren door het themateam")
+        THEME_CHOICE = "theme_choice", _("Thema's kiezen")
+        PROPOSALS = "proposals", _("Voorstellen per thema")
+        VOTE = "vote", _("Stemmen")
+        CLOSING = "closing", _("Afsluiting")
+
+    summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(_("titel"), max_length=200)
+    question = models.TextField(_("vraag"), blank=True)
+    duration_seconds = models.PositiveIntegerField(_("duur in seconden"), default=0)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["summit", "position"], name="unique_step_position")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.title}"
+
+
+class Theme(models.Model):
+    summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="themes")
+    name = models.CharField(_("naam"), max_length=120)
+    featured = models.BooleanField(_("op het zaalscherm"), default=False)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SummitTable(models.Model):
+    summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="tables")
+    number = models.PositiveSmallIntegerField(_("tafelnummer"))
+    host = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    capacity = models.PositiveSmallIntegerField(default=10)
+    online = models.BooleanField(_("online tafel"), default=False)
+    video_url = models.URLField(_("videolink"), blank=True)
+    theme = models.ForeignKey(Theme, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["summit", "number"], name="unique_table_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.summit} – {_('tafel')} {self.number}"
+
+
+class Participant(models.Model):
+    summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    walk_in = models.BooleanField(default=False)
+    table = models.ForeignKey(
+        SummitTable, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["summit", "user"], name="unique_participant")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Idea(models.Model):
+    class Status(models.TextChoices):
+        VISIBLE = "visible", _("Zichtbaar")
+        WITHDRAWN = "withdrawn", _("Ingetrokken")
+        HIDDEN = "hidden", _("Verborgen")
+        MERGED = "merged", _("Samengevoegd")
+
+    summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="ideas")
+    table = models.ForeignKey(SummitTable, on_delete=models.CASCADE, related_name="ideas")
+    step = models.ForeignKey(Step, null=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    text = models.CharField(max_length=IDEA_MAX_LENGTH)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.VISIBLE)
+    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL)
+    theme = models.ForeignKey(Theme, null=True, blank=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["summit", "status"])]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class CommandAnswer(models.Model):
+    """The first answer to a command, so a resent command (same key) gets it again."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.UUIDField()
+    summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="+")
+    type = models.CharField(max_length=40)
+    result = models.JSONField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="unique_command_key")]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.key}"

@@ -1,0 +1,88 @@
+"""Named permissions of live summits: who may send which command during which step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+
+from samenspel.models import Role, User
+from samenspel.rules import roles_of
+
+from .models import Participant, Step, Summit
+
+PARTICIPANT = "participant"  # a resident checked in at this summit (not a stored role)
+STAFF_ROLES = {Role.FACILITATOR, Role.ADMINISTRATOR}
+IDEA_STEPS = {Step.Kind.TABLE_ROUND, Step.Kind.IDEA_COLLECTION, Step.Kind.PROPOSALS}
+CURATION_STEPS = IDEA_STEPS | {Step.Kind.CLUSTERING, Step.Kind.THEME_CHOICE}
+
+
+@dataclass(frozen=True)
+class CommandRule:
+    roles: frozenset[str]
+    steps: frozenset[str] | None = None  # None: any step (and before the first one)
+    needs_running: bool = False  # the step's timer must run (not paused or not started)
+
+
+def _rule(roles: set[str], steps: set[str] | None = None, running: bool = False) -> CommandRule:
+    return CommandRule(frozenset(roles), frozenset(steps) if steps is not None else None, running)
+
+
+CONTROL = STAFF_ROLES
+DESK = STAFF_ROLES
+WRITERS = {Role.TABLE_HOST, PARTICIPANT}
+CURATORS = {Role.THEME_TEAM, Role.FACILITATOR}
+
+COMMAND_RULES: dict[str, CommandRule] = {
+    "step.start": _rule(CONTROL),
+    "step.pause": _rule(CONTROL),
+    "step.extend": _rule(CONTROL),
+    "step.advance": _rule(CONTROL),
+    "message.send": _rule(CONTROL),
+    "participant.check_in": _rule(DESK),
+    "participant.walk_in": _rule(DESK),
+    "participant.seat_all": _rule(DESK),
+    "idea.create": _rule(WRITERS, IDEA_STEPS, running=True),
+    "idea.edit": _rule(WRITERS, IDEA_STEPS, running=True),
+    "idea.withdraw": _rule(WRITERS, IDEA_STEPS, running=True),
+    "idea.hide": _rule(CURATORS, CURATION_STEPS),
+    "idea.merge": _rule(CURATORS, CURATION_STEPS),
+    "theme.create": _rule(CURATORS, CURATION_STEPS),
+    "theme.rename": _rule(CURATORS, CURATION_STEPS),
+    "theme.assign": _rule(CURATORS, CURATION_STEPS),
+    "theme.feature": _rule(CURATORS, CURATION_STEPS),
+}
+
+
+def summit_roles(user: User | AnonymousUser, summit: Summit) -> set[str]:
+    """The user's roles in this summit, plus ``participant`` when checked in here."""
+    if not user.is_authenticated:
+        return set()
+    roles = {str(role) for role in roles_of(user, summit.scope)}
+    if Participant.objects.filter(summit=summit, user=user, checked_in_at__isnull=False).exists():
+        roles.add(PARTICIPANT)
+    return roles
+
+
+def can_view_summit(roles: set[str]) -> bool:
+    """deliberation.view_summit: staff, the theme team, hosts and checked-in participants."""
+    return bool(roles & (STAFF_ROLES | CURATORS | WRITERS))
+
+
+def command_allowed(
+    command: str, *, roles: set[str], step_kind: str | None, step_state: str
+) -> bool:
+    """deliberation.<command>: the role x step matrix. Object checks are in the services."""
+    rule = COMMAND_RULES.get(command)
+    if rule is None or not (roles & rule.roles):
+        return False
+    if rule.steps is not None and step_kind not in rule.steps:
+        return False
+    return not (rule.needs_running and step_state != "running")
+
+
+def step_open_for(command: str, *, step_kind: str | None, step_state: str) -> bool:
+    rule = COMMAND_RULES[command]
+    if rule.steps is not None and step_kind not in rule.steps:
+        return False
+    return not (rule.needs_running and step_state != "running")

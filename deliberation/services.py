@@ -1,0 +1,578 @@
+"""Every write of a live summit. Each service checks the named rule, writes in one
+transaction with the summit row locked, and broadcasts its events after commit, each with
+the summit's next sequence number."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from samenspel import services as core_services
+from samenspel.models import InvitationCode, Role, User
+from samenspel.realtime import broadcast
+
+from . import events, rules, seating, selectors
+from .models import IDEA_MAX_LENGTH, CommandAnswer, Idea, Participant, Step, Summit, Theme
+
+MESSAGE_MAX_LENGTH = 280
+THEME_NAME_MAX_LENGTH = 120
+MAX_EXTEND_SECONDS = 3600
+
+
+class CommandRefused(Exception):
+    """A command that was not carried out; nothing was written. ``message`` is translated."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _locked(summit: Summit) -> Summit:
+    return (
+        Summit.objects.select_for_update(of=("self",))
+        .select_related("current_step")
+        .get(pk=summit.pk)
+    )
+
+
+def _authorise(summit: Summit, by: User, command: str) -> set[str]:
+    """Check deliberation.<command> against the locked summit; return the user's roles."""
+    if summit.status == Summit.Status.CLOSED:
+        raise CommandRefused("summit_closed", _("Deze burgertop is gesloten."))
+    roles = rules.summit_roles(by, summit)
+    rule = rules.COMMAND_RULES[command]
+    if not roles & rule.roles:
+        raise CommandRefused("forbidden", _("U mag dit niet doen in deze burgertop."))
+    step = summit.current_step
+    if not rules.step_open_for(
+        command, step_kind=step.kind if step else None, step_state=summit.step_state
+    ):
+        raise CommandRefused("step_closed", _("Dit kan nu niet: deze stap is niet open."))
+    return roles
+
+
+def _emit(summit: Summit, builder: Callable[[int, Any], events.Event], data: Any) -> int:
+    summit.seq += 1
+    summit.save(update_fields=["seq"])
+    broadcast(summit.group, builder(summit.seq, data))
+    return summit.seq
+
+
+def _step_changed(summit: Summit, now: datetime) -> None:
+    _emit(summit, events.step_changed, selectors.step_data(summit, now))
+
+
+def _clean_text(raw: Any, *, limit: int, empty: str, too_long: str) -> str:
+    if not isinstance(raw, str):
+        raise CommandRefused("invalid", empty)
+    text = " ".join(raw.split())
+    if not text:
+        raise CommandRefused("invalid", empty)
+    if len(text) > limit:
+        raise CommandRefused("too_long", too_long)
+    return text
+
+
+# Agenda and timer --------------------------------------------------------------------------
+
+
+def _run_step(summit: Summit, step: Step, now: datetime) -> None:
+    summit.current_step = step
+    summit.step_state = Summit.StepState.RUNNING
+    summit.step_deadline = (
+        now + timedelta(seconds=step.duration_seconds) if step.duration_seconds else None
+    )
+    summit.paused_remaining_seconds = None
+    summit.save(
+        update_fields=["current_step", "step_state", "step_deadline", "paused_remaining_seconds"]
+    )
+
+
+def summit_step_start(*, summit: Summit, by: User, now: datetime) -> dict[str, Any]:
+    """Start the current (or first) step, or resume it after a pause."""
+    with transaction.atomic():
+        summit = _locked(summit)
+        _authorise(summit, by, "step.start")
+        if summit.step_state == Summit.StepState.RUNNING:
+            return {"state": summit.step_state}
+        if summit.step_state == Summit.StepState.PAUSED and summit.current_step is not None:
+            remaining = summit.paused_remaining_seconds
+            summit.step_state = Summit.StepState.RUNNING
+            summit.step_deadline = now + timedelta(seconds=remaining) if remaining else None
+            summit.paused_remaining_seconds = None
+            summit.save(update_fields=["step_state", "step_deadline", "paused_remaining_seconds"])
+        else:
+            step = summit.current_step or summit.steps.order_by("position").first()
+            if step is None:
+                raise CommandRefused("no_step", _("Deze burgertop heeft nog geen agenda."))
+            _run_step(summit, step, now)
+        _step_changed(summit, now)
+        return {"state": summit.step_state}
+
+
+def summit_step_pause(*, summit: Summit, by: User, now: datetime) -> dict[str, Any]:
+    with transaction.atomic():
+        summit = _locked(summit)
+        _authorise(summit, by, "step.pause")
+        if summit.step_state != Summit.StepState.RUNNING:
+            raise CommandRefused("not_running", _("Er loopt nu geen stap om te pauzeren."))
+        remaining = None
+        if summit.step_deadline is not None:
+            remaining = max(0, int((summit.step_deadline - now).total_seconds()))
+        summit.step_state = Summit.StepState.PAUSED
+        summit.step_deadline = None
+        summit.paused_remaining_seconds = remaining
+        summit.save(update_fields=["step_state", "step_deadline", "paused_remaining_seconds"])
+        _step_changed(summit, now)
+        return {"state": summit.step_state}
+
+
+def summit_step_extend(*, summit: Summit, by: User, seconds: int, now: datetime) -> dict[str, Any]:
+    with transaction.atomic():
+        summit = _locked(summit)
+        _authorise(summit, by, "step.extend")
+        if not 0 < seconds <= MAX_EXTEND_SECONDS:
+            raise CommandRefused("invalid", _("Verleng met 1 seconde tot 60 minuten."))
+        if summit.step_state == Summit.StepState.PAUSED:
+            summit.paused_remaining_seconds = (summit.paused_remaining_seconds or 0) + seconds
+        elif summit.step_state == Summit.StepState.RUNNING:
+            summit.step_deadline = max(summit.step_deadline or now, now) + timedelta(
+                seconds=seconds
+            )
+        else:
+            raise CommandRefused("not_running", _("Er loopt nu geen stap om te verlengen."))
+        summit.save(update_fields=["step_deadline", "paused_remaining_seconds"])
+        _step_changed(summit, now)
+        return {"deadline": summit.step_deadline, "remaining": summit.paused_remaining_seconds}
+
+
+def summit_step_advance(*, summit: Summit, by: User, now: datetime) -> dict[str, Any]:
+    """Go to the next step of the agenda and start its timer."""
+    with transaction.atomic():
+        summit = _locked(summit)
+        _authorise(summit, by, "step.advance")
+        steps = summit.steps.order_by("position")
+        if summit.current_step is not None:
+            steps = steps.filter(position__gt=summit.current_step.position)
+        step = steps.first()
+        if step is None:
+            raise CommandRefused("no_next_step", _("Dit is de laatste stap van de agenda."))
+        _run_step(summit, step, now)
+        _step_changed(summit, now)
+        return {"step": step.pk}
+
+
+def summit_message_send(*, summit: Summit, by: User, text: Any, now: datetime) -> dict[str, Any]:
+    """A short message on every screen of the summit ('Koffie staat klaar')."""
+    with transaction.atomic():
+        summit = _locked(summit)
+        _authorise(summit, by, "message.send")
+        text = _clean_text(
+            text,
+            limit=MESSAGE_MAX_LENGTH,
+            empty=_("Een mededeling mag niet leeg zijn."),
+            too_long=_("Een mededeling is hoogstens 280 tekens lang."),
+        )
+        summit.message = text
+        summit.message_at = now
+        summit.save(update_fields=["message", "message_at"])
+        _emit(summit, events.message_sent, {"text": text, "at": now.isoformat()})
+        return {}
+
+
+# Check-in and seating ----------------------------------------------------------------------
+
+
+def _participant_data(participant: Participant) -> events.ParticipantData:
+    return {
+        "id": participant.pk,
+        "name": participant.user.public_name,
+        "table": participant.table.number if participant.table else None,
+    }
+
+
+def participant_check_in(
+    *, summit: Summit, by: User, now: datetime, code: Any = None, participant_id: Any = None
+) -> dict[str, Any]:
+    """Check a registered participant in, found by the letter code (its first part) or id."""
+    with transaction.atomic():
+        summit = _locked(summit)
+        _authorise(summit, by, "participant.check_in")
+        participant = None
+        if isinstance(code, str) and code.strip():
+            lookup = core_services.normalise_code(code)[: core_services.LOOKUP_LENGTH]
+            row = InvitationCode.objects.filter(lookup=lookup).first()
+            if row is not None:
+                participant = Participant.objects.filter(summit=summit, user=row.user_id).first()
+        elif isinstance(participant_id, int):
+            participant = Participant.objects.filter(summit=summit, pk=participant_id).first()
+        if participant is None:
+            raise CommandRefused(
+                "not_found", _("Geen deelnemer van deze burgertop gevonden met deze code.")
+            )
+        participant = Participant.objects.select_related("user", "table").get(pk=participant.pk)
+        if participant.checked_in_at is None:
+            participant.checked_in_at = now
+            participant.save(update_fields=["checked_in_at"])
+            _emit(summit, events.participant_checked_in, _participant_data(participant))
+        return {
+            "participant": participant.pk,
+            "name": participant.user.public_name,
+            "table": participant.table.number if participant.table else None,
+        }
+
+
+def participant_walk_in(
+    *, summit: Summit, by: User, name: Any, birth_year: Any = None, now: datetime
+) -> dict[str, Any]:
+    """Register and check in someone without an invitation; returns their one-time code."""
+    with transaction.atomic():
+        summit = _locked(summit)
+        _authorise(summit, by, "participant.walk_in")
+        name = _clean_text(
+            name,
+            limit=100,
+            empty=_("Vul een naam in."),
+            too_long=_("Een naam is hoogstens 100 tekens lang."),
+        )
+        year = birth_year if isinstance(birth_year, int) and 1900 < birth_year <= now.year else None
+        user = User.objects.create(
+            username=f"inloop-{uuid.uuid4().hex[:12]}",
+            display_name=name,
+            birth_year=year,
+            password="!",  # unusable: walk-ins log in with their code
+        )
+        core_services.role_grant(user=user, role=Role.RESIDENT, scope=summit.scope)
+        participant = Participant.objects.create(
+            summit=summit, user=user, checked_in_at=now, walk_in=True
+        )
+        code = core_services.invitation_codes_issue(users=[user], now=now, valid_days=2)[0].code
+        _emit(summit, events.participant_checked_in, _participant_data(participant))
+        return {"participant": participant.pk, "name": name, "code": code}
+
+
+def participant_seat_all(
+    *, summit: Summit, by: User, now: datetime, seed: int = 0
+) -> dict[str, Any]:
+    """Seat every checked-in participant at a hall table, mixing them (pure ``seating.seat``).
+
+    Run again between rounds: people move away from the table they sat at.
+    """
+    with transaction.atomic():
+        summit = _locked(summit)
+        _authorise(summit, by, "participant.seat_all")
+        people, tables, previous = selectors.seating_input(summit, year=now.year)
+        try:
+            plan = seating.seat(people, tables, previous=previous, seed=seed)
+        except seating.SeatingError as error:
+            raise CommandRefused(
+                "no_room", _("Er zijn niet genoeg plaatsen aan de tafels.")
+            ) from error
+        table_ids = dict(summit.tables.values_list("number", "pk"))
+        changed: dict[str, int | None] = {}
+        rows = list(Participant.objects.filter(summit=summit, pk__in=plan))
+        for row in rows:
+            number = plan[row.pk]
+            if previous.get(row.pk) != number:
+                row.table_id = table_ids[number]
+                changed[str(row.pk)] = number
+        Participant.objects.bulk_update(rows, ["table"], batch_size=500)
+        if changed:
+            _emit(summit, events.seating_changed, {"seats": changed})
+        return {"seated": len(plan), "moved": len(changed)}
+
+
+# Ideas --------------------------------------------------------------------------------------
+
+
+def _idea_text(raw: Any) -> str:
+    return _clean_text(
+        raw,
+        limit=IDEA_MAX_LENGTH,
+        empty=_("Een idee mag niet leeg zijn."),
+        too_long=_("Een idee is hoogstens %(limit)s tekens lang.") % {"limit": IDEA_MAX_LENGTH},
+    )
+
+
+def idea_create(*, summit: Summit, by: User, text: Any, now: datetime) -> dict[str, Any]:
+    """A host writes for their table; a seated participant for the table they sit at."""
+    with transaction.atomic():
+        summit = _locked(summit)
+        roles = _authorise(summit, by, "idea.create")
+        text = _idea_text(text)
+        table = selectors.table_of(summit, by, roles)
+        if table is None:
+            raise CommandRefused("no_table", _("U zit nog niet aan een tafel."))
+        idea = Idea.objects.create(
+            summit=summit,
+            table=table,
+            step=summit.current_step,
+            author=by,
+            text=text,
+            created_at=now,
+            updated_at=now,
+        )
+        _emit(
+            summit,
+            events.idea_created,
+            {"id": idea.pk, "table": table.number, "text": text, "theme": None},
+        )
+        return {"idea": idea.pk}
+
+
+def _own_idea(summit: Summit, by: User, roles: set[str], idea_id: Any) -> Idea:
+    idea = (
+        Idea.objects.select_related("table")
+        .filter(summit=summit, pk=idea_id if isinstance(idea_id, int) else -1)
+        .first()
+    )
+    if idea is None or idea.status != Idea.Status.VISIBLE:
+        raise CommandRefused("not_found", _("Dit idee bestaat niet (meer)."))
+    hosts_it = Role.TABLE_HOST in roles and idea.table.host_id == by.pk
+    if idea.author_id != by.pk and not hosts_it:
+        raise CommandRefused("forbidden", _("U kunt alleen ideeën van uw eigen tafel wijzigen."))
+    return idea
+
+
+def idea_edit(
+    *, summit: Summit, by: User, idea_id: Any, text: Any, now: datetime
+) -> dict[str, Any]:
+    with transaction.atomic():
+        summit = _locked(summit)
+        roles = _authorise(summit, by, "idea.edit")
+        idea = _own_idea(summit, by, roles, idea_id)
+        idea.text = _idea_text(text)
+        idea.updated_at = now
+        idea.save(update_fields=["text", "updated_at"])
+        _emit(summit, events.idea_edited, {"id": idea.pk, "text": idea.text})
+        return {"idea": idea.pk}
+
+
+def idea_withdraw(*, summit: Summit, by: User, idea_id: Any, now: datetime) -> dict[str, Any]:
+    with transaction.atomic():
+        summit = _locked(summit)
+        roles = _authorise(summit, by, "idea.withdraw")
+        idea = _own_idea(summit, by, roles, idea_id)
+        idea.status = Idea.Status.WITHDRAWN
+        idea.updated_at = now
+        idea.save(update_fields=["status", "updated_at"])
+        _emit(summit, events.idea_withdrawn, {"id": idea.pk})
+        return {"idea": idea.pk}
+
+
+def _curated_idea(summit: Summit, idea_id: Any) -> Idea:
+    idea = Idea.objects.filter(
+        summit=summit, pk=idea_id if isinstance(idea_id, int) else -1
+    ).first()
+    if idea is None or idea.status != Idea.Status.VISIBLE:
+        raise CommandRefused("not_found", _("Dit idee bestaat niet (meer)."))
+    return idea
+
+
+def idea_hide(*, summit: Summit, by: User, idea_id: Any, now: datetime) -> dict[str, Any]:
+    """Take an idea off every screen (e.g. a personal attack); the text stays stored."""
+    with transaction.atomic():
+        summit = _locked(summit)
+        _authorise(summit, by, "idea.hide")
+        idea = _curated_idea(summit, idea_id)
+        idea.status = Idea.Status.HIDDEN
+        idea.updated_at = now
+        idea.save(update_fields=["status", "updated_at"])
+        _emit(summit, events.idea_hidden, {"id": idea.pk})
+        return {"idea": idea.pk}
+
+
+def idea_merge(
+    *, summit: Summit, by: User, idea_id: Any, into_id: Any, now: datetime
+) -> dict[str, Any]:
+    """Fold a duplicate into another idea; the duplicate leaves the lists."""
+    with transaction.atomic():
+        summit = _locked(summit)
+        _authorise(summit, by, "idea.merge")
+        idea = _curated_idea(summit, idea_id)
+        into = _curated_idea(summit, into_id)
+        if idea.pk == into.pk:
+            raise CommandRefused(
+                "invalid", _("Een idee kan niet met zichzelf worden samengevoegd.")
+            )
+        idea.status = Idea.Status.MERGED
+        idea.merged_into = into
+        idea.updated_at = now
+        idea.save(update_fields=["status", "merged_into", "updated_at"])
+        _emit(summit, events.idea_merged, {"id": idea.pk, "into": into.pk})
+        return {"idea": idea.pk, "into": into.pk}
+
+
+# Themes -------------------------------------------------------------------------------------
+
+
+def _theme_name(raw: Any) -> str:
+    return _clean_text(
+        raw,
+        limit=THEME_NAME_MAX_LENGTH,
+        empty=_("Een thema heeft een naam nodig."),
+        too_long=_("Een themanaam is hoogstens 120 tekens lang."),
+    )
+
+
+def _theme(summit: Summit, theme_id: Any) -> Theme:
+    theme = Theme.objects.filter(
+        summit=summit, pk=theme_id if isinstance(theme_id, int) else -1
+    ).first()
+    if theme is None:
+        raise CommandRefused("not_found", _("Dit thema bestaat niet."))
+    return theme
+
+
+def _theme_data(theme: Theme) -> events.ThemeData:
+    return {"id": theme.pk, "name": theme.name, "featured": theme.featured}
+
+
+def theme_create(*, summit: Summit, by: User, name: Any) -> dict[str, Any]:
+    with transaction.atomic():
+        summit = _locked(summit)
+        _authorise(summit, by, "theme.create")
+        theme = Theme.objects.create(summit=summit, name=_theme_name(name))
+        _emit(summit, events.theme_created, _theme_data(theme))
+        return {"theme": theme.pk}
+
+
+def theme_rename(*, summit: Summit, by: User, theme_id: Any, name: Any) -> dict[str, Any]:
+    with transaction.atomic():
+        summit = _locked(summit)
+        _authorise(summit, by, "theme.rename")
+        theme = _theme(summit, theme_id)
+        theme.name = _theme_name(name)
+        theme.save(update_fields=["name"])
+        _emit(summit, events.theme_renamed, _theme_data(theme))
+        return {"theme": theme.pk}
+
+
+def theme_feature(*, summit: Summit, by: User, theme_id: Any, featured: Any) -> dict[str, Any]:
+    """Mark a theme for the hall screen (or take it off)."""
+    with transaction.atomic():
+        summit = _locked(summit)
+        _authorise(summit, by, "theme.feature")
+        theme = _theme(summit, theme_id)
+        theme.featured = bool(featured)
+        theme.save(update_fields=["featured"])
+        _emit(summit, events.theme_featured, _theme_data(theme))
+        return {"theme": theme.pk}
+
+
+def theme_assign(
+    *, summit: Summit, by: User, idea_id: Any, theme_id: Any, now: datetime
+) -> dict[str, Any]:
+    """Put an idea in a theme (``theme_id`` None takes it out)."""
+    with transaction.atomic():
+        summit = _locked(summit)
+        _authorise(summit, by, "theme.assign")
+        idea = _curated_idea(summit, idea_id)
+        theme = None if theme_id is None else _theme(summit, theme_id)
+        idea.theme = theme
+        idea.updated_at = now
+        idea.save(update_fields=["theme", "updated_at"])
+        _emit(
+            summit,
+            events.theme_assigned,
+            {"idea": idea.pk, "theme": theme.pk if theme else None},
+        )
+        return {"idea": idea.pk, "theme": theme.pk if theme else None}
+
+
+# Commands from the live channel -------------------------------------------------------------
+
+Handler = Callable[[Summit, User, dict[str, Any], datetime], dict[str, Any]]
+
+COMMANDS: dict[str, Handler] = {
+    "step.start": lambda s, u, d, now: summit_step_start(summit=s, by=u, now=now),
+    "step.pause": lambda s, u, d, now: summit_step_pause(summit=s, by=u, now=now),
+    "step.extend": lambda s, u, d, now: summit_step_extend(
+        summit=s,
+        by=u,
+        seconds=d.get("seconds") if isinstance(d.get("seconds"), int) else 0,
+        now=now,
+    ),
+    "step.advance": lambda s, u, d, now: summit_step_advance(summit=s, by=u, now=now),
+    "message.send": lambda s, u, d, now: summit_message_send(
+        summit=s, by=u, text=d.get("text"), now=now
+    ),
+    "participant.check_in": lambda s, u, d, now: participant_check_in(
+        summit=s, by=u, code=d.get("code"), participant_id=d.get("participant"), now=now
+    ),
+    "participant.walk_in": lambda s, u, d, now: participant_walk_in(
+        summit=s, by=u, name=d.get("name"), birth_year=d.get("birth_year"), now=now
+    ),
+    "participant.seat_all": lambda s, u, d, now: participant_seat_all(
+        summit=s, by=u, now=now, seed=d.get("seed") if isinstance(d.get("seed"), int) else 0
+    ),
+    "idea.create": lambda s, u, d, now: idea_create(summit=s, by=u, text=d.get("text"), now=now),
+    "idea.edit": lambda s, u, d, now: idea_edit(
+        summit=s, by=u, idea_id=d.get("idea"), text=d.get("text"), now=now
+    ),
+    "idea.withdraw": lambda s, u, d, now: idea_withdraw(
+        summit=s, by=u, idea_id=d.get("idea"), now=now
+    ),
+    "idea.hide": lambda s, u, d, now: idea_hide(summit=s, by=u, idea_id=d.get("idea"), now=now),
+    "idea.merge": lambda s, u, d, now: idea_merge(
+        summit=s, by=u, idea_id=d.get("idea"), into_id=d.get("into"), now=now
+    ),
+    "theme.create": lambda s, u, d, now: theme_create(summit=s, by=u, name=d.get("name")),
+    "theme.rename": lambda s, u, d, now: theme_rename(
+        summit=s, by=u, theme_id=d.get("theme"), name=d.get("name")
+    ),
+    "theme.assign": lambda s, u, d, now: theme_assign(
+        summit=s, by=u, idea_id=d.get("idea"), theme_id=d.get("theme"), now=now
+    ),
+    "theme.feature": lambda s, u, d, now: theme_feature(
+        summit=s, by=u, theme_id=d.get("theme"), featured=d.get("featured")
+    ),
+}
+
+
+def command_run(
+    *,
+    summit: Summit,
+    by: User,
+    key: uuid.UUID,
+    command: str,
+    data: dict[str, Any],
+    now: datetime,
+) -> dict[str, Any]:
+    """Run one live command once: a key seen before returns the first answer unchanged.
+
+    The answer is stored in the same transaction as the change, so an ack is only ever an
+    answer that was committed. Refused commands store nothing and may be sent again.
+    """
+    handler = COMMANDS.get(command)
+    if handler is None:
+        raise CommandRefused("unknown_command", _("Onbekende opdracht."))
+    earlier = CommandAnswer.objects.filter(user=by, key=key).first()
+    if earlier is not None:
+        return _earlier_answer(earlier, summit, command)
+    try:
+        with transaction.atomic():
+            result = handler(summit, by, data, now)
+            stored = selectors.jsonable(result)
+            CommandAnswer.objects.create(
+                user=by, key=key, summit=summit, type=command, result=stored, created_at=now
+            )
+    except IntegrityError:
+        # The same key arrived twice at once: the other one committed first.
+        earlier = CommandAnswer.objects.filter(user=by, key=key).first()
+        if earlier is None:
+            raise
+        return _earlier_answer(earlier, summit, command)
+    return stored
+
+
+def _earlier_answer(earlier: CommandAnswer, summit: Summit, command: str) -> dict[str, Any]:
+    if earlier.summit_id != summit.pk or earlier.type != command:
+        raise CommandRefused("key_reused", _("Deze opdracht-id is al voor iets anders gebruikt."))
+    return dict(earlier.result)

@@ -1,0 +1,108 @@
+"""The whole role x step matrix of live commands, on the rule and through the channel."""
+
+import json
+import uuid
+
+import pytest
+from asgiref.sync import sync_to_async
+
+from deliberation import rules
+from deliberation.models import Step, Summit
+from samenspel.models import Role
+from tests.deliberation.factories import make_summit
+from tests.live import connected, receive_json
+
+ROLES = [
+    Role.FACILITATOR,
+    Role.ADMINISTRATOR,
+    Role.THEME_TEAM,
+    Role.TABLE_HOST,
+    rules.PARTICIPANT,
+    Role.RESIDENT,
+]
+STEPS = [None, *Step.Kind.values]
+CONTROL = {"step.start", "step.pause", "step.extend", "step.advance", "message.send"}
+DESK = {"participant.check_in", "participant.walk_in", "participant.seat_all"}
+WRITE = {"idea.create", "idea.edit", "idea.withdraw"}
+CURATE = {
+    "idea.hide",
+    "idea.merge",
+    "theme.create",
+    "theme.rename",
+    "theme.assign",
+    "theme.feature",
+}
+
+
+def expected(command, role, step, state):
+    if command in CONTROL | DESK:
+        return role in {Role.FACILITATOR, Role.ADMINISTRATOR}
+    if command in WRITE:
+        return (
+            role in {Role.TABLE_HOST, rules.PARTICIPANT}
+            and step in {"table_round", "idea_collection", "proposals"}
+            and state == "running"
+        )
+    assert command in CURATE
+    return role in {Role.THEME_TEAM, Role.FACILITATOR} and step in {
+        "table_round",
+        "idea_collection",
+        "proposals",
+        "clustering",
+        "theme_choice",
+    }
+
+
+def test_every_command_has_a_rule():
+    assert set(rules.COMMAND_RULES) == CONTROL | DESK | WRITE | CURATE
+
+
+@pytest.mark.parametrize("command", sorted(CONTROL | DESK | WRITE | CURATE))
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("step", STEPS)
+def test_role_by_step_matrix(command, role, step):
+    for state in ("running", "paused", "idle"):
+        allowed = rules.command_allowed(command, roles={role}, step_kind=step, step_state=state)
+        assert allowed == expected(command, role, step, state), (command, role, step, state)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("in_memory_layer")
+@pytest.mark.parametrize("kind", Step.Kind.values)
+async def test_channel_refuses_ideas_outside_idea_steps_and_other_roles_always(kind):
+    setup = await sync_to_async(make_summit)()
+
+    @sync_to_async
+    def go_to_step():
+        summit = Summit.objects.get()
+        step = Step.objects.filter(summit=summit, kind=kind).first() or Step.objects.create(
+            summit=summit, position=99, kind=kind, title=kind
+        )
+        Summit.objects.filter(pk=summit.pk).update(current_step=step, step_state="running")
+
+    await go_to_step()
+    open_step = kind in {"table_round", "idea_collection", "proposals"}
+    for user, may in [
+        (setup.hosts[0], open_step),
+        (setup.residents[0], open_step),
+        (setup.theme_team, False),
+        (setup.facilitator, False),
+    ]:
+        async with connected("/ws/summits/burgertop-test/", user=user) as socket:
+            await receive_json(socket)
+            key = str(uuid.uuid4())
+            await socket.send_to(
+                text_data=json.dumps(
+                    {"kind": "command", "id": key, "type": "idea.create", "data": {"text": "Idee"}}
+                )
+            )
+            while (frame := await receive_json(socket))["kind"] == "event":
+                pass
+            assert frame["id"] == key
+            if may:
+                assert frame["kind"] == "ack", frame
+            else:
+                assert frame["kind"] == "error", frame
+                assert frame["code"] == (
+                    "forbidden" if user in (setup.theme_team, setup.facilitator) else "step_closed"
+                )
