@@ -76,3 +76,30 @@ class VersionDiff:
 
 def version_diff(old: Version, new: Version) -> VersionDiff:
     return VersionDiff(old=old, new=new, segments=word_diff(old.text, new.text))
+
+
+def draft_updates_since(draft_id: int, after: int) -> tuple[list[bytes], int]:
+    """What a process that has applied the log up to ``after`` still lacks, and the new last id.
+
+    If a snapshot has folded in updates past ``after`` its state comes first.
+    """
+    chunks: list[bytes] = []
+    snapshot = DraftSnapshot.objects.filter(draft_id=draft_id, last_update_id__gt=after).first()
+    if snapshot is not None:
+        chunks.append(bytes(snapshot.data))
+        after = snapshot.last_update_id
+    rows = DraftUpdate.objects.filter(draft_id=draft_id, id__gt=after, compacted=False)
+    for update_id, data in rows.order_by("id").values_list("id", "data"):
+        chunks.append(bytes(data))
+        after = update_id
+    return chunks, after
+
+
+def draft_for_socket(slug: str, user: object) -> tuple[int, bool, bool] | None:
+    """(draft id, may read, may edit) for a connecting socket, or None if there is no draft."""
+    from . import rules
+
+    draft = Draft.objects.filter(slug=slug).first()
+    if draft is None:
+        return None
+    return draft.pk, rules.can_read(user, draft), rules.can_edit(user, draft)  # type: ignore[arg-type]

@@ -1,0 +1,171 @@
+"""/ws/drafts/<slug>: the standard y-websocket protocol on the process's shared document.
+
+Sync replies go only to the asking socket; updates go to the draft's hub group (every
+process) and to the update log; presence is forwarded at most every PRESENCE_INTERVAL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from typing import Any
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.utils import timezone
+from pycrdt import YMessageType, YSyncMessageType, get_state
+
+from samenspel import ws
+from samenspel.realtime import broadcast_now, hub
+
+from . import protocol, selectors, services
+from .rooms import DraftRoom, room_enter, room_leave
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE_BYTES = int(getattr(settings, "DRAFT_MAX_MESSAGE_BYTES", 512 * 1024))
+PRESENCE_INTERVAL = float(getattr(settings, "DRAFT_PRESENCE_INTERVAL", 0.1))
+
+
+def _store_update(draft_id: int, data: bytes, author_id: int) -> int:
+    return services.draft_update_store(
+        draft_id=draft_id, data=data, author_id=author_id, now=timezone.now()
+    )
+
+
+class DraftConsumer(AsyncWebsocketConsumer):
+    room: DraftRoom | None = None
+
+    async def connect(self) -> None:
+        self.hub_id = uuid.uuid4().hex
+        self.room = None
+        self.client_ids: dict[int, int] = {}  # awareness client id -> last clock
+        self.pending_presence: bytes | None = None
+        self.presence_sent_at = 0.0
+        self.presence_timer: asyncio.TimerHandle | None = None
+        user = self.scope.get("user")
+        if self.scope.get("token_invalid") or user is None or not user.is_authenticated:
+            await self._refuse(ws.CLOSE_NOT_AUTHENTICATED)
+            return
+        slug = self.scope["url_route"]["kwargs"]["slug"]
+        found = await database_sync_to_async(selectors.draft_for_socket)(slug, user)
+        if found is None:
+            await self._refuse(ws.CLOSE_NOT_FOUND)
+            return
+        draft_id, may_read, self.may_edit = found
+        if not may_read:
+            await self._refuse(ws.CLOSE_FORBIDDEN)
+            return
+        self.user_id = user.pk
+        self.room = await room_enter(draft_id, slug)
+        await hub().join(self.room.group, self)
+        await self.accept()
+        # Like y-websocket's server: our state first, so the client sends what we lack
+        # (edits made offline), then everyone's presence in one frame.
+        await self.send(
+            bytes_data=protocol.sync_frame(YSyncMessageType.SYNC_STEP1, self.room.doc.get_state())
+        )
+        presence = self.room.presence_frame()
+        if presence is not None:
+            await self.send(bytes_data=presence)
+
+    async def _refuse(self, code: int) -> None:
+        await self.accept()
+        await self.close(code=code)
+
+    async def disconnect(self, code: int) -> None:
+        room = self.room
+        if room is None:
+            return
+        self.room = None
+        if self.presence_timer is not None:
+            self.presence_timer.cancel()
+        await hub().leave(room.group, self)
+        if self.client_ids:
+            gone = [
+                protocol.AwarenessEntry(client_id, clock + 1, "null")
+                for client_id, clock in self.client_ids.items()
+            ]
+            await broadcast_now(room.group, protocol.awareness_frame(gone))
+        await room_leave(room)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> Any:
+        room = self.room
+        if room is None:
+            return
+        if bytes_data is None:
+            await self.close(code=ws.CLOSE_BAD_REQUEST)
+            return
+        if len(bytes_data) > MAX_MESSAGE_BYTES:
+            await self.close(code=ws.CLOSE_TOO_LARGE)
+            return
+        try:
+            frame = protocol.parse_frame(bytes_data)
+            if frame.kind == YMessageType.SYNC:
+                await self._on_sync(room, frame)
+            elif frame.kind == YMessageType.AWARENESS:
+                await self._presence(room, frame.payload, bytes_data)
+            else:
+                presence = room.presence_frame()
+                if presence is not None:
+                    await self.send(bytes_data=presence)
+        except protocol.ProtocolError:
+            await self.close(code=ws.CLOSE_BAD_REQUEST)
+        except PermissionError:
+            await self.close(code=ws.CLOSE_FORBIDDEN)
+
+    async def _on_sync(self, room: DraftRoom, frame: protocol.Frame) -> None:
+        if frame.sync_type == YSyncMessageType.SYNC_STEP1:
+            await room.catch_up()
+            try:
+                missing = room.doc.get_update(frame.payload)
+            except ValueError as error:
+                raise protocol.ProtocolError("bad state vector") from error
+            await self.send(bytes_data=protocol.sync_frame(YSyncMessageType.SYNC_STEP2, missing))
+            return
+        update = frame.payload
+        if update == b"\x00\x00":
+            return
+        if not self.may_edit:
+            # A reader's step 2 answer that holds nothing new is harmless; any change is refused.
+            try:
+                news = protocol.adds_content(get_state(update), room.doc.get_state())
+            except ValueError as error:
+                raise protocol.ProtocolError("bad update") from error
+            if frame.sync_type == YSyncMessageType.SYNC_UPDATE or news:
+                raise PermissionError
+            return
+        try:
+            room.doc.apply_update(update)
+        except ValueError as error:
+            raise protocol.ProtocolError("bad update") from error
+        message = protocol.sync_frame(YSyncMessageType.SYNC_UPDATE, update)
+        await broadcast_now(room.group, message, skip=self.hub_id)
+        await database_sync_to_async(_store_update)(room.draft_id, update, self.user_id)
+
+    async def _presence(self, room: DraftRoom, payload: bytes, raw: bytes) -> None:
+        for entry in protocol.parse_awareness(payload):
+            self.client_ids[entry.client_id] = entry.clock
+        loop = asyncio.get_running_loop()
+        wait = self.presence_sent_at + PRESENCE_INTERVAL - loop.time()
+        if wait <= 0 and self.presence_timer is None:
+            await self._send_presence(room, raw)
+            return
+        # Throttled: only the newest state goes out, once the interval has passed.
+        self.pending_presence = raw
+        if self.presence_timer is None:
+            self.presence_timer = loop.call_later(
+                max(wait, 0), lambda: loop.create_task(self._flush_presence())
+            )
+
+    async def _flush_presence(self) -> None:
+        self.presence_timer = None
+        raw, self.pending_presence = self.pending_presence, None
+        if raw is not None and self.room is not None:
+            await self._send_presence(self.room, raw)
+
+    async def _send_presence(self, room: DraftRoom, raw: bytes) -> None:
+        self.presence_sent_at = asyncio.get_running_loop().time()
+        await broadcast_now(room.group, raw, skip=self.hub_id)

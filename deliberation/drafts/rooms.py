@@ -1,0 +1,124 @@
+"""One shared pycrdt document per draft per server process, kept in step through the hub.
+
+The room is itself a member of the draft's hub group: every update or presence frame any
+process broadcasts reaches the room too, so its document and the presence it hands to
+newcomers match what the sockets saw. The database log is the source of truth; a room
+catches up from it when it opens and whenever a client asks to sync.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+
+from channels.db import database_sync_to_async
+from pycrdt import Doc, YMessageType, YSyncMessageType
+
+from samenspel.realtime import hub
+
+from . import protocol, selectors
+from .services import draft_group
+
+logger = logging.getLogger(__name__)
+
+
+class DraftRoom:
+    def __init__(self, draft_id: int, slug: str) -> None:
+        self.draft_id = draft_id
+        self.slug = slug
+        self.group = draft_group(slug)
+        self.hub_id = f"room:{slug}"
+        self.doc: Doc = Doc()
+        self.applied_id = 0
+        self.presence: dict[int, protocol.AwarenessEntry] = {}
+        self.sockets = 0
+
+    async def open(self) -> None:
+        # Join first, then read the log: whatever arrives meanwhile merges either way.
+        await hub().join(self.group, self)
+        await self.catch_up()
+
+    async def close(self) -> None:
+        await hub().leave(self.group, self)
+
+    async def catch_up(self) -> None:
+        chunks, last = await database_sync_to_async(selectors.draft_updates_since)(
+            self.draft_id, self.applied_id
+        )
+        for chunk in chunks:
+            self.doc.apply_update(chunk)
+        self.applied_id = max(self.applied_id, last)
+
+    def text(self) -> str:
+        return str(selectors.live_text_of(self.doc))
+
+    def presence_frame(self) -> bytes | None:
+        live = [entry for entry in self.presence.values() if entry.state != "null"]
+        return protocol.awareness_frame(live) if live else None
+
+    def note_presence(self, entries: list[protocol.AwarenessEntry]) -> None:
+        for entry in entries:
+            known = self.presence.get(entry.client_id)
+            if known is not None and known.clock > entry.clock:
+                continue
+            if entry.state == "null":
+                self.presence.pop(entry.client_id, None)
+            else:
+                self.presence[entry.client_id] = entry
+
+    async def send(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        """The hub hands the room every frame of the group (from any process)."""
+        if bytes_data is None:
+            return
+        try:
+            frame = protocol.parse_frame(bytes_data)
+            if frame.kind == YMessageType.SYNC and frame.sync_type != YSyncMessageType.SYNC_STEP1:
+                self.doc.apply_update(frame.payload)
+            elif frame.kind == YMessageType.AWARENESS:
+                self.note_presence(protocol.parse_awareness(frame.payload))
+        except (protocol.ProtocolError, ValueError):
+            logger.warning("draft %s: ignored a malformed group frame", self.slug)
+
+
+_rooms: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, DraftRoom]] = (
+    weakref.WeakKeyDictionary()
+)
+_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _registry() -> tuple[dict[str, DraftRoom], asyncio.Lock]:
+    loop = asyncio.get_running_loop()
+    if loop not in _rooms:
+        _rooms[loop] = {}
+        _locks[loop] = asyncio.Lock()
+    return _rooms[loop], _locks[loop]
+
+
+async def room_enter(draft_id: int, slug: str) -> DraftRoom:
+    rooms, lock = _registry()
+    async with lock:
+        room = rooms.get(slug)
+        if room is None:
+            room = DraftRoom(draft_id, slug)
+            await room.open()
+            rooms[slug] = room
+        room.sockets += 1
+        return room
+
+
+async def room_leave(room: DraftRoom) -> None:
+    rooms, lock = _registry()
+    async with lock:
+        room.sockets -= 1
+        if room.sockets <= 0 and rooms.get(room.slug) is room:
+            del rooms[room.slug]
+            await room.close()
+
+
+def open_room(slug: str) -> DraftRoom | None:
+    """The room of this process, if a socket has it open (for tests and benchmarks)."""
+    rooms, _lock = _registry()
+    return rooms.get(slug)
