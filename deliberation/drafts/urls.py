@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import views
+
+app_name = "drafts"
+urlpatterns = [
+    path("nota/", views.draft_list, name="list"),
+    path("nota/<slug:slug>/", views.draft_detail, name="detail"),
+    path("nota/<slug:slug>/schrijven/", views.draft_editor, name="editor"),
+    path("nota/<slug:slug>/versies/", views.draft_versions, name="versions"),
+    path("nota/<slug:slug>/versies/publiceren/", views.version_publish, name="publish"),
+    path("nota/<slug:slug>/versies/<int:number>/", views.version_text, name="version"),
+    path("nota/<slug:slug>/versies/<int:old>/<int:new>/", views.version_diff, name="diff"),
+    path("nota/<slug:slug>/reacties/", views.comment_create, name="comment"),
+    path("nota/<slug:slug>/reacties/<int:pk>/antwoord/", views.comment_reply, name="reply"),
+    path("nota/<slug:slug>/reacties/<int:pk>/afronden/", views.comment_resolve, name="resolve"),
+    path("nota/<slug:slug>/amendementen/", views.amendment_create, name="amendment"),
+    path(
+        "nota/<slug:slug>/amendementen/<int:pk>/steunen/", views.amendment_support, name="support"
+    ),
+    path(
+        "nota/<slug:slug>/amendementen/<int:pk>/overnemen/", views.amendment_accept, name="accept"
+    ),
+    path("nota/<slug:slug>/amendementen/<int:pk>/afwijzen/", views.amendment_reject, name="reject"),
+]

@@ -1,0 +1,270 @@
+"""Pages of co-writing: list, read view with comments and amendments, editor, versions, diff."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import rules, selectors, services
+from .forms import AmendmentForm, CommentForm, PublishForm, RejectForm, ReplyForm
+from .markdown import render_markdown
+from .models import Amendment, Comment, Draft, Version
+
+PRESENCE_COLOURS = ["#0b6e4f", "#8a2be2", "#b5400f", "#1f5faa", "#a1005a", "#5b6300"]
+
+
+def draft_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "drafts/list.html", {"drafts": selectors.drafts_for_list()})
+
+
+def draft_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    draft = get_object_or_404(Draft, slug=slug)
+    version = selectors.latest_version(draft)
+    context: dict[str, Any] = {
+        "draft": draft,
+        "version": version,
+        "html": render_markdown(version.text) if version else "",
+        "threads": selectors.comment_threads(version) if version else [],
+        "amendments": selectors.amendments_of(draft),
+        "can_edit": rules.can_edit(request.user, draft),
+        "can_decide": rules.can_decide(request.user, draft),
+        "can_react": rules.can_react(request.user, draft),
+        "comment_form": CommentForm(),
+        "amendment_form": AmendmentForm(),
+        "reply_form": ReplyForm(),
+        "reject_form": RejectForm(),
+    }
+    return render(request, "drafts/detail.html", context)
+
+
+@login_required
+def draft_editor(request: HttpRequest, slug: str) -> HttpResponse:
+    draft = get_object_or_404(Draft, slug=slug)
+    if not rules.can_read(request.user, draft):
+        return HttpResponseForbidden()
+    scheme = "wss" if request.is_secure() else "ws"
+    context = {
+        "draft": draft,
+        "can_edit": rules.can_edit(request.user, draft),
+        "ws_url": f"{scheme}://{request.get_host()}/ws/drafts",
+        "user_colour": PRESENCE_COLOURS[request.user.pk % len(PRESENCE_COLOURS)],
+        "live_html": render_markdown(selectors.draft_live_text(draft)),
+    }
+    return render(request, "drafts/editor.html", context)
+
+
+def draft_versions(request: HttpRequest, slug: str) -> HttpResponse:
+    draft = get_object_or_404(Draft, slug=slug)
+    versions = list(draft.versions.select_related("published_by").prefetch_related("contributors"))
+    return render(
+        request,
+        "drafts/versions.html",
+        {
+            "draft": draft,
+            "versions": versions,
+            "can_decide": rules.can_decide(request.user, draft),
+            "publish_form": PublishForm(),
+        },
+    )
+
+
+def version_diff(request: HttpRequest, slug: str, old: int, new: int) -> HttpResponse:
+    draft = get_object_or_404(Draft, slug=slug)
+    versions = {v.number: v for v in draft.versions.filter(number__in=[old, new])}
+    if old not in versions or new not in versions:
+        raise Http404
+    diff = selectors.version_diff(versions[old], versions[new])
+    return render(request, "drafts/diff.html", {"draft": draft, "diff": diff})
+
+
+def _act(request: HttpRequest, draft: Draft, action: Callable[[], object], done: str) -> None:
+    """Run one service call and turn a refusal into a message on the page."""
+    try:
+        action()
+    except (services.DraftError, PermissionError) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, done)
+
+
+def _back(draft: Draft, anchor: str = "") -> HttpResponse:
+    return redirect(reverse("drafts:detail", args=[draft.slug]) + anchor)
+
+
+@login_required
+@require_POST
+def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
+    draft = get_object_or_404(Draft, slug=slug)
+    version = selectors.latest_version(draft)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Vul de passage en uw reactie in."))
+        return _back(draft, "#reageren")
+    passage = form.cleaned_data["passage"].strip()
+    start = version.text.find(passage) if version else -1
+    _act(
+        request,
+        draft,
+        lambda: services.comment_add(
+            version=version,
+            by=request.user,
+            body=form.cleaned_data["body"],
+            passage=passage,
+            start=max(start, 0),
+            now=timezone.now(),
+        ),
+        _("Uw reactie is geplaatst."),
+    )
+    return _back(draft, "#reacties")
+
+
+@login_required
+@require_POST
+def comment_reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    comment = get_object_or_404(Comment, pk=pk, version__draft__slug=slug)
+    form = ReplyForm(request.POST)
+    draft = comment.version.draft
+    if form.is_valid():
+        _act(
+            request,
+            draft,
+            lambda: services.comment_add(
+                version=comment.version,
+                by=request.user,
+                body=form.cleaned_data["body"],
+                parent=comment,
+                now=timezone.now(),
+            ),
+            _("Uw antwoord is geplaatst."),
+        )
+    return _back(draft, f"#reactie-{comment.pk}")
+
+
+@login_required
+@require_POST
+def comment_resolve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    comment = get_object_or_404(Comment, pk=pk, version__draft__slug=slug)
+    draft = comment.version.draft
+    _act(
+        request,
+        draft,
+        lambda: services.comment_resolve(comment=comment, by=request.user, now=timezone.now()),
+        _("De reactie is afgerond."),
+    )
+    return _back(draft, f"#reactie-{comment.pk}")
+
+
+@login_required
+@require_POST
+def amendment_create(request: HttpRequest, slug: str) -> HttpResponse:
+    draft = get_object_or_404(Draft, slug=slug)
+    version = selectors.latest_version(draft)
+    form = AmendmentForm(request.POST)
+    if version is None or not form.is_valid():
+        messages.error(request, _("Vul de passage, de nieuwe tekst en uw toelichting in."))
+        return _back(draft, "#amendement-indienen")
+    passage = form.cleaned_data["passage"].strip()
+    _act(
+        request,
+        draft,
+        lambda: services.amendment_propose(
+            version=version,
+            by=request.user,
+            passage=passage,
+            start=max(version.text.find(passage), 0),
+            replacement=form.cleaned_data["replacement"].strip(),
+            rationale=form.cleaned_data["rationale"],
+            now=timezone.now(),
+        ),
+        _("Uw amendement is ingediend."),
+    )
+    return _back(draft, "#amendementen")
+
+
+def _amendment(slug: str, pk: int) -> Amendment:
+    return get_object_or_404(Amendment.objects.select_related("draft"), pk=pk, draft__slug=slug)
+
+
+@login_required
+@require_POST
+def amendment_support(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    amendment = _amendment(slug, pk)
+    _act(
+        request,
+        amendment.draft,
+        lambda: services.amendment_support(
+            amendment=amendment, by=request.user, now=timezone.now()
+        ),
+        _("U steunt dit amendement."),
+    )
+    return _back(amendment.draft, f"#amendement-{pk}")
+
+
+@login_required
+@require_POST
+def amendment_accept(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    amendment = _amendment(slug, pk)
+    _act(
+        request,
+        amendment.draft,
+        lambda: services.amendment_accept(amendment=amendment, by=request.user, now=timezone.now()),
+        _("Het amendement is overgenomen in de werktekst."),
+    )
+    return _back(amendment.draft, f"#amendement-{pk}")
+
+
+@login_required
+@require_POST
+def amendment_reject(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    amendment = _amendment(slug, pk)
+    form = RejectForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    _act(
+        request,
+        amendment.draft,
+        lambda: services.amendment_reject(
+            amendment=amendment, by=request.user, reason=reason, now=timezone.now()
+        ),
+        _("Het amendement is afgewezen."),
+    )
+    return _back(amendment.draft, f"#amendement-{pk}")
+
+
+@login_required
+@require_POST
+def version_publish(request: HttpRequest, slug: str) -> HttpResponse:
+    draft = get_object_or_404(Draft, slug=slug)
+    form = PublishForm(request.POST)
+    form.is_valid()
+    data = getattr(form, "cleaned_data", {})
+    _act(
+        request,
+        draft,
+        lambda: services.version_publish(
+            draft=draft,
+            by=request.user,
+            now=timezone.now(),
+            note=data.get("note", ""),
+            final=bool(data.get("final")),
+        ),
+        _("De werktekst is gepubliceerd als nieuwe versie."),
+    )
+    return redirect("drafts:versions", slug=draft.slug)
+
+
+def version_text(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    version = get_object_or_404(Version, draft__slug=slug, number=number)
+    return render(
+        request,
+        "drafts/version.html",
+        {"draft": version.draft, "version": version, "html": render_markdown(version.text)},
+    )
