@@ -1,0 +1,105 @@
+"""The summit screens render from the snapshot, each for its own role only."""
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from deliberation.models import Idea, Participant, Summit, SummitTable
+from deliberation.views import keywords
+from tests.deliberation.factories import make_summit
+
+pytestmark = pytest.mark.django_db
+
+BASE = "/burgertop/burgertop-test/"
+
+
+@pytest.fixture
+def setup():
+    return make_summit()
+
+
+@pytest.mark.parametrize(
+    ("path", "who", "status"),
+    [
+        ("regie/", "facilitator", 200),
+        ("regie/", "theme_team", 403),
+        ("balie/", "facilitator", 200),
+        ("balie/", "host", 403),
+        ("tafel/", "host", 200),
+        ("tafel/", "resident", 403),
+        ("themateam/", "theme_team", 200),
+        ("themateam/", "resident", 403),
+        ("", "resident", 200),
+        ("", "outsider", 403),
+    ],
+)
+def test_each_screen_is_for_its_roles(client, setup, path, who, status):
+    user = {
+        "facilitator": setup.facilitator,
+        "theme_team": setup.theme_team,
+        "host": setup.hosts[0],
+        "resident": setup.residents[0],
+        "outsider": setup.outsider,
+    }[who]
+    client.force_login(user)
+    response = client.get(BASE + path)
+    assert response.status_code == status
+
+
+def test_summit_link_sends_each_role_to_its_screen(client, setup):
+    client.force_login(setup.hosts[0])
+    assert client.get(BASE).url == BASE + "tafel/"
+    client.force_login(setup.facilitator)
+    assert client.get(BASE).url == BASE + "regie/"
+
+
+def test_participant_sees_step_and_only_own_table_ideas(client, setup):
+    tables = list(SummitTable.objects.order_by("number"))
+    summit = Summit.objects.get()
+    for table, text in [(tables[0], "Bankjes bij het water"), (tables[1], "Geheim van tafel 2")]:
+        Idea.objects.create(
+            summit=summit,
+            table=table,
+            author=setup.hosts[0],
+            text=text,
+            created_at=timezone.now(),
+            updated_at=timezone.now(),
+        )
+    client.force_login(setup.residents[0])
+    page = client.get(BASE).content.decode()
+    assert "Bankjes bij het water" in page and "Geheim van tafel 2" not in page
+    assert 'aria-live="polite"' in page and "U zit aan tafel 1." in page
+
+
+def test_hall_screen_needs_its_token(client, setup):
+    token = Summit.objects.get().hall_token
+    assert client.get(BASE + "zaal/verkeerd/").status_code == 404
+    page = client.get(BASE + f"zaal/{token}/").content.decode()
+    assert f"?hall={token}" in page and "Woorden van de tafels" in page
+
+
+def test_word_cloud_counts_words_without_stop_words():
+    assert keywords(["Meer groen in de wijk", "Groen dak!", "de de de"]) == [
+        ("groen", 2),
+        ("wijk", 1),
+        ("dak", 1),
+    ]
+
+
+def test_seed_demo_makes_a_burgertop_with_tables_agenda_and_participants(tmp_path):
+    args = [
+        "--small",
+        "--logins-file",
+        str(tmp_path / "l.txt"),
+        "--codes-file",
+        str(tmp_path / "c.csv"),
+    ]
+    call_command("seed_demo", *args)
+    call_command("seed_demo", *args)  # a re-run adds nothing
+    summit = Summit.objects.get()
+    assert summit.steps.count() == 8
+    assert summit.tables.count() == 10 and summit.tables.filter(online=True).count() == 1
+    assert Participant.objects.filter(summit=summit).count() == 60
+    assert Participant.objects.filter(table__online=True).count() == 0
+    assert max(t.members.count() for t in summit.tables.all()) <= 10
+    assert f"zaal/{summit.hall_token}/" in (tmp_path / "l.txt").read_text()
