@@ -1,0 +1,243 @@
+"""The four nota drafts of the Diemen demo, each with a published version, a comment and an
+amendment, so every page has something to show."""
+
+from __future__ import annotations
+
+from samenspel.demo import DemoContext
+
+from . import services
+from .models import Draft
+from .outlines import OUTLINES
+
+SPORT = """# Sportnota Diemen 2026-2030: Diemen beweegt
+
+## 1. Inleiding
+
+Sport en bewegen maken Diemen gezonder en socialer. Deze nota beschrijft hoe de gemeente de komende vier jaar sport en bewegen stimuleert. Inwoners, sportverenigingen, scholen en buurtsportcoaches schreven mee via Samenspel.
+
+## 2. Terugblik op de vorige sportnota
+
+Sinds 2021 zijn twee kunstgrasvelden vernieuwd en sporten meer kinderen via de buurtsportcoaches. Het aantal volwassenen dat wekelijks sport bleef gelijk, rond de helft. Ouderen en mensen met een beperking vinden nog te weinig passend aanbod.
+
+## 3. Visie: sport en bewegen voor iedereen
+
+Iedere inwoner van Diemen kan dicht bij huis sporten en bewegen, ongeacht leeftijd, inkomen of beperking.
+
+## 4. Sporten in de openbare ruimte
+
+We maken van het Diemerbos, de dijken en de parken een beweegroute met bankjes, watertappunten en verlichte looprondes. In Holland Park komt een beweegplein bij de nieuwe school.
+
+## 5. Verenigingen en accommodaties
+
+De gemeente onderhoudt de sportparken en gymzalen en houdt de huurtarieven voor verenigingen gelijk tot 2028. Verenigingen die hun kantine verduurzamen krijgen hulp van het energieloket.
+
+## 6. Jeugd, ouderen en aangepast sporten
+
+Elke basisschool krijgt een vakleerkracht gym. De buurtsportcoaches organiseren wandelvoetbal en valpreventie voor ouderen en werken samen met de stichting voor aangepast sporten.
+
+## 7. Financiën en subsidies
+
+Voor sport is jaarlijks 2,1 miljoen euro beschikbaar, waarvan 350.000 euro voor subsidies aan verenigingen.
+
+## 8. Uitvoering en monitoring
+
+Ieder jaar meten we met de gezondheidsmonitor hoeveel inwoners sporten en bespreken we de resultaten met de sportraad.
+"""
+
+JEUGD = """# Jeugdnota Diemen 2026-2030: Opgroeien in Diemen
+
+## 1. Inleiding
+
+Ongeveer een kwart van de inwoners van Diemen is jonger dan 23 jaar. Met deze nota geven we invulling aan de Jeugdwet en aan wat jongeren zelf belangrijk vinden. Jongeren schreven mee tijdens de burgertop en via Samenspel.
+
+## 2. Hoe gaat het met de jeugd?
+
+De meeste kinderen in Diemen groeien gezond en veilig op. Toch voelt een op de vijf jongeren zich vaak eenzaam, en de wachttijden voor jeugdhulp zijn te lang.
+
+## 3. Visie: gezond en veilig opgroeien
+
+Elk kind in Diemen krijgt de kans om zijn talenten te ontwikkelen, met hulp dichtbij wanneer dat nodig is.
+
+## 4. Preventie en het voorliggend veld
+
+Het jongerenwerk is vier avonden per week open in Diemen-Noord en Diemen-Zuid. Scholen, sportverenigingen en het jongerenwerk signaleren samen vroeg wanneer het niet goed gaat.
+
+## 5. Jeugdhulp en het sociaal team
+
+Ouders en jongeren kunnen zonder verwijzing bij het sociaal team terecht. We willen dat niemand langer dan zes weken op hulp wacht.
+
+## 6. Onderwijs en kansengelijkheid
+
+Alle peuters krijgen vroegschoolse educatie aangeboden. Elke school heeft een schoolmaatschappelijk werker.
+
+## 7. Participatie van jongeren
+
+De jongerenraad adviseert het college gevraagd en ongevraagd en beheert een eigen budget van 25.000 euro per jaar.
+
+## 8. Financiën
+
+Voor jeugdhulp en preventie is jaarlijks 9,4 miljoen euro begroot.
+
+## 9. Uitvoering en monitoring
+
+We volgen de wachttijden per kwartaal en vragen jongeren ieder jaar hoe zij de hulp ervaren.
+"""
+
+CULTUUR = """# Cultuurnota Diemen 2026-2030: Cultuur in de buurt
+
+## 1. Inleiding
+
+Cultuur verbindt mensen en maakt Diemen een fijne plek om te wonen. Deze nota beschrijft wat de gemeente doet voor kunst, cultuur en erfgoed.
+
+## 2. Het culturele landschap
+
+Theater De Omval, de bibliotheek, de muziekschool en vele amateurverenigingen maken het culturele leven van Diemen. Makers uit Diemen treden op in de hele regio.
+
+## 3. Visie: cultuur van en voor iedereen
+
+Iedere inwoner kan cultuur beleven en zelf maken, in het centrum en in de wijken.
+
+## 4. Cultuureducatie
+
+Alle basisscholen doen mee aan het programma voor cultuureducatie. Kinderen bezoeken minstens één voorstelling per jaar.
+
+## 5. Erfgoed en identiteit
+
+We vertellen de geschiedenis van Diemen als dorp aan de Diem, van de boerderijen langs de dijk tot de nieuwe wijken. Oude verhalen krijgen een plek op borden langs de wandelroutes.
+
+## 6. Ruimte voor makers
+
+In leegstaande gebouwen komen tijdelijke ateliers en oefenruimtes. Op pleinen in de wijken kunnen makers gratis optreden.
+
+## 7. Financiën en subsidies
+
+Voor cultuur is jaarlijks 1,6 miljoen euro beschikbaar, waarvan 200.000 euro voor projectsubsidies.
+
+## 8. Uitvoering en monitoring
+
+We evalueren de nota na twee jaar met de culturele instellingen en inwoners.
+"""
+
+OMGEVING = """# Omgevingsvisie Diemen 2040: Groen, bereikbaar en samen
+
+## 1. Inleiding
+
+Met de Omgevingswet maakt elke gemeente een omgevingsvisie: een samenhangend beeld van de fysieke leefomgeving op de lange termijn. Deze visie is samen met inwoners, ondernemers en partners geschreven.
+
+## 2. Diemen nu: kenmerken en opgaven
+
+Diemen ligt tussen Amsterdam, het Diemerbos en het water van de Diem en de Gaasp. De gemeente groeit, vooral in Holland Park. Tegelijk moeten we ons voorbereiden op hitte, droogte en hevige regen.
+
+## 3. Ambities voor 2040
+
+In 2040 is Diemen een groene en gezonde gemeente met betaalbare woningen, goede voorzieningen dichtbij en schone energie.
+
+## 4. Wonen
+
+We bouwen tot 2040 ongeveer 4.000 woningen, waarvan een derde sociale huur. Nieuwe woningen komen vooral op plekken die al bebouwd zijn, dicht bij het openbaar vervoer.
+
+## 5. Werken en voorzieningen
+
+Het winkelcentrum in Diemen-Centrum blijft het hart van de gemeente. Bedrijventerrein Verrijn Stuart wordt een gemengd gebied met werken en wonen.
+
+## 6. Groen, water en klimaat
+
+Het Diemerbos en de parken blijven groen en worden beter met elkaar verbonden. Iedere nieuwe straat vangt regenwater op. Daken leveren zonne-energie.
+
+## 7. Mobiliteit
+
+Lopen en fietsen krijgen voorrang. We verbeteren de fietsroutes naar Amsterdam en de stations Diemen en Diemen-Zuid.
+
+## 8. Gezondheid en veiligheid
+
+Iedere inwoner woont binnen vijf minuten lopen van groen om te spelen, te sporten en elkaar te ontmoeten.
+
+## 9. Gebiedsgerichte uitwerking
+
+Voor Diemen-Noord, Diemen-Centrum, Diemen-Zuid en Holland Park werken we de visie per wijk uit, samen met de bewoners.
+
+## 10. Uitvoering en participatie
+
+De visie krijgt uitvoering in programma's en in het omgevingsplan. Iedere vier jaar kijken we samen met inwoners of de visie nog klopt.
+"""
+
+DRAFTS = [
+    ("sportnota-2026", "Sportnota 2026-2030", "sportnota", SPORT, "ambtenaar",
+     "Hoe Diemen de komende vier jaar sport en bewegen stimuleert.",
+     "wandelvoetbal en valpreventie voor ouderen", "wandelvoetbal, stoelyoga en valpreventie voor ouderen",
+     "Stoelyoga is populair in het buurthuis en past bij ouderen die minder mobiel zijn.",
+     "Iedere inwoner van Diemen kan dicht bij huis sporten en bewegen",
+     "Geldt dit ook voor mensen met een rolstoel? Veel velden zijn lastig bereikbaar."),
+    ("jeugdnota-2026", "Jeugdnota 2026-2030", "jeugdnota", JEUGD, "ambtenaar2",
+     "Gezond en veilig opgroeien in Diemen, met hulp dichtbij.",
+     "vier avonden per week", "vijf avonden per week, ook op zaterdag",
+     "In het weekend is er voor jongeren niets te doen in de buurt.",
+     "langer dan zes weken op hulp wacht",
+     "Zes weken is voor een gezin in nood nog steeds erg lang."),
+    ("cultuurnota-2026", "Cultuurnota 2026-2030", "cultuurnota", CULTUUR, "ambtenaar",
+     "Kunst, cultuur en erfgoed in het centrum en in de wijken.",
+     "minstens één voorstelling per jaar", "minstens twee voorstellingen per jaar, waarvan één in de eigen wijk",
+     "Niet alle ouders kunnen met hun kinderen naar het theater.",
+     "tijdelijke ateliers en oefenruimtes",
+     "Mogen bandjes daar ook 's avonds repeteren?"),
+    ("omgevingsvisie-2040", "Omgevingsvisie Diemen 2040", "omgevingsvisie", OMGEVING, "ambtenaar2",
+     "Hoe Diemen er in 2040 uitziet: wonen, groen, water en bereikbaarheid.",
+     "ongeveer 4.000 woningen, waarvan een derde sociale huur",
+     "ongeveer 4.000 woningen, waarvan een derde sociale huur en een kwart middenhuur",
+     "Leraren en verpleegkundigen vinden nu geen woning in Diemen.",
+     "binnen vijf minuten lopen van groen",
+     "In Diemen-Noord is dat nu nog lang niet zo. Welke plekken worden groener?"),
+]  # fmt: skip
+
+
+def seed(context: DemoContext) -> None:
+    if not context.fresh or Draft.objects.exists():
+        return
+    residents = context.residents
+    for index, row in enumerate(DRAFTS):
+        slug, title, kind, text, editor_name, summary, passage, replacement, why, quote, remark = (
+            row
+        )
+        assert kind in OUTLINES
+        editor = context.staff[editor_name]
+        draft = services.draft_create(
+            slug=slug, title=title, kind=kind, by=editor, now=context.now, text=text
+        )
+        Draft.objects.filter(pk=draft.pk).update(summary=summary)
+        version = services.version_publish(
+            draft=draft, by=editor, now=context.now, note="Eerste versie voor inspraak"
+        )
+        if residents:
+            writer, commenter, supporter = (
+                residents[(index * 3 + k) % len(residents)] for k in range(3)
+            )
+            services.draft_editor_invite(draft=draft, user=writer, by=editor)
+            comment = services.comment_add(
+                version=version,
+                by=commenter,
+                body=remark,
+                passage=quote,
+                start=version.text.index(quote),
+                now=context.now,
+            )
+            services.comment_add(
+                version=version,
+                by=editor,
+                body="Goed punt, we nemen dit mee in de volgende versie.",
+                parent=comment,
+                now=context.now,
+            )
+            amendment = services.amendment_propose(
+                version=version,
+                by=writer,
+                passage=passage,
+                start=version.text.index(passage),
+                replacement=replacement,
+                rationale=why,
+                now=context.now,
+            )
+            services.amendment_support(amendment=amendment, by=supporter, now=context.now)
+    context.lines.append("")
+    context.lines.append(
+        "Nota's: /nota/ (ambtenaar and ambtenaar2 edit; invited residents co-write)."
+    )

@@ -1,0 +1,31 @@
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from deliberation.drafts import selectors
+from deliberation.drafts.models import Draft, NotaKind
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_seeds_all_four_nota_kinds_once_with_something_on_every_page(tmp_path, client):
+    args = [
+        "--small",
+        "--logins-file",
+        str(tmp_path / "l.txt"),
+        "--codes-file",
+        str(tmp_path / "c.csv"),
+    ]
+    call_command("seed_demo", *args)
+    call_command("seed_demo", *args)
+    drafts = list(Draft.objects.all())
+    assert sorted(d.kind for d in drafts) == sorted(NotaKind.values)
+    for draft in drafts:
+        assert "Diemen" in selectors.draft_live_text(draft)
+        assert draft.versions.count() == 1
+        assert draft.amendments.count() == 1
+        page = client.get(reverse("drafts:detail", args=[draft.slug]))
+        assert page.status_code == 200
+        assert "Goed punt" in page.content.decode()
+    assert client.login(username="ambtenaar", password="samen-diemen-2026")
+    assert client.get(reverse("drafts:editor", args=[drafts[0].slug])).status_code == 200
