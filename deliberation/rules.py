@@ -12,9 +12,12 @@ from samenspel.rules import roles_of
 from .models import Participant, Step, Summit
 
 PARTICIPANT = "participant"  # a resident checked in at this summit (not a stored role)
-STAFF_ROLES = {Role.FACILITATOR, Role.ADMINISTRATOR}
-IDEA_STEPS = {Step.Kind.TABLE_ROUND, Step.Kind.IDEA_COLLECTION, Step.Kind.PROPOSALS}
-CURATION_STEPS = IDEA_STEPS | {Step.Kind.CLUSTERING, Step.Kind.THEME_CHOICE}
+# Plain strings (str() of the choices), so the sets are typed as set[str].
+FACILITATOR, ADMINISTRATOR = str(Role.FACILITATOR), str(Role.ADMINISTRATOR)
+THEME_TEAM, TABLE_HOST = str(Role.THEME_TEAM), str(Role.TABLE_HOST)
+STAFF_ROLES = {FACILITATOR, ADMINISTRATOR}
+IDEA_STEPS = {str(Step.Kind.TABLE_ROUND), str(Step.Kind.IDEA_COLLECTION), str(Step.Kind.PROPOSALS)}
+CURATION_STEPS = IDEA_STEPS | {str(Step.Kind.CLUSTERING), str(Step.Kind.THEME_CHOICE)}
 
 
 @dataclass(frozen=True)
@@ -30,8 +33,8 @@ def _rule(roles: set[str], steps: set[str] | None = None, running: bool = False)
 
 CONTROL = STAFF_ROLES
 DESK = STAFF_ROLES
-WRITERS = {Role.TABLE_HOST, PARTICIPANT}
-CURATORS = {Role.THEME_TEAM, Role.FACILITATOR}
+WRITERS = {TABLE_HOST, PARTICIPANT}
+CURATORS = {THEME_TEAM, FACILITATOR}
 
 COMMAND_RULES: dict[str, CommandRule] = {
     "step.start": _rule(CONTROL),

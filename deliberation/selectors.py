@@ -10,7 +10,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
-from samenspel.models import Role, User
+from samenspel.models import User
 
 from . import rules, seating
 from .events import StepData
@@ -41,7 +41,7 @@ def step_data(summit: Summit, now: datetime) -> StepData:
 
 def table_of(summit: Summit, user: User, roles: set[str]) -> SummitTable | None:
     """The table a user writes for: the one they host, else the one they sit at."""
-    if Role.TABLE_HOST in roles:
+    if rules.TABLE_HOST in roles:
         hosted = SummitTable.objects.filter(summit=summit, host=user).first()
         if hosted is not None:
             return hosted
@@ -168,7 +168,7 @@ def snapshot(
 
 def hall_snapshot(summit: Summit, *, now: datetime) -> dict[str, Any]:
     """The projector's view: no names, no table members, only visible ideas."""
-    frame = snapshot(summit, user=None, roles={Role.THEME_TEAM}, now=now)
+    frame = snapshot(summit, user=None, roles={rules.THEME_TEAM}, now=now)
     data = frame["data"]
     data["ideas"] = [idea for idea in data["ideas"] if idea["status"] == Idea.Status.VISIBLE]
     for table in data["tables"]:

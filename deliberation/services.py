@@ -248,7 +248,7 @@ def participant_walk_in(
             birth_year=year,
             password="!",  # unusable: walk-ins log in with their code
         )
-        core_services.role_grant(user=user, role=Role.RESIDENT, scope=summit.scope)
+        core_services.role_grant(user=user, role=str(Role.RESIDENT), scope=summit.scope)
         participant = Participant.objects.create(
             summit=summit, user=user, checked_in_at=now, walk_in=True
         )
@@ -488,6 +488,12 @@ def theme_assign(
 
 # Commands from the live channel -------------------------------------------------------------
 
+
+def _int(data: dict[str, Any], key: str) -> int:
+    value = data.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
 Handler = Callable[[Summit, User, dict[str, Any], datetime], dict[str, Any]]
 
 COMMANDS: dict[str, Handler] = {
@@ -496,7 +502,7 @@ COMMANDS: dict[str, Handler] = {
     "step.extend": lambda s, u, d, now: summit_step_extend(
         summit=s,
         by=u,
-        seconds=d.get("seconds") if isinstance(d.get("seconds"), int) else 0,
+        seconds=_int(d, "seconds"),
         now=now,
     ),
     "step.advance": lambda s, u, d, now: summit_step_advance(summit=s, by=u, now=now),
@@ -510,7 +516,7 @@ COMMANDS: dict[str, Handler] = {
         summit=s, by=u, name=d.get("name"), birth_year=d.get("birth_year"), now=now
     ),
     "participant.seat_all": lambda s, u, d, now: participant_seat_all(
-        summit=s, by=u, now=now, seed=d.get("seed") if isinstance(d.get("seed"), int) else 0
+        summit=s, by=u, now=now, seed=_int(d, "seed")
     ),
     "idea.create": lambda s, u, d, now: idea_create(summit=s, by=u, text=d.get("text"), now=now),
     "idea.edit": lambda s, u, d, now: idea_edit(
