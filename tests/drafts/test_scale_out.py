@@ -1,0 +1,96 @@
+import asyncio
+
+import pytest
+import websockets
+from asgiref.sync import sync_to_async
+from pycrdt import (
+    Doc,
+    Text,
+    YMessageType,
+    create_sync_message,
+    create_update_message,
+    handle_sync_message,
+)
+
+from deliberation.drafts import selectors
+from deliberation.drafts.protocol import parse_frame
+from deliberation.drafts.selectors import TEXT_NAME
+from samenspel import services as core_services
+from samenspel.models import Role
+from tests.drafts.factories import make_draft
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.multiprocess, pytest.mark.django_db(transaction=True)]
+
+TEXT = "# Omgevingsvisie\n\nDiemen groeit.\n"
+
+
+class Peer:
+    def __init__(self, socket) -> None:  # type: ignore[no-untyped-def]
+        self.socket = socket
+        self.doc: Doc = Doc()
+        self.text = self.doc.get(TEXT_NAME, type=Text)
+
+    async def pump_until(self, done, timeout: float = 5) -> None:  # type: ignore[no-untyped-def]
+        async with asyncio.timeout(timeout):
+            while not done():
+                data = await self.socket.recv()
+                frame = parse_frame(data)
+                if frame.kind == YMessageType.SYNC:
+                    reply = handle_sync_message(data[1:], self.doc)
+                    if reply is not None:
+                        await self.socket.send(reply)
+
+    async def sync(self) -> None:
+        await self.socket.send(create_sync_message(self.doc))
+        await self.pump_until(lambda: str(self.text) != "")
+
+    async def append(self, words: str) -> None:
+        before = self.doc.get_state()
+        self.text.insert(len(str(self.text)), words)
+        await self.socket.send(create_update_message(self.doc.get_update(before)))
+
+
+async def test_editors_on_two_daphne_processes_converge_and_the_log_agrees(daphne_cluster):
+    draft = await sync_to_async(make_draft)(text=TEXT)
+    editors = [await sync_to_async(UserFactory)(roles=[Role.EDITOR]) for _ in range(4)]
+    tokens = [await sync_to_async(core_services.api_token_for)(user=e) for e in editors]
+    sockets = [
+        await websockets.connect(
+            f"ws://127.0.0.1:{daphne_cluster[i % 2]}/ws/drafts/{draft.slug}?token={token}"
+        )
+        for i, token in enumerate(tokens)
+    ]
+    try:
+        peers = [Peer(socket) for socket in sockets]
+        for peer in peers:
+            await peer.sync()
+        for round_number in range(5):
+            for index, peer in enumerate(peers):
+                await peer.append(f"[{index}.{round_number}]")
+        expected_parts = {f"[{i}.{r}]" for i in range(4) for r in range(5)}
+
+        def complete(peer: Peer) -> bool:
+            return all(part in str(peer.text) for part in expected_parts)
+
+        await asyncio.gather(*(peer.pump_until(lambda p=peer: complete(p)) for peer in peers))
+        texts = {str(peer.text) for peer in peers}
+        assert len(texts) == 1
+        # A newcomer on either process gets the same text from that process's document.
+        for port in daphne_cluster:
+            late = Peer(
+                await websockets.connect(
+                    f"ws://127.0.0.1:{port}/ws/drafts/{draft.slug}?token={tokens[0]}"
+                )
+            )
+            try:
+                await late.sync()
+                await late.pump_until(lambda late=late: complete(late))
+                assert str(late.text) in texts
+            finally:
+                await late.socket.close()
+    finally:
+        for socket in sockets:
+            await socket.close()
+    stored = await sync_to_async(selectors.draft_live_text)(draft)
+    assert stored in texts
