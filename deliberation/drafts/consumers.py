@@ -15,7 +15,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils import timezone
-from pycrdt import YMessageType, YSyncMessageType, get_state
+from pycrdt import YMessageType, YSyncMessageType
 
 from samenspel import ws
 from samenspel.realtime import broadcast_now, hub
@@ -129,12 +129,8 @@ class DraftConsumer(AsyncWebsocketConsumer):
         if update == b"\x00\x00":
             return
         if not self.may_edit:
-            # A reader's step 2 answer that holds nothing new is harmless; any change is refused.
-            try:
-                news = protocol.adds_content(get_state(update), room.doc.get_state())
-            except ValueError as error:
-                raise protocol.ProtocolError("bad update") from error
-            if frame.sync_type == YSyncMessageType.SYNC_UPDATE or news:
+            # A reader's step 2 answer is ignored (never applied); an update is refused.
+            if frame.sync_type == YSyncMessageType.SYNC_UPDATE:
                 raise PermissionError
             return
         try:

@@ -107,11 +107,3 @@ def parse_state_vector(state: bytes) -> dict[int, int]:
         client_id = _var_uint(decoder)
         vector[client_id] = _var_uint(decoder)
     return vector
-
-
-def adds_content(update_state: bytes, doc_state: bytes) -> bool:
-    """True if an update (given by its state vector) holds items the document lacks."""
-    have = parse_state_vector(doc_state)
-    return any(
-        clock > have.get(client, 0) for client, clock in parse_state_vector(update_state).items()
-    )

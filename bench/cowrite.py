@@ -1,0 +1,318 @@
+"""Co-writing benchmark: N editors in one draft, each making E edits per second.
+
+    .venv/bin/python bench/cowrite.py [--editors 50] [--rate 2] [--seconds 60]
+        [--database-url postgres://... --redis-url redis://...]   # adds 2 Daphne on Redis
+
+Targets, in the same run: our server embedded (one Daphne, SQLite, in-memory layer); two
+Daphne processes on Redis + PostgreSQL (when URLs are given; editors alternate between them);
+the reference y-websocket 1.5 server from npm (frontend/node_modules/y-websocket/bin/server.js).
+Every editor is a pycrdt client over `websockets`. An edit is timed from sending to its
+arrival at every other editor: the arrival of an update is recognised by its state vector
+(client id, clock), so nothing is added to the text. At the end all documents must be equal.
+Floors: p99 < 100 ms embedded, no divergence, p99 within 1.5x of the reference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import bisect
+import json
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import websockets
+from pycrdt import (
+    Doc,
+    Text,
+    YMessageType,
+    YSyncMessageType,
+    create_sync_message,
+    create_update_message,
+    handle_sync_message,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from deliberation.drafts.protocol import parse_frame, parse_state_vector  # noqa: E402
+
+TEXT_NAME = "codemirror"
+ROOM = "bench-nota"
+WORDS = [
+    "Diemen",
+    "sport",
+    "samen",
+    "groen",
+    "wonen",
+    "fiets",
+    "jeugd",
+    "cultuur",
+    "park",
+    "water",
+    "school",
+    "buurt",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_port(port: int, process: subprocess.Popen[bytes], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"server on {port} did not start") from None
+            time.sleep(0.1)
+
+
+SETUP = """
+import json
+from django.utils import timezone
+from deliberation.drafts import services
+from deliberation.drafts.models import Draft
+from samenspel import services as core
+from samenspel.models import Role, User
+Draft.objects.filter(slug="{room}").delete()
+services.draft_create(slug="{room}", title="Bench", kind="sportnota", by=None, now=timezone.now())
+tokens = []
+for i in range({n}):
+    user, _ = User.objects.get_or_create(username=f"bench{{i}}")
+    core.role_grant(user=user, role=Role.EDITOR)
+    tokens.append(core.api_token_for(user=user))
+print(json.dumps(tokens))
+"""
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr)
+    return done.stdout
+
+
+@contextmanager
+def our_servers(editors: int, count: int, database_url: str | None, redis_url: str | None):
+    """Start ``count`` Daphne processes; yield the URLs editors connect to, in turn."""
+    workdir = Path(tempfile.mkdtemp(prefix="cowrite-"))
+    env = dict(os.environ, DEBUG="1", ALLOWED_HOSTS="127.0.0.1,localhost", LOG_LEVEL="WARNING")
+    if database_url:
+        env["DATABASE_URL"], env["REDIS_URL"] = database_url, redis_url or ""
+    else:
+        env.pop("REDIS_URL", None)
+        env["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    manage(env, "migrate", "--no-input")
+    output = manage(env, "shell", "-c", SETUP.format(room=ROOM, n=editors))
+    tokens = json.loads(output.strip().splitlines()[-1])
+    processes, ports = [], []
+    try:
+        for _ in range(count):
+            port = free_port()
+            log = (workdir / f"daphne-{port}.log").open("w")
+            process = subprocess.Popen(
+                [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+                 "samenspel.asgi:application"],
+                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+            processes.append(process)
+            wait_for_port(port, process)
+            ports.append(port)
+        yield [
+            f"ws://127.0.0.1:{ports[i % count]}/ws/drafts/{ROOM}?token={tokens[i]}"
+            for i in range(editors)
+        ]
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=10)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@contextmanager
+def reference_server(editors: int):
+    script = ROOT / "frontend" / "node_modules" / "y-websocket" / "bin" / "server.js"
+    if not script.exists() or not shutil.which("node"):
+        yield None
+        return
+    port = free_port()
+    env = dict(os.environ, HOST="127.0.0.1", PORT=str(port))
+    process = subprocess.Popen(
+        ["node", str(script)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        wait_for_port(port, process)
+        yield [f"ws://127.0.0.1:{port}/{ROOM}" for _ in range(editors)]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@dataclass
+class Editor:
+    url: str
+    doc: Doc = field(default_factory=Doc)
+    synced: asyncio.Event = field(default_factory=asyncio.Event)
+    seen: dict[int, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.text = self.doc.get(TEXT_NAME, type=Text)
+
+
+@dataclass
+class Run:
+    # Per client id: the clock after each edit and when it was sent, in sending order.
+    sent_clocks: dict[int, list[int]] = field(default_factory=dict)
+    sent_times: dict[int, list[float]] = field(default_factory=dict)
+    arrivals: list[float] = field(default_factory=list)
+    received: int = 0
+
+
+async def read_loop(editor: Editor, ws, run: Run) -> None:  # type: ignore[no-untyped-def]
+    async for data in ws:
+        now = time.perf_counter()
+        frame = parse_frame(data)
+        if frame.kind != YMessageType.SYNC:
+            continue
+        reply = handle_sync_message(data[1:], editor.doc)
+        if reply is not None:
+            await ws.send(reply)
+        if frame.sync_type == YSyncMessageType.SYNC_STEP2:
+            editor.synced.set()
+        # Edits that became visible: every sent clock the document's state now passed.
+        state = parse_state_vector(editor.doc.get_state())
+        for client, clock in state.items():
+            old = editor.seen.get(client, 0)
+            if clock <= old:
+                continue
+            editor.seen[client] = clock
+            clocks = run.sent_clocks.get(client)
+            if not clocks:
+                continue
+            times = run.sent_times[client]
+            for index in range(
+                bisect.bisect_right(clocks, old), bisect.bisect_right(clocks, clock)
+            ):
+                run.arrivals.append(now - times[index])
+                run.received += 1
+
+
+async def measure(name: str, urls: list[str], rate: float, seconds: float) -> dict[str, object]:
+    run = Run()
+    editors = [Editor(url) for url in urls]
+    sockets = []
+    readers = []
+    for editor in editors:
+        ws = await websockets.connect(editor.url, max_size=None, compression=None)
+        sockets.append(ws)
+        readers.append(asyncio.create_task(read_loop(editor, ws, run)))
+        await ws.send(create_sync_message(editor.doc))
+        await asyncio.wait_for(editor.synced.wait(), 10)
+    rng = random.Random(384)
+
+    async def typist(editor: Editor, ws) -> None:  # type: ignore[no-untyped-def]
+        await asyncio.sleep(rng.random() / rate)
+        deadline = time.perf_counter() + seconds
+        while time.perf_counter() < deadline:
+            before = editor.doc.get_state()
+            position = rng.randint(0, len(str(editor.text)))
+            editor.text.insert(position, rng.choice(WORDS) + " ")
+            update = editor.doc.get_update(before)
+            client = editor.doc.client_id
+            editor.seen[client] = parse_state_vector(editor.doc.get_state())[client]
+            run.sent_clocks.setdefault(client, []).append(editor.seen[client])
+            run.sent_times.setdefault(client, []).append(time.perf_counter())
+            await ws.send(create_update_message(update))
+            await asyncio.sleep(1 / rate)
+
+    await asyncio.gather(*(typist(e, ws) for e, ws in zip(editors, sockets, strict=True)))
+    edits = sum(len(clocks) for clocks in run.sent_clocks.values())
+    expected = edits * (len(editors) - 1)
+    deadline = time.perf_counter() + 15
+    while run.received < expected and time.perf_counter() < deadline:
+        await asyncio.sleep(0.05)
+    texts = {str(editor.text) for editor in editors}
+    for ws in sockets:
+        await ws.close()
+    for task in readers:
+        task.cancel()
+    latencies = sorted(run.arrivals)
+
+    def pct(p: float) -> float:
+        return (
+            latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
+            if latencies
+            else float("nan")
+        )
+
+    return {
+        "target": name,
+        "edits": edits,
+        "arrivals": run.received,
+        "expected": expected,
+        "p50_ms": round(pct(0.50), 1),
+        "p99_ms": round(pct(0.99), 1),
+        "mean_ms": round(statistics.fmean(latencies) * 1000, 1) if latencies else None,
+        "identical": len(texts) == 1,
+    }
+
+
+async def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--editors", type=int, default=50)
+    parser.add_argument("--rate", type=float, default=2.0, help="edits per second per editor")
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--database-url")
+    parser.add_argument("--redis-url")
+    args = parser.parse_args()
+    results = []
+    with our_servers(args.editors, 1, None, None) as urls:
+        results.append(await measure("samenspel embedded", urls, args.rate, args.seconds))
+    if args.database_url and args.redis_url:
+        with our_servers(args.editors, 2, args.database_url, args.redis_url) as urls:
+            results.append(
+                await measure("samenspel 2x daphne + redis", urls, args.rate, args.seconds)
+            )
+    with reference_server(args.editors) as urls:
+        if urls is None:
+            print("reference y-websocket server not installed (frontend/node_modules): skipped")
+        else:
+            results.append(await measure("y-websocket 1.5 (node)", urls, args.rate, args.seconds))
+    for row in results:
+        print(json.dumps(row))
+    failures = []
+    embedded = results[0]
+    if not embedded["p99_ms"] < 100:  # type: ignore[operator]
+        failures.append("embedded p99 >= 100 ms")
+    for row in results:
+        if not row["identical"] or row["arrivals"] != row["expected"]:
+            failures.append(f"{row['target']}: divergence or lost updates")
+    reference = next((r for r in results if str(r["target"]).startswith("y-websocket")), None)
+    if reference is not None:
+        for row in results:
+            if row is not reference and row["p99_ms"] > 1.5 * reference["p99_ms"]:  # type: ignore[operator]
+                failures.append(f"{row['target']}: p99 above 1.5x the reference")
+    print("FLOORS OK" if not failures else "FLOORS FAILED: " + "; ".join(failures))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))
