@@ -39,7 +39,7 @@ def draft_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "can_decide": rules.can_decide(request.user, draft),
         "can_react": rules.can_react(request.user, draft),
         "comment_form": CommentForm(),
-        "amendment_form": AmendmentForm(),
+        "amendment_form": AmendmentForm(prefix="amendement"),
         "reply_form": ReplyForm(),
         "reject_form": RejectForm(),
     }
@@ -168,7 +168,7 @@ def comment_resolve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def amendment_create(request: HttpRequest, slug: str) -> HttpResponse:
     draft = get_object_or_404(Draft, slug=slug)
     version = selectors.latest_version(draft)
-    form = AmendmentForm(request.POST)
+    form = AmendmentForm(request.POST, prefix="amendement")
     if version is None or not form.is_valid():
         messages.error(request, _("Vul de passage, de nieuwe tekst en uw toelichting in."))
         return _back(draft, "#amendement-indienen")

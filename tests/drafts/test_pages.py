@@ -55,9 +55,9 @@ def test_resident_comments_and_proposes_then_editor_accepts(client, editor, resi
     client.post(
         reverse("drafts:amendment", args=[draft.slug]),
         {
-            "passage": "het huis van de stad",
-            "replacement": "de huiskamer van Diemen",
-            "rationale": "Diemen is geen stad.",
+            "amendement-passage": "het huis van de stad",
+            "amendement-replacement": "de huiskamer van Diemen",
+            "amendement-rationale": "Diemen is geen stad.",
         },
     )
     amendment = Amendment.objects.get()
