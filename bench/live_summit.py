@@ -1,0 +1,382 @@
+"""Benchmark of the live summit channel: 1,100 WebSocket clients on one summit.
+
+    .venv/bin/python bench/live_summit.py                      # embedded: SQLite, in-memory layer, 1 Daphne
+    DATABASE_URL=postgres://postgres@127.0.0.1:55432/postgres REDIS_URL=redis://127.0.0.1:56379/2 \
+        .venv/bin/python bench/live_summit.py --processes 2    # PostgreSQL + Redis, 2 Daphne
+
+It seeds the full Diemen demo in a fresh database, starts Daphne, connects 1,000 residents
+and 100 table hosts (API tokens), and measures:
+- step changes: push latency from the facilitator's command to each client (p50/p99), and
+  whether every client got every change;
+- a burst of 1,000 ideas from the hosts in 5 s: acks, ack latency p99, ideas stored;
+- server memory per connection (RSS growth of the Daphne processes / clients);
+- the same step push through a minimal asyncio ``websockets`` broadcast server, as reference.
+The clients run in this one process, so client CPU is part of every latency measured here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import websockets
+
+ROOT = Path(__file__).resolve().parents[1]
+SLUG = "burgertop-diemen-2026"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def prepare(work: Path) -> dict[str, str]:
+    env = dict(os.environ, DEBUG="1", ALLOWED_HOSTS="127.0.0.1,localhost")
+    base = os.environ.get("DATABASE_URL")
+    if base:
+        import psycopg
+
+        name = f"bench_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(base.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        env["DATABASE_URL"] = base.rsplit("/", 1)[0] + "/" + name
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{work / 'bench.sqlite3'}"
+    run = dict(cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], **run)
+    subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "seed_demo",
+            "--logins-file",
+            str(work / "l.txt"),
+            "--codes-file",
+            str(work / "c.csv"),
+        ],
+        **run,
+    )
+    script = (
+        "import json;from django.utils import timezone;from samenspel import services;"
+        "from samenspel.models import User;from deliberation.models import Participant;"
+        # Everyone has passed the desk before the bench starts (the demo leaves 10% out).
+        "Participant.objects.filter(checked_in_at=None).update(checked_in_at=timezone.now());"
+        "users=list(User.objects.filter(username__startswith='inwoner').order_by('username'));"
+        "f=User.objects.get(username='gespreksleider');"
+        "print(json.dumps({'hosts':[services.api_token_for(user=u) for u in users[:100]],"
+        "'residents':[services.api_token_for(user=u) for u in users[100:]],"
+        "'facilitator':services.api_token_for(user=f)}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    env["BENCH_TOKENS"] = out.strip().splitlines()[-1]
+    return env
+
+
+def start_daphnes(
+    env: dict[str, str], count: int, work: Path
+) -> tuple[list[subprocess.Popen], list[int]]:
+    ports = [free_port() for _ in range(count)]
+    processes = []
+    for index, port in enumerate(ports):
+        log = (work / f"daphne-{index}.log").open("w")
+        processes.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "daphne",
+                    "-b",
+                    "127.0.0.1",
+                    "-p",
+                    str(port),
+                    "samenspel.asgi:application",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        )
+    for port in ports:
+        wait_port(port)
+    return processes, ports
+
+
+def wait_port(port: int) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"nothing listens on {port}") from None
+            time.sleep(0.1)
+
+
+class Client:
+    def __init__(self, ws: websockets.ClientConnection) -> None:
+        self.ws = ws
+        self.step_seen: dict[int, float] = {}  # seq -> arrival
+        self.acks: dict[str, float] = {}
+        self.events = 0
+        self.task: asyncio.Task[None] | None = None
+
+    async def read(self) -> None:
+        async for raw in self.ws:
+            now = time.perf_counter()
+            frame = json.loads(raw)
+            kind = frame.get("kind")
+            if kind == "event":
+                self.events += 1
+                if frame["type"] == "step.changed":
+                    self.step_seen[frame["seq"]] = now
+            elif kind in ("ack", "error"):
+                self.acks[frame["id"]] = now
+            elif kind == "ref":
+                self.step_seen[frame["n"]] = now
+
+
+async def connect_all(urls: list[str]) -> list[Client]:
+    clients: list[Client] = []
+
+    async def one(url: str) -> None:
+        ws = await websockets.connect(url, max_size=None, open_timeout=60)
+        client = Client(ws)
+        client.task = asyncio.create_task(client.read())
+        clients.append(client)
+
+    for start in range(0, len(urls), 25):  # connect in waves, like people arriving
+        await asyncio.gather(*(one(url) for url in urls[start : start + 25]))
+    return clients
+
+
+async def command(client: Client, type_: str, data: dict) -> tuple[str, float]:
+    key = str(uuid.uuid4())
+    sent = time.perf_counter()
+    await client.ws.send(json.dumps({"kind": "command", "id": key, "type": type_, "data": data}))
+    return key, sent
+
+
+async def wait_for(predicate, timeout: float) -> bool:
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        if predicate():
+            return True
+        await asyncio.sleep(0.02)
+    return predicate()
+
+
+async def bench_ours(ports: list[int], tokens: dict, pids: list[int]) -> dict:
+    def url(i: int, token: str) -> str:
+        return f"ws://127.0.0.1:{ports[i % len(ports)]}/ws/summits/{SLUG}/?token={token}"
+
+    rss_before = sum(rss_kib(pid) for pid in pids)
+    urls = [url(i, t) for i, t in enumerate(tokens["residents"] + tokens["hosts"])]
+    started = time.perf_counter()
+    clients = await connect_all(urls)
+    connect_seconds = time.perf_counter() - started
+    control = (await connect_all([url(0, tokens["facilitator"])]))[0]
+    await wait_for(lambda: True, 1.0)
+    rss_after = sum(rss_kib(pid) for pid in pids)
+    hosts = clients[len(tokens["residents"]) :]
+
+    # Step changes: two advances (to the table round), then pause/start pairs.
+    latencies: list[float] = []
+    complete = 0
+    plan = ["step.advance", "step.advance"] + ["step.pause", "step.start"] * 4
+    for type_ in plan:
+        last = max(control.step_seen, default=0)
+        key, sent = await command(control, type_, {})
+        await wait_for(lambda last=last: max(control.step_seen, default=0) > last, 10)
+        seq = max(control.step_seen, default=0)
+        await wait_for(lambda seq=seq: all(seq in c.step_seen for c in clients), 10)
+        arrivals = [c.step_seen[seq] - sent for c in clients if seq in c.step_seen]
+        complete += len(arrivals) == len(clients)
+        latencies.extend(arrivals)
+        await asyncio.sleep(0.3)
+
+    # A burst of 1,000 ideas in 5 s: every host sends 10, spread evenly.
+    sends: dict[str, float] = {}
+
+    async def host_burst(index: int, host: Client) -> None:
+        await asyncio.sleep(index * 0.05)
+        for n in range(10):
+            key, sent = await command(
+                host, "idea.create", {"text": f"Idee {index}-{n} voor Diemen"}
+            )
+            sends[key] = sent
+            await asyncio.sleep(0.5)
+
+    burst_started = time.perf_counter()
+    await asyncio.gather(*(host_burst(i % 10, h) for i, h in enumerate(hosts)))
+    await wait_for(
+        lambda: (
+            all(k in h.acks for h in hosts for k in sends if k in h.acks)
+            and sum(len(h.acks) for h in hosts) >= len(sends)
+        ),
+        60,
+    )
+    ack_latencies = [h.acks[k] - sends[k] for h in hosts for k in list(h.acks) if k in sends]
+    burst_seconds = time.perf_counter() - burst_started
+    for client in [*clients, control]:
+        await client.ws.close()
+    return {
+        "clients": len(clients),
+        "connect_seconds": round(connect_seconds, 2),
+        "step_changes": len(plan),
+        "step_changes_reaching_all": complete,
+        "step_p50_ms": round(pct(latencies, 0.5) * 1000, 1),
+        "step_p99_ms": round(pct(latencies, 0.99) * 1000, 1),
+        "ideas_sent": len(sends),
+        "ideas_acked": len(ack_latencies),
+        "ack_p50_ms": round(pct(ack_latencies, 0.5) * 1000, 1),
+        "ack_p99_ms": round(pct(ack_latencies, 0.99) * 1000, 1),
+        "burst_seconds": round(burst_seconds, 2),
+        "kib_per_connection": round((rss_after - rss_before) / len(clients), 1),
+    }
+
+
+def count_ideas(env: dict[str, str]) -> int:
+    out = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from deliberation.models import Idea;print(Idea.objects.count())",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return int(out.strip().splitlines()[-1])
+
+
+async def reference_server(port: int) -> None:
+    """A minimal broadcast server: on 'go <n>' from any client, send a frame to everyone."""
+    sockets: set = set()
+
+    async def handler(ws) -> None:
+        sockets.add(ws)
+        try:
+            async for message in ws:
+                n = int(message.split()[1])
+                frame = json.dumps({"kind": "ref", "n": n, "data": {"title": "x" * 150}})
+                websockets.broadcast(sockets, frame)
+        finally:
+            sockets.discard(ws)
+
+    async with websockets.serve(handler, "127.0.0.1", port, max_size=None):
+        await asyncio.Future()
+
+
+async def bench_reference(count: int) -> dict:
+    port = free_port()
+    process = subprocess.Popen([sys.executable, __file__, "--reference-server", str(port)])
+    try:
+        wait_port(port)
+        clients = await connect_all([f"ws://127.0.0.1:{port}/"] * (count + 1))
+        control, rest = clients[0], clients[1:]
+        latencies: list[float] = []
+        complete = 0
+        for n in range(1, 11):
+            sent = time.perf_counter()
+            await control.ws.send(f"go {n}")
+            await wait_for(lambda n=n: all(n in c.step_seen for c in rest), 10)
+            arrivals = [c.step_seen[n] - sent for c in rest if n in c.step_seen]
+            complete += len(arrivals) == len(rest)
+            latencies.extend(arrivals)
+            await asyncio.sleep(0.3)
+        for client in clients:
+            await client.ws.close()
+        return {
+            "step_changes_reaching_all": complete,
+            "step_p50_ms": round(pct(latencies, 0.5) * 1000, 1),
+            "step_p99_ms": round(pct(latencies, 0.99) * 1000, 1),
+        }
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--processes", type=int, default=1)
+    parser.add_argument("--reference-server", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.reference_server:
+        asyncio.run(reference_server(args.reference_server))
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        env = prepare(work)
+        tokens = json.loads(env["BENCH_TOKENS"])
+        processes, ports = start_daphnes(env, args.processes, work)
+        try:
+            ours = asyncio.run(bench_ours(ports, tokens, [p.pid for p in processes]))
+        except Exception:
+            for log in sorted(work.glob("daphne-*.log")):
+                print(log.name, log.read_text()[-3000:], file=sys.stderr)
+            raise
+        finally:
+            for process in processes:
+                process.terminate()
+            for process in processes:
+                process.wait(timeout=20)
+        ours["ideas_stored"] = count_ideas(env)
+        reference = asyncio.run(bench_reference(ours["clients"]))
+    stack = (
+        "PostgreSQL + Redis" if os.environ.get("DATABASE_URL") else "embedded (SQLite, in-memory)"
+    )
+    result = {
+        "stack": stack,
+        "daphne_processes": args.processes,
+        "ours": ours,
+        "reference": reference,
+        "p99_ratio_ours_to_reference": round(ours["step_p99_ms"] / reference["step_p99_ms"], 1),
+        "floors_met": {
+            "all_clients_every_step": ours["step_changes_reaching_all"] == ours["step_changes"],
+            "step_p99_under_500ms": ours["step_p99_ms"] < 500,
+            "ack_p99_under_1s": ours["ack_p99_ms"] < 1000,
+            "no_idea_lost_or_doubled": ours["ideas_stored"] == ours["ideas_sent"] == 1000,
+        },
+    }
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
