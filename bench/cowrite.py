@@ -144,6 +144,11 @@ def our_servers(editors: int, count: int, database_url: str | None, redis_url: s
         for process in processes:
             process.terminate()
             process.wait(timeout=10)
+        for log_path in workdir.glob("daphne-*.log"):
+            lines = log_path.read_text().splitlines()
+            tail = [line for line in lines if " - - [" not in line][-20:]
+            if tail:
+                print(f"--- {log_path.name}", *tail, sep="\n", file=sys.stderr)
         shutil.rmtree(workdir, ignore_errors=True)
 
 
@@ -250,6 +255,22 @@ async def measure(name: str, urls: list[str], rate: float, seconds: float) -> di
     while run.received < expected and time.perf_counter() < deadline:
         await asyncio.sleep(0.05)
     texts = {str(editor.text) for editor in editors}
+    broken = [
+        f"editor {i}: {task.exception()!r} close={ws.close_code}"
+        for i, (task, ws) in enumerate(zip(readers, sockets, strict=True))
+        if task.done()
+    ]
+    if broken:
+        print("editors that stopped receiving:", *broken, sep="\n  ", file=sys.stderr)
+    if len(texts) > 1 and os.environ.get("COWRITE_DEBUG"):
+        import difflib
+
+        first, second = sorted(texts)[:2]
+        print(list(difflib.unified_diff(first.split(), second.split(), lineterm=""))[:20])
+        print(
+            [len(str(e.text)) for e in editors],
+            [e.doc.get_state() == editors[0].doc.get_state() for e in editors],
+        )
     for ws in sockets:
         await ws.close()
     for task in readers:

@@ -14,25 +14,18 @@ from typing import Any
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
-from django.utils import timezone
 from pycrdt import YMessageType, YSyncMessageType
 
 from samenspel import ws
 from samenspel.realtime import broadcast_now, hub
 
-from . import protocol, selectors, services
+from . import protocol, selectors
 from .rooms import DraftRoom, room_enter, room_leave
 
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_BYTES = int(getattr(settings, "DRAFT_MAX_MESSAGE_BYTES", 512 * 1024))
 PRESENCE_INTERVAL = float(getattr(settings, "DRAFT_PRESENCE_INTERVAL", 0.1))
-
-
-def _store_update(draft_id: int, data: bytes, author_id: int) -> int:
-    return services.draft_update_store(
-        draft_id=draft_id, data=data, author_id=author_id, now=timezone.now()
-    )
 
 
 class DraftConsumer(AsyncWebsocketConsumer):
@@ -134,12 +127,11 @@ class DraftConsumer(AsyncWebsocketConsumer):
                 raise PermissionError
             return
         try:
-            room.doc.apply_update(update)
+            room.apply_local(update, self.user_id)
         except ValueError as error:
             raise protocol.ProtocolError("bad update") from error
         message = protocol.sync_frame(YSyncMessageType.SYNC_UPDATE, update)
         await broadcast_now(room.group, message, skip=self.hub_id)
-        await database_sync_to_async(_store_update)(room.draft_id, update, self.user_id)
 
     async def _presence(self, room: DraftRoom, payload: bytes, raw: bytes) -> None:
         for entry in protocol.parse_awareness(payload):

@@ -13,11 +13,12 @@ import logging
 import weakref
 
 from channels.db import database_sync_to_async
+from django.utils import timezone
 from pycrdt import Doc, YMessageType, YSyncMessageType
 
 from samenspel.realtime import hub
 
-from . import protocol, selectors
+from . import protocol, selectors, services
 from .services import draft_group
 
 logger = logging.getLogger(__name__)
@@ -33,6 +34,10 @@ class DraftRoom:
         self.applied_id = 0
         self.presence: dict[int, protocol.AwarenessEntry] = {}
         self.sockets = 0
+        # Updates this process applied itself; the hub echoes them back to the room.
+        self.local_updates: set[bytes] = set()
+        self.unsaved: list[tuple[bytes, int | None]] = []
+        self.saver: asyncio.Task[None] | None = None
 
     async def open(self) -> None:
         # Join first, then read the log: whatever arrives meanwhile merges either way.
@@ -41,6 +46,33 @@ class DraftRoom:
 
     async def close(self) -> None:
         await hub().leave(self.group, self)
+        if self.saver is not None:
+            await self.saver
+
+    def apply_local(self, update: bytes, author_id: int | None) -> None:
+        """Apply an editor's update (ValueError if malformed) and queue it for the log."""
+        self.doc.apply_update(update)
+        if len(self.local_updates) > 10_000:
+            self.local_updates.clear()
+        self.local_updates.add(update)
+        self.unsaved.append((update, author_id))
+        if self.saver is None:
+            self.saver = asyncio.get_running_loop().create_task(self._save())
+
+    async def _save(self) -> None:
+        """Write queued updates in batches: while one batch is written the next gathers."""
+        try:
+            while self.unsaved:
+                batch, self.unsaved = self.unsaved, []
+                try:
+                    await database_sync_to_async(services.draft_updates_store)(
+                        draft_id=self.draft_id, updates=batch, now=timezone.now()
+                    )
+                except Exception:
+                    # Clients still hold these edits and send them again when they re-sync.
+                    logger.exception("draft %s: could not store %d updates", self.slug, len(batch))
+        finally:
+            self.saver = None
 
     async def catch_up(self) -> None:
         chunks, last = await database_sync_to_async(selectors.draft_updates_since)(
@@ -74,7 +106,10 @@ class DraftRoom:
         try:
             frame = protocol.parse_frame(bytes_data)
             if frame.kind == YMessageType.SYNC and frame.sync_type != YSyncMessageType.SYNC_STEP1:
-                self.doc.apply_update(frame.payload)
+                if frame.payload in self.local_updates:
+                    self.local_updates.discard(frame.payload)
+                else:
+                    self.doc.apply_update(frame.payload)
             elif frame.kind == YMessageType.AWARENESS:
                 self.note_presence(protocol.parse_awareness(frame.payload))
         except (protocol.ProtocolError, ValueError):

@@ -53,19 +53,26 @@ def draft_create(
     return draft
 
 
-def draft_update_store(*, draft_id: int, data: bytes, author_id: int | None, now: datetime) -> int:
-    """Append one update a connected editor made; compact when the log has grown.
+def draft_update_store(*, draft_id: int, data: bytes, author_id: int | None, now: datetime) -> None:
+    """Append one update a connected editor made (see draft_updates_store)."""
+    draft_updates_store(draft_id=draft_id, updates=[(data, author_id)], now=now)
+
+
+def draft_updates_store(
+    *, draft_id: int, updates: Sequence[tuple[bytes, int | None]], now: datetime
+) -> None:
+    """Append updates editors made, in arrival order; compact when the log has grown.
 
     The consumer checked ``drafts.edit`` when the socket connected and refuses readers' frames.
     """
-    row = DraftUpdate.objects.create(
-        draft_id=draft_id, data=data, author_id=author_id, created_at=now
-    )
-    if row.pk % 50 == 0:
-        pending = DraftUpdate.objects.filter(draft_id=draft_id, compacted=False).count()
-        if pending >= COMPACT_AFTER:
-            draft_compact(draft_id=draft_id, now=now)
-    return int(row.pk)
+    rows = [
+        DraftUpdate(draft_id=draft_id, data=data, author_id=author_id, created_at=now)
+        for data, author_id in updates
+    ]
+    DraftUpdate.objects.bulk_create(rows)
+    pending = DraftUpdate.objects.filter(draft_id=draft_id, compacted=False).count()
+    if pending >= COMPACT_AFTER:
+        draft_compact(draft_id=draft_id, now=now)
 
 
 def draft_compact(*, draft_id: int, now: datetime) -> DraftSnapshot:
