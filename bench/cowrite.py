@@ -149,7 +149,10 @@ def our_servers(editors: int, count: int, database_url: str | None, redis_url: s
             tail = [line for line in lines if " - - [" not in line][-20:]
             if tail:
                 print(f"--- {log_path.name}", *tail, sep="\n", file=sys.stderr)
-        shutil.rmtree(workdir, ignore_errors=True)
+        if not os.environ.get("COWRITE_KEEP"):
+            shutil.rmtree(workdir, ignore_errors=True)
+        else:
+            print("kept", workdir, file=sys.stderr)
 
 
 @contextmanager
@@ -238,7 +241,9 @@ async def measure(name: str, urls: list[str], rate: float, seconds: float) -> di
         deadline = time.perf_counter() + seconds
         while time.perf_counter() < deadline:
             before = editor.doc.get_state()
-            position = rng.randint(0, len(str(editor.text)))
+            current = str(editor.text)
+            # pycrdt positions are UTF-8 byte offsets: land on a character boundary.
+            position = len(current[: rng.randint(0, len(current))].encode())
             editor.text.insert(position, rng.choice(WORDS) + " ")
             update = editor.doc.get_update(before)
             client = editor.doc.client_id

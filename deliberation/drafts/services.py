@@ -278,10 +278,14 @@ def amendment_accept(*, amendment: Amendment, by: User, now: datetime) -> str:
                 )
             )
 
+        # pycrdt counts positions in UTF-8 bytes, Python in characters.
+        begin = len(current[:at].encode())
+        end = begin + len(locked.passage.encode())
+
         def edit(doc: Doc) -> None:
             text = live_text_of(doc)
-            del text[at : at + len(locked.passage)]
-            text.insert(at, locked.replacement)
+            del text[begin:end]
+            text.insert(begin, locked.replacement)
 
         new_text = _apply_edit(draft=locked.draft, author=locked.author, now=now, edit=edit)
         locked.status = Amendment.Status.ACCEPTED

@@ -244,3 +244,20 @@ def test_final_version_goes_to_the_council(editor):
     assert services.draft_send_to_council(draft=draft, by=editor, now=timezone.now()) == final
     draft.refresh_from_db()
     assert draft.sent_to_council_at is not None
+
+
+def test_amendment_after_accents_and_euro_signs_replaces_exactly_the_passage(editor, resident):
+    text = "# Financiën\n\nHet budget is € 2,1 miljoen; één deel gaat naar cafés.\n"
+    draft = make_draft(text=text)
+    version = publish(draft, editor)
+    amendment = services.amendment_propose(
+        version=version,
+        by=resident,
+        passage="naar cafés",
+        start=text.index("naar cafés"),
+        replacement="naar verenigingen",
+        rationale="Sport eerst.",
+        now=timezone.now(),
+    )
+    services.amendment_accept(amendment=amendment, by=editor, now=timezone.now())
+    assert selectors.draft_live_text(draft) == text.replace("naar cafés", "naar verenigingen")
