@@ -356,8 +356,13 @@ def main() -> None:
             for process in processes:
                 process.terminate()
             for process in processes:
-                process.wait(timeout=20)
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    process.kill()  # still writing a backlog of frames to closed sockets
+                    process.wait()
         ours["ideas_stored"] = count_ideas(env)
+        print(json.dumps(ours), file=sys.stderr, flush=True)
         reference = asyncio.run(bench_reference(ours["clients"]))
     stack = (
         "PostgreSQL + Redis" if os.environ.get("DATABASE_URL") else "embedded (SQLite, in-memory)"
