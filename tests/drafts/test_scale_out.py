@@ -7,6 +7,7 @@ from pycrdt import (
     Doc,
     Text,
     YMessageType,
+    YSyncMessageType,
     create_sync_message,
     create_update_message,
     handle_sync_message,
@@ -44,6 +45,15 @@ class Peer:
     async def sync(self) -> None:
         await self.socket.send(create_sync_message(self.doc))
         await self.pump_until(lambda: str(self.text) != "")
+
+    async def roundtrip(self, timeout: float = 5) -> None:
+        """Ask the server to sync and wait for its answer: what we sent before is stored."""
+        await self.socket.send(create_sync_message(self.doc))
+        async with asyncio.timeout(timeout):
+            while True:
+                data = await self.socket.recv()
+                if data[:2] == bytes([YMessageType.SYNC, YSyncMessageType.SYNC_STEP2]):
+                    return
 
     async def append(self, words: str) -> None:
         before = self.doc.get_state()
@@ -94,3 +104,30 @@ async def test_editors_on_two_daphne_processes_converge_and_the_log_agrees(daphn
             await socket.close()
     stored = await sync_to_async(selectors.draft_live_text)(draft)
     assert stored in texts
+
+
+async def test_text_survives_a_server_restart(tmp_path):
+    from tests.multiprocess import daphne_processes
+
+    draft = await sync_to_async(make_draft)(text=TEXT)
+    editor = await sync_to_async(UserFactory)(roles=[Role.EDITOR])
+    token = await sync_to_async(core_services.api_token_for)(user=editor)
+    url = f"/ws/drafts/{draft.slug}?token={token}"
+    with daphne_processes(1, tmp_path) as ports:
+        peer = Peer(await websockets.connect(f"ws://127.0.0.1:{ports[0]}{url}"))
+        try:
+            await peer.sync()
+            await peer.append("Na de herstart nog hier.\n")
+            # Updates are logged in the server's one database thread before it answers.
+            await peer.roundtrip()
+        finally:
+            await peer.socket.close()
+        expected = str(peer.text)
+    # The old process is gone; a new one has never seen the draft.
+    with daphne_processes(1, tmp_path) as ports:
+        fresh = Peer(await websockets.connect(f"ws://127.0.0.1:{ports[0]}{url}"))
+        try:
+            await fresh.sync()
+            assert str(fresh.text) == expected
+        finally:
+            await fresh.socket.close()
