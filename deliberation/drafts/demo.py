@@ -201,9 +201,14 @@ def seed(context: DemoContext) -> None:
         assert kind in OUTLINES
         editor = context.staff[editor_name]
         draft = services.draft_create(
-            slug=slug, title=title, kind=kind, by=editor, now=context.now, text=text
+            slug=slug,
+            title=title,
+            kind=kind,
+            by=editor,
+            now=context.now,
+            text=text,
+            summary=summary,
         )
-        Draft.objects.filter(pk=draft.pk).update(summary=summary)
         version = services.version_publish(
             draft=draft, by=editor, now=context.now, note="Eerste versie voor inspraak"
         )

@@ -40,12 +40,19 @@ def _require(allowed: bool, message: str) -> None:
 
 
 def draft_create(
-    *, slug: str, title: str, kind: str, by: User | None, now: datetime, text: str | None = None
+    *,
+    slug: str,
+    title: str,
+    kind: str,
+    by: User | None,
+    now: datetime,
+    text: str | None = None,
+    summary: str = "",
 ) -> Draft:
     """A new draft whose live text starts as ``text`` or the outline of its kind."""
     with transaction.atomic():
         draft = Draft.objects.create(
-            slug=slug, title=title, kind=kind, created_at=now, created_by=by
+            slug=slug, title=title, kind=kind, summary=summary, created_at=now, created_by=by
         )
         doc: Doc = Doc()
         live_text_of(doc).insert(0, text if text is not None else outline_for(kind))
