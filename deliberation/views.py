@@ -15,7 +15,7 @@ from django.utils.crypto import constant_time_compare
 from samenspel.models import Role
 
 from . import rules, selectors
-from .models import Summit
+from .models import Participant, Summit
 
 SCREENS = {
     "control": {Role.FACILITATOR, Role.ADMINISTRATOR},
@@ -113,6 +113,9 @@ def summit_screen(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect(name, slug=slug)
     if rules.PARTICIPANT in roles:
         return _screen(request, slug, "participant", "deliberation/participant.html")
+    if Participant.objects.filter(summit=summit, user=request.user).exists():
+        # Registered but not yet past the desk: say where to go instead of refusing.
+        return render(request, "deliberation/check_in_first.html", {"summit": summit})
     raise PermissionDenied
 
 

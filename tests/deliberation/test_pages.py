@@ -103,3 +103,11 @@ def test_seed_demo_makes_a_burgertop_with_tables_agenda_and_participants(tmp_pat
     assert Participant.objects.filter(table__online=True).count() == 0
     assert max(t.members.count() for t in summit.tables.all()) <= 10
     assert f"zaal/{summit.hall_token}/" in (tmp_path / "l.txt").read_text()
+
+
+def test_registered_resident_not_checked_in_is_sent_to_the_desk(client):
+    setup = make_summit("burgertop-test", seated=False)
+    client.force_login(setup.residents[0])
+    response = client.get(BASE)
+    assert response.status_code == 200
+    assert "Meld u eerst aan bij de balie" in response.content.decode()
