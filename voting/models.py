@@ -1,0 +1,229 @@
+"""Polls, their options, who may vote, what was voted, and the published result.
+
+Secrecy by design: ``Eligibility`` says *who* voted, ``Ballot`` says *what* was voted, and
+no foreign key or timestamp joins them. A ballot carries ``voter_key``, an HMAC of the poll
+and the voter under the server's SECRET_KEY, so a re-vote can find and replace the earlier
+ballot and the database can hold one ballot per voter per poll. Honestly stated: an operator
+who holds SECRET_KEY and the database can recompute the key and link a ballot to a person;
+the published ballot file cannot, because it carries neither keys nor times nor row order.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Method(models.TextChoices):
+    YES_NO = "yes_no", _("Voor / tegen / onthouding")
+    APPROVAL = "approval", _("Goedkeuren (meerdere keuzes)")
+    IRV = "irv", _("Rangschikken (instant runoff)")
+    STV = "stv", _("Rangschikken, meerdere zetels (STV)")
+    SCHULZE = "schulze", _("Rangschikken (Schulze)")
+    BORDA = "borda", _("Rangschikken (Borda)")
+    COPELAND = "copeland", _("Rangschikken (Copeland)")
+    SCORE = "score", _("Cijfers geven (0-5)")
+    MAJORITY_JUDGMENT = "majority_judgment", _("Oordelen (majority judgment)")
+    DOT = "dot", _("Punten verdelen")
+    BUDGET_GREEDY = "budget_greedy", _("Begroten (meeste stemmen eerst)")
+    BUDGET_MES = "budget_mes", _("Begroten (gelijke aandelen)")
+
+
+RANKED_METHODS = frozenset({Method.IRV, Method.STV, Method.SCHULZE, Method.BORDA, Method.COPELAND})
+BUDGET_METHODS = frozenset({Method.BUDGET_GREEDY, Method.BUDGET_MES})
+GRADED_METHODS = frozenset({Method.SCORE, Method.MAJORITY_JUDGMENT})
+
+
+class Poll(models.Model):
+    """A vote on a set of options, for the participants the caller made eligible."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("In voorbereiding")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Gesloten")
+
+    class MajorityRule(models.TextChoices):
+        SIMPLE = "simple", _("Meer dan de helft van voor + tegen")
+        TWO_THIRDS = "two_thirds", _("Ten minste twee derde van voor + tegen")
+
+    title = models.CharField(_("titel"), max_length=200)
+    description = models.TextField(_("toelichting"), blank=True)
+    context = models.CharField(
+        _("context"),
+        max_length=200,
+        blank=True,
+        db_index=True,
+        help_text=_("Waar de stemming bij hoort, bijvoorbeeld 'summit:burgertop-2026/step:4'."),
+    )
+    method = models.CharField(_("methode"), max_length=20, choices=Method.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    seats = models.PositiveSmallIntegerField(_("aantal winnaars"), default=1)
+    min_choices = models.PositiveSmallIntegerField(_("minimaal aantal keuzes"), default=0)
+    max_choices = models.PositiveSmallIntegerField(
+        _("maximaal aantal keuzes"), null=True, blank=True
+    )
+    budget = models.PositiveBigIntegerField(_("budget (euro)"), null=True, blank=True)
+    points = models.PositiveSmallIntegerField(_("punten per deelnemer"), null=True, blank=True)
+    majority_rule = models.CharField(
+        _("meerderheidsregel"),
+        max_length=12,
+        choices=MajorityRule.choices,
+        default=MajorityRule.SIMPLE,
+    )
+    seed = models.CharField(
+        _("lotingszaad"),
+        max_length=64,
+        help_text=_("Beslist gelijke standen; wordt met de uitslag gepubliceerd."),
+    )
+    # Never published: keys the ballot trackers and the shuffle of the published file.
+    secret = models.CharField(max_length=64, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("aangemaakt"))
+    opened_at = models.DateTimeField(_("geopend"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("gesloten"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("stemming")
+        verbose_name_plural = _("stemmingen")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(seats__gte=1), name="poll_seats_positive"),
+            models.CheckConstraint(
+                condition=models.Q(max_choices__isnull=True)
+                | models.Q(max_choices__gte=models.F("min_choices")),
+                name="poll_max_choices_not_below_min",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_ranked(self) -> bool:
+        return self.method in RANKED_METHODS
+
+    @property
+    def is_budget(self) -> bool:
+        return self.method in BUDGET_METHODS
+
+    @property
+    def group(self) -> str:
+        """The live group of this poll's screens (turnout and reveal)."""
+        return f"poll.{self.pk}"
+
+
+class Option(models.Model):
+    """One thing to vote on: an idea, theme, amendment, decision point or project."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")
+    position = models.PositiveSmallIntegerField(_("volgorde"))
+    title = models.CharField(_("titel"), max_length=200)
+    description = models.TextField(_("toelichting"), blank=True)
+    cost = models.PositiveBigIntegerField(_("kosten (euro)"), null=True, blank=True)
+    reference = models.CharField(
+        _("verwijzing"),
+        max_length=100,
+        blank=True,
+        help_text=_("Waar de optie vandaan komt, bijvoorbeeld 'idea:12' of 'amendment:3'."),
+    )
+
+    class Meta:
+        ordering = ["poll", "position"]
+        verbose_name = _("optie")
+        verbose_name_plural = _("opties")
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "position"], name="unique_option_position")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def key(self) -> str:
+        """The option's id in ballots, counts and published files ("1", "2", ...)."""
+        return str(self.position)
+
+
+class CastVia(models.TextChoices):
+    ONLINE = "online", _("Online")
+    PAPER = "paper", _("Papier")
+
+
+class Eligibility(models.Model):
+    """Who may vote in a poll and whether they did; never what they voted."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="eligibilities")
+    participant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="poll_eligibilities"
+    )
+    has_voted = models.BooleanField(_("heeft gestemd"), default=False)
+    cast_via = models.CharField(
+        _("gestemd via"), max_length=10, choices=CastVia.choices, blank=True
+    )
+    # Counts the casts, so a form opened before an earlier cast (a second tab) is refused.
+    revision = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("stemgerechtigde")
+        verbose_name_plural = _("stemgerechtigden")
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "participant"], name="unique_eligibility")
+        ]
+        indexes = [models.Index(fields=["poll", "has_voted"])]
+
+    def __str__(self) -> str:
+        return f"{self.participant} – {self.poll}"
+
+
+class Ballot(models.Model):
+    """What one voter voted: no user, no time. A random id, so row order tells nothing."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="ballots")
+    voter_key = models.CharField(max_length=64)
+    content = models.JSONField()
+    tracker = models.CharField(max_length=14)
+    source = models.CharField(max_length=10, choices=CastVia.choices, default=CastVia.ONLINE)
+
+    class Meta:
+        verbose_name = _("stembiljet")
+        verbose_name_plural = _("stembiljetten")
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "voter_key"], name="one_ballot_per_voter"),
+            models.UniqueConstraint(fields=["poll", "tracker"], name="unique_ballot_tracker"),
+        ]
+
+    def __str__(self) -> str:
+        return self.tracker
+
+
+class Result(models.Model):
+    """The stored count and the published, shuffled ballot files with their SHA-256."""
+
+    poll = models.OneToOneField(Poll, on_delete=models.CASCADE, related_name="result")
+    outcome = models.JSONField()
+    explanation = models.JSONField(default=list)
+    ballots_counted = models.PositiveIntegerField()
+    paper_ballots = models.PositiveIntegerField(default=0)
+    eligible = models.PositiveIntegerField()
+    file_name = models.CharField(max_length=120)
+    file_text = models.TextField()
+    file_sha256 = models.CharField(max_length=64)
+    tracker_file_name = models.CharField(max_length=120)
+    tracker_file_text = models.TextField()
+    tracker_file_sha256 = models.CharField(max_length=64)
+    counted_at = models.DateTimeField(_("geteld"))
+
+    class Meta:
+        verbose_name = _("uitslag")
+        verbose_name_plural = _("uitslagen")
+
+    def __str__(self) -> str:
+        return str(self.poll)

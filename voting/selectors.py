@@ -1,0 +1,163 @@
+"""Reads of voting: turnout, stored ballots as plain data, result rows for pages and charts."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+
+from .models import Ballot, Eligibility, Method, Option, Poll
+
+GRADE_LABELS = ("Afwijzen", "Slecht", "Matig", "Voldoende", "Goed", "Uitstekend")
+YES_NO_LABELS = {"yes": "Voor", "no": "Tegen", "abstain": "Onthouding"}
+
+
+@dataclass(frozen=True)
+class Turnout:
+    voted: int
+    eligible: int
+
+
+def voter_key(poll: Poll, participant_id: int) -> str:
+    """HMAC(SECRET_KEY, poll + participant): finds a voter's ballot for a re-vote. Anyone
+    with SECRET_KEY can recompute it; the published files never contain it."""
+    message = f"voting.ballot:{poll.pk}:{participant_id}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def turnout(poll: Poll) -> Turnout:
+    counts = Eligibility.objects.filter(poll=poll).aggregate(
+        eligible=Count("pk"), voted=Count("pk", filter=Q(has_voted=True))
+    )
+    return Turnout(voted=counts["voted"], eligible=counts["eligible"])
+
+
+def poll_options(poll: Poll) -> list[Option]:
+    return list(poll.options.order_by("position"))
+
+
+def ballot_contents(poll: Poll) -> list[tuple[str, Any, str]]:
+    """(tracker, content, source) of every counted ballot, in tracker order: an order that
+    says nothing about when or by whom a ballot was cast."""
+    return list(
+        Ballot.objects.filter(poll=poll)
+        .order_by("tracker")
+        .values_list("tracker", "content", "source")
+    )
+
+
+def own_tracker(poll: Poll, participant_id: int) -> str | None:
+    """The receipt of this participant's counted ballot, if any."""
+    return (
+        Ballot.objects.filter(poll=poll, voter_key=voter_key(poll, participant_id))
+        .values_list("tracker", flat=True)
+        .first()
+    )
+
+
+def open_polls_for(user: Any) -> QuerySet[Poll]:
+    return Poll.objects.filter(status=Poll.Status.OPEN, eligibilities__participant=user).order_by(
+        "-opened_at", "-pk"
+    )
+
+
+def closed_polls() -> QuerySet[Poll]:
+    return Poll.objects.filter(status=Poll.Status.CLOSED).order_by("-closed_at", "-pk")
+
+
+def _number(value: Any) -> str:
+    """Outcome numbers come as ints or 'p/q' strings; show them with two decimals."""
+    if isinstance(value, str) and "/" in value:
+        return f"{float(Fraction(value)):.2f}".replace(".", ",")
+    if isinstance(value, float):
+        return f"{value:.2f}".replace(".", ",")
+    return str(value)
+
+
+def result_rows(poll: Poll, outcome: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per option for the results table (and its chart): the number that decided,
+    as text and as a number for the chart, and whether the option won."""
+    options = poll_options(poll)
+    winners = set(outcome.get("winners", []))
+    rows: list[dict[str, Any]] = []
+    if poll.method == Method.YES_NO:
+        for option in options:
+            point = outcome["points"][option.key]
+            rows.append(
+                {
+                    "key": option.key,
+                    "title": option.title,
+                    "yes": point["yes"],
+                    "no": point["no"],
+                    "abstain": point["abstain"],
+                    "value": point["yes"],
+                    "text": f"{point['yes']} voor, {point['no']} tegen, {point['abstain']} onthouding",
+                    "winner": bool(point["passed"]),
+                }
+            )
+        return rows
+    values: dict[str, Any]
+    if poll.method in (Method.BUDGET_GREEDY, Method.BUDGET_MES):
+        values = outcome["votes"]
+    elif poll.method == Method.MAJORITY_JUDGMENT:
+        values = outcome["medians"]
+    elif poll.method == Method.IRV or poll.method == Method.STV:
+        rounds = outcome["rounds"]
+        values = rounds[0]["counts"] if rounds else {}
+    elif poll.method == Method.SCHULZE:
+        pairwise = outcome["pairwise"]
+        values = {
+            c: sum(1 for d in pairwise.get(c, {}) if pairwise[c][d] > pairwise[d][c])
+            for c in outcome["candidates"]
+        }
+    else:
+        values = outcome["scores"]
+    order = {key: index for index, key in enumerate(outcome.get("ranking") or [])}
+    for option in options:
+        raw = values.get(option.key, 0)
+        number = float(Fraction(raw)) if isinstance(raw, str) else raw
+        text = _number(raw)
+        if poll.method == Method.MAJORITY_JUDGMENT:
+            text = GRADE_LABELS[int(raw)]
+        rows.append(
+            {
+                "key": option.key,
+                "title": option.title,
+                "cost": option.cost,
+                "value": number,
+                "text": text,
+                "winner": option.key in winners,
+                "place": order.get(option.key),
+            }
+        )
+    if order:
+        rows.sort(key=lambda row: (row["place"] is None, row["place"] or 0))
+    else:
+        rows.sort(key=lambda row: (not row["winner"], -row["value"]))
+    return rows
+
+
+def value_label(poll: Poll) -> str:
+    """What the number in the results table means (Dutch)."""
+    from django.utils.translation import gettext as _
+
+    labels = {
+        Method.YES_NO: _("Stemmen voor"),
+        Method.APPROVAL: _("Goedkeuringen"),
+        Method.IRV: _("Eerste voorkeuren"),
+        Method.STV: _("Eerste voorkeuren"),
+        Method.SCHULZE: _("Gewonnen tweegevechten"),
+        Method.BORDA: _("Bordapunten"),
+        Method.COPELAND: _("Copelandscore"),
+        Method.SCORE: _("Gemiddeld cijfer"),
+        Method.MAJORITY_JUDGMENT: _("Mediaan oordeel"),
+        Method.DOT: _("Punten"),
+        Method.BUDGET_GREEDY: _("Stemmen"),
+        Method.BUDGET_MES: _("Stemmen"),
+    }
+    return str(labels[Method(poll.method)])

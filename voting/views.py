@@ -1,0 +1,236 @@
+"""Voting pages: the ballot of each method (a plain form, enhanced by voting/ballot.js),
+paper entry by a table host, opening and closing, results and the published files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from samenspel.models import User
+
+from . import forms, rules, selectors, services
+from .models import BUDGET_METHODS, RANKED_METHODS, CastVia, Eligibility, Method, Poll
+
+GRADES = list(enumerate(selectors.GRADE_LABELS))
+YES_NO_CHOICES = [("yes", _("Voor")), ("no", _("Tegen")), ("abstain", _("Onthouding"))]
+
+
+@login_required
+def poll_list(request: HttpRequest) -> HttpResponse:
+    managed = [
+        poll
+        for poll in Poll.objects.exclude(status=Poll.Status.CLOSED)
+        if rules.can_manage_poll(request.user, poll)
+    ]
+    return render(
+        request,
+        "voting/poll_list.html",
+        {
+            "open_polls": selectors.open_polls_for(request.user),
+            "managed": managed,
+            "closed": selectors.closed_polls()[:20],
+        },
+    )
+
+
+def _ballot_context(
+    request: HttpRequest, poll: Poll, state: forms.BallotState, error: str = ""
+) -> dict[str, Any]:
+    options = selectors.poll_options(poll)
+    by_key = {option.key: option for option in options}
+    eligibility = Eligibility.objects.filter(poll=poll, participant=request.user.pk).first()
+    chosen_cost = sum(by_key[key].cost or 0 for key in state.picked if key in by_key)
+    rows = []
+    for key in state.order if poll.method in RANKED_METHODS else [o.key for o in options]:
+        option = by_key[key]
+        rows.append(
+            {
+                "option": option,
+                "ranked": key in state.ranked,
+                "picked": key in state.picked,
+                "value": state.numbers.get(key, ""),
+            }
+        )
+    return {
+        "poll": poll,
+        "rows": rows,
+        "error": error,
+        "eligibility": eligibility,
+        "can_cast": rules.can_cast_ballot(request.user, poll)
+        and (eligibility is None or eligibility.cast_via != CastVia.PAPER),
+        "can_manage": rules.can_manage_poll(request.user, poll),
+        "can_paper": rules.can_enter_paper_ballot(request.user, poll),
+        "tracker": selectors.own_tracker(poll, request.user.pk),
+        "turnout": selectors.turnout(poll),
+        "is_ranked": poll.method in RANKED_METHODS,
+        "is_budget": poll.method in BUDGET_METHODS,
+        "is_choice": poll.method == Method.APPROVAL or poll.method in BUDGET_METHODS,
+        "is_yes_no": poll.method == Method.YES_NO,
+        "is_graded": poll.method in (Method.SCORE, Method.MAJORITY_JUDGMENT),
+        "is_dot": poll.method == Method.DOT,
+        "grades": GRADES
+        if poll.method == Method.MAJORITY_JUDGMENT
+        else [(g, str(g)) for g in range(6)],
+        "yes_no_choices": YES_NO_CHOICES,
+        "money_left": (poll.budget or 0) - chosen_cost,
+        "revision": eligibility.revision if eligibility else 0,
+    }
+
+
+@login_required
+def poll_ballot(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET shows the ballot; POST casts it, or moves an option when a ranking button was
+    pressed without JavaScript."""
+    poll = get_object_or_404(Poll, pk=pk)
+    if not rules.can_view_poll(request.user, poll):
+        raise PermissionDenied
+    if poll.status == Poll.Status.CLOSED and request.method != "POST":
+        return redirect("poll_results", pk=poll.pk)
+    options = selectors.poll_options(poll)
+    if request.method != "POST":
+        state = forms.initial_state(options)
+        return render(request, "voting/ballot.html", _ballot_context(request, poll, state))
+    state = forms.state_from_post(options, request.POST)
+    if request.POST.get("move"):
+        forms.move(state, request.POST["move"])
+        return render(request, "voting/ballot.html", _ballot_context(request, poll, state))
+    try:
+        choice = forms.choice_from_post(poll, options, request.POST)
+        receipt = services.ballot_cast(
+            poll=poll,
+            participant=request.user,  # type: ignore[arg-type]
+            choice=choice,
+            expected_revision=forms.revision_from_post(request.POST),
+        )
+    except services.VotingError as error:
+        context = _ballot_context(request, poll, state, error=str(error))
+        return render(request, "voting/ballot.html", context, status=400)
+    if receipt.replaced:
+        messages.success(request, _("Uw nieuwe stem vervangt uw eerdere stem."))
+    else:
+        messages.success(request, _("Uw stem is opgeslagen."))
+    return redirect("poll_ballot", pk=poll.pk)
+
+
+@login_required
+def poll_paper(request: HttpRequest, pk: int) -> HttpResponse:
+    """A table host enters a paper ballot for a participant on the list."""
+    poll = get_object_or_404(Poll, pk=pk)
+    if not rules.can_enter_paper_ballot(request.user, poll):
+        raise PermissionDenied
+    options = selectors.poll_options(poll)
+    waiting = (
+        Eligibility.objects.filter(poll=poll, has_voted=False)
+        .select_related("participant")
+        .order_by("participant__display_name", "participant__username")
+    )
+    state = forms.initial_state(options)
+    error = ""
+    status = 200
+    if request.method == "POST":
+        state = forms.state_from_post(options, request.POST)
+        if request.POST.get("move"):
+            forms.move(state, request.POST["move"])
+        else:
+            participant = User.objects.filter(pk=request.POST.get("participant") or 0).first()
+            try:
+                if participant is None:
+                    raise services.VotingError(_("Kies voor wie deze papieren stem is."))
+                choice = forms.choice_from_post(poll, options, request.POST)
+                services.paper_ballot_cast(
+                    poll=poll,
+                    participant=participant,
+                    choice=choice,
+                    by=request.user,  # type: ignore[arg-type]
+                )
+            except services.VotingError as refused:
+                error, status = str(refused), 400
+            else:
+                messages.success(
+                    request,
+                    _("De papieren stem van %(name)s is ingevoerd.")
+                    % {"name": participant.public_name},
+                )
+                return redirect("poll_paper", pk=poll.pk)
+    context = _ballot_context(request, poll, state, error=error)
+    context.update({"waiting": waiting, "paper": True, "can_cast": True, "tracker": None})
+    return render(request, "voting/paper.html", context, status=status)
+
+
+@login_required
+@require_POST
+def poll_manage(request: HttpRequest, pk: int) -> HttpResponse:
+    poll = get_object_or_404(Poll, pk=pk)
+    action = request.POST.get("action")
+    try:
+        if action == "open":
+            services.poll_open(poll=poll, by=request.user)  # type: ignore[arg-type]
+            messages.success(request, _("De stemming is geopend."))
+        elif action == "close":
+            services.poll_close(poll=poll, by=request.user)  # type: ignore[arg-type]
+            messages.success(request, _("De stemming is gesloten en geteld."))
+            return redirect("poll_results", pk=poll.pk)
+    except services.VotingForbidden as error:
+        raise PermissionDenied(str(error)) from error
+    except services.VotingError as error:
+        messages.error(request, str(error))
+    return redirect("poll_ballot", pk=poll.pk)
+
+
+@require_GET
+def poll_results(request: HttpRequest, pk: int) -> HttpResponse:
+    poll = get_object_or_404(Poll, pk=pk)
+    if poll.status != Poll.Status.CLOSED:
+        if not rules.can_view_poll(request.user, poll):
+            raise PermissionDenied
+        return render(
+            request,
+            "voting/not_yet.html",
+            {"poll": poll, "turnout": selectors.turnout(poll)},
+        )
+    result = poll.result
+    rows = selectors.result_rows(poll, result.outcome)
+    return render(
+        request,
+        "voting/results.html",
+        {
+            "poll": poll,
+            "result": result,
+            "rows": rows,
+            "value_label": selectors.value_label(poll),
+            "is_yes_no": poll.method == Method.YES_NO,
+            "is_budget": poll.method in BUDGET_METHODS,
+            "tracker": selectors.own_tracker(poll, request.user.pk)
+            if request.user.is_authenticated
+            else None,
+        },
+    )
+
+
+def _published(pk: int) -> Poll:
+    poll = get_object_or_404(Poll, pk=pk, status=Poll.Status.CLOSED)
+    return poll
+
+
+@require_GET
+def poll_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """The shuffled, anonymised ballots in PrefLib, Pabulib or tracker-list form."""
+    result = _published(pk).result
+    response = HttpResponse(result.file_text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{result.file_name}"'
+    return response
+
+
+@require_GET
+def poll_tracker_file(request: HttpRequest, pk: int) -> HttpResponse:
+    result = _published(pk).result
+    response = HttpResponse(result.tracker_file_text, content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{result.tracker_file_name}"'
+    return response
