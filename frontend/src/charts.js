@@ -50,8 +50,10 @@ export function chartTable(table) {
   const canvas = document.createElement("canvas");
   figure.append(canvas);
   table.before(figure);
-  const text = cssVar("--utrecht-document-color", "#1a1a1a");
-  const font = cssVar("--utrecht-document-font-family", "system-ui, sans-serif");
+  const text = cssVar("--utrecht-document-color", "#1b1b1b");
+  Chart.defaults.font.family = cssVar("--utrecht-document-font-family", "system-ui, sans-serif");
+  Chart.defaults.font.size = 15;
+  Chart.defaults.color = text;
   return new Chart(canvas, {
     type: "bar",
     data: {
@@ -66,8 +68,6 @@ export function chartTable(table) {
       indexAxis: "y",
       maintainAspectRatio: false,
       animation: window.matchMedia("(prefers-reduced-motion: reduce)").matches ? false : undefined,
-      color: text,
-      font: { family: font, size: 14 },
       scales: {
         x: { stacked, beginAtZero: true, ticks: { color: text, precision: 0 } },
         y: { stacked, ticks: { color: text } },

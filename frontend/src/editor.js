@@ -36,10 +36,13 @@ function lighten(color) {
 
 /**
  * Mounts the editor in `element`. Options: wsUrl ("ws://host/ws/drafts"), room (the draft's
- * slug), token (API token for non-browser use), user {name, color}, readOnly, label.
+ * slug), token (API token for non-browser use), user {name, color}, readOnly, label, and
+ * textName, the name of the shared Y.Text (default "content"; it must match the server's).
  * Returns {view, doc, provider, destroy}.
  */
-export function mountEditor(element, { wsUrl, room, token, user = {}, readOnly = false, label } = {}) {
+export function mountEditor(element, {
+  wsUrl, room, token, user = {}, readOnly = false, label, textName = "content",
+} = {}) {
   const lang = (document.documentElement.lang || "nl").toLowerCase().startsWith("en") ? "en" : "nl";
   const text = TEXTS[lang];
   const doc = new Y.Doc();
@@ -47,7 +50,7 @@ export function mountEditor(element, { wsUrl, room, token, user = {}, readOnly =
     resyncInterval: 5000,
     params: token ? { token } : {},
   });
-  const ytext = doc.getText("content");
+  const ytext = doc.getText(textName);
   const color = user.color || "#00586c";
   provider.awareness.setLocalStateField("user", {
     name: user.name || (lang === "en" ? "Anonymous" : "Anoniem"),
@@ -131,6 +134,7 @@ export function mountAll(root = document) {
       user: { name: element.dataset.userName, color: element.dataset.userColor },
       readOnly: element.dataset.readonly === "true",
       label: element.dataset.label,
+      textName: element.dataset.textName || undefined,
     }));
 }
 
