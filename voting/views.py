@@ -22,18 +22,19 @@ GRADES = list(enumerate(selectors.GRADE_LABELS))
 YES_NO_CHOICES = [("yes", _("Voor")), ("no", _("Tegen")), ("abstain", _("Onthouding"))]
 
 
-@login_required
 def poll_list(request: HttpRequest) -> HttpResponse:
+    """Open polls for the visitor, polls they manage, and everyone's results."""
+    signed_in = request.user.is_authenticated
     managed = [
         poll
         for poll in Poll.objects.exclude(status=Poll.Status.CLOSED)
-        if rules.can_manage_poll(request.user, poll)
+        if signed_in and rules.can_manage_poll(request.user, poll)
     ]
     return render(
         request,
         "voting/poll_list.html",
         {
-            "open_polls": selectors.open_polls_for(request.user),
+            "open_polls": selectors.open_polls_for(request.user) if signed_in else [],
             "managed": managed,
             "closed": selectors.closed_polls()[:20],
         },

@@ -1,0 +1,171 @@
+"""Ballots of every method in a real browser: axe-clean, usable on a phone, ranking by
+keyboard, money left on a budget, live turnout, and the reveal at closing."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import (
+    DemoServer,
+    assert_accessible,
+    assert_fits_phone,
+    login_code,
+    login_staff,
+    new_page,
+)
+
+TRACKER = re.compile(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}")
+
+
+def open_poll(page: Page, server: DemoServer, title: str) -> None:
+    page.goto(server.url + "/stemmen/")
+    page.get_by_role("link", name=title, exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(title)
+
+
+def submit_and_see_tracker(page: Page) -> None:
+    page.get_by_role("button", name="Stem uitbrengen").click()
+    expect(page.locator(".ss-messages")).to_contain_text("Uw stem is opgeslagen")
+    expect(page.locator(".ss-tracker")).to_have_text(TRACKER)
+    assert_accessible(page)
+
+
+def test_yes_no_approval_and_dot_ballots_on_a_phone(phone: Page, demo_server: DemoServer):
+    login_code(phone, demo_server, demo_server.next_resident()["code"])
+
+    open_poll(phone, demo_server, "Besluitpunten van de burgertop")
+    assert_accessible(phone)
+    assert_fits_phone(phone)
+    for point, answer in [
+        ("Elke wijk krijgt een eigen buurtbudget", "Voor"),
+        ("Het Diemerplein wordt autovrij op zondag", "Tegen"),
+        ("De gemeente houdt elk jaar een burgertop", "Onthouding"),
+    ]:
+        phone.get_by_role("group", name=point).get_by_label(answer).check()
+    submit_and_see_tracker(phone)
+
+    open_poll(phone, demo_server, "Welke drie thema's bespreken we na de lunch?")
+    for theme in ["Groen en klimaat", "Wonen", "Jeugd", "Ouderen"]:
+        phone.get_by_label(theme).check()
+    phone.get_by_role("button", name="Stem uitbrengen").click()
+    expect(phone.get_by_role("alert")).to_contain_text("Kies hoogstens 3")
+    assert_accessible(phone)
+    phone.get_by_label("Ouderen").uncheck()
+    submit_and_see_tracker(phone)
+
+    open_poll(phone, demo_server, "Verdeel 10 punten over de prioriteiten van de burgertop")
+    phone.get_by_label("Groen").fill("6")
+    phone.get_by_label("Jeugd").fill("4")
+    submit_and_see_tracker(phone)
+    assert_fits_phone(phone)
+
+
+@pytest.mark.parametrize(
+    ("title", "first"),
+    [
+        ("Welk idee voor het Diemerplein krijgt voorrang?", "Een podium"),
+        ("Welke drie ideeën gaan naar de gemeenteraad?", "Een jongerenraad"),
+        (
+            "Jeugdnota: welke amendementen nemen we over?",
+            "Gratis sportkennismaking voor 12-jarigen",
+        ),
+        ("Sportnota: wat is het belangrijkst?", "Kunstgras"),
+    ],
+)
+def test_ranking_by_keyboard_only(page: Page, demo_server: DemoServer, title: str, first: str):
+    login_code(page, demo_server, demo_server.next_resident()["code"])
+    open_poll(page, demo_server, title)
+    assert_accessible(page)
+    items = page.locator(".ss-ranking__item")
+    count = items.count()
+    up = page.get_by_role("button", name=re.compile(f"^Omhoog\\W+{re.escape(first)}$"))
+    for _ in range(count):
+        up.focus()
+        page.keyboard.press("Enter")
+    expect(items.first).to_contain_text(first)
+    expect(up).to_be_focused()
+    expect(page.get_by_label(first)).to_be_checked()
+    # Rank a second option by keyboard too: tick it with the space bar.
+    second = items.nth(1).locator("input[type=checkbox]")
+    second.focus()
+    page.keyboard.press("Space")
+    submit_and_see_tracker(page)
+
+
+def test_score_majority_judgment_and_budget_ballots(page: Page, demo_server: DemoServer):
+    login_code(page, demo_server, demo_server.next_resident()["code"])
+    open_poll(page, demo_server, "Omgevingsvisie: hoe beoordeelt u deze keuzes?")
+    for choice, grade in [
+        ("Bouwen rond het station", "Voldoende"),
+        ("Groene wiggen behouden", "Uitstekend"),
+        ("Minder autoverkeer in het centrum", "Goed"),
+    ]:
+        page.get_by_role("group", name=choice).get_by_label(grade).check()
+    submit_and_see_tracker(page)
+
+    open_poll(page, demo_server, "Bewoners Initiatief Gelden 2026")
+    left = page.locator("[data-money-left]")
+    expect(left).to_have_text("150.000")
+    page.get_by_label(re.compile("Pannakooi Diemen-Noord")).check()
+    expect(left).to_have_text("112.000")
+    page.get_by_label(re.compile("Verlichting fietspad Diemerpark")).check()
+    page.get_by_label(re.compile("Speeltoestel voor kinderen")).check()
+    page.get_by_label(re.compile("Buitenfitness bij het Diemerbos")).check()
+    page.get_by_label(re.compile("Kunstwerk in de onderdoorgang")).check()
+    expect(left).to_have_text("-7.000")
+    page.get_by_role("button", name="Stem uitbrengen").click()
+    expect(page.get_by_role("alert")).to_contain_text("meer dan het budget")
+    assert_accessible(page)
+    page.get_by_label(re.compile("Kunstwerk in de onderdoorgang")).uncheck()
+    submit_and_see_tracker(page)
+
+
+def test_results_pages_show_a_chart_and_a_table(page: Page, demo_server: DemoServer):
+    page.goto(demo_server.url + "/stemmen/")
+    for title in [
+        "Geef de plannen voor het Arenapark een cijfer",
+        "Bewoners Initiatief Gelden 2025",
+        "Welke naam krijgt het nieuwe park in Holland Park?",
+        "Burgertop 2025: kiezen we een vervolg?",
+    ]:
+        page.goto(demo_server.url + "/stemmen/")
+        page.get_by_role("link", name=title, exact=True).click()
+        expect(page.get_by_role("table")).to_be_visible()
+        expect(page.get_by_role("link", name=re.compile(r"samenspel-poll-\d+\."))).to_be_visible()
+        assert_accessible(page)
+
+
+def test_turnout_is_live_and_the_result_is_revealed_at_closing(page: Page, demo_server: DemoServer):
+    title = "Cultuurnota: welk plan voor Theater De Omval?"
+    login_code(page, demo_server, demo_server.next_resident()["code"])
+    open_poll(page, demo_server, title)
+    turnout = page.locator("[data-turnout]").first
+    before = turnout.text_content() or ""
+    voted = int(before.split()[0])
+
+    other = new_page(page.context.browser)  # type: ignore[arg-type]
+    try:
+        login_code(other, demo_server, demo_server.next_resident()["code"])
+        open_poll(other, demo_server, title)
+        other.get_by_role("button", name="Stem uitbrengen").click()
+        expect(other.get_by_role("alert")).to_contain_text("ten minste 1")
+        other.get_by_label("Lagere ticketprijzen").check()
+        submit_and_see_tracker(other)
+    finally:
+        other.context.close()
+    expect(turnout).to_contain_text(f"{voted + 1} van")
+
+    staff = new_page(page.context.browser)  # type: ignore[arg-type]
+    try:
+        login_staff(staff, demo_server, "gespreksleider")
+        open_poll(staff, demo_server, title)
+        staff.get_by_role("button", name="Stemming sluiten en tellen").click()
+        expect(staff.get_by_role("heading", level=1)).to_contain_text("Uitslag")
+    finally:
+        staff.context.close()
+    page.wait_for_url(re.compile(r"/uitslag/$"))
+    expect(page.get_by_role("table")).to_contain_text("Lagere ticketprijzen")
+    assert_accessible(page)
