@@ -18,6 +18,12 @@ from samenspel.models import User
 from . import forms, rules, selectors, services
 from .models import BUDGET_METHODS, RANKED_METHODS, CastVia, Eligibility, Method, Poll
 
+
+def euro(amount: int | None) -> str:
+    """Dutch notation for whole euros: 150.000, -7.000."""
+    return f"{amount or 0:,}".replace(",", ".")
+
+
 GRADES = list(enumerate(selectors.GRADE_LABELS))
 YES_NO_CHOICES = [("yes", _("Voor")), ("no", _("Tegen")), ("abstain", _("Onthouding"))]
 
@@ -57,6 +63,7 @@ def _ballot_context(
                 "ranked": key in state.ranked,
                 "picked": key in state.picked,
                 "value": state.numbers.get(key, ""),
+                "cost": euro(option.cost),
             }
         )
     return {
@@ -80,7 +87,8 @@ def _ballot_context(
         if poll.method == Method.MAJORITY_JUDGMENT
         else [(g, str(g)) for g in range(6)],
         "yes_no_choices": YES_NO_CHOICES,
-        "money_left": (poll.budget or 0) - chosen_cost,
+        "money_left": euro((poll.budget or 0) - chosen_cost),
+        "budget": euro(poll.budget),
         "revision": eligibility.revision if eligibility else 0,
     }
 

@@ -155,6 +155,6 @@ def test_budget_ballot_shows_the_money_left(client):
     poll, voter = open_poll(Method.BUDGET_MES, budget=50_000, costs=[20_000, 25_000, 40_000])
     client.force_login(voter)
     html = client.get(f"/stemmen/{poll.pk}/").content.decode()
-    assert "Nog te besteden:" in html and "<output data-money-left>50000</output>" in html
+    assert "Nog te besteden:" in html and "<output data-money-left>50.000</output>" in html
     refused = client.post(f"/stemmen/{poll.pk}/", {"option": ["1", "3"], "revision": "0"})
-    assert "<output data-money-left>-10000</output>" in refused.content.decode()
+    assert "<output data-money-left>-10.000</output>" in refused.content.decode()
