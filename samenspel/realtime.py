@@ -137,7 +137,7 @@ class Hub:
         text = message.get("text")
         data = message.get("bytes")
         skip = message.get("skip")
-        targets = self.members.get(group, ()) if group else ()
+        targets: set[LocalSocket] = (self.members.get(group) if group else None) or set()
         for socket in list(targets):
             if skip and socket.hub_id == skip:
                 continue
@@ -148,7 +148,7 @@ class Hub:
                     await socket.send(bytes_data=data)
             except Exception:
                 logger.warning("dropping a live socket that could not be written to")
-                targets.discard(socket)  # type: ignore[attr-defined]
+                targets.discard(socket)
 
 
 _hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub] = weakref.WeakKeyDictionary()

@@ -32,4 +32,4 @@ def roles_of(user: User | AnonymousUser, scope: str = "") -> set[str]:
 
 def can_manage_users(user: User | AnonymousUser) -> bool:
     """samenspel.manage_users: administrators and staff with the admin permission."""
-    return bool(user.is_authenticated and (user.is_superuser or has_role(user, Role.ADMINISTRATOR)))
+    return bool(user.is_authenticated and (user.is_superuser or has_role(user, str(Role.ADMINISTRATOR))))
