@@ -25,7 +25,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def test_database_url() -> str:
+def database_url_of_tests() -> str:
     """DATABASE_URL pointing at the database pytest-django made for this run."""
     from django.db import connection
 
@@ -42,7 +42,7 @@ def daphne_processes(count: int, log_dir: Path) -> Iterator[list[int]]:
         )
     env = dict(
         os.environ,
-        DATABASE_URL=test_database_url(),
+        DATABASE_URL=database_url_of_tests(),
         DEBUG="1",
         ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
     )

@@ -10,7 +10,7 @@ from asgiref.sync import sync_to_async
 from samenspel import services
 from samenspel.models import Role
 from tests.factories import UserFactory
-from tests.multiprocess import ROOT, test_database_url
+from tests.multiprocess import ROOT, database_url_of_tests
 
 pytestmark = [pytest.mark.multiprocess, pytest.mark.django_db(transaction=True)]
 
@@ -26,7 +26,7 @@ async def test_two_daphne_processes_deliver_a_notice_to_each_others_clients(daph
     try:
         await asyncio.sleep(0.3)  # let each process's hub join its Redis group
         # A third process (a management command) publishes: it reaches both servers via Redis.
-        env = {**__import__("os").environ, "DATABASE_URL": await sync_to_async(test_database_url)()}
+        env = {**__import__("os").environ, "DATABASE_URL": await sync_to_async(database_url_of_tests)()}
         done = await asyncio.to_thread(
             subprocess.run,
             [
