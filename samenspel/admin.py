@@ -13,7 +13,7 @@ from . import services
 from .models import InvitationCode, LoginThrottle, Neighbourhood, RoleGrant, User
 
 
-class RoleGrantInline(admin.TabularInline):
+class RoleGrantInline(admin.StackedInline):
     model = RoleGrant
     extra = 1
 

@@ -78,3 +78,52 @@ def test_language_switch_shows_english(page: Page, demo_server: DemoServer):
 def test_code_login_works_after_a_resident_used_one(page: Page, demo_server: DemoServer):
     login_code(page, demo_server, demo_server.next_resident()["code"])
     expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
+
+
+MAGIC_LINK_FOR = (
+    "from samenspel.models import User; from samenspel import services; "
+    "u = User.objects.get(username='raadslid'); u.email = 'raadslid@example.org'; u.save(); "
+    "print(services.magic_link_token(user=u))"
+)
+
+
+def test_magic_link_logs_in_once_and_then_explains_itself(page: Page, demo_server: DemoServer):
+    token = demo_server.manage("shell", "-v", "0", "-c", MAGIC_LINK_FOR).strip().splitlines()[-1]
+    link = demo_server.url + f"/inloggen/link/{token}/"
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inloggen met uw link")
+    assert_accessible(page)
+    page.get_by_role("button", name="Nu inloggen").click()
+    expect(page.locator("main")).to_contain_text("U bent ingelogd")
+    page.wait_for_url(demo_server.url + "/")
+    expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
+    page.get_by_role("button", name="Uitloggen").click()
+    page.goto(link)
+    page.get_by_role("button", name="Nu inloggen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inloggen lukt niet")
+    expect(page.get_by_role("link", name="Nieuwe link aanvragen")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_magic_link_request_page_answers_the_same_for_unknown_addresses(
+    page: Page, demo_server: DemoServer
+):
+    page.goto(demo_server.url + "/inloggen/link/")
+    page.get_by_label("E-mailadres").fill("niemand@example.org")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.locator("main")).to_contain_text("niemand@example.org")
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/beheer/", "/beheer/samenspel/user/", "/beheer/samenspel/user/add/", "/beheer/samenspel/neighbourhood/"],
+)
+def test_admin_pages_staff_use_have_no_axe_violations(
+    page: Page, demo_server: DemoServer, path: str
+):
+    login_staff(page, demo_server, "beheer")
+    page.goto(demo_server.url + path)
+    expect(page.locator("#site-name")).to_contain_text("Samenspel beheer")
+    assert_accessible(page)
