@@ -58,6 +58,7 @@ def draft_editor(request: HttpRequest, slug: str) -> HttpResponse:
         "ws_url": f"{scheme}://{request.get_host()}/ws/drafts",
         "user_colour": PRESENCE_COLOURS[request.user.pk % len(PRESENCE_COLOURS)],
         "live_html": render_markdown(selectors.draft_live_text(draft)),
+        "text_name": selectors.TEXT_NAME,
     }
     return render(request, "drafts/editor.html", context)
 

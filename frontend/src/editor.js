@@ -37,11 +37,11 @@ function lighten(color) {
 /**
  * Mounts the editor in `element`. Options: wsUrl ("ws://host/ws/drafts"), room (the draft's
  * slug), token (API token for non-browser use), user {name, color}, readOnly, label, and
- * textName, the name of the shared Y.Text (default "content"; it must match the server's).
+ * textName, the name of the shared Y.Text (default "codemirror", the server's TEXT_NAME).
  * Returns {view, doc, provider, destroy}.
  */
 export function mountEditor(element, {
-  wsUrl, room, token, user = {}, readOnly = false, label, textName = "content",
+  wsUrl, room, token, user = {}, readOnly = false, label, textName = "codemirror",
 } = {}) {
   const lang = (document.documentElement.lang || "nl").toLowerCase().startsWith("en") ? "en" : "nl";
   const text = TEXTS[lang];

@@ -77,6 +77,8 @@ def test_editor_page_mounts_the_editor_readonly_for_readers(client, editor, resi
     assert 'data-ws-url="ws://testserver/ws/drafts"' in page
     assert f'data-room="{draft.slug}"' in page
     assert 'data-readonly="false"' in page
+    # The browser edits the same shared text the server stores and applies amendments to.
+    assert 'data-text-name="codemirror"' in page
     assert "dist/editor.js" in page
     client.force_login(resident)
     page = client.get(reverse("drafts:editor", args=[draft.slug])).content.decode()
