@@ -26,8 +26,15 @@ def draft_list(request: HttpRequest) -> HttpResponse:
     return render(request, "drafts/list.html", {"drafts": selectors.drafts_for_list()})
 
 
-def draft_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    draft = get_object_or_404(Draft, slug=slug)
+def _detail(
+    request: HttpRequest,
+    draft: Draft,
+    *,
+    comment_form: CommentForm | None = None,
+    amendment_form: AmendmentForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The read page; after a refused comment or amendment, with what the person typed."""
     version = selectors.latest_version(draft)
     context: dict[str, Any] = {
         "draft": draft,
@@ -38,12 +45,16 @@ def draft_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "can_edit": rules.can_edit(request.user, draft),
         "can_decide": rules.can_decide(request.user, draft),
         "can_react": rules.can_react(request.user, draft),
-        "comment_form": CommentForm(),
-        "amendment_form": AmendmentForm(prefix="amendement"),
+        "comment_form": comment_form or CommentForm(),
+        "amendment_form": amendment_form or AmendmentForm(prefix="amendement"),
         "reply_form": ReplyForm(),
         "reject_form": RejectForm(),
     }
-    return render(request, "drafts/detail.html", context)
+    return render(request, "drafts/detail.html", context, status=status)
+
+
+def draft_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    return _detail(request, get_object_or_404(Draft, slug=slug))
 
 
 @login_required
@@ -87,14 +98,15 @@ def version_diff(request: HttpRequest, slug: str, old: int, new: int) -> HttpRes
     return render(request, "drafts/diff.html", {"draft": draft, "diff": diff})
 
 
-def _act(request: HttpRequest, draft: Draft, action: Callable[[], object], done: str) -> None:
-    """Run one service call and turn a refusal into a message on the page."""
+def _act(request: HttpRequest, draft: Draft, action: Callable[[], object], done: str) -> bool:
+    """Run one service call and turn a refusal into a message on the page; True if done."""
     try:
         action()
     except (services.DraftError, PermissionError) as error:
         messages.error(request, str(error))
-    else:
-        messages.success(request, done)
+        return False
+    messages.success(request, done)
+    return True
 
 
 def _back(draft: Draft, anchor: str = "") -> HttpResponse:
@@ -109,10 +121,10 @@ def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
     form = CommentForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Vul de passage en uw reactie in."))
-        return _back(draft, "#reageren")
+        return _detail(request, draft, comment_form=form, status=400)
     passage = form.cleaned_data["passage"].strip()
     start = version.text.find(passage) if version else -1
-    _act(
+    done = _act(
         request,
         draft,
         lambda: services.comment_add(
@@ -125,6 +137,8 @@ def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         _("Uw reactie is geplaatst."),
     )
+    if not done:  # keep what the person typed, to correct it
+        return _detail(request, draft, comment_form=form, status=400)
     return _back(draft, "#reacties")
 
 
@@ -172,9 +186,9 @@ def amendment_create(request: HttpRequest, slug: str) -> HttpResponse:
     form = AmendmentForm(request.POST, prefix="amendement")
     if version is None or not form.is_valid():
         messages.error(request, _("Vul de passage, de nieuwe tekst en uw toelichting in."))
-        return _back(draft, "#amendement-indienen")
+        return _detail(request, draft, amendment_form=form, status=400)
     passage = form.cleaned_data["passage"].strip()
-    _act(
+    done = _act(
         request,
         draft,
         lambda: services.amendment_propose(
@@ -188,6 +202,8 @@ def amendment_create(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         _("Uw amendement is ingediend."),
     )
+    if not done:
+        return _detail(request, draft, amendment_form=form, status=400)
     return _back(draft, "#amendementen")
 
 

@@ -91,6 +91,20 @@ export function mountEditor(element, {
     }
   });
 
+  // A dropped network often leaves the socket looking open until y-websocket's 30 s timeout;
+  // the browser knows sooner. Go offline at once (typing goes on, kept in the page) and sync
+  // again as soon as the network is back: the server's sync step merges what was typed.
+  const goOffline = () => {
+    if (state === "refused") return;
+    provider.disconnect();
+    show("offline");
+  };
+  const goOnline = () => {
+    if (state !== "refused") provider.connect();
+  };
+  window.addEventListener("offline", goOffline);
+  window.addEventListener("online", goOnline);
+
   const view = new EditorView({
     parent: host,
     state: EditorState.create({
@@ -108,7 +122,10 @@ export function mountEditor(element, {
         yCollab(ytext, provider.awareness),
         EditorState.readOnly.of(Boolean(readOnly)),
         EditorView.editable.of(!readOnly),
+        // tabindex: one tab stop, also for readers (a read-only text is not focusable by
+        // itself), and it lets axe see the scrolling area is reachable by keyboard.
         EditorView.contentAttributes.of({
+          tabindex: "0",
           "aria-label": label || text.label,
           ...(readOnly ? { "aria-readonly": "true" } : {}),
         }),
@@ -117,6 +134,8 @@ export function mountEditor(element, {
   });
 
   const destroy = () => {
+    window.removeEventListener("offline", goOffline);
+    window.removeEventListener("online", goOnline);
     view.destroy();
     provider.destroy();
     doc.destroy();

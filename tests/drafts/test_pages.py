@@ -106,3 +106,28 @@ def test_resident_cannot_publish(client, resident):
     client.force_login(resident)
     client.post(reverse("drafts:publish", args=[draft.slug]))
     assert not draft.versions.exists()
+
+
+def test_refused_comment_and_amendment_keep_what_was_typed(client, editor, resident):
+    draft = make_draft(text=TEXT)
+    publish(draft, editor)
+    client.force_login(resident)
+    refused = client.post(
+        reverse("drafts:comment", args=[draft.slug]),
+        {"passage": "niet in de tekst", "body": "Mijn lange reactie."},
+    )
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "staat niet (meer) op die plek" in page
+    assert "Mijn lange reactie." in page
+    refused = client.post(
+        reverse("drafts:amendment", args=[draft.slug]),
+        {
+            "amendement-passage": "het huis van de stad",
+            "amendement-replacement": "de huiskamer van Diemen",
+            "amendement-rationale": "",
+        },
+    )
+    assert refused.status_code == 400
+    assert "de huiskamer van Diemen" in refused.content.decode()
+    assert not Comment.objects.exists() and not Amendment.objects.exists()

@@ -1,7 +1,7 @@
 """Co-writing pages in a real browser: read, comment, amend, decide; axe-clean."""
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.e2e.conftest import (
     DemoServer,
@@ -42,17 +42,155 @@ def test_resident_comments_and_amends_and_the_editor_accepts(
     resident.get_by_label("Waarom?").fill("Er komen twee nieuwe beweegpleinen bij.")
     resident.get_by_role("button", name="Amendement indienen").click()
     expect(resident.get_by_text("Uw amendement is ingediend.")).to_be_visible()
+    assert_accessible(resident)
 
     editor = new_page(browser)
     login_staff(editor, demo_server, "ambtenaar")
     editor.goto(demo_server.url + DRAFT)
     card = editor.locator("article", has_text="Er komen twee nieuwe beweegpleinen bij.")
+    assert_accessible(editor)
     card.get_by_role("button", name="Overnemen").click()
     expect(editor.get_by_text("Het amendement is overgenomen in de werktekst.")).to_be_visible()
+    assert_accessible(editor)
     editor.goto(demo_server.url + DRAFT + "versies/")
+    assert_accessible(editor)
     editor.get_by_role("button", name="Publiceren als nieuwe versie").click()
+    assert_accessible(editor)
     editor.get_by_role("link", name="Wat is er veranderd?").first.click()
     expect(editor.locator("ins", has_text="2,3")).to_be_visible()
     expect(editor.locator("del", has_text="2,1")).to_be_visible()
+    assert_accessible(editor)
+    # Everyone reads the accepted change in the new version, on a phone too.
+    editor.set_viewport_size({"width": 360, "height": 740})
+    assert_fits_phone(editor)
+    resident.goto(demo_server.url + DRAFT)
+    expect(resident.locator(".ss-document")).to_contain_text("2,3 miljoen euro")
     resident.context.close()
     editor.context.close()
+
+
+COWRITE = "/nota/cultuurnota-2026/schrijven/"
+OFFLINE = "/nota/omgevingsvisie-2040/schrijven/"
+
+
+def open_editor(page: Page, server: DemoServer, path: str) -> Locator:
+    """Open the editor page and wait until the live text has arrived; return the text box."""
+    page.goto(server.url + path)
+    expect(page.locator("[data-editor]")).to_have_attribute("data-editor-status", "synced")
+    return page.locator(".cm-content")
+
+
+def type_at_end(page: Page, content: Locator, words: str) -> None:
+    content.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Enter")
+    page.keyboard.type(words)
+
+
+def test_two_editors_see_each_others_text_and_named_cursors(
+    browser: Browser, demo_server: DemoServer
+):
+    ellen = new_page(browser)
+    login_staff(ellen, demo_server, "ambtenaar")
+    ahmed = new_page(browser)
+    login_staff(ahmed, demo_server, "ambtenaar2")
+    ellen_text = open_editor(ellen, demo_server, COWRITE)
+    ahmed_text = open_editor(ahmed, demo_server, COWRITE)
+    # The stored nota, not an empty document: the browser edits the text the server keeps.
+    expect(ellen_text).to_contain_text("Cultuurnota Diemen 2026-2030")
+    expect(ellen_text).to_have_attribute(
+        "aria-label", "Werktekst van Cultuurnota 2026-2030 (markdown)"
+    )
+
+    type_at_end(ellen, ellen_text, "Ellen schrijft een zin over de bibliotheek.")
+    expect(ahmed_text).to_contain_text("Ellen schrijft een zin over de bibliotheek.")
+    type_at_end(ahmed, ahmed_text, "Ahmed vult aan over het poppodium.")
+    expect(ellen_text).to_contain_text("Ahmed vult aan over het poppodium.")
+    expect(ahmed_text).to_contain_text("Ellen schrijft een zin over de bibliotheek.")
+
+    # Each sees where the other is writing, with the other's name.
+    expect(ellen.locator(".cm-ySelectionInfo")).to_have_text("Ambtenaar Jeugd Ahmed")
+    expect(ahmed.locator(".cm-ySelectionInfo")).to_have_text("Ambtenaar Sport Ellen")
+    ellen.locator(".cm-ySelectionCaret").hover()
+    assert_accessible(ellen)
+
+    # Keyboard: Tab leaves the editor like any text field.
+    ahmed_text.focus()
+    ahmed.keyboard.press("Tab")
+    assert not ahmed.evaluate("document.activeElement.classList.contains('cm-content')")
+
+    # The text is stored: someone who opens the page later reads both sentences.
+    later = new_page(browser)
+    login_staff(later, demo_server, "ambtenaar")
+    later_text = open_editor(later, demo_server, COWRITE)
+    expect(later_text).to_contain_text("Ellen schrijft een zin over de bibliotheek.")
+    expect(later_text).to_contain_text("Ahmed vult aan over het poppodium.")
+    for page in (ellen, ahmed, later):
+        page.context.close()
+
+
+def test_edits_made_offline_merge_when_the_connection_is_back(
+    browser: Browser, demo_server: DemoServer
+):
+    ellen = new_page(browser)
+    login_staff(ellen, demo_server, "ambtenaar")
+    ahmed = new_page(browser)
+    login_staff(ahmed, demo_server, "ambtenaar2")
+    ellen_text = open_editor(ellen, demo_server, OFFLINE)
+    ahmed_text = open_editor(ahmed, demo_server, OFFLINE)
+
+    ellen.context.set_offline(True)
+    expect(ellen.locator("[data-editor]")).to_have_attribute("data-editor-status", "offline")
+    expect(ellen.get_by_role("status")).to_contain_text("Geen verbinding")
+    type_at_end(ellen, ellen_text, "Offline geschreven in de trein.")
+    type_at_end(ahmed, ahmed_text, "Intussen online aangevuld.")
+    expect(ellen_text).not_to_contain_text("Intussen online aangevuld.")
+    expect(ahmed_text).not_to_contain_text("Offline geschreven in de trein.")
+
+    ellen.context.set_offline(False)
+    for text in (ellen_text, ahmed_text):
+        expect(text).to_contain_text("Offline geschreven in de trein.", timeout=20_000)
+        expect(text).to_contain_text("Intussen online aangevuld.", timeout=20_000)
+    ellen.context.close()
+    ahmed.context.close()
+
+
+def test_reader_follows_along_read_only_and_the_page_fits_a_phone(
+    browser: Browser, demo_server: DemoServer
+):
+    phone = browser.new_context(
+        viewport={"width": 360, "height": 740}, locale="nl-NL", is_mobile=True, has_touch=True
+    ).new_page()
+    login_code(phone, demo_server, demo_server.next_resident()["code"])
+    reader_text = open_editor(phone, demo_server, COWRITE)
+    expect(reader_text).to_have_attribute("aria-readonly", "true")
+    expect(phone.get_by_role("status")).to_have_text("Verbonden. U leest mee.")
+    assert_accessible(phone)
+    assert_fits_phone(phone)
+
+    writer = new_page(browser)
+    login_staff(writer, demo_server, "ambtenaar")
+    writer_text = open_editor(writer, demo_server, COWRITE)
+    type_at_end(writer, writer_text, "Een zin die de lezer live ziet verschijnen.")
+    expect(reader_text).to_contain_text("Een zin die de lezer live ziet verschijnen.")
+    phone.context.close()
+    writer.context.close()
+
+
+def test_a_comment_on_text_that_is_not_in_the_version_gets_a_clear_message(
+    browser: Browser, demo_server: DemoServer
+):
+    resident = new_page(browser, width=360)
+    login_code(resident, demo_server, demo_server.next_resident()["code"])
+    resident.goto(demo_server.url + DRAFT)
+    resident.get_by_label("Over welk stuk tekst?").fill("Een zin die nergens in de nota staat.")
+    resident.get_by_label("Uw reactie").fill("Mijn reactie blijft staan.")
+    resident.get_by_role("button", name="Reactie plaatsen").click()
+    expect(
+        resident.get_by_text("Dit stuk tekst staat niet (meer) op die plek in de versie.")
+    ).to_be_visible()
+    # What the resident typed is still there to correct.
+    expect(resident.get_by_label("Uw reactie")).to_have_value("Mijn reactie blijft staan.")
+    assert_accessible(resident)
+    assert_fits_phone(resident)
+    resident.context.close()
