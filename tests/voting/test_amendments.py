@@ -1,0 +1,68 @@
+"""A batch of draft amendments put to a vote opens a yes/no/abstain poll, through the hook
+drafts offers and voting fills (no stand-in for either side)."""
+
+import pytest
+from django.utils import timezone
+
+from deliberation.drafts import services as draft_services
+from samenspel.models import Role
+from tests.drafts.factories import make_draft, publish
+from tests.factories import UserFactory
+from voting import amendments, rules, selectors, services
+from voting.models import Method, Poll
+
+pytestmark = pytest.mark.django_db
+
+TEXT = "# Jeugdnota\n\nHet jongerenwerk is open op doordeweekse avonden.\n\nElke school krijgt een coach.\n"
+
+
+def propose(version, by, passage, replacement):
+    return draft_services.amendment_propose(
+        version=version,
+        by=by,
+        passage=passage,
+        start=TEXT.index(passage),
+        replacement=replacement,
+        rationale="Jongeren hebben juist in het weekend tijd.",
+        now=timezone.now(),
+    )
+
+
+def test_putting_amendments_to_a_vote_opens_a_poll_residents_can_vote_in():
+    editor = UserFactory(roles=[Role.EDITOR])
+    anna, bram, cees = (UserFactory(roles=[Role.RESIDENT]) for _ in range(3))
+    draft = make_draft(text=TEXT, kind="jeugdnota")
+    version = publish(draft, editor)
+    first = propose(version, anna, "doordeweekse avonden", "alle avonden, ook in het weekend")
+    second = propose(version, bram, "Elke school krijgt een coach.", "")
+
+    batch = draft_services.amendments_put_to_vote(amendments=[first, second], by=editor, now=timezone.now())
+
+    poll = amendments.poll_for_batch(batch)
+    assert poll is not None and poll.status == Poll.Status.OPEN
+    assert poll.method == Method.YES_NO and poll.majority_rule == Poll.MajorityRule.SIMPLE
+    assert poll.title == f"Amendementen op {draft.title}"
+    options = selectors.poll_options(poll)
+    assert [o.reference for o in options] == [f"amendment:{first.pk}", f"amendment:{second.pk}"]
+    assert "„doordeweekse avonden” wordt „alle avonden, ook in het weekend”" in options[0].title
+    assert options[1].title.endswith("schrappen")
+    assert poll in selectors.open_polls_for(anna)
+    assert rules.can_manage_poll(editor, poll) and not rules.can_manage_poll(anna, poll)
+
+    services.ballot_cast(poll=poll, participant=anna, choice={"1": "yes", "2": "no"})
+    services.ballot_cast(poll=poll, participant=bram, choice={"1": "yes", "2": "yes"})
+    services.ballot_cast(poll=poll, participant=cees, choice={"1": "abstain", "2": "no"})
+    result = services.poll_close(poll=poll, by=editor)
+    rows = {row["key"]: row for row in selectors.result_rows(poll, result.outcome)}
+    assert rows["1"]["winner"] and not rows["2"]["winner"]
+
+
+def test_a_refused_batch_opens_no_poll():
+    editor = UserFactory(roles=[Role.EDITOR])
+    resident = UserFactory(roles=[Role.RESIDENT])
+    draft = make_draft(text=TEXT, kind="jeugdnota")
+    version = publish(draft, editor)
+    amendment = propose(version, resident, "doordeweekse avonden", "alle avonden")
+    with pytest.raises(PermissionError):
+        draft_services.amendments_put_to_vote(amendments=[amendment], by=resident, now=timezone.now())
+    assert not Poll.objects.exists()
