@@ -72,10 +72,10 @@ def amendment_batch_vote_open(
             "meer dan de helft van de voor- en tegenstemmen voor is. Onthoudingen tellen niet mee."
         ),
         context=batch_context(draft.scope, batch),
-        method=Method.YES_NO,
+        method=str(Method.YES_NO),
         options=[_option(number, item) for number, item in enumerate(amendments, 1)],
         eligible=User.objects.filter(is_active=True),
-        majority_rule=Poll.MajorityRule.SIMPLE,
+        majority_rule=str(Poll.MajorityRule.SIMPLE),
         by=by,
         now=now,
     )

@@ -10,11 +10,20 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext, gettext_noop
 
 from .models import Ballot, Eligibility, Method, Option, Poll
 
-GRADE_LABELS = ("Afwijzen", "Slecht", "Matig", "Voldoende", "Goed", "Uitstekend")
-YES_NO_LABELS = {"yes": "Voor", "no": "Tegen", "abstain": "Onthouding"}
+# Stored and published in Dutch (the published files are the record); shown translated.
+GRADE_LABELS = (
+    gettext_noop("Afwijzen"),
+    gettext_noop("Slecht"),
+    gettext_noop("Matig"),
+    gettext_noop("Voldoende"),
+    gettext_noop("Goed"),
+    gettext_noop("Uitstekend"),
+)
+YES_NO_LABELS = {"yes": gettext_noop("Voor"), "no": gettext_noop("Tegen"), "abstain": gettext_noop("Onthouding")}
 
 
 @dataclass(frozen=True)
@@ -96,7 +105,8 @@ def result_rows(poll: Poll, outcome: dict[str, Any]) -> list[dict[str, Any]]:
                     "no": point["no"],
                     "abstain": point["abstain"],
                     "value": point["yes"],
-                    "text": f"{point['yes']} voor, {point['no']} tegen, {point['abstain']} onthouding",
+                    "text": gettext("%(yes)s voor, %(no)s tegen, %(abstain)s onthouding")
+                    % {"yes": point["yes"], "no": point["no"], "abstain": point["abstain"]},
                     "winner": bool(point["passed"]),
                 }
             )
@@ -123,7 +133,7 @@ def result_rows(poll: Poll, outcome: dict[str, Any]) -> list[dict[str, Any]]:
         number = float(Fraction(raw)) if isinstance(raw, str) else raw
         text = _number(raw)
         if poll.method == Method.MAJORITY_JUDGMENT:
-            text = GRADE_LABELS[int(raw)]
+            text = gettext(GRADE_LABELS[int(raw)])
         rows.append(
             {
                 "key": option.key,

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from samenspel.models import User
@@ -24,8 +25,8 @@ def euro(amount: int | None) -> str:
     return f"{amount or 0:,}".replace(",", ".")
 
 
-GRADES = list(enumerate(selectors.GRADE_LABELS))
-YES_NO_CHOICES = [("yes", _("Voor")), ("no", _("Tegen")), ("abstain", _("Onthouding"))]
+GRADES = [(grade, gettext_lazy(label)) for grade, label in enumerate(selectors.GRADE_LABELS)]
+YES_NO_CHOICES = [(key, gettext_lazy(label)) for key, label in selectors.YES_NO_LABELS.items()]
 
 
 def poll_list(request: HttpRequest) -> HttpResponse:

@@ -160,3 +160,16 @@ def test_demo_seeds_a_poll_of_every_method_with_closed_results():
     assert Poll.objects.filter(status=Poll.Status.CLOSED, result__isnull=False).count() >= 4
     demo.seed(DemoContext(now=timezone.now(), small=True, fresh=False, staff=staff))
     assert Poll.objects.count() == len(demo.POLLS)
+
+
+def test_ballot_and_result_pages_read_in_english(client):
+    poll, manager, (anna, _bram) = draft_poll(method=Method.YES_NO)
+    services.poll_open(poll=poll, by=manager)
+    client.force_login(anna)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/stemmen/"})
+    page = client.get(f"/stemmen/{poll.pk}/").content.decode()
+    assert "Cast vote" in page and "Abstain" in page and "Stem uitbrengen" not in page
+    assert "Open polls for you" in client.get("/stemmen/").content.decode()
+    refused = client.post(f"/stemmen/{poll.pk}/", {"value-1": "yes"}).content.decode()
+    assert "Choose for, against or abstain on every point." in refused
+    assert not Ballot.objects.filter(poll=poll).exists()

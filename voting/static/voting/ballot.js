@@ -5,6 +5,11 @@
 
 const script = document.currentScript || document.querySelector("script[data-poll]");
 const pollId = script && script.dataset.poll;
+// Texts come translated from the page: "{voted} van {eligible} ..." with named holes.
+function text(name, fallback, values) {
+  const template = (script && script.dataset[name]) || fallback;
+  return template.replace(/\{(\w+)\}/g, (hole, key) => (key in values ? values[key] : hole));
+}
 
 function announce(text) {
   const status = document.querySelector("[data-ranking-status]");
@@ -27,7 +32,7 @@ function enhanceRanking(list) {
     button.focus();
     const place = Array.from(list.children).indexOf(item) + 1;
     const label = item.querySelector("label").textContent.trim();
-    announce(`${label}: plaats ${place}`);
+    announce(text("placeText", "{label}: plaats {place}", { label, place }));
   });
 }
 
@@ -60,7 +65,7 @@ function live() {
       const data = frame.data || {};
       if (frame.kind === "snapshot" || frame.type === "turnout.changed") {
         document.querySelectorAll("[data-turnout]").forEach((node) => {
-          node.textContent = `${data.voted} van ${data.eligible} deelnemers hebben gestemd`;
+          node.textContent = text("turnoutText", "{voted} van {eligible} deelnemers hebben gestemd", data);
         });
         delay = 1000;
       }
