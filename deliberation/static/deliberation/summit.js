@@ -216,11 +216,11 @@ function applyEvent(type, data) {
 
 const scheme = location.protocol === "https:" ? "wss:" : "ws:";
 const channel = new LiveChannel(`${scheme}//${location.host}${root.dataset.wsPath}`, {
-  onSnapshot: (frame) => applySnapshot(frame.data),
-  onEvent: (frame) => applyEvent(frame.type, frame.data),
-  onError: (frame) => showError(frame.message),
+  onSnapshot: (data) => applySnapshot(data),
+  onEvent: (type, data) => applyEvent(type, data),
+  onError: (message) => showError(message),
   onAck: () => showError(""),
-  onStatus: (online) => { $("[data-connection]").textContent = online ? "" : T.offline; },
+  onStatus: (status) => { $("[data-connection]").textContent = status === "offline" ? T.offline : ""; },
 });
 
 function send(type, data) {
