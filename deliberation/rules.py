@@ -15,9 +15,12 @@ PARTICIPANT = "participant"  # a resident checked in at this summit (not a store
 # Plain strings (str() of the choices), so the sets are typed as set[str].
 FACILITATOR, ADMINISTRATOR = str(Role.FACILITATOR), str(Role.ADMINISTRATOR)
 THEME_TEAM, TABLE_HOST = str(Role.THEME_TEAM), str(Role.TABLE_HOST)
+RESIDENT = str(Role.RESIDENT)
 STAFF_ROLES = {FACILITATOR, ADMINISTRATOR}
 IDEA_STEPS = {str(Step.Kind.TABLE_ROUND), str(Step.Kind.IDEA_COLLECTION), str(Step.Kind.PROPOSALS)}
 CURATION_STEPS = IDEA_STEPS | {str(Step.Kind.CLUSTERING), str(Step.Kind.THEME_CHOICE)}
+THEME_TABLE_STEPS = {str(Step.Kind.CLUSTERING), str(Step.Kind.THEME_CHOICE)}
+CHOICE_STEPS = {str(Step.Kind.THEME_CHOICE)}
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,8 @@ CONTROL = STAFF_ROLES
 DESK = STAFF_ROLES
 WRITERS = {TABLE_HOST, PARTICIPANT}
 CURATORS = {THEME_TEAM, FACILITATOR}
+# Registered residents who are not in the hall may join an online table themselves.
+JOINERS = {RESIDENT, PARTICIPANT}
 
 COMMAND_RULES: dict[str, CommandRule] = {
     "step.start": _rule(CONTROL),
@@ -54,6 +59,9 @@ COMMAND_RULES: dict[str, CommandRule] = {
     "theme.rename": _rule(CURATORS, CURATION_STEPS),
     "theme.assign": _rule(CURATORS, CURATION_STEPS),
     "theme.feature": _rule(CURATORS, CURATION_STEPS),
+    "table.spread_themes": _rule(CURATORS, THEME_TABLE_STEPS),
+    "table.choose": _rule({PARTICIPANT}, CHOICE_STEPS),
+    "participant.join_online": _rule(JOINERS),
 }
 
 

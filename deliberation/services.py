@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from samenspel import services as core_services
@@ -17,7 +18,16 @@ from samenspel.models import InvitationCode, Role, User
 from samenspel.realtime import broadcast
 
 from . import events, rules, seating, selectors
-from .models import IDEA_MAX_LENGTH, CommandAnswer, Idea, Participant, Step, Summit, Theme
+from .models import (
+    IDEA_MAX_LENGTH,
+    CommandAnswer,
+    Idea,
+    Participant,
+    Step,
+    Summit,
+    SummitTable,
+    Theme,
+)
 
 MESSAGE_MAX_LENGTH = 280
 THEME_NAME_MAX_LENGTH = 120
@@ -288,6 +298,119 @@ def participant_seat_all(
         return {"seated": len(plan), "moved": len(changed)}
 
 
+# Online tables and afternoon theme tables ---------------------------------------------------
+
+
+def participant_join_online(*, summit: Summit, by: User, now: datetime) -> dict[str, Any]:
+    """A registered participant who is not in the hall joins from home: checked in and seated
+    at the online table with the most free seats. Joining again returns the same table."""
+    with transaction.atomic():
+        summit = _locked(summit)
+        _authorise(summit, by, "participant.join_online")
+        participant = (
+            Participant.objects.select_related("user", "table")
+            .filter(summit=summit, user=by)
+            .first()
+        )
+        if participant is None:
+            raise CommandRefused(
+                "forbidden", _("U staat niet op de deelnemerslijst van deze burgertop.")
+            )
+        if participant.table is not None and participant.table.online:
+            return _online_answer(participant, participant.table)
+        if participant.checked_in_at is not None:
+            raise CommandRefused(
+                "invalid", _("U bent al aangemeld in de zaal. Online meedoen kan dan niet meer.")
+            )
+        tables = [
+            table
+            for table in summit.tables.filter(online=True).annotate(seated=Count("members"))
+            if table.seated < table.capacity
+        ]
+        if not tables:
+            raise CommandRefused(
+                "no_room", _("Alle online tafels zijn vol. Vraag de organisatie om hulp.")
+            )
+        table = min(tables, key=lambda t: (t.seated, t.number))
+        participant.checked_in_at = now
+        participant.table = table
+        participant.save(update_fields=["checked_in_at", "table"])
+        _emit(summit, events.participant_checked_in, _participant_data(participant))
+        return _online_answer(participant, table)
+
+
+def _online_answer(participant: Participant, table: SummitTable) -> dict[str, Any]:
+    return {"participant": participant.pk, "table": table.number, "video_url": table.video_url}
+
+
+def theme_tables_spread(*, summit: Summit, by: User) -> dict[str, Any]:
+    """Give every table one of the marked themes for the afternoon, in turn; hall tables and
+    online tables each get the themes from the first one on, so both can choose any theme."""
+    with transaction.atomic():
+        summit = _locked(summit)
+        _authorise(summit, by, "table.spread_themes")
+        themes = list(Theme.objects.filter(summit=summit, featured=True).order_by("pk"))
+        if not themes:
+            raise CommandRefused(
+                "no_themes",
+                _("Markeer eerst de thema's voor de middag met 'Op het zaalscherm'."),
+            )
+        tables = list(summit.tables.order_by("number"))
+        for group in ([t for t in tables if not t.online], [t for t in tables if t.online]):
+            for index, table in enumerate(group):
+                table.theme = themes[index % len(themes)]
+        SummitTable.objects.bulk_update(tables, ["theme"])
+        return {"tables": len(tables), "themes": len(themes)}
+
+
+def theme_table_choose(
+    *, summit: Summit, by: User, table_number: Any, now: datetime
+) -> dict[str, Any]:
+    """A participant moves to the theme table of their choice while it has a free seat.
+
+    Someone in the hall chooses among hall tables, someone online among online tables.
+    """
+    with transaction.atomic():
+        summit = _locked(summit)
+        _authorise(summit, by, "table.choose")
+        participant = (
+            Participant.objects.select_related("table")
+            .filter(summit=summit, user=by, checked_in_at__isnull=False)
+            .first()
+        )
+        if participant is None:
+            raise CommandRefused("forbidden", _("U bent nog niet aangemeld bij deze burgertop."))
+        number = table_number if isinstance(table_number, int) else -1
+        table = (
+            SummitTable.objects.select_related("theme")
+            .filter(summit=summit, number=number, theme__isnull=False)
+            .first()
+        )
+        if table is None or table.theme is None:
+            raise CommandRefused("not_found", _("Kies een van de thematafels."))
+        answer = {"table": table.number, "theme": table.theme.name}
+        if participant.table_id == table.pk:
+            return answer
+        online = participant.table.online if participant.table is not None else False
+        if table.online != online:
+            raise CommandRefused(
+                "invalid",
+                _("U doet online mee: kies een online tafel.")
+                if online
+                else _("U bent in de zaal: kies een tafel in de zaal."),
+            )
+        if Participant.objects.filter(table=table).count() >= table.capacity:
+            raise CommandRefused(
+                "no_room",
+                _("Tafel %(number)s (%(theme)s) is vol. Kies een andere tafel.")
+                % {"number": table.number, "theme": table.theme.name},
+            )
+        participant.table = table
+        participant.save(update_fields=["table"])
+        _emit(summit, events.seating_changed, {"seats": {str(participant.pk): table.number}})
+        return answer
+
+
 # Ideas --------------------------------------------------------------------------------------
 
 
@@ -517,6 +640,13 @@ COMMANDS: dict[str, Handler] = {
     ),
     "participant.seat_all": lambda s, u, d, now: participant_seat_all(
         summit=s, by=u, now=now, seed=_int(d, "seed")
+    ),
+    "participant.join_online": lambda s, u, d, now: participant_join_online(
+        summit=s, by=u, now=now
+    ),
+    "table.spread_themes": lambda s, u, d, now: theme_tables_spread(summit=s, by=u),
+    "table.choose": lambda s, u, d, now: theme_table_choose(
+        summit=s, by=u, table_number=d.get("table"), now=now
     ),
     "idea.create": lambda s, u, d, now: idea_create(summit=s, by=u, text=d.get("text"), now=now),
     "idea.edit": lambda s, u, d, now: idea_edit(

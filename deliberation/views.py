@@ -5,17 +5,21 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from samenspel.models import Role
 
-from . import rules, selectors
-from .models import Participant, Summit
+from . import rules, selectors, services
+from .models import Participant, Step, Summit, SummitTable
 
 SCREENS = {
     "control": {Role.FACILITATOR, Role.ADMINISTRATOR},
@@ -68,7 +72,13 @@ def _screen(request: HttpRequest, slug: str, screen: str, template: str) -> Http
     if not roles & SCREENS[screen]:
         raise PermissionDenied
     frame = selectors.snapshot(summit, user=request.user, roles=roles, now=timezone.now())
-    return render(request, template, _context(summit, frame, screen))
+    context = _context(summit, frame, screen)
+    own = selectors.table_of(summit, request.user, roles)
+    context["own_table"] = own
+    context["own_theme"] = own.theme.name if own is not None and own.theme_id else ""
+    if screen == "themes":
+        context["theme_tables"] = summit.tables.filter(theme__isnull=False).select_related("theme")
+    return render(request, template, context)
 
 
 def _context(summit: Summit, frame: dict[str, Any], screen: str) -> dict[str, Any]:
@@ -85,6 +95,38 @@ def _context(summit: Summit, frame: dict[str, Any], screen: str) -> dict[str, An
             [idea["text"] for idea in data["ideas"] if idea["status"] == "visible"]
         ),
         "featured": [theme for theme in data["themes"] if theme["featured"]],
+        "choice_steps": sorted(rules.CHOICE_STEPS),
+        "texts": screen_texts(),
+    }
+
+
+def screen_texts() -> dict[str, str]:
+    """The words the page script writes itself, in the visitor's language."""
+    return {
+        "paused": _("Gepauzeerd"),
+        "running": _("Loopt"),
+        "idle": _("Nog niet begonnen"),
+        "start": _("De burgertop begint zo"),
+        "hide": _("Verbergen"),
+        "merge": _("Samenvoegen met"),
+        "theme": _("Thema"),
+        "none": _("(geen)"),
+        "edit": _("Wijzigen"),
+        "editLabel": _("Idee wijzigen"),
+        "save": _("Opslaan"),
+        "cancel": _("Annuleren"),
+        "withdraw": _("Intrekken"),
+        "withdrawAsk": _("Dit idee intrekken? Het verdwijnt dan van alle schermen."),
+        "withdrawYes": _("Ja, intrekken"),
+        "withdrawNo": _("Nee, laten staan"),
+        "feature": _("Op het zaalscherm"),
+        "rename": _("Hernoemen"),
+        "renameLabel": _("Nieuwe naam van het thema"),
+        "offline": _("Verbinding verbroken, opnieuw verbinden…"),
+        "checked": _("Aangemeld, tafel"),
+        "seatedAt": _("U zit aan tafel %(number)s."),
+        "ideaOf": _("Idee"),
+        "themeOf": _("Thema"),
     }
 
 
@@ -114,8 +156,8 @@ def summit_screen(request: HttpRequest, slug: str) -> HttpResponse:
     if rules.PARTICIPANT in roles:
         return _screen(request, slug, "participant", "deliberation/participant.html")
     if Participant.objects.filter(summit=summit, user=request.user).exists():
-        # Registered but not yet past the desk: say where to go instead of refusing.
-        return render(request, "deliberation/check_in_first.html", {"summit": summit})
+        # Registered but not yet past the desk: say where to go, or join an online table.
+        return _check_in_first(request, summit)
     raise PermissionDenied
 
 
@@ -148,3 +190,107 @@ def hall(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     context = _context(summit, frame, "hall")
     context["ws_path"] = f"/ws/summits/{summit.slug}/?hall={summit.hall_token}"
     return render(request, "deliberation/hall.html", context)
+
+
+def _check_in_first(
+    request: HttpRequest, summit: Summit, error: str = "", status: int = 200
+) -> HttpResponse:
+    context = {
+        "summit": summit,
+        "error": error,
+        "can_join_online": summit.tables.filter(online=True).exists(),
+    }
+    return render(request, "deliberation/check_in_first.html", context, status=status)
+
+
+@login_required
+@require_POST
+def join_online(request: HttpRequest, slug: str) -> HttpResponse:
+    """A registered participant at home joins an online table."""
+    summit = get_object_or_404(Summit, slug=slug)
+    try:
+        result = services.participant_join_online(
+            summit=summit, by=request.user, now=timezone.now()
+        )
+    except services.CommandRefused as refusal:
+        if not Participant.objects.filter(summit=summit, user=request.user).exists():
+            raise PermissionDenied from refusal
+        return _check_in_first(request, summit, refusal.message, status=409)
+    messages.success(
+        request, _("U doet online mee aan tafel %(table)s.") % {"table": result["table"]}
+    )
+    return redirect("summit_screen", slug=slug)
+
+
+@login_required
+def theme_tables(request: HttpRequest, slug: str) -> HttpResponse:
+    """A participant chooses an afternoon theme table that still has a free seat."""
+    summit = get_object_or_404(Summit.objects.select_related("current_step"), slug=slug)
+    if rules.PARTICIPANT not in rules.summit_roles(request.user, summit):
+        raise PermissionDenied
+    error = ""
+    chosen = request.POST.get("table", "")
+    if request.method == "POST":
+        try:
+            result = services.theme_table_choose(
+                summit=summit,
+                by=request.user,
+                table_number=int(chosen) if chosen.isdigit() else None,
+                now=timezone.now(),
+            )
+        except services.CommandRefused as refusal:
+            error = refusal.message
+        else:
+            messages.success(
+                request,
+                _("U zit nu aan tafel %(table)s, thema %(theme)s.") % result,
+            )
+            return redirect("summit_screen", slug=slug)
+    participant = Participant.objects.select_related("table").get(summit=summit, user=request.user)
+    online = participant.table.online if participant.table is not None else False
+    rows = (
+        SummitTable.objects.filter(summit=summit, online=online, theme__isnull=False)
+        .select_related("theme")
+        .annotate(seated=Count("members"))
+        .order_by("theme__name", "number")
+    )
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        assert row.theme is not None
+        groups.setdefault(row.theme.name, []).append(
+            {
+                "number": row.number,
+                "free": max(0, row.capacity - row.seated),
+                "mine": row.pk == participant.table_id,
+                "chosen": chosen == str(row.number),
+            }
+        )
+    step = summit.current_step
+    context = {
+        "summit": summit,
+        "groups": groups,
+        "error": error,
+        "open": step is not None and step.kind == Step.Kind.THEME_CHOICE,
+        "online": online,
+    }
+    return render(request, "deliberation/theme_tables.html", context, status=409 if error else 200)
+
+
+@login_required
+@require_POST
+def spread_themes(request: HttpRequest, slug: str) -> HttpResponse:
+    """The theme team puts the marked themes on the tables for the afternoon."""
+    summit = get_object_or_404(Summit, slug=slug)
+    if not rules.summit_roles(request.user, summit) & SCREENS["themes"]:
+        raise PermissionDenied
+    try:
+        result = services.theme_tables_spread(summit=summit, by=request.user)
+    except services.CommandRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(
+            request,
+            _("%(themes)s thema's staan nu op %(tables)s tafels. Deelnemers kunnen kiezen.")
+            % result,
+        )
+    return redirect("summit_themes", slug=slug)

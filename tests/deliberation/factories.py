@@ -65,3 +65,16 @@ def make_summit(
             )
         )
     return setup
+
+
+def go_to_step(summit: Summit, kind: str, *, state: str = "running") -> Step:
+    """Make the summit's current step one of ``kind`` (added at the end when missing)."""
+    step = Step.objects.filter(summit=summit, kind=kind).first()
+    if step is None:
+        last = Step.objects.filter(summit=summit).order_by("-position").first()
+        step = Step.objects.create(
+            summit=summit, position=(last.position + 1) if last else 1, kind=kind, title=kind
+        )
+    Summit.objects.filter(pk=summit.pk).update(current_step=step, step_state=state)
+    summit.refresh_from_db()
+    return step

@@ -1,0 +1,125 @@
+"""Afternoon theme tables: the theme team puts the marked themes on tables, participants
+choose one while it has a free seat."""
+
+import html
+
+import pytest
+from django.utils import timezone
+
+from deliberation import services
+from deliberation.models import Participant, Step, SummitTable, Theme
+from tests.deliberation.factories import go_to_step, make_summit
+
+pytestmark = pytest.mark.django_db
+
+BASE = "/burgertop/burgertop-test/"
+
+
+@pytest.fixture
+def setup():
+    setup = make_summit(residents=4)
+    Theme.objects.create(summit=setup.summit, name="Groen", featured=True)
+    Theme.objects.create(summit=setup.summit, name="Verkeer", featured=True)
+    Theme.objects.create(summit=setup.summit, name="Niet gekozen", featured=False)
+    go_to_step(setup.summit, Step.Kind.THEME_CHOICE)
+    return setup
+
+
+def spread(setup):
+    services.theme_tables_spread(summit=setup.summit, by=setup.theme_team)
+
+
+def test_marked_themes_are_spread_over_hall_and_online_tables(setup):
+    spread(setup)
+    themes = dict(SummitTable.objects.values_list("number", "theme__name"))
+    assert themes == {1: "Groen", 2: "Verkeer", 3: "Groen"}
+
+
+def test_spreading_without_marked_themes_is_refused_in_dutch(setup):
+    Theme.objects.update(featured=False)
+    with pytest.raises(services.CommandRefused, match="Markeer eerst de thema's"):
+        spread(setup)
+
+
+def test_participants_cannot_spread_themes(setup):
+    with pytest.raises(services.CommandRefused) as refused:
+        services.theme_tables_spread(summit=setup.summit, by=setup.residents[0])
+    assert refused.value.code == "forbidden"
+
+
+def test_participant_moves_to_the_theme_table_of_choice(client, setup):
+    spread(setup)
+    client.force_login(setup.residents[0])  # seated at table 1
+    page = client.get(BASE + "thematafel/").content.decode()
+    assert "Groen" in page and "Verkeer" in page and "Niet gekozen" not in page
+    assert "Tafel 3" not in page, "the online table is not offered to someone in the hall"
+    response = client.post(BASE + "thematafel/", {"table": "2"}, follow=True)
+    page = response.content.decode()
+    assert "U zit nu aan tafel 2, thema Verkeer." in page
+    assert "U zit aan tafel 2." in page and "Thema van uw tafel: Verkeer" in page
+    assert Participant.objects.get(user=setup.residents[0]).table.number == 2
+
+
+def test_a_full_table_is_refused_with_a_dutch_message_and_nobody_moves(client, setup):
+    spread(setup)
+    SummitTable.objects.filter(number=2).update(capacity=2)  # two residents already sit there
+    client.force_login(setup.residents[0])
+    page = client.get(BASE + "thematafel/").content.decode()
+    assert "vol" in page and 'value="2" required disabled' in page
+    response = client.post(BASE + "thematafel/", {"table": "2"})
+    assert response.status_code == 409
+    assert "Tafel 2 (Verkeer) is vol. Kies een andere tafel." in response.content.decode()
+    assert Participant.objects.get(user=setup.residents[0]).table.number == 1
+
+
+def test_the_last_free_seat_goes_to_the_first_chooser(setup):
+    spread(setup)
+    SummitTable.objects.filter(number=1).update(capacity=3)  # two sit there: one seat left
+    now = timezone.now()
+    first, second = setup.residents[1], setup.residents[3]  # both at table 2
+    assert services.theme_table_choose(summit=setup.summit, by=first, table_number=1, now=now) == {
+        "table": 1,
+        "theme": "Groen",
+    }
+    with pytest.raises(services.CommandRefused) as refused:
+        services.theme_table_choose(summit=setup.summit, by=second, table_number=1, now=now)
+    assert refused.value.code == "no_room"
+    assert Participant.objects.filter(table__number=1).count() == 3
+
+
+def test_choosing_only_during_the_theme_choice_step(client, setup):
+    spread(setup)
+    go_to_step(setup.summit, Step.Kind.CLUSTERING)
+    client.force_login(setup.residents[0])
+    assert "kan alleen tijdens de stap" in client.get(BASE + "thematafel/").content.decode()
+    response = client.post(BASE + "thematafel/", {"table": "2"})
+    assert response.status_code == 409
+    assert "deze stap is niet open" in response.content.decode()
+
+
+def test_a_table_without_theme_or_nonsense_is_refused(client, setup):
+    client.force_login(setup.residents[0])
+    for value in ["2", "abc", ""]:
+        response = client.post(BASE + "thematafel/", {"table": value})
+        assert response.status_code == 409
+        assert "Kies een van de thematafels." in response.content.decode()
+
+
+def test_only_checked_in_participants_open_the_choice(client, setup):
+    for user in [setup.outsider, setup.hosts[0]]:
+        client.force_login(user)
+        assert client.get(BASE + "thematafel/").status_code == 403
+
+
+def test_theme_team_spreads_from_its_screen(client, setup):
+    client.force_login(setup.theme_team)
+    response = client.post(BASE + "themateam/tafels/", follow=True)
+    page = html.unescape(response.content.decode())
+    assert "2 thema's staan nu op 3 tafels" in page
+    assert "Tafel 1: Groen" in page and "Tafel 3: Groen" in page
+
+
+def test_participant_screen_links_to_the_choice_during_the_step(client, setup):
+    client.force_login(setup.residents[0])
+    page = client.get(BASE).content.decode()
+    assert BASE + "thematafel/" in page
