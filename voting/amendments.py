@@ -2,7 +2,7 @@
 amendment, each voted for, against or abstained on, adopted with more than half of the
 for + against votes (abstentions are reported, not counted).
 
-Drafts calls this through its ``AMENDMENT_VOTE_OPENER`` hook (set in ``VotingConfig.ready``),
+Drafts calls this through its ``AMENDMENT_VOTE_OPENER`` hook (set in ``DraftsConfig.ready``),
 inside the transaction that marks the batch "in vote". Voting does not import drafts: the
 amendments are read by their attributes only (``pk``, ``passage``, ``replacement``,
 ``rationale``, ``draft.title``, ``draft.scope``)."""
