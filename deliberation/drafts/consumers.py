@@ -19,7 +19,7 @@ from pycrdt import YMessageType, YSyncMessageType
 from samenspel import ws
 from samenspel.realtime import broadcast_now, hub
 
-from . import protocol, selectors
+from . import protocol, selectors, wire
 from .rooms import DraftRoom, room_enter, room_leave
 
 logger = logging.getLogger(__name__)
@@ -30,6 +30,7 @@ PRESENCE_INTERVAL = float(getattr(settings, "DRAFT_PRESENCE_INTERVAL", 0.1))
 
 class DraftConsumer(AsyncWebsocketConsumer):
     room: DraftRoom | None = None
+    wire: Any = None
 
     async def connect(self) -> None:
         self.hub_id = uuid.uuid4().hex
@@ -63,6 +64,32 @@ class DraftConsumer(AsyncWebsocketConsumer):
         presence = self.room.presence_frame()
         if presence is not None:
             await self.send(bytes_data=presence)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        self.wire = wire.daphne_protocol(send)
+        await super().__call__(scope, receive, send)
+
+    async def send(
+        self, text_data: str | None = None, bytes_data: bytes | None = None, close: bool = False
+    ) -> None:
+        # The hub calls this for every socket with the same bytes: framed once, written out.
+        if (
+            bytes_data is not None
+            and not close
+            and self.wire is not None
+            and wire.write_direct(self.wire, bytes_data)
+        ):
+            return
+        await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Channels runs close_old_connections in the database thread before every handler.
+        # Frames are handled from memory (the log is written in batches by the room), so a
+        # keystroke must not queue behind a database write for that thread hop.
+        if message["type"] == "websocket.receive":
+            await self.websocket_receive(message)
+        else:
+            await super().dispatch(message)
 
     async def _refuse(self, code: int) -> None:
         await self.accept()
@@ -111,6 +138,9 @@ class DraftConsumer(AsyncWebsocketConsumer):
 
     async def _on_sync(self, room: DraftRoom, frame: protocol.Frame) -> None:
         if frame.sync_type == YSyncMessageType.SYNC_STEP1:
+            # The answer is a durability barrier: what this process applied before it is
+            # in the log, so a client that got its step 2 may lose this server.
+            await room.flush()
             await room.catch_up()
             try:
                 missing = room.doc.get_update(frame.payload)

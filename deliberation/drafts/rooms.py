@@ -9,10 +9,12 @@ catches up from it when it opens and whenever a client asks to sync.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import weakref
 
 from channels.db import database_sync_to_async
+from django.conf import settings
 from django.utils import timezone
 from pycrdt import Doc, YMessageType, YSyncMessageType
 
@@ -22,6 +24,10 @@ from . import protocol, selectors, services
 from .services import draft_group
 
 logger = logging.getLogger(__name__)
+
+# Seconds between writes of the update log. A crash loses at most this much of the log;
+# the clients still hold those edits and send them again when they re-sync (step 2).
+SAVE_INTERVAL = float(getattr(settings, "DRAFT_SAVE_INTERVAL", 0.25))
 
 
 class DraftRoom:
@@ -38,6 +44,10 @@ class DraftRoom:
         self.local_updates: set[bytes] = set()
         self.unsaved: list[tuple[bytes, int | None]] = []
         self.saver: asyncio.Task[None] | None = None
+        self.queued = 0  # updates queued for the log so far
+        self.stored = 0  # of those, how many the saver has handled
+        self.flush_now = asyncio.Event()
+        self.batch_done = asyncio.Event()
 
     async def open(self) -> None:
         # Join first, then read the log: whatever arrives meanwhile merges either way.
@@ -46,8 +56,7 @@ class DraftRoom:
 
     async def close(self) -> None:
         await hub().leave(self.group, self)
-        if self.saver is not None:
-            await self.saver
+        await self.flush()
 
     def apply_local(self, update: bytes, author_id: int | None) -> None:
         """Apply an editor's update (ValueError if malformed) and queue it for the log."""
@@ -56,13 +65,20 @@ class DraftRoom:
             self.local_updates.clear()
         self.local_updates.add(update)
         self.unsaved.append((update, author_id))
+        self.queued += 1
         if self.saver is None:
             self.saver = asyncio.get_running_loop().create_task(self._save())
 
     async def _save(self) -> None:
-        """Write queued updates in batches: while one batch is written the next gathers."""
+        """Write queued updates in batches, at most every SAVE_INTERVAL: while one batch is
+        written the next gathers. The writes run in the database thread and hold the GIL
+        while the ORM works; written per keystroke they slowed the relay of every edit."""
         try:
             while self.unsaved:
+                if not self.flush_now.is_set():
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self.flush_now.wait(), SAVE_INTERVAL)
+                self.flush_now.clear()
                 batch, self.unsaved = self.unsaved, []
                 try:
                     await database_sync_to_async(services.draft_updates_store)(
@@ -71,8 +87,18 @@ class DraftRoom:
                 except Exception:
                     # Clients still hold these edits and send them again when they re-sync.
                     logger.exception("draft %s: could not store %d updates", self.slug, len(batch))
+                self.stored += len(batch)
+                done, self.batch_done = self.batch_done, asyncio.Event()
+                done.set()
         finally:
             self.saver = None
+
+    async def flush(self) -> None:
+        """Return once every update applied before the call is in the log (or failed)."""
+        target = self.queued
+        while self.stored < target and self.saver is not None:
+            self.flush_now.set()
+            await self.batch_done.wait()
 
     async def catch_up(self) -> None:
         chunks, last = await database_sync_to_async(selectors.draft_updates_since)(
