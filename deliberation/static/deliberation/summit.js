@@ -5,16 +5,8 @@ import { LiveChannel, countdown } from "samenspel/live";
 const root = document.querySelector("[data-summit]");
 const screen = root.dataset.screen;
 const ideaSteps = root.dataset.ideaSteps.split(",");
-const lang = document.documentElement.lang || "nl";
-const T = lang === "en"
-  ? { paused: "Paused", running: "Running", idle: "Not started", start: "The summit starts soon",
-      table: "Table", hide: "Hide", merge: "Merge into", theme: "Theme", none: "(none)",
-      edit: "Edit", withdraw: "Withdraw", feature: "Show on hall screen", rename: "Rename",
-      offline: "Connection lost, reconnecting…", name: "Name", checked: "Checked in at table" }
-  : { paused: "Gepauzeerd", running: "Loopt", idle: "Nog niet begonnen", start: "De burgertop begint zo",
-      table: "Tafel", hide: "Verbergen", merge: "Samenvoegen met", theme: "Thema", none: "(geen)",
-      edit: "Wijzigen", withdraw: "Intrekken", feature: "Op het zaalscherm", rename: "Hernoemen",
-      offline: "Verbinding verbroken, opnieuw verbinden…", name: "Naam", checked: "Aangemeld, tafel" };
+// Every word this script writes comes translated from the page (views.screen_texts).
+const T = JSON.parse(document.getElementById("summit-texts")?.textContent || "{}");
 
 let state = { step: null, ideas: new Map(), themes: new Map(), me: {}, counts: {} };
 const $ = (selector) => root.querySelector(selector);
@@ -60,14 +52,32 @@ function visibleTo(idea) {
   return idea.status === "visible" || (screen === "themes" && idea.status === "hidden");
 }
 
+// Re-rendering a list must not take the keyboard focus (or the caret) away from someone typing.
+function keepFocus(render) {
+  const active = document.activeElement;
+  const id = active && root.contains(active) && active.id ? active.id : null;
+  const caret = id && typeof active.selectionStart === "number"
+    ? [active.selectionStart, active.selectionEnd] : null;
+  render();
+  const again = id ? document.getElementById(id) : null;
+  if (again && again !== active) {
+    again.focus();
+    if (caret && typeof again.setSelectionRange === "function") again.setSelectionRange(...caret);
+  }
+}
+
 function renderIdeas() {
+  keepFocus(renderIdeaList);
+}
+
+function renderIdeaList() {
   const list = $("[data-ideas]");
   if (!list) return;
   list.replaceChildren();
   for (const idea of state.ideas.values()) {
     if (!visibleTo(idea)) continue;
     const item = el("li", { class: "ss-idea", "data-idea": idea.id, "data-status": idea.status });
-    item.append(el("span", { "data-idea-text": "" }, idea.text));
+    item.append(el("span", { "data-idea-text": "", id: `idea-text-${idea.id}` }, idea.text));
     if (screen === "themes" && idea.status === "visible") item.append(curationControls(idea));
     if ((screen === "table" || screen === "participant") && ideaSteps.includes(state.step?.kind)) {
       item.append(ownControls(idea));
@@ -78,22 +88,102 @@ function renderIdeas() {
   if (screen === "hall") renderCloud();
 }
 
+// Open inline forms (idea id -> {mode: "edit" | "withdraw", text}); they survive re-renders.
+const drafts = new Map();
+const renaming = new Map();
+
+const button = (text, attrs = {}) =>
+  el("button", { type: "button", class: "utrecht-button utrecht-button--subtle", ...attrs }, text);
+
+function focusLater(id) {
+  requestAnimationFrame(() => document.getElementById(id)?.focus());
+}
+
 function ownControls(idea) {
+  const draft = drafts.get(idea.id);
+  if (draft?.mode === "edit") return editForm(idea, draft);
+  if (draft?.mode === "withdraw") return withdrawForm(idea);
   const box = el("span", { class: "ss-idea__actions" });
-  const edit = el("button", { type: "button", class: "utrecht-button utrecht-button--subtle" }, T.edit);
+  const edit = button(T.edit, { id: `edit-${idea.id}`, "aria-describedby": `idea-text-${idea.id}` });
   edit.addEventListener("click", () => {
-    const text = window.prompt(T.edit, idea.text);
-    if (text !== null) send("idea.edit", { idea: idea.id, text });
+    drafts.set(idea.id, { mode: "edit", text: idea.text });
+    renderIdeas();
+    focusLater(`edit-text-${idea.id}`);
   });
-  const withdraw = el("button", { type: "button", class: "utrecht-button utrecht-button--subtle" }, T.withdraw);
-  withdraw.addEventListener("click", () => send("idea.withdraw", { idea: idea.id }));
+  const withdraw = button(T.withdraw, {
+    id: `withdraw-${idea.id}`, "aria-describedby": `idea-text-${idea.id}` });
+  withdraw.addEventListener("click", () => {
+    drafts.set(idea.id, { mode: "withdraw" });
+    renderIdeas();
+    focusLater(`withdraw-no-${idea.id}`);
+  });
   box.append(edit, withdraw);
+  return box;
+}
+
+function closeDraft(id, focusId) {
+  drafts.delete(id);
+  renderIdeas();
+  focusLater(focusId);
+}
+
+function editForm(idea, draft) {
+  const form = el("form", { class: "ss-idea-form", "data-edit-form": idea.id });
+  const field = el("div", { class: "utrecht-form-field" });
+  const areaId = `edit-text-${idea.id}`;
+  const area = el("textarea", {
+    class: "utrecht-textarea", id: areaId, name: "text", maxlength: "280", rows: "2", required: "" });
+  area.value = draft.text;
+  area.addEventListener("input", () => { draft.text = area.value; });
+  field.append(el("label", { class: "utrecht-form-label", for: areaId }, T.editLabel), area);
+  const save = el("button", { type: "submit", class: "utrecht-button utrecht-button--primary-action" }, T.save);
+  const cancel = button(T.cancel, { id: `edit-cancel-${idea.id}` });
+  cancel.addEventListener("click", () => closeDraft(idea.id, `edit-${idea.id}`));
+  form.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") closeDraft(idea.id, `edit-${idea.id}`);
+  });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      await send("idea.edit", { idea: idea.id, text: draft.text });
+      closeDraft(idea.id, `edit-${idea.id}`);
+    } catch {
+      // Refused: the message is shown and the form keeps what was typed.
+    }
+  });
+  form.append(field, el("span", { class: "ss-button-group" }));
+  form.lastChild.append(save, cancel);
+  return form;
+}
+
+function withdrawForm(idea) {
+  const box = el("div", { class: "ss-idea__actions", role: "group", "aria-labelledby": `withdraw-ask-${idea.id}` });
+  const ask = el("p", { class: "utrecht-paragraph", id: `withdraw-ask-${idea.id}` }, T.withdrawAsk);
+  const yes = el("button", {
+    type: "button", class: "utrecht-button utrecht-button--primary-action", id: `withdraw-yes-${idea.id}` },
+  T.withdrawYes);
+  yes.addEventListener("click", async () => {
+    try {
+      await send("idea.withdraw", { idea: idea.id });
+      drafts.delete(idea.id);
+      renderIdeas();
+      focusLater("idea-text");
+    } catch {
+      closeDraft(idea.id, `withdraw-${idea.id}`);
+    }
+  });
+  const no = button(T.withdrawNo, { id: `withdraw-no-${idea.id}` });
+  no.addEventListener("click", () => closeDraft(idea.id, `withdraw-${idea.id}`));
+  box.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") closeDraft(idea.id, `withdraw-${idea.id}`);
+  });
+  box.append(ask, yes, no);
   return box;
 }
 
 function curationControls(idea) {
   const box = el("span", { class: "ss-idea__actions" });
-  const hide = el("button", { type: "button", class: "utrecht-button utrecht-button--subtle" }, T.hide);
+  const hide = button(T.hide, { id: `hide-${idea.id}`, "aria-describedby": `idea-text-${idea.id}` });
   hide.addEventListener("click", () => send("idea.hide", { idea: idea.id }));
   const themeLabel = el("label", { class: "utrecht-form-label", for: `theme-of-${idea.id}` }, T.theme);
   const select = el("select", { class: "utrecht-select", id: `theme-of-${idea.id}` });
@@ -121,23 +211,33 @@ function curationControls(idea) {
 }
 
 function renderThemes() {
+  keepFocus(renderThemeList);
+}
+
+function renderThemeList() {
   const list = $("[data-themes]");
   if (list) {
     list.replaceChildren();
     for (const theme of state.themes.values()) {
       const item = el("li", { "data-theme": theme.id });
-      item.append(el("span", { "data-theme-name": "" }, theme.name));
-      const label = el("label", { class: "ss-checkbox" });
-      const box = el("input", { type: "checkbox", class: "utrecht-checkbox" });
-      box.checked = theme.featured;
-      box.addEventListener("change", () => send("theme.feature", { theme: theme.id, featured: box.checked }));
-      label.append(box, document.createTextNode(` ${T.feature}`));
-      const rename = el("button", { type: "button", class: "utrecht-button utrecht-button--subtle" }, T.rename);
-      rename.addEventListener("click", () => {
-        const name = window.prompt(T.rename, theme.name);
-        if (name !== null) send("theme.rename", { theme: theme.id, name });
-      });
-      item.append(" ", label, rename);
+      item.append(el("span", { "data-theme-name": "", id: `theme-name-${theme.id}` }, theme.name));
+      if (renaming.has(theme.id)) {
+        item.append(" ", renameForm(theme));
+      } else {
+        const label = el("label", { class: "ss-checkbox" });
+        const box = el("input", { type: "checkbox", class: "utrecht-checkbox", id: `feature-${theme.id}` });
+        box.checked = theme.featured;
+        box.addEventListener("change", () => send("theme.feature", { theme: theme.id, featured: box.checked }));
+        label.append(box, document.createTextNode(` ${T.feature}`));
+        const rename = button(T.rename, {
+          id: `rename-${theme.id}`, "aria-describedby": `theme-name-${theme.id}` });
+        rename.addEventListener("click", () => {
+          renaming.set(theme.id, { text: theme.name });
+          renderThemes();
+          focusLater(`rename-text-${theme.id}`);
+        });
+        item.append(" ", label, rename);
+      }
       list.append(item);
     }
   }
@@ -146,6 +246,38 @@ function renderThemes() {
     featured.replaceChildren(...[...state.themes.values()].filter((t) => t.featured)
       .map((t) => el("li", { "data-theme": t.id }, t.name)));
   }
+}
+
+function renameForm(theme) {
+  const draft = renaming.get(theme.id);
+  const form = el("form", { class: "ss-inline-form", "data-rename-form": theme.id });
+  const inputId = `rename-text-${theme.id}`;
+  const field = el("div", { class: "utrecht-form-field" });
+  const input = el("input", {
+    class: "utrecht-textbox", id: inputId, name: "name", maxlength: "120", required: "" });
+  input.value = draft.text;
+  input.addEventListener("input", () => { draft.text = input.value; });
+  field.append(el("label", { class: "utrecht-form-label", for: inputId }, T.renameLabel), input);
+  const save = el("button", { type: "submit", class: "utrecht-button utrecht-button--primary-action" }, T.save);
+  const close = () => {
+    renaming.delete(theme.id);
+    renderThemes();
+    focusLater(`rename-${theme.id}`);
+  };
+  const cancel = button(T.cancel);
+  cancel.addEventListener("click", close);
+  form.addEventListener("keydown", (event) => { if (event.key === "Escape") close(); });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      await send("theme.rename", { theme: theme.id, name: draft.text });
+      close();
+    } catch {
+      // Refused: the message is shown and the form keeps the new name.
+    }
+  });
+  form.append(field, save, cancel);
+  return form;
 }
 
 function renderCounts() {
@@ -178,6 +310,10 @@ function applySnapshot(data) {
     ideas: new Map(data.ideas.map((idea) => [idea.id, idea])),
     themes: new Map(data.themes.map((theme) => [theme.id, theme])),
   };
+  const list = $("[data-ideas]");
+  if (list && (screen === "participant" || screen === "table")) list.dataset.tableFilter = data.me.table ?? "";
+  const mine = $("[data-my-table]");
+  if (mine && data.me.table) mine.textContent = T.seatedAt.replace("%(number)s", data.me.table);
   renderStep();
   renderThemes();
   renderIdeas();
@@ -196,7 +332,10 @@ function applyEvent(type, data) {
       return;
     case "participant.checked_in":
       state.counts.checked_in = (state.counts.checked_in || 0) + 1; renderCounts(); return;
-    case "seating.changed": return;
+    case "seating.changed":
+      // Moved to another table: its ideas come with a fresh snapshot.
+      if (String(state.me.participant) in (data.seats || {})) channel.requestSnapshot();
+      return;
     case "idea.created": state.ideas.set(data.id, { ...data, status: "visible" }); break;
     case "idea.edited": if (idea) idea.text = data.text; break;
     case "idea.withdrawn": if (idea) idea.status = "withdrawn"; break;
@@ -238,11 +377,19 @@ for (const button of root.querySelectorAll("[data-command]")) {
 function onSubmit(selector, handler) {
   const form = root.querySelector(selector);
   if (!form) return;
-  form.addEventListener("submit", (event) => {
+  form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    handler(new FormData(form));
+    const field = form.querySelector("input, textarea");
+    const typed = field?.value ?? "";
+    const sent = handler(new FormData(form));
     form.reset();
-    form.querySelector("input, textarea")?.focus();
+    field?.focus();
+    try {
+      await sent;
+    } catch {
+      // Refused: the message is shown; give back what was typed unless something new is there.
+      if (field && !field.value) field.value = typed;
+    }
   });
 }
 
@@ -251,12 +398,10 @@ onSubmit("[data-message-form]", (form) => send("message.send", { text: form.get(
 onSubmit("[data-theme-form]", (form) => send("theme.create", { name: form.get("name") }));
 onSubmit("[data-checkin-form]", async (form) => {
   const result = await send("participant.check_in", { code: form.get("code") });
-  if (result) {
-    $("[data-desk-result]").textContent = `${result.name}: ${T.checked} ${result.table ?? "–"}`;
-  }
+  $("[data-desk-result]").textContent = `${result.name}: ${T.checked} ${result.table ?? "–"}`;
 });
 onSubmit("[data-walkin-form]", async (form) => {
   const year = Number(form.get("birth_year")) || null;
   const result = await send("participant.walk_in", { name: form.get("name"), birth_year: year });
-  if (result) $("[data-desk-result]").textContent = `${result.name}: ${result.code}`;
+  $("[data-desk-result]").textContent = `${result.name}: ${result.code}`;
 });
