@@ -230,7 +230,7 @@ def amendment_propose(
     _check_passage(version, passage, start)
     rationale = rationale.strip()
     if not rationale:
-        raise DraftError(_("Leg uit waarom je dit wilt veranderen."))
+        raise DraftError(_("Leg uit waarom u dit wilt veranderen."))
     if replacement == passage:
         raise DraftError(_("De nieuwe tekst is gelijk aan de oude."))
     if len(replacement) > MAX_PASSAGE or len(rationale) > MAX_BODY:

@@ -131,3 +131,20 @@ def test_refused_comment_and_amendment_keep_what_was_typed(client, editor, resid
     assert refused.status_code == 400
     assert "de huiskamer van Diemen" in refused.content.decode()
     assert not Comment.objects.exists() and not Amendment.objects.exists()
+
+
+def test_draft_pages_and_refusals_read_in_english(client, editor, resident):
+    draft = make_draft(text=TEXT)
+    publish(draft, editor)
+    client.force_login(resident)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/nota/"})
+    page = client.get(reverse("drafts:detail", args=[draft.slug])).content.decode()
+    assert "Propose a change" in page and "Post comment" in page
+    assert "Stel een wijziging voor" not in page
+    refused = client.post(
+        reverse("drafts:comment", args=[draft.slug]),
+        {"passage": "niet in de tekst", "body": "A comment."},
+    ).content.decode()
+    assert "This text is not (or no longer) in that place in the version." in refused
+    page = client.get(reverse("drafts:editor", args=[draft.slug])).content.decode()
+    assert "You can read along." in page
