@@ -15,6 +15,8 @@ from fractions import Fraction
 from itertools import chain, repeat
 from typing import Literal
 
+import numpy as np
+
 Number = int | Fraction
 RankItem = str | tuple[str, ...]
 """One place in a ranking: a candidate id, or a tuple of candidate ids ranked equal."""
@@ -404,6 +406,120 @@ def _ranked_groups(
     return [(b, c) for b, c in merged.items() if c], blank, strict
 
 
+def _encode_strict(
+    ballots: Sequence[Sequence[RankItem]] | Mapping[tuple[RankItem, ...], int],
+    cands: tuple[str, ...],
+) -> tuple[np.ndarray, np.ndarray, int] | None:
+    """Strict rankings as one padded integer array (a row per distinct ballot, padded with
+    ``m``, the number of candidates, and always ending in one pad) with a count per row,
+    and the number of blank ballots. None when a ballot needs the careful path (a tie, an
+    unknown or repeated id): ``_ranked_groups`` then says what is wrong or normalises it.
+
+    Identical ballots become one weighted row first, so counting works on distinct rankings."""
+    m = len(cands)
+    index = {c: i for i, c in enumerate(cands)}
+    grouped: Mapping[tuple[RankItem, ...], int]
+    if isinstance(ballots, Mapping):
+        grouped = {tuple(k): n for k, n in ballots.items()}
+        if any(n < 0 for n in grouped.values()):
+            raise TallyError("negative ballot count")
+    else:
+        try:
+            grouped = Counter(map(tuple, ballots))
+        except TypeError:  # an unhashable entry (a list for a tie)
+            return None
+    keys = list(grouped)
+    try:
+        flat = np.fromiter(map(index.__getitem__, chain.from_iterable(keys)), dtype=np.int32)  # type: ignore[arg-type]  # a tie (a tuple) raises KeyError here
+    except (KeyError, TypeError):
+        return None
+    n = len(keys)
+    lengths = np.fromiter(map(len, keys), dtype=np.int64, count=n)
+    width = int(lengths.max()) if n else 0
+    rows = np.full((n, width + 1), m, dtype=np.int32)
+    rows[np.arange(width + 1) < lengths[:, None]] = flat
+    if width > 1:
+        ordered = np.sort(rows[:, :width], axis=1)
+        if ((ordered[:, 1:] == ordered[:, :-1]) & (ordered[:, 1:] != m)).any():
+            return None
+    counts = np.fromiter(grouped.values(), dtype=np.int64, count=n)
+    blank = int(counts[lengths == 0].sum())
+    keep = (lengths > 0) & (counts > 0)
+    return rows[keep], counts[keep], blank
+
+
+def _strict_input(
+    ballots: Iterable[Sequence[RankItem]] | Mapping[tuple[RankItem, ...], int],
+    cands: tuple[str, ...],
+    method: str,
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Rows, counts and blanks of strict rankings, or TallyError naming the problem."""
+    listed = ballots if isinstance(ballots, Mapping) else list(ballots)
+    encoded = _encode_strict(listed, cands)
+    if encoded is not None:
+        return encoded
+    raw, blank, strict = _ranked_groups(listed, cands)
+    groups = _strict_only(raw, strict, method)
+    rows, counts, _ = _encode_strict(dict(groups), cands)  # type: ignore[misc]  # now clean
+    return rows, counts, blank
+
+
+class _Piles:
+    """Ballot rows on the move: where each row stands in its ranking, and the next
+    continuing choice of many rows at once (numpy), or of a few (plain Python, cheaper)."""
+
+    SMALL = 200
+
+    def __init__(self, rows: np.ndarray, counts: np.ndarray, m: int) -> None:
+        self.rows, self.counts, self.m = rows, counts, m
+        self.pos = np.zeros(len(rows), np.int64)
+
+    def first(self) -> dict[int, tuple[np.ndarray, int]]:
+        return self._split(np.arange(len(self.rows)), self.rows[:, 0].astype(np.int64))
+
+    def move(self, idx: np.ndarray, continuing: np.ndarray) -> dict[int, tuple[np.ndarray, int]]:
+        """Move rows ``idx`` on to their next continuing choice: {candidate index: (rows,
+        ballots)}, with index ``m`` for the exhausted ones."""
+        if len(idx) <= self.SMALL:
+            return self._move_few(idx, continuing)
+        p = self.pos[idx] + 1
+        dest = self.rows[idx, p].astype(np.int64)
+        todo = np.flatnonzero(~continuing[dest])
+        while len(todo):
+            p[todo] += 1
+            dest[todo] = self.rows[idx[todo], p[todo]]
+            todo = todo[~continuing[dest[todo]]]
+        self.pos[idx] = p
+        return self._split(idx, dest)
+
+    def _split(self, idx: np.ndarray, dest: np.ndarray) -> dict[int, tuple[np.ndarray, int]]:
+        order = np.argsort(dest, kind="stable")
+        sizes = np.bincount(dest, minlength=self.m + 1)
+        weights = np.zeros(self.m + 1, np.int64)
+        np.add.at(weights, dest, self.counts[idx])
+        parts = np.split(idx[order], np.cumsum(sizes)[:-1])
+        return {int(c): (parts[c], int(weights[c])) for c in np.flatnonzero(sizes)}
+
+    def _move_few(self, idx: np.ndarray, continuing: np.ndarray) -> dict[int, tuple[np.ndarray, int]]:
+        keep = continuing.tolist()
+        rows = self.rows[idx].tolist()
+        positions = self.pos[idx].tolist()
+        sizes = self.counts[idx].tolist()
+        found: dict[int, tuple[list[int], list[int]]] = {}
+        for k, (row, p) in enumerate(zip(rows, positions, strict=True)):
+            p += 1
+            while not keep[row[p]]:
+                p += 1
+            positions[k] = p
+            c = row[p]
+            if c not in found:
+                found[c] = ([], [])
+            found[c][0].append(k)
+            found[c][1].append(sizes[k])
+        self.pos[idx] = positions
+        return {c: (idx[ks], sum(ns)) for c, (ks, ns) in found.items()}
+
+
 def _strict_only(groups: list[tuple[tuple[RankItem, ...], int]], strict: bool, method: str) -> list[tuple[tuple[str, ...], int]]:
     if not strict:
         raise TallyError(f"{method} needs strict rankings; a ballot ranks candidates equal")
@@ -646,17 +762,19 @@ def irv(
     the count continues past the first majority so that the elimination order gives a
     full ranking (winner first)."""
     cands = _check_candidates(candidates)
-    raw, blank, strict = _ranked_groups(ballots, cands)
-    groups = _strict_only(raw, strict, "IRV")
+    rows, row_counts, blank = _strict_input(ballots, cands, "IRV")
+    m = len(cands)
     lottery = _Lottery(seed, cands)
     continuing = set(cands)
+    still_in = np.ones(m + 1, bool)
+    still_in[m] = True  # the pad stops the search: it means "exhausted"
+    ballots_in = _Piles(rows, row_counts, m)
     tally = dict.fromkeys(cands, 0)
-    # Piles hold indices of ballot groups; only the eliminated candidate's pile ever moves.
-    piles: dict[str, list[int]] = {c: [] for c in cands}
-    pos = [0] * len(groups)
-    for gi, (ranking, count) in enumerate(groups):
-        piles[ranking[0]].append(gi)
-        tally[ranking[0]] += count
+    # Piles hold ballot rows; only the eliminated candidate's pile ever moves.
+    piles: dict[str, list[np.ndarray]] = {c: [] for c in cands}
+    for ci, (part, size) in ballots_in.first().items():
+        piles[cands[ci]].append(part)
+        tally[cands[ci]] += size
     exhausted = 0
     rounds: list[IrvRound] = []
     ties: list[TieBreak] = []
@@ -695,21 +813,19 @@ def irv(
         continuing.difference_update(losers)
         transfers: Counter[str] = Counter()
         newly_exhausted = 0
+        moving: list[np.ndarray] = []
         for loser in losers:
             out_order.append(loser)
-            for gi in piles.pop(loser):
-                ranking, count = groups[gi]
-                p = pos[gi] + 1
-                end = len(ranking)
-                while p < end and ranking[p] not in continuing:
-                    p += 1
-                if p < end:
-                    pos[gi] = p
-                    c = ranking[p]
-                    piles[c].append(gi)
-                    transfers[c] += count
+            still_in[cands.index(loser)] = False
+            moving.extend(piles.pop(loser))
+        if moving:
+            idx = np.concatenate(moving) if len(moving) > 1 else moving[0]
+            for ci, (part, moved) in ballots_in.move(idx, still_in).items():
+                if ci == m:
+                    newly_exhausted += moved
                 else:
-                    newly_exhausted += count
+                    piles[cands[ci]].append(part)
+                    transfers[cands[ci]] += moved
         for c, n in transfers.items():
             tally[c] += n
         exhausted += newly_exhausted
@@ -718,9 +834,9 @@ def irv(
                      dict(transfers.most_common()), newly_exhausted)
         )
     ranking_out = tuple(reversed(out_order))
-    winners = ranking_out[:1] if groups else ()
+    winners = ranking_out[:1] if len(rows) else ()
     return IrvOutcome(
-        "irv", cands, winners, ranking_out if groups else None, tuple(ties), seed,
+        "irv", cands, winners, ranking_out if len(rows) else None, tuple(ties), seed,
         tuple(rounds), majority_round, blank,
     )
 
@@ -745,29 +861,24 @@ def stv(
     candidates just fill the seats left, they are all elected."""
     cands = _check_candidates(candidates)
     _check_seats(seats, cands)
-    raw, _blank, strict = _ranked_groups(ballots, cands)
-    groups = _strict_only(raw, strict, "STV")
+    rows, row_counts, _blank = _strict_input(ballots, cands, "STV")
+    m = len(cands)
+    index = {c: i for i, c in enumerate(cands)}
     lottery = _Lottery(seed, cands)
-    valid = sum(n for _, n in groups)
+    valid = int(row_counts.sum())
     quota = valid // (seats + 1) + 1
     hopeful = set(cands)
     elected: list[str] = []
     eliminated: list[str] = []
     pending: list[str] = []
     tally: dict[str, Number] = dict.fromkeys(cands, 0)
-    # A pile is a list of parcels (value per ballot, ballot-group indices): ballots that
-    # arrived together share one value, so a surplus costs one multiplication per parcel.
-    piles: dict[str, list[tuple[Number, list[int]]]] = {c: [] for c in cands}
-    pos = [0] * len(groups)
-    first: dict[str, list[int]] = {c: [] for c in cands}
-    for gi, (ranking, count) in enumerate(groups):
-        first[ranking[0]].append(gi)
-        tally[ranking[0]] += count
-    for c, gis in first.items():
-        if gis:
-            piles[c].append((1, gis))
-    rankings = [b for b, _ in groups]
-    sizes = [n for _, n in groups]
+    # A pile maps a value per ballot to the ballot rows that carry it: rows that arrived
+    # with the same value move together, so a surplus costs one multiplication per value.
+    piles: dict[str, dict[Number, list[np.ndarray]]] = {c: {} for c in cands}
+    ballots_in = _Piles(rows, row_counts, m)
+    for ci, (part, size) in ballots_in.first().items():
+        piles[cands[ci]][1] = [part]
+        tally[cands[ci]] += size
     exhausted: Number = 0
     rounds: list[StvRound] = []
     ties: list[TieBreak] = []
@@ -777,39 +888,33 @@ def stv(
         shown.sort(key=lambda c: (-tally[c], lottery.rank[c]))
         return {c: tally[c] for c in shown}
 
-    def move(parcels: list[tuple[Number, list[int]]], factor: Fraction | None) -> tuple[dict[str, Number], Number]:
+    def move(
+        parcels: list[dict[Number, list[np.ndarray]]], factor: Fraction | None
+    ) -> tuple[dict[str, Number], Number]:
+        still_in = np.zeros(m + 1, bool)
+        still_in[[index[c] for c in hopeful]] = True
+        still_in[m] = True  # the pad: exhausted
+        by_value: dict[Number, list[np.ndarray]] = {}
+        for pile in parcels:
+            for value, parts in pile.items():
+                by_value.setdefault(value, []).extend(parts)
         moved: dict[str, Number] = {}
         lost: Number = 0
-        for value, gis in parcels:
+        for value, parts in by_value.items():
             new_value = value * factor if factor is not None else value
             if not new_value:
                 continue
-            dest: dict[str, list[int]] = {}
-            dest_ballots: Counter[str] = Counter()
-            lost_ballots = 0
-            for gi in gis:
-                ranking = rankings[gi]
-                p = pos[gi] + 1
-                end = len(ranking)
-                while p < end and ranking[p] not in hopeful:
-                    p += 1
-                if p < end:
-                    pos[gi] = p
-                    c = ranking[p]
-                    if c in dest:
-                        dest[c].append(gi)
-                    else:
-                        dest[c] = [gi]
-                    dest_ballots[c] += sizes[gi]
-                else:
-                    lost_ballots += sizes[gi]
-            lost += new_value * lost_ballots
-            for c, moved_gis in dest.items():
-                amount = new_value * dest_ballots[c]
-                piles[c].append((new_value, moved_gis))
+            idx = np.concatenate(parts) if len(parts) > 1 else parts[0]
+            for ci, (part, size) in ballots_in.move(idx, still_in).items():
+                amount = new_value * size
+                if ci == m:
+                    lost += amount
+                    continue
+                c = cands[ci]
+                piles[c].setdefault(new_value, []).append(part)
                 tally[c] += amount
                 moved[c] = moved.get(c, 0) + amount
-        return dict(sorted(moved.items(), key=lambda kv: -kv[1])), lost
+        return dict(sorted(moved.items(), key=lambda kv: (-kv[1], lottery.rank[kv[0]]))), lost
 
     number = 0
     while len(elected) < seats:
@@ -842,8 +947,8 @@ def stv(
             pending.remove(chosen)
             total = tally[chosen]
             factor = Fraction(total - quota) / total
-            moved, lost = move(piles.pop(chosen), factor)
-            piles[chosen] = []
+            moved, lost = move([piles.pop(chosen)], factor)
+            piles[chosen] = {}
             tally[chosen] = quota
             exhausted += lost
             rounds.append(StvRound(number, "surplus", (chosen,), counts, exhausted - lost, factor, moved))
@@ -862,10 +967,10 @@ def stv(
                                      order_low, losers[0], decides_winner=True))
         hopeful.difference_update(losers)
         eliminated.extend(losers)
-        parcels: list[tuple[Number, list[int]]] = []
+        parcels = []
         for loser in losers:
-            parcels.extend(piles.pop(loser))
-            piles[loser] = []
+            parcels.append(piles.pop(loser))
+            piles[loser] = {}
         moved, lost = move(parcels, None)
         exhausted += lost
         rounds.append(StvRound(number, "eliminate", tuple(losers), counts, exhausted - lost, None, moved))
@@ -984,6 +1089,28 @@ def _pairwise_flat(flat: bytes, length: int, m: int) -> tuple[list[list[int]], l
     return d, ranked
 
 
+def _pairwise_rows(rows: np.ndarray, counts: np.ndarray, m: int) -> list[list[int]]:
+    """d[a][b] from encoded strict rankings (see ``_encode_strict``): the weighted number of
+    rows where a stands before b, an unranked candidate standing after every ranked one."""
+    g, width = rows.shape
+    if not g:
+        return [[0] * m for _ in range(m)]
+    # place[r, c]: where row r ranks candidate c; every unranked candidate shares the last.
+    place = np.full((g, m + 1), width, dtype=np.int16 if width < 32_000 else np.int32)
+    place[np.arange(g)[:, None], rows] = np.arange(width, dtype=place.dtype)
+    place = place[:, :m]
+    single = counts == 1
+    ones, several = place[single], place[~single]
+    weights = counts[~single].astype(np.float64)
+    d = np.zeros((m, m), np.int64)
+    for a in range(m):
+        d[a] = np.count_nonzero(ones[:, a:a + 1] < ones, axis=0)
+        if len(several):
+            # exact: whole numbers below 2**53
+            d[a] += np.rint(weights @ (several[:, a:a + 1] < several)).astype(np.int64)
+    return d.tolist()
+
+
 def _pairwise_weak(groups: list[tuple[tuple[RankItem, ...], int]], index: Mapping[str, int], m: int) -> list[list[int]]:
     d = [[0] * m for _ in range(m)]
     everyone = set(range(m))
@@ -1007,8 +1134,20 @@ def pairwise_matrix(
 ) -> dict[str, dict[str, int]]:
     """How many ballots rank a above b (ranked candidates are above unranked ones)."""
     cands = _check_candidates(candidates)
-    groups, _, strict = _ranked_groups(ballots, cands)
-    return _named_matrix(_pairwise(groups, strict, cands), cands)
+    return _named_matrix(_pairwise_any(ballots, cands), cands)
+
+
+def _pairwise_any(
+    ballots: Iterable[Sequence[RankItem]] | Mapping[tuple[RankItem, ...], int],
+    cands: tuple[str, ...],
+) -> list[list[int]]:
+    """The pairwise matrix: from encoded rows for strict rankings, else ranking by ranking."""
+    listed = ballots if isinstance(ballots, Mapping) else list(ballots)
+    encoded = _encode_strict(listed, cands)
+    if encoded is not None:
+        return _pairwise_rows(encoded[0], encoded[1], len(cands))
+    groups, _, strict = _ranked_groups(listed, cands)
+    return _pairwise(groups, strict, cands)
 
 
 def _named_matrix(d: list[list[int]], cands: tuple[str, ...]) -> dict[str, dict[str, int]]:
@@ -1124,8 +1263,7 @@ def schulze(
     number ranking a over b ("winning votes", the default) or the margin."""
     cands = _check_candidates(candidates)
     _check_seats(seats, cands)
-    groups, _, strict = _ranked_groups(ballots, cands)
-    d = _pairwise(groups, strict, cands)
+    d = _pairwise_any(ballots, cands)
     m = len(cands)
     links = [[0] * m for _ in range(m)]
     for a in range(m):
@@ -1155,8 +1293,7 @@ def copeland(
     """Copeland: head-to-head wins minus head-to-head losses."""
     cands = _check_candidates(candidates)
     _check_seats(seats, cands)
-    groups, _, strict = _ranked_groups(ballots, cands)
-    d = _pairwise(groups, strict, cands)
+    d = _pairwise_any(ballots, cands)
     m = len(cands)
     wins = {cands[a]: sum(1 for b in range(m) if d[a][b] > d[b][a]) for a in range(m)}
     losses = {cands[a]: sum(1 for b in range(m) if d[a][b] < d[b][a]) for a in range(m)}
