@@ -192,3 +192,101 @@ def test_a_refused_edit_keeps_the_text_in_the_inline_form(
     host.get_by_role("button", name="Opslaan").click()
     expect(host.locator("[data-error-text]")).to_have_text("Een idee mag niet leeg zijn.")
     expect(host.get_by_label("Idee wijzigen")).to_have_value("   ")
+
+
+def advance_to(control: Page, title: str) -> None:
+    """Advance the shared demo summit's agenda until the step called ``title``."""
+    current = control.locator("[data-step-title]")
+    for _ in range(8):
+        if current.inner_text() == title:
+            return
+        before = current.inner_text()
+        control.get_by_role("button", name="Volgende stap").click()
+        expect(current).not_to_have_text(before)
+    assert current.inner_text() == title
+
+
+def test_resident_at_home_joins_an_online_table_and_writes_ideas(
+    page: Page, phone: Page, demo_server: DemoServer, browser
+):
+    resident = demo_server.next_resident()
+    demo_server.manage(
+        "shell",
+        "-c",
+        "from deliberation.models import Participant; Participant.objects.filter("
+        f"user__username={resident['username']!r}).update(checked_in_at=None, table=None)",
+    )
+    login_staff(page, demo_server, "gespreksleider")
+    page.goto(demo_server.url + SUMMIT + "regie/")
+    open_idea_step(page)
+    login_code(phone, demo_server, resident["code"])
+    phone.goto(demo_server.url + SUMMIT)
+    expect(phone.get_by_text("Meld u eerst aan bij de balie")).to_be_visible()
+    assert_accessible(phone)
+    assert_fits_phone(phone)
+    phone.get_by_role("button", name="Online meedoen").click()
+    expect(phone.get_by_text("U doet online mee aan tafel")).to_be_visible()
+    video = phone.get_by_role("link", name="Open de videoverbinding van uw tafel")
+    expect(video).to_have_attribute("href", re.compile(r"^https://video\.diemen\.example/"))
+    assert_accessible(phone)
+    assert_fits_phone(phone)
+    team = new_page(browser)
+    login_staff(team, demo_server, "themateam")
+    team.goto(demo_server.url + SUMMIT + "themateam/")
+    phone.get_by_label("Nieuw idee").fill("Thuis meepraten werkt prima")
+    phone.get_by_role("button", name="Idee toevoegen").click()
+    expect(phone.locator("[data-ideas]")).to_contain_text("Thuis meepraten werkt prima")
+    expect(team.locator("[data-ideas]")).to_contain_text("Thuis meepraten werkt prima")
+
+
+def test_participants_choose_an_afternoon_theme_table_until_it_is_full(
+    page: Page, phone: Page, demo_server: DemoServer, browser
+):
+    login_staff(page, demo_server, "gespreksleider")
+    page.goto(demo_server.url + SUMMIT + "regie/")
+    advance_to(page, "Het themateam ordent de ideeën")
+    team = new_page(browser)
+    login_staff(team, demo_server, "themateam")
+    team.goto(demo_server.url + SUMMIT + "themateam/")
+    for name in ["Groen en water", "Sport en spel"]:
+        team.get_by_label("Nieuw thema").fill(name)
+        team.get_by_role("button", name="Thema maken").click()
+        theme = team.locator("[data-themes] li", has_text=name)
+        theme.get_by_label("Op het zaalscherm").check()
+        expect(theme.get_by_label("Op het zaalscherm")).to_be_checked()
+    team.get_by_role("button", name="Hernoemen").last.click()
+    expect(team.get_by_label("Nieuwe naam van het thema")).to_be_focused()
+    team.get_by_label("Nieuwe naam van het thema").fill("Sport, spel en bewegen")
+    team.keyboard.press("Enter")
+    expect(team.locator("[data-themes]")).to_contain_text("Sport, spel en bewegen")
+    team.get_by_role("button", name="Thema's over de tafels verdelen").click()
+    expect(team.locator("[data-theme-tables]")).to_contain_text("Sport, spel en bewegen")
+    assert_accessible(team)
+    # Table 1 is full for the afternoon: nobody can choose it any more.
+    demo_server.manage(
+        "shell",
+        "-c",
+        "from deliberation.models import SummitTable; "
+        "t = SummitTable.objects.get(number=1); t.capacity = t.members.count(); "
+        "t.save(update_fields=['capacity'])",
+    )
+    advance_to(page, "Thema's kiezen voor de middag")
+    login_code(phone, demo_server, demo_server.next_resident()["code"])
+    phone.goto(demo_server.url + SUMMIT)
+    phone.get_by_role("link", name="Kies een thematafel").click()
+    expect(phone.get_by_role("heading", name="Kies een thematafel")).to_be_visible()
+    assert_accessible(phone)
+    assert_fits_phone(phone)
+    full = phone.locator("input[name=table][value='1']")
+    if full.is_enabled():  # the resident sits at table 1 already
+        expect(phone.locator("label", has=full)).to_contain_text("hier zit u nu")
+    else:
+        expect(phone.locator("label", has=full)).to_contain_text("vol")
+    choice = phone.locator("input[name=table][value='2']")
+    choice.focus()
+    phone.keyboard.press("Space")
+    expect(choice).to_be_checked()
+    phone.get_by_role("button", name="Deze tafel kiezen").click()
+    expect(phone.get_by_text("U zit nu aan tafel 2, thema")).to_be_visible()
+    expect(phone.locator("[data-my-table]")).to_have_text("U zit aan tafel 2.")
+    assert_accessible(phone)
