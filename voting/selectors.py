@@ -69,10 +69,18 @@ def own_tracker(poll: Poll, participant_id: int) -> str | None:
     )
 
 
-def open_polls_for(user: Any) -> QuerySet[Poll]:
-    return Poll.objects.filter(status=Poll.Status.OPEN, eligibilities__participant=user).order_by(
-        "-opened_at", "-pk"
-    )
+def within(polls: QuerySet[Poll], scope: str) -> QuerySet[Poll]:
+    """Polls of one context and everything under it: 'summit:burgertop-2026' takes in
+    'summit:burgertop-2026/step:4'."""
+    if not scope:
+        return polls
+    return polls.filter(Q(context=scope) | Q(context__startswith=f"{scope}/"))
+
+
+def open_polls_for(user: Any, scope: str = "") -> QuerySet[Poll]:
+    """Open polls the user may vote in (optionally only those under ``scope``)."""
+    polls = Poll.objects.filter(status=Poll.Status.OPEN, eligibilities__participant=user)
+    return within(polls, scope).order_by("-opened_at", "-pk")
 
 
 def closed_polls() -> QuerySet[Poll]:

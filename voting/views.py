@@ -30,20 +30,23 @@ YES_NO_CHOICES = [(key, gettext_lazy(label)) for key, label in selectors.YES_NO_
 
 
 def poll_list(request: HttpRequest) -> HttpResponse:
-    """Open polls for the visitor, polls they manage, and everyone's results."""
+    """Open polls for the visitor, polls they manage, and everyone's results; ``?bij=`` keeps
+    those of one context (a summit's vote step links to ``/stemmen/?bij=summit:<slug>``)."""
     signed_in = request.user.is_authenticated
+    scope = request.GET.get("bij", "").strip()[:200]
     managed = [
         poll
-        for poll in Poll.objects.exclude(status=Poll.Status.CLOSED)
+        for poll in selectors.within(Poll.objects.exclude(status=Poll.Status.CLOSED), scope)
         if signed_in and rules.can_manage_poll(request.user, poll)
     ]
     return render(
         request,
         "voting/poll_list.html",
         {
-            "open_polls": selectors.open_polls_for(request.user) if signed_in else [],
+            "open_polls": selectors.open_polls_for(request.user, scope) if signed_in else [],
             "managed": managed,
-            "closed": selectors.closed_polls()[:20],
+            "closed": selectors.within(selectors.closed_polls(), scope)[:20],
+            "scope": scope,
         },
     )
 

@@ -173,3 +173,23 @@ def test_ballot_and_result_pages_read_in_english(client):
     refused = client.post(f"/stemmen/{poll.pk}/", {"value-1": "yes"}).content.decode()
     assert "Choose for, against or abstain on every point." in refused
     assert not Ballot.objects.filter(poll=poll).exists()
+
+
+def test_summit_vote_step_link_lists_only_that_summits_open_polls(client):
+    poll, manager, (anna, _bram) = draft_poll()
+    services.poll_open(poll=poll, by=manager)
+    other = services.poll_create(
+        title="Welke nota eerst?",
+        method=Method.APPROVAL,
+        eligible=[anna],
+        by=manager,
+        context="draft:sportnota/amendments:1",
+        options=[services.OptionSpec("Sport"), services.OptionSpec("Jeugd")],
+    )
+    services.poll_open(poll=other, by=manager)
+    client.force_login(anna)
+    everything = client.get("/stemmen/").content.decode()
+    assert poll.title in everything and other.title in everything
+    summit_only = client.get(f"/stemmen/?bij={SCOPE}").content.decode()
+    assert poll.title in summit_only and other.title not in summit_only
+    assert f'href="/stemmen/{poll.pk}/"' in summit_only
