@@ -125,8 +125,6 @@ def screen_texts() -> dict[str, str]:
         "offline": _("Verbinding verbroken, opnieuw verbinden…"),
         "checked": _("Aangemeld, tafel"),
         "seatedAt": _("U zit aan tafel %(number)s."),
-        "ideaOf": _("Idee"),
-        "themeOf": _("Thema"),
     }
 
 
