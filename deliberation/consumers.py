@@ -15,10 +15,13 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from samenspel import ws
-from samenspel.realtime import dumps, hub
+from samenspel.realtime import FULL, dumps, hub
 
 from . import rules, selectors, services
+from .events import SummitViews, table_audience
 from .models import Summit
+
+VIEWS = SummitViews()
 
 logger = logging.getLogger(__name__)
 
@@ -35,12 +38,11 @@ def _open(slug: str, user: Any, hall_token: str | None) -> tuple[Summit | None, 
 
 
 @database_sync_to_async
-def _snapshot(summit: Summit, user: Any, hall: bool) -> dict[str, Any]:
-    now = timezone.now()
-    if hall:
-        return selectors.hall_snapshot(summit, now=now)
-    roles = rules.summit_roles(user, summit)
-    return selectors.snapshot(summit, user=user, roles=roles, now=now)
+def _snapshot(summit: Summit, user: Any, hall: bool) -> selectors.LiveSnapshot:
+    roles = set() if hall else rules.summit_roles(user, summit)
+    return selectors.live_snapshot(
+        summit, user=None if hall else user, roles=roles, now=timezone.now(), hall=hall
+    )
 
 
 @database_sync_to_async
@@ -59,9 +61,12 @@ class SummitConsumer(AsyncWebsocketConsumer):
         user = self.scope.get("user")
         query = self.scope.get("query_string", b"").decode("latin-1")
         hall_token = None
+        since: int | None = None
         for part in query.split("&"):
             if part.startswith("hall="):
                 hall_token = part[5:]
+            elif part.startswith("since=") and part[6:].isdigit():
+                since = int(part[6:])
         self.hall = hall_token is not None
         if not self.hall and (
             self.scope.get("token_invalid") or user is None or not user.is_authenticated
@@ -69,7 +74,7 @@ class SummitConsumer(AsyncWebsocketConsumer):
             await self._refuse(ws.CLOSE_NOT_AUTHENTICATED)
             return
         slug = self.scope["url_route"]["kwargs"]["slug"]
-        summit, _roles, allowed = await _open(slug, user, hall_token)
+        summit, roles, allowed = await _open(slug, user, hall_token)
         if summit is None:
             await self._refuse(ws.CLOSE_NOT_FOUND)
             return
@@ -78,11 +83,30 @@ class SummitConsumer(AsyncWebsocketConsumer):
             return
         self.summit = summit
         self.user = user
+        # Until the snapshot says which table this screen belongs to, other tables' ideas
+        # come in brief; staff, the theme team and the hall screen see everything.
+        full = self.hall or bool(roles & (rules.STAFF_ROLES | rules.CURATORS))
+        self.live_audience: Any = FULL if full else table_audience(None)
+        self.live_participant: int | None = None
         # Join before accepting and before the snapshot: no event can fall between the two.
         self.group = summit.group
-        await hub().join(self.group, self)
+        await hub().join(self.group, self, views=VIEWS)
         await self.accept()
-        await self.send(text_data=dumps(await _snapshot(summit, user, self.hall)))
+        await self._send_snapshot(since)
+
+    async def _send_snapshot(self, since: int | None = None) -> None:
+        """Send a snapshot, or (reconnecting with ``since``) only the events missed since."""
+        frame = await _snapshot(self.summit, self.user, self.hall)
+        self.live_audience = frame.audience
+        self.live_participant = frame.participant
+        resumed = (
+            since is not None
+            and self.group is not None
+            and hub().resume(self.group, self, since=since, upto=frame.seq)
+        )
+        if resumed:
+            return
+        await self.send(text_data=frame.text)
 
     async def _refuse(self, code: int) -> None:
         await self.accept()
@@ -113,7 +137,7 @@ class SummitConsumer(AsyncWebsocketConsumer):
             return
         kind = frame.get("kind")
         if kind == "snapshot.request":
-            await self.send(text_data=dumps(await _snapshot(self.summit, self.user, self.hall)))
+            await self._send_snapshot()
             return
         if kind != "command":
             await self._error(None, "bad_frame", _("Onbekend soort bericht."))

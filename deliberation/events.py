@@ -2,11 +2,17 @@
 
 Every event goes to the one group of its summit and carries the summit's next ``seq``.
 Hidden content never travels in an event: ``idea.hidden`` carries only the id.
+
+Screens of a table (participants' phones, the host's tablet) get the ideas of other tables
+in brief (``IdeaBriefData``: no text); ``SummitViews`` tells the hub who gets which form.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable, Mapping
 from typing import Any, Literal, TypedDict
+
+from samenspel.realtime import FULL
 
 
 class StepData(TypedDict):
@@ -39,6 +45,14 @@ class IdeaData(TypedDict):
     id: int
     table: int
     text: str
+    theme: int | None
+
+
+class IdeaBriefData(TypedDict):
+    """``idea.created`` of another table, as a table's screens get it: enough to count."""
+
+    id: int
+    table: int
     theme: int | None
 
 
@@ -145,3 +159,43 @@ def theme_featured(seq: int, data: ThemeData) -> Event:
 
 def theme_assigned(seq: int, data: ThemeAssignedData) -> Event:
     return _event(seq, "theme.assigned", data)
+
+
+BRIEF = "brief"
+
+
+def table_audience(table: int | None) -> tuple[str, int | None]:
+    """The audience of the screens of table ``table`` (None: not seated yet)."""
+    return ("table", table)
+
+
+def idea_created_brief(event: Mapping[str, Any]) -> Event:
+    data = event["data"]
+    brief: IdeaBriefData = {"id": data["id"], "table": data["table"], "theme": data["theme"]}
+    return _event(event["seq"], "idea.created", brief)
+
+
+class SummitViews:
+    """Who sees which form of a summit event: staff, the theme team and the hall screen see
+    everything (``FULL``); a table's screens see other tables' new ideas in brief.
+
+    A participant's audience follows ``seating.changed``; a host keeps the table they host.
+    """
+
+    def view(self, event: Mapping[str, Any], audience: Hashable) -> Hashable:
+        if audience == FULL or event["type"] != "idea.created":
+            return FULL
+        own = isinstance(audience, tuple) and event["data"]["table"] == audience[1]
+        return FULL if own else BRIEF
+
+    def shape(self, event: Mapping[str, Any], view: Hashable) -> Mapping[str, Any]:
+        return idea_created_brief(event)
+
+    def observe(self, event: Mapping[str, Any], sockets: Iterable[Any]) -> None:
+        if event["type"] != "seating.changed":
+            return
+        seats = event["data"]["seats"]
+        for socket in sockets:
+            participant = getattr(socket, "live_participant", None)
+            if participant is not None and str(participant) in seats:
+                socket.live_audience = table_audience(seats[str(participant)])

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections import Counter
+from collections.abc import Hashable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -11,9 +15,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
 from samenspel.models import User
+from samenspel.realtime import dumps
 
 from . import rules, seating
-from .events import StepData
+from .events import FULL, StepData, table_audience
 from .models import Idea, Participant, Summit, SummitTable, Theme
 
 
@@ -90,6 +95,201 @@ def idea_row(idea: Idea, *, with_hidden_text: bool) -> dict[str, Any]:
     return row
 
 
+@dataclass
+class SummitState:
+    """The summit-wide part of every snapshot at one ``seq``: the same for every screen."""
+
+    seq: int
+    agenda: list[dict[str, Any]]
+    tables: list[dict[str, Any]]  # with host names and video links; views blank them
+    ideas: list[dict[str, Any]]  # visible and hidden, with text; views filter them
+    themes: list[dict[str, Any]]
+    counts: dict[str, int]
+    views: dict[Hashable, str] = field(default_factory=dict)  # view -> encoded JSON members
+    members: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # table pk -> members
+    built: float = field(default_factory=time.monotonic)
+
+
+# Per process: (summit pk, hall token) -> its state at the latest seq seen. Every change a
+# service makes bumps the seq, so a state with the current seq is current, and connecting
+# 1,000 screens costs one build instead of 1,000. Edits outside the services (the admin)
+# show within STATE_MAX_AGE_SECONDS.
+STATE_MAX_AGE_SECONDS = 10.0
+_states: dict[tuple[int, str], SummitState] = {}
+_states_lock = threading.Lock()
+
+
+def _build_state(summit: Summit) -> SummitState:
+    tables = list(summit.tables.select_related("host"))
+    seated = Counter(
+        Participant.objects.filter(summit=summit, checked_in_at__isnull=False)
+        .exclude(table=None)
+        .values_list("table__number", flat=True)
+    )
+    ideas = Idea.objects.filter(
+        summit=summit, status__in=[Idea.Status.VISIBLE, Idea.Status.HIDDEN]
+    ).select_related("table")
+    return SummitState(
+        seq=summit.seq,
+        agenda=[
+            {"id": s.pk, "position": s.position, "kind": s.kind, "title": s.title}
+            for s in summit.steps.all()
+        ],
+        tables=[
+            {
+                "number": t.number,
+                "online": t.online,
+                "video_url": t.video_url,
+                "host": t.host.public_name if t.host else None,
+                "seated": seated.get(t.number, 0),
+                "capacity": t.capacity,
+            }
+            for t in tables
+        ],
+        ideas=[idea_row(i, with_hidden_text=True) for i in ideas],
+        themes=[
+            {"id": t.pk, "name": t.name, "featured": t.featured}
+            for t in Theme.objects.filter(summit=summit)
+        ],
+        counts={
+            "checked_in": Participant.objects.filter(
+                summit=summit, checked_in_at__isnull=False
+            ).count(),
+            "ideas": Idea.objects.filter(summit=summit, status=Idea.Status.VISIBLE).count(),
+        },
+    )
+
+
+def summit_state(summit: Summit, *, cached: bool = True) -> SummitState:
+    """The state of ``summit`` (a row just read, in the caller's transaction), from the
+    per-process cache when it holds the same ``seq``."""
+    if not cached:
+        return _build_state(summit)
+    key = (summit.pk, summit.hall_token)
+    with _states_lock:
+        state = _states.get(key)
+    fresh = state is not None and time.monotonic() - state.built < STATE_MAX_AGE_SECONDS
+    if state is None or state.seq != summit.seq or not fresh:
+        state = _build_state(summit)
+        with _states_lock:
+            current = _states.get(key)
+            if current is None or current.seq <= state.seq:
+                _states[key] = state
+    return state
+
+
+def snapshot_view(roles: set[str], own_table: int | None, *, hall: bool = False) -> Hashable:
+    """Which part of the summit a screen sees: the key of its cached, encoded view."""
+    if hall:
+        return "hall"
+    if roles & rules.CURATORS:
+        return "curator"
+    if roles & rules.STAFF_ROLES:
+        return "staff"
+    return table_audience(own_table)
+
+
+def _view_data(state: SummitState, view: Hashable) -> dict[str, Any]:
+    staff = view in ("curator", "staff")
+    own = view[1] if isinstance(view, tuple) else None
+    if view == "curator":
+        ideas = state.ideas
+    elif view in ("staff", "hall"):
+        ideas = [i for i in state.ideas if i["status"] == Idea.Status.VISIBLE]
+    elif own is not None:
+        ideas = [i for i in state.ideas if i["table"] == own and i["status"] == Idea.Status.VISIBLE]
+    else:
+        ideas = []
+    tables = [
+        {
+            **t,
+            "video_url": t["video_url"] if (staff or t["number"] == own) else "",
+            "host": None if view == "hall" else t["host"],
+        }
+        for t in state.tables
+    ]
+    return {
+        "agenda": state.agenda,
+        "tables": tables,
+        "ideas": ideas,
+        "themes": state.themes,
+        "counts": state.counts,
+    }
+
+
+def _view_text(state: SummitState, view: Hashable) -> str:
+    text = state.views.get(view)
+    if text is None:
+        text = state.views[view] = dumps(_view_data(state, view))[1:-1]
+    return text
+
+
+def _members(state: SummitState, table: SummitTable) -> list[dict[str, Any]]:
+    found = state.members.get(table.pk)
+    if found is None:
+        found = state.members[table.pk] = [
+            {"id": row.pk, "name": row.user.public_name}
+            for row in Participant.objects.filter(table=table).select_related("user")
+        ]
+    return found
+
+
+@dataclass
+class LiveSnapshot:
+    """A snapshot frame as sent, and who the screen is: its audience for events."""
+
+    text: str
+    seq: int
+    audience: Hashable
+    participant: int | None  # set when the seat, not a hosted table, decides the audience
+
+
+def live_snapshot(
+    summit: Summit,
+    *,
+    user: User | None,
+    roles: set[str],
+    now: datetime,
+    hall: bool = False,
+    cached: bool = True,
+) -> LiveSnapshot:
+    """The snapshot frame of the live channel, encoded; only ``me`` is built per screen."""
+    with transaction.atomic():
+        summit = Summit.objects.select_related("current_step").get(pk=summit.pk)
+        state = summit_state(summit, cached=cached)
+        own_table = table_of(summit, user, roles) if user is not None and not hall else None
+        participant = (
+            Participant.objects.filter(summit=summit, user=user).first()
+            if user is not None and not hall
+            else None
+        )
+        view = snapshot_view(roles, own_table.number if own_table else None, hall=hall)
+        me = {
+            "roles": ["hall"] if hall else sorted(roles),
+            "participant": participant.pk if participant else None,
+            "table": own_table.number if own_table else None,
+            "members": _members(state, own_table) if own_table is not None else [],
+        }
+        head = {
+            "summit": {"slug": summit.slug, "title": summit.title, "status": summit.status},
+            "step": step_data(summit, now),
+            "message": {"text": summit.message, "at": summit.message_at}
+            if summit.message
+            else None,
+        }
+        text = (
+            f'{{"kind":"snapshot","seq":{state.seq},"data":{{{dumps(head)[1:-1]},'
+            f'{_view_text(state, view)},"me":{dumps(me)}}}}}'
+        )
+    hosted = own_table is not None and own_table.host_id == getattr(user, "pk", None)
+    return LiveSnapshot(
+        text=text,
+        seq=state.seq,
+        audience=FULL if isinstance(view, str) else view,
+        participant=participant.pk if participant is not None and not hosted else None,
+    )
+
+
 def snapshot(
     summit: Summit, *, user: User | None, roles: set[str], now: datetime
 ) -> dict[str, Any]:
@@ -98,81 +298,11 @@ def snapshot(
     ``seq`` is read before the rows: a row may be newer than ``seq``, and the events after
     ``seq`` then set it again to the same value (events carry whole values, not deltas).
     """
-    with transaction.atomic():
-        summit = Summit.objects.select_related("current_step").get(pk=summit.pk)
-        seq = summit.seq
-        curator = bool(roles & rules.CURATORS)
-        staff = bool(roles & (rules.STAFF_ROLES | rules.CURATORS))
-        tables = list(summit.tables.select_related("host"))
-        seated = Counter(
-            Participant.objects.filter(summit=summit, checked_in_at__isnull=False)
-            .exclude(table=None)
-            .values_list("table__number", flat=True)
-        )
-        own_table = table_of(summit, user, roles) if user is not None else None
-        ideas_query = Idea.objects.filter(summit=summit).select_related("table")
-        statuses = [Idea.Status.VISIBLE, Idea.Status.HIDDEN] if curator else [Idea.Status.VISIBLE]
-        ideas_query = ideas_query.filter(status__in=statuses)
-        if not staff and own_table is not None and user is not None:
-            ideas_query = ideas_query.filter(table=own_table)
-        elif not staff:
-            ideas_query = ideas_query.none()
-        participant = Participant.objects.filter(summit=summit, user=user).first() if user else None
-        members: list[dict[str, Any]] = []
-        if own_table is not None:
-            members = [
-                {"id": row.pk, "name": row.user.public_name}
-                for row in Participant.objects.filter(table=own_table).select_related("user")
-            ]
-        data = {
-            "summit": {"slug": summit.slug, "title": summit.title, "status": summit.status},
-            "step": step_data(summit, now),
-            "agenda": [
-                {"id": s.pk, "position": s.position, "kind": s.kind, "title": s.title}
-                for s in summit.steps.all()
-            ],
-            "message": {"text": summit.message, "at": summit.message_at}
-            if summit.message
-            else None,
-            "tables": [
-                {
-                    "number": t.number,
-                    "online": t.online,
-                    "video_url": t.video_url if (staff or t == own_table) else "",
-                    "host": t.host.public_name if t.host else None,
-                    "seated": seated.get(t.number, 0),
-                    "capacity": t.capacity,
-                }
-                for t in tables
-            ],
-            "ideas": [idea_row(i, with_hidden_text=curator) for i in ideas_query],
-            "themes": [
-                {"id": t.pk, "name": t.name, "featured": t.featured}
-                for t in Theme.objects.filter(summit=summit)
-            ],
-            "counts": {
-                "checked_in": Participant.objects.filter(
-                    summit=summit, checked_in_at__isnull=False
-                ).count(),
-                "ideas": Idea.objects.filter(summit=summit, status=Idea.Status.VISIBLE).count(),
-            },
-            "me": {
-                "roles": sorted(roles),
-                "participant": participant.pk if participant else None,
-                "table": own_table.number if own_table else None,
-                "members": members,
-            },
-        }
-        return {"kind": "snapshot", "seq": seq, "data": jsonable(data)}
+    frame = live_snapshot(summit, user=user, roles=roles, now=now, cached=False)
+    return dict(json.loads(frame.text))
 
 
 def hall_snapshot(summit: Summit, *, now: datetime) -> dict[str, Any]:
     """The projector's view: no names, no table members, only visible ideas."""
-    frame = snapshot(summit, user=None, roles={rules.THEME_TEAM}, now=now)
-    data = frame["data"]
-    data["ideas"] = [idea for idea in data["ideas"] if idea["status"] == Idea.Status.VISIBLE]
-    for table in data["tables"]:
-        table["host"] = None
-        table["video_url"] = ""
-    data["me"] = {"roles": ["hall"], "participant": None, "table": None, "members": []}
-    return frame
+    frame = live_snapshot(summit, user=None, roles=set(), now=now, hall=True, cached=False)
+    return dict(json.loads(frame.text))

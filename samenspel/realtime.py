@@ -6,6 +6,12 @@ message is serialised once and handed to the channel layer, where the only membe
 frame to every local socket that joined the group. A rolled-back write never reaches a
 screen, and a push to 1,000 sockets costs one channel-layer message per process instead of
 one per socket (see DESIGN.md, "How data flows").
+
+A group whose messages are sequenced events (a summit) can be joined with ``views``: its
+hub then gathers the events for a short window, puts them in ``seq`` order and writes one
+frame per socket holding all of them, rendered once per audience (see ``EventViews``). It
+also keeps the recent events, so a socket that reconnects with its last ``seq`` can be sent
+what it missed instead of a full snapshot.
 """
 
 from __future__ import annotations
@@ -14,7 +20,8 @@ import asyncio
 import json
 import logging
 import weakref
-from collections.abc import Mapping
+from collections import deque
+from collections.abc import Hashable, Iterable, Mapping
 from typing import Any, Protocol
 
 from asgiref.sync import async_to_sync
@@ -25,6 +32,16 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 HUB_MESSAGE_TYPE = "hub.message"
+
+# Events of a batched group that arrive within this window go out as one frame. The first
+# event after a quiet spell goes out at once (a lone step change is not delayed).
+BATCH_WINDOW_SECONDS = 0.12
+# How long a batch waits for a missing seq (events committed by two processes can arrive
+# out of order) before it is sent anyway; clients then see the gap and ask for a snapshot.
+GAP_WAIT_SECONDS = 0.5
+# Events kept per group for reconnecting sockets; older ones are served by a snapshot.
+REPLAY_EVENTS = 5000
+FULL = "full"
 
 
 def dumps(message: Mapping[str, Any]) -> str:
@@ -80,16 +97,199 @@ class LocalSocket(Protocol):
     async def send(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None: ...
 
 
+class EventViews(Protocol):
+    """How the events of a batched group look to each audience.
+
+    A socket's audience is its ``live_audience`` attribute (``FULL`` when it has none).
+    """
+
+    def view(self, event: Mapping[str, Any], audience: Hashable) -> Hashable:
+        """The name of the form ``audience`` gets ``event`` in; ``FULL`` is as broadcast."""
+        ...
+
+    def shape(self, event: Mapping[str, Any], view: Hashable) -> Mapping[str, Any]:
+        """``event`` in the form ``view`` (never ``FULL``)."""
+        ...
+
+    def observe(self, event: Mapping[str, Any], sockets: Iterable[LocalSocket]) -> None:
+        """Called once per event before it is sent: lets an event change audiences."""
+        ...
+
+
+def batch_frame(parts: list[str]) -> str:
+    """One event as it is; several as ``{"kind": "batch", "events": [...]}`` in seq order."""
+    if len(parts) == 1:
+        return parts[0]
+    return '{"kind":"batch","events":[' + ",".join(parts) + "]}"
+
+
+class Batcher:
+    """The batched delivery of one group in one process: window, seq order, replay log."""
+
+    def __init__(self, group: str, views: EventViews, sockets: set[LocalSocket]) -> None:
+        self.group = group
+        self.views = views
+        self.sockets = sockets
+        self.pending: dict[int, tuple[dict[str, Any], str]] = {}
+        self.last_seq: int | None = None
+        self.log: dict[int, tuple[dict[str, Any], str]] = {}
+        self.log_order: deque[int] = deque()
+        self.preludes: dict[LocalSocket, str] = {}
+        self.last_flush = -1e9
+        self.gap_since: float | None = None
+        self.timer: asyncio.TimerHandle | None = None
+        self.flushing: asyncio.Task[None] | None = None
+
+    def add(self, text: str) -> bool:
+        """Take a sequenced event for the next batch; False for anything else."""
+        event = json.loads(text)
+        seq = event.get("seq") if isinstance(event, dict) else None
+        if not isinstance(seq, int) or event.get("kind") != "event":
+            return False
+        self.pending[seq] = (event, text)
+        self.schedule()
+        return True
+
+    def schedule(self, delay: float | None = None) -> None:
+        if self.timer is not None or (self.flushing is not None and not self.flushing.done()):
+            return
+        loop = asyncio.get_running_loop()
+        if delay is None:
+            delay = max(0.0, self.last_flush + BATCH_WINDOW_SECONDS - loop.time())
+        self.timer = loop.call_later(delay, self._start)
+
+    def _start(self) -> None:
+        self.timer = None
+        if self.flushing is not None and not self.flushing.done():
+            return  # the running flush reschedules when it is done
+        self.flushing = asyncio.get_running_loop().create_task(self.flush())
+        self.flushing.add_done_callback(self._flushed)
+
+    def _flushed(self, task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            logger.error("live batch to %s failed", self.group, exc_info=task.exception())
+        if self.pending or self.preludes:
+            self.schedule()
+
+    def ready(self, now: float) -> list[int]:
+        """The seqs to send now: the gapless run after the last one sent, or all after a wait."""
+        seqs = sorted(self.pending)
+        if self.last_seq is None:
+            return seqs
+        expected = self.last_seq + 1
+        run = []
+        for seq in seqs:
+            if seq < expected:
+                run.append(seq)  # late or repeated: clients skip it as a duplicate
+            elif seq == expected:
+                run.append(seq)
+                expected += 1
+            else:
+                break
+        if len(run) == len(seqs):
+            self.gap_since = None
+            return run
+        if self.gap_since is None:
+            self.gap_since = now
+        if now - self.gap_since >= GAP_WAIT_SECONDS:
+            self.gap_since = None
+            return seqs
+        return run
+
+    async def flush(self) -> None:
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        self.last_flush = now
+        seqs = self.ready(now)
+        batch = [self.pending.pop(seq) for seq in seqs]
+        if self.pending and self.gap_since is not None:
+            # Come back when the wait for the missing seq is over.
+            self.timer = loop.call_later(
+                max(0.0, self.gap_since + GAP_WAIT_SECONDS - now), self._start
+            )
+        for event, _text in batch:
+            self.views.observe(event, self.sockets)
+        frames: dict[Hashable, str] = {}
+        forms: list[dict[Hashable, str]] = [{FULL: text} for _event, text in batch]
+
+        def frame_for(audience: Hashable) -> str:
+            found = frames.get(audience)
+            if found is None:
+                parts = []
+                for (event, _text), rendered in zip(batch, forms, strict=True):
+                    view = self.views.view(event, audience)
+                    if view not in rendered:
+                        rendered[view] = dumps(self.views.shape(event, view))
+                    parts.append(rendered[view])
+                found = frames[audience] = batch_frame(parts)
+            return found
+
+        for seq, item in zip(seqs, batch, strict=True):
+            self.remember(seq, item)
+        if seqs:
+            self.last_seq = max(seqs[-1], self.last_seq or 0)
+        preludes, self.preludes = self.preludes, {}
+        for socket in list(self.sockets):
+            try:
+                prelude = preludes.get(socket)
+                if prelude:
+                    await socket.send(text_data=prelude)
+                if batch:
+                    await socket.send(text_data=frame_for(audience_of(socket)))
+            except Exception:
+                logger.warning("dropping a live socket that could not be written to")
+                self.sockets.discard(socket)
+
+    def remember(self, seq: int, item: tuple[dict[str, Any], str]) -> None:
+        if seq in self.log:
+            return
+        self.log[seq] = item
+        self.log_order.append(seq)
+        while len(self.log_order) > REPLAY_EVENTS:
+            self.log.pop(self.log_order.popleft(), None)
+
+    def resume(self, socket: LocalSocket, since: int, upto: int) -> bool:
+        """Queue for ``socket`` the events after ``since`` up to ``upto`` (the stored seq).
+
+        False when this process does not hold all of them: the caller sends a snapshot.
+        Events still pending go out with the next batch, after these.
+        """
+        if since > upto or upto - since > REPLAY_EVENTS:
+            return False
+        if any(
+            seq not in self.log and seq not in self.pending for seq in range(since + 1, upto + 1)
+        ):
+            return False
+        audience = audience_of(socket)
+        parts = []
+        for seq in sorted(s for s in self.log if s > since):
+            event, text = self.log[seq]
+            view = self.views.view(event, audience)
+            parts.append(text if view == FULL else dumps(self.views.shape(event, view)))
+        if parts:
+            self.preludes[socket] = batch_frame(parts)
+            self.schedule(0.0)
+        return True
+
+
+def audience_of(socket: LocalSocket) -> Hashable:
+    return getattr(socket, "live_audience", FULL)
+
+
 class Hub:
     """Per process (per event loop): the local sockets of each group, fed by one channel."""
 
     def __init__(self) -> None:
         self.members: dict[str, set[LocalSocket]] = {}
+        self.batchers: dict[str, Batcher] = {}
         self.channel_name: str | None = None
         self.reader: asyncio.Task[None] | None = None
         self.lock = asyncio.Lock()
 
-    async def join(self, group: str, socket: LocalSocket) -> None:
+    async def join(
+        self, group: str, socket: LocalSocket, *, views: EventViews | None = None
+    ) -> None:
+        """Add a local socket to ``group``; with ``views`` its events are batched."""
         layer = get_channel_layer()
         async with self.lock:
             if self.channel_name is None:
@@ -100,6 +300,8 @@ class Hub:
             sockets = self.members.setdefault(group, set())
             first = not sockets
             sockets.add(socket)
+            if views is not None and group not in self.batchers:
+                self.batchers[group] = Batcher(group, views, sockets)
             if first:
                 await layer.group_add(group, self.channel_name)
 
@@ -112,11 +314,23 @@ class Hub:
             sockets.discard(socket)
             if not sockets:
                 del self.members[group]
+                batcher = self.batchers.pop(group, None)
+                if batcher is not None and batcher.timer is not None:
+                    batcher.timer.cancel()
                 if self.channel_name is not None:
                     await layer.group_discard(group, self.channel_name)
 
     def local_count(self, group: str) -> int:
         return len(self.members.get(group, ()))
+
+    def resume(self, group: str, socket: LocalSocket, *, since: int, upto: int) -> bool:
+        """Send a joined socket the events it missed after ``since``; False: send a snapshot."""
+        batcher = self.batchers.get(group)
+        return (
+            batcher is not None
+            and socket in batcher.sockets
+            and batcher.resume(socket, since, upto)
+        )
 
     async def _read(self) -> None:
         layer = get_channel_layer()
@@ -137,6 +351,9 @@ class Hub:
         text = message.get("text")
         data = message.get("bytes")
         skip = message.get("skip")
+        batcher = self.batchers.get(group) if group else None
+        if batcher is not None and text is not None and batcher.add(text):
+            return
         targets: set[LocalSocket] = (self.members.get(group) if group else None) or set()
         for socket in list(targets):
             if skip and socket.hub_id == skip:

@@ -3,6 +3,7 @@
 import json
 import logging
 import uuid
+import weakref
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -19,6 +20,18 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 PATH = "/ws/summits/burgertop-test/"
 
 
+_unread: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+async def receive_frame(socket):
+    """The next frame as a client handles it: a batch frame yields its events one by one."""
+    queue = _unread.setdefault(socket, [])
+    if not queue:
+        frame = await receive_json(socket)
+        queue.extend(frame["events"] if frame["kind"] == "batch" else [frame])
+    return queue.pop(0)
+
+
 async def command(socket, type_, data=None, key=None):
     key = key or str(uuid.uuid4())
     await socket.send_to(
@@ -30,14 +43,14 @@ async def command(socket, type_, data=None, key=None):
 async def answer(socket, key):
     """The ack or error for ``key``; events that come first are skipped."""
     while True:
-        frame = await receive_json(socket)
+        frame = await receive_frame(socket)
         if frame["kind"] in {"ack", "error"} and frame["id"] == key:
             return frame
 
 
 async def event_of(socket, type_):
     while True:
-        frame = await receive_json(socket)
+        frame = await receive_frame(socket)
         if frame["kind"] == "event" and frame["type"] == type_:
             return frame
 
@@ -54,14 +67,14 @@ async def setup():
 
 async def run_idea_step(setup):
     async with connected(PATH, user=setup.facilitator) as control:
-        await receive_json(control)
+        await receive_frame(control)
         assert (await answer(control, await command(control, "step.advance")))["kind"] == "ack"
         assert (await answer(control, await command(control, "step.advance")))["kind"] == "ack"
 
 
 async def test_connect_sends_a_snapshot_with_seq(setup):
     async with connected(PATH, user=setup.residents[0]) as socket:
-        frame = await receive_json(socket)
+        frame = await receive_frame(socket)
     assert frame["kind"] == "snapshot" and frame["seq"] == 0
     data = frame["data"]
     assert data["summit"]["slug"] == "burgertop-test"
@@ -86,8 +99,8 @@ async def test_facilitator_steps_reach_every_screen_with_a_deadline(setup):
         connected(PATH, user=setup.facilitator) as control,
         connected(PATH, user=setup.residents[0]) as phone,
     ):
-        await receive_json(control)
-        await receive_json(phone)
+        await receive_frame(control)
+        await receive_frame(phone)
         key = await command(control, "step.advance")
         seen = await event_of(phone, "step.changed")
         assert seen["seq"] == 1 and seen["data"]["title"] == "Welkom"
@@ -116,7 +129,7 @@ async def test_facilitator_steps_reach_every_screen_with_a_deadline(setup):
 
 async def test_last_step_cannot_be_advanced(setup):
     async with connected(PATH, user=setup.facilitator) as control:
-        await receive_json(control)
+        await receive_frame(control)
         for _ in range(5):
             assert (await answer(control, await command(control, "step.advance")))["kind"] == "ack"
         refused = await answer(control, await command(control, "step.advance"))
@@ -131,7 +144,7 @@ async def test_host_and_participant_write_edit_and_withdraw_ideas(setup):
         connected(PATH, user=setup.theme_team) as team,
     ):
         for socket in (host, phone, team):
-            await receive_json(socket)
+            await receive_frame(socket)
         ack = await answer(host, await command(host, "idea.create", {"text": "Meer bankjes"}))
         idea_id = ack["result"]["idea"]
         created = await event_of(team, "idea.created")
@@ -167,7 +180,7 @@ async def test_theme_team_hides_merges_and_groups_ideas_into_themes(setup):
         connected(PATH, user=setup.residents[1]) as phone,
     ):
         for socket in (host, team, phone):
-            await receive_json(socket)
+            await receive_frame(socket)
         ids = []
         for text in ["Groen plein", "Groener plein", "Scheldwoord"]:
             ids.append(
@@ -213,8 +226,8 @@ async def test_check_in_walk_in_and_seating(setup):
         connected(PATH, user=setup.facilitator) as desk,
         connected(PATH, user=setup.theme_team) as screen,
     ):
-        await receive_json(desk)
-        await receive_json(screen)
+        await receive_frame(desk)
+        await receive_frame(screen)
         found = await answer(
             desk, await command(desk, "participant.check_in", {"code": code.lower()})
         )
@@ -248,12 +261,12 @@ async def test_idempotent_resend_returns_the_first_answer_and_stores_once(setup)
     await run_idea_step(setup)
     key = str(uuid.uuid4())
     async with connected(PATH, user=setup.hosts[0]) as host:
-        await receive_json(host)
+        await receive_frame(host)
         first = await answer(
             host, await command(host, "idea.create", {"text": "Fietspad"}, key=key)
         )
     async with connected(PATH, user=setup.hosts[0]) as host:
-        await receive_json(host)
+        await receive_frame(host)
         again = await answer(
             host, await command(host, "idea.create", {"text": "Fietspad"}, key=key)
         )
@@ -267,14 +280,14 @@ async def test_idempotent_resend_returns_the_first_answer_and_stores_once(setup)
 async def test_reconnect_snapshot_before_plus_missed_events_equals_snapshot_after(setup):
     await run_idea_step(setup)
     async with connected(PATH, user=setup.theme_team) as team:
-        before = await receive_json(team)
+        before = await receive_frame(team)
     missed = []
     async with (
         connected(PATH, user=setup.hosts[0]) as host,
         connected(PATH, user=setup.facilitator) as watcher,
     ):
-        await receive_json(host)
-        await receive_json(watcher)
+        await receive_frame(host)
+        await receive_frame(watcher)
         ids = [
             (await answer(host, await command(host, "idea.create", {"text": f"Idee {n}"})))[
                 "result"
@@ -284,7 +297,7 @@ async def test_reconnect_snapshot_before_plus_missed_events_equals_snapshot_afte
         await answer(host, await command(host, "idea.edit", {"idea": ids[0], "text": "Idee nul"}))
         await answer(host, await command(host, "idea.withdraw", {"idea": ids[1]}))
         async with connected(PATH, user=setup.theme_team) as team:
-            await receive_json(team)
+            await receive_frame(team)
             await answer(team, await command(team, "idea.hide", {"idea": ids[2]}))
             theme = (await answer(team, await command(team, "theme.create", {"name": "Verkeer"})))[
                 "result"
@@ -293,11 +306,11 @@ async def test_reconnect_snapshot_before_plus_missed_events_equals_snapshot_afte
                 team, await command(team, "theme.assign", {"idea": ids[0], "theme": theme})
             )
         while len(missed) < 8:
-            frame = await receive_json(watcher)
+            frame = await receive_frame(watcher)
             if frame["kind"] == "event":
                 missed.append(frame)
     async with connected(PATH, user=setup.theme_team) as team:
-        after = await receive_json(team)
+        after = await receive_frame(team)
     assert [frame["seq"] for frame in missed] == list(range(before["seq"] + 1, after["seq"] + 1))
     assert apply_events(before["data"], missed) == comparable(after["data"])
 
@@ -338,9 +351,9 @@ def apply_events(data, frames):
 
 async def test_snapshot_request_returns_a_fresh_snapshot(setup):
     async with connected(PATH, user=setup.residents[0]) as phone:
-        await receive_json(phone)
+        await receive_frame(phone)
         await phone.send_to(text_data=json.dumps({"kind": "snapshot.request"}))
-        frame = await receive_json(phone)
+        frame = await receive_frame(phone)
         assert frame["kind"] == "snapshot" and frame["seq"] == 0
 
 
@@ -351,7 +364,7 @@ async def test_snapshot_request_returns_a_fresh_snapshot(setup):
 async def test_empty_blank_and_over_long_ideas_are_refused_in_dutch(setup, text, code):
     await run_idea_step(setup)
     async with connected(PATH, user=setup.hosts[0]) as host:
-        await receive_json(host)
+        await receive_frame(host)
         refused = await answer(host, await command(host, "idea.create", {"text": text}))
     assert refused["code"] == code and refused["message"].startswith("Een idee")
     assert await sync_to_async(Idea.objects.count)() == 0
@@ -359,30 +372,30 @@ async def test_empty_blank_and_over_long_ideas_are_refused_in_dutch(setup, text,
 
 async def test_malformed_and_unknown_frames_get_error_frames(setup):
     async with connected(PATH, user=setup.facilitator) as socket:
-        await receive_json(socket)
+        await receive_frame(socket)
         await socket.send_to(text_data="{niet json")
-        assert (await receive_json(socket))["code"] == "bad_frame"
+        assert (await receive_frame(socket))["code"] == "bad_frame"
         await socket.send_to(text_data="[1, 2]")
-        assert (await receive_json(socket))["code"] == "bad_frame"
+        assert (await receive_frame(socket))["code"] == "bad_frame"
         await socket.send_to(text_data=json.dumps({"kind": "praatje"}))
-        assert (await receive_json(socket))["code"] == "bad_frame"
+        assert (await receive_frame(socket))["code"] == "bad_frame"
         await socket.send_to(
             text_data=json.dumps({"kind": "command", "id": "abc", "type": "step.start"})
         )
-        assert (await receive_json(socket))["code"] == "bad_id"
+        assert (await receive_frame(socket))["code"] == "bad_id"
         await socket.send_to(
             text_data=json.dumps(
                 {"kind": "command", "id": str(uuid.uuid4()), "type": "step.start", "data": []}
             )
         )
-        assert (await receive_json(socket))["code"] == "bad_frame"
+        assert (await receive_frame(socket))["code"] == "bad_frame"
         unknown = await answer(socket, await command(socket, "summit.explode"))
         assert unknown["code"] == "unknown_command" and unknown["message"] == "Onbekende opdracht."
 
 
 async def test_frame_over_the_limit_is_closed_with_4413_and_logged(setup, caplog):
     async with connected(PATH, user=setup.residents[0]) as socket:
-        await receive_json(socket)
+        await receive_frame(socket)
         with caplog.at_level(logging.WARNING, logger="deliberation.consumers"):
             await socket.send_to(text_data="x" * (settings.LIVE_MAX_FRAME_BYTES + 1))
             closing = await socket.receive_output(3)
@@ -393,7 +406,7 @@ async def test_frame_over_the_limit_is_closed_with_4413_and_logged(setup, caplog
 async def test_closed_summit_refuses_commands(setup):
     await sync_to_async(Summit.objects.update)(status=Summit.Status.CLOSED)
     async with connected(PATH, user=setup.facilitator) as socket:
-        await receive_json(socket)
+        await receive_frame(socket)
         refused = await answer(socket, await command(socket, "step.advance"))
     assert refused["code"] == "summit_closed" and "gesloten" in refused["message"]
 
@@ -402,7 +415,7 @@ async def test_hall_screen_reads_with_its_token_and_cannot_command(setup):
     token = await sync_to_async(lambda: Summit.objects.get().hall_token)()
     assert await closed_with(await communicator(PATH + "?hall=verkeerd")) == 4403
     async with connected(PATH + f"?hall={token}") as hall:
-        frame = await receive_json(hall)
+        frame = await receive_frame(hall)
         assert frame["data"]["me"]["roles"] == ["hall"]
         assert all(table["host"] is None for table in frame["data"]["tables"])
         refused = await answer(hall, await command(hall, "step.advance"))

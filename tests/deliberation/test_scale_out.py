@@ -51,7 +51,8 @@ async def test_two_daphne_processes_serve_one_summit_with_one_gapless_seq(daphne
             seen = []
             while len(seen) < 3:
                 frame = json.loads(await asyncio.wait_for(socket.recv(), 5))
-                seen.append((frame["seq"], frame["type"]))
+                for event in frame["events"] if frame["kind"] == "batch" else [frame]:
+                    seen.append((event["seq"], event["type"]))
             assert seen == [(1, "step.changed"), (2, "step.changed"), (3, "idea.created")]
     finally:
         for socket in [*sockets, control, host]:
