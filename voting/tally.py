@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from fractions import Fraction
-from itertools import chain, repeat
+from itertools import chain
 from typing import Literal
 
 import numpy as np
@@ -1018,77 +1018,6 @@ def _pairwise_loops(
     ], ranked
 
 
-def _pairwise_bitsets(groups: list[tuple[Sequence[int], int]], m: int) -> tuple[list[list[int]], list[int]]:
-    """The same matrix from big-integer bitsets (see ``_pairwise_flat``)."""
-    length = max(len(b) for b, _ in groups)
-    rows: list[bytes] = []
-    for ballot, count in groups:
-        row = bytes(ballot).ljust(length, b"\xff")
-        if count == 1:
-            rows.append(row)
-        else:
-            rows.extend([row] * count)
-    return _pairwise_flat(b"".join(rows), length, m)
-
-
-def _pairwise_flat(flat: bytes, length: int, m: int) -> tuple[list[list[int]], list[int]]:
-    """Pairwise matrix from all ballots laid end to end, ``length`` bytes each (0xff pads).
-
-    One bit per ballot for "candidate a sits at position p"; each pair then costs a few
-    AND + popcount operations in C instead of a Python loop per ballot, which pays off
-    for many long, mostly distinct rankings."""
-    n = len(flat) // length
-    lanes = 8  # one byte per ballot holds 8 ballots: shift 8 slices into the 8 bits
-    size = -(-n // lanes)
-    big = flat.ljust(size * lanes * length, b"\xff")
-    cols = [big[p::length] for p in range(length)]
-    tables = []
-    for a in range(m):
-        t = bytearray(256)
-        t[a] = 1
-        tables.append(bytes(t))
-    at: list[list[int]] = []
-    for a in range(m):
-        masks = []
-        for col in cols:
-            hit = col.translate(tables[a])
-            mask = 0
-            for lane in range(lanes):
-                mask |= int.from_bytes(hit[lane * size:(lane + 1) * size], "little") << lane
-            masks.append(mask)
-        at.append(masks)
-    ones = 0
-    unit = int.from_bytes(b"\x01" * size, "little")
-    for lane in range(lanes):
-        ones |= unit << lane
-    ranked_mask: list[int] = []
-    below: list[list[int]] = []
-    for b in range(m):
-        suffix = [0] * length
-        acc = 0
-        for p in range(length - 1, -1, -1):
-            suffix[p] = acc
-            acc |= at[b][p]
-        ranked_mask.append(acc)
-        unranked = ones & ~acc
-        below.append([s | unranked for s in suffix])
-    ranked = [mask.bit_count() for mask in ranked_mask]
-    d = [[0] * m for _ in range(m)]
-    for a in range(m):
-        at_a = at[a]
-        for b in range(a + 1, m):
-            below_b = below[b]
-            above = 0
-            for p in range(length):
-                if at_a[p]:
-                    above += (at_a[p] & below_b[p]).bit_count()
-            both = (ranked_mask[a] & ranked_mask[b]).bit_count()
-            d[a][b] = above
-            # every ballot ranking a or b puts one of them above the other
-            d[b][a] = ranked[a] + ranked[b] - both - above
-    return d, ranked
-
-
 def _pairwise_rows(rows: np.ndarray, counts: np.ndarray, m: int) -> list[list[int]]:
     """d[a][b] from encoded strict rankings (see ``_encode_strict``): the weighted number of
     rows where a stands before b, an unranked candidate standing after every ranked one."""
@@ -1155,51 +1084,10 @@ def _named_matrix(d: list[list[int]], cands: tuple[str, ...]) -> dict[str, dict[
 
 
 def _pairwise(groups: list[tuple[tuple[RankItem, ...], int]], strict: bool, cands: tuple[str, ...]) -> list[list[int]]:
-    m_all = len(cands)
-    index_all = {c: i for i, c in enumerate(cands)}
     if not strict:
-        return _pairwise_weak(groups, index_all, m_all)
-    # Only candidates that appear get a row of work; the others lose to every ranked one.
-    present = set(chain.from_iterable(b for b, _ in groups))
-    appearing = [i for i, c in enumerate(cands) if c in present]
-    absent = [i for i, c in enumerate(cands) if c not in present]
-    local = {cands[i]: k for k, i in enumerate(appearing)}
-    m = len(appearing)
-    if not groups:
-        return [[0] * m_all for _ in range(m_all)]
-    lengths = list(map(len, (b for b, _ in groups)))
-    total = sum(n for _, n in groups)
-    if m < 255 and min(lengths) == max(lengths) > 1 and total * lengths[0] > 200_000:
-        # Equal-length rankings (complete ones, say): translate every id in one pass.
-        flat = bytes(map(local.__getitem__, chain.from_iterable(  # type: ignore[arg-type]
-            chain.from_iterable(repeat(b, n) for b, n in groups))))
-        d_local, ranked = _pairwise_flat(flat, lengths[0], m)
-        return _widen(d_local, ranked, appearing, absent, m_all)
-    # bytes when ids fit in one: cheaper to build, and the bitset method needs them anyway
-    pack: Callable[[Iterable[int]], Sequence[int]] = bytes if m < 255 else tuple
-    int_groups = [(pack(map(local.__getitem__, b)), n) for b, n in groups]  # type: ignore[arg-type]
-    loop_cost = sum(k * (k - 1) // 2 for k in lengths)
-    bitset_cost = m * m * (max(lengths) + 1) * (8 + total // 400)
-    if m < 255 and loop_cost > 50_000 and bitset_cost < loop_cost:
-        d_local, ranked = _pairwise_bitsets(int_groups, m)
-    else:
-        d_local, ranked = _pairwise_loops(int_groups, m)
-    return _widen(d_local, ranked, appearing, absent, m_all)
-
-
-def _widen(
-    d_local: list[list[int]], ranked: list[int], appearing: list[int], absent: list[int], m_all: int
-) -> list[list[int]]:
-    """Back to all candidates: one nobody ranked loses to every ranked one on each ballot."""
-    d = [[0] * m_all for _ in range(m_all)]
-    for k, i in enumerate(appearing):
-        row = d[i]
-        src = d_local[k]
-        for k2, j in enumerate(appearing):
-            row[j] = src[k2]
-        for j in absent:
-            row[j] = ranked[k]
-    return d
+        return _pairwise_weak(groups, {c: i for i, c in enumerate(cands)}, len(cands))
+    rows, counts, _ = _encode_strict(dict(groups), cands)  # type: ignore[misc]  # normalised
+    return _pairwise_rows(rows, counts, len(cands))
 
 
 def _strongest_paths(strength: list[list[int]]) -> list[list[int]]:

@@ -230,13 +230,19 @@ def test_schulze_accepts_rankings_with_ties() -> None:
     assert matrix["A"] == {"B": 1, "C": 1} and matrix["B"] == {"A": 0, "C": 1}
 
 
-def test_pairwise_bitsets_and_loops_agree() -> None:
+def test_pairwise_matrix_of_weighted_rows_agrees_with_a_loop_over_ballots() -> None:
     rng = random.Random(5)
-    groups: list[tuple[tuple[int, ...], int]] = []
+    cands = tuple(f"k{i}" for i in range(12))
+    grouped: dict[tuple[str, ...], int] = {}
     for _ in range(300):
-        order = rng.sample(range(12), 12)
-        groups.append((tuple(order[: rng.randint(1, 12)]), rng.choice([1, 1, 2, 5])))
-    assert tally._pairwise_bitsets(groups, 12) == tally._pairwise_loops(groups, 12)  # type: ignore[arg-type]
+        order = rng.sample(cands, 12)
+        grouped[tuple(order[: rng.randint(1, 12)])] = rng.choice([1, 1, 2, 5])
+    rows, counts, _ = tally._encode_strict(grouped, cands)  # type: ignore[misc]
+    index = {c: i for i, c in enumerate(cands)}
+    plain, _ = tally._pairwise_loops(
+        [(tuple(index[c] for c in b), n) for b, n in grouped.items()], 12
+    )
+    assert tally._pairwise_rows(rows, counts, 12) == plain
 
 
 def test_strongest_paths_equal_floyd_warshall() -> None:
@@ -332,7 +338,7 @@ def test_outcomes_serialise_to_json_and_explain_themselves() -> None:
 
 
 def test_pairwise_matrix_of_many_complete_rankings_matches_the_plain_count() -> None:
-    # Large enough for the one-pass bitset route; checked against a loop over the ballots.
+    # Many complete rankings, mostly distinct: checked against a loop over the ballots.
     rng = random.Random(8)
     cands = [f"k{i}" for i in range(12)]
     ballots = [tuple(rng.sample(cands, 12)) for _ in range(20_000)]

@@ -194,3 +194,45 @@ def test_stv_elects_the_same_candidates_as_pref_voting_weighted_inclusive_gregor
         pv_profile(cands, ballots), num_seats=seats, quota_rule="droop", tie_break_key=rank.__getitem__
     )
     assert names(cands, theirs) == set(ours.winners)
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    st.integers(3, 9),
+    st.integers(300, 2_000),
+    st.integers(0, 2**32 - 1),
+    st.integers(1, 3),
+)
+def test_bulk_transfers_give_the_same_count_as_ballot_by_ballot(
+    m: int, n: int, seed: int, seats: int
+) -> None:
+    """Big piles move as numpy arrays, small ones ballot by ballot: both give the same
+    rounds, transfers and winners, and the same winners as pref_voting."""
+    import random
+
+    rng = random.Random(seed)
+    cands = [f"c{i}" for i in range(m)]
+    weights = [rng.random() + 0.05 for _ in cands]
+    ballots = []
+    for _ in range(n):
+        order = sorted(cands, key=lambda c: rng.expovariate(1) / weights[cands.index(c)])
+        ballots.append(tuple(order[: rng.randint(1, m)]))
+    seats = min(seats, m - 1)
+    bulk_irv = tally.irv(cands, ballots, seed=str(seed))
+    bulk_stv = tally.stv(cands, ballots, seats=seats, seed=str(seed))
+    small = tally._Piles.SMALL
+    tally._Piles.SMALL = 10**9
+    try:
+        one_by_one_irv = tally.irv(cands, ballots, seed=str(seed))
+        one_by_one_stv = tally.stv(cands, ballots, seats=seats, seed=str(seed))
+    finally:
+        tally._Piles.SMALL = small
+    assert bulk_irv.to_dict() == one_by_one_irv.to_dict()
+    assert bulk_stv.to_dict() == one_by_one_stv.to_dict()
+    order = tally.lottery_order(str(seed), cands)
+    theirs = pv_instant_runoff(
+        pv_profile(cands, ballots),
+        tie_breaker=[cands.index(c) for c in reversed(order)],
+        exit_on_majority=False,
+    )
+    assert names(cands, theirs) == set(bulk_irv.winners)
