@@ -59,6 +59,17 @@ export class SequenceTracker {
   reset() {
     this.waiting = true;
   }
+
+  /**
+   * Reconnected with `since` = the last seq applied: the server sends the missed events (or a
+   * snapshot when it no longer has them), so events apply from here; a gap still asks for a
+   * snapshot. Returns false when there is nothing to resume from.
+   */
+  resume() {
+    if (this.seq === null) return false;
+    this.waiting = false;
+    return true;
+  }
 }
 
 /**
@@ -130,6 +141,13 @@ export function frameBytes(frame) {
   return new TextEncoder().encode(JSON.stringify(frame)).length;
 }
 
+/** The socket URL to (re)connect with: `since=<seq>` asks for only the missed events. */
+export function resumeUrl(url, seq) {
+  if (seq === null || seq === undefined) return url;
+  const bare = url.replace(/([?&])since=\d*(&|$)/, (_m, lead, tail) => (tail ? lead : "")).replace(/[?&]$/, "");
+  return `${bare}${bare.includes("?") ? "&" : "?"}since=${seq}`;
+}
+
 /**
  * The live protocol without a socket. `transmit(frame)` sends an object when the connection is
  * open and returns false otherwise; the owner calls `opened()`, `closed()` and `receive(frame)`.
@@ -150,10 +168,21 @@ export class LiveSession {
     this.isOpen = false;
   }
 
-  /** The socket opened: the server sends a snapshot; resend what was never acknowledged. */
-  opened() {
+  /**
+   * The seq to reconnect from (`?since=`), or null for a plain snapshot. Opening with it makes
+   * the server send only the events missed in between.
+   */
+  get resumeSeq() {
+    return this.tracker.seq;
+  }
+
+  /**
+   * The socket opened: the server sends a snapshot, or with `resumed` (the URL carried
+   * `since=resumeSeq`) the missed events; resend what was never acknowledged.
+   */
+  opened({ resumed = false } = {}) {
     this.isOpen = true;
-    this.tracker.reset();
+    if (!resumed || !this.tracker.resume()) this.tracker.reset();
     for (const command of this.outbox.entries()) this.transmit(commandFrame(command));
   }
 
@@ -192,6 +221,12 @@ export class LiveSession {
       case "event":
         this.#event(frame);
         return;
+      case "batch":
+        // Several events in one frame, in seq order: handled exactly like single events.
+        if (Array.isArray(frame.events)) {
+          for (const event of frame.events) if (event && typeof event === "object") this.#event(event);
+        }
+        return;
       case "ack":
         this.#settle(frame.id, (waiter) => waiter.resolve(frame.result), (command) =>
           this.callbacks.onAck(frame.id, frame.result, command));
@@ -204,6 +239,7 @@ export class LiveSession {
   }
 
   #event(frame) {
+    if (!Number.isInteger(frame.seq)) return;
     const decision = this.tracker.event(frame.seq);
     if (decision === "apply") this.callbacks.onEvent(frame.type, frame.data, frame.seq);
     else if (decision === "gap") this.transmit({ kind: "snapshot.request" });

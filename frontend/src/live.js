@@ -1,7 +1,7 @@
 // The browser client for a summit's live channel (/ws/summits/<slug>/) and the round timer.
 // The protocol logic lives in live-core.js; this file adds the WebSocket, reconnects and the DOM.
 import {
-  LiveSession, backoffDelay, formatClock, isFinalClose, minuteAnnouncement, secondsLeft,
+  LiveSession, backoffDelay, formatClock, isFinalClose, minuteAnnouncement, resumeUrl, secondsLeft,
 } from "./live-core.js";
 
 export { isFinalClose } from "./live-core.js";
@@ -78,13 +78,15 @@ export class LiveChannel {
     this.timer = null;
     // Retries while offline stay "offline", so a status line does not flap at every attempt.
     if (this.status !== "offline") this.#setStatus("connecting");
-    const socket = new this.WebSocket(this.url);
+    // A reconnect names the last seq seen, so the server can send just what was missed.
+    const since = this.session.resumeSeq;
+    const socket = new this.WebSocket(resumeUrl(this.url, since));
     this.socket = socket;
     socket.addEventListener("open", () => {
       if (this.socket !== socket) return;
       this.attempt = 0;
       this.#setStatus("open");
-      this.session.opened();
+      this.session.opened({ resumed: since !== null });
     });
     socket.addEventListener("message", (event) => {
       if (this.socket !== socket || typeof event.data !== "string") return;

@@ -74,7 +74,7 @@ test("connects, reports status, and resends unacknowledged commands after a reco
   live.stop();
 });
 
-test("events after a reconnect wait for the new snapshot", () => {
+test("a reconnect asks for the events missed since the last seq and applies them", () => {
   const { live, log } = channel();
   const first = FakeSocket.all[0];
   first.open();
@@ -83,12 +83,34 @@ test("events after a reconnect wait for the new snapshot", () => {
   first.drop();
   mock.timers.tick(10_000);
   const second = FakeSocket.all[1];
+  assert.equal(second.url, "wss://samenspel.test/ws/summits/burgertop/?since=4");
+  second.open();
+  second.push({ kind: "batch", events: [
+    { kind: "event", seq: 5, type: "idea.created", data: {} },
+    { kind: "event", seq: 6, type: "step.changed", data: {} },
+  ] });
+  second.push({ kind: "event", seq: 7, type: "idea.created", data: {} });
+  assert.deepEqual(second.sent, []);
+  assert.deepEqual(log.events, [4, 5, 6, 7]);
+  live.stop();
+});
+
+test("events before the first snapshot wait for it; a gap after a reconnect asks for one", () => {
+  const { live, log } = channel();
+  const first = FakeSocket.all[0];
+  first.open();
+  first.push({ kind: "event", seq: 2, type: "idea.created", data: {} });
+  first.push({ kind: "snapshot", seq: 3, data: {} });
+  first.drop();
+  mock.timers.tick(10_000);
+  const second = FakeSocket.all[1];
+  assert.equal(second.url, "wss://samenspel.test/ws/summits/burgertop/?since=3");
   second.open();
   second.push({ kind: "event", seq: 9, type: "idea.created", data: {} });
-  assert.deepEqual(second.sent, []);
+  assert.deepEqual(second.sent, [{ kind: "snapshot.request" }]);
   second.push({ kind: "snapshot", seq: 9, data: {} });
   second.push({ kind: "event", seq: 10, type: "idea.created", data: {} });
-  assert.deepEqual(log.events, [4, 10]);
+  assert.deepEqual(log.events, [10]);
   live.stop();
 });
 
