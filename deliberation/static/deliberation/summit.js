@@ -49,6 +49,8 @@ function visibleTo(idea) {
   if (!list) return false;
   const filter = list.dataset.tableFilter;
   if (filter && Number(filter) !== idea.table) return false;
+  // Other tables' new ideas reach a table's screens in brief (no text): counted, not listed.
+  if (typeof idea.text !== "string") return false;
   return idea.status === "visible" || (screen === "themes" && idea.status === "hidden");
 }
 
