@@ -76,8 +76,11 @@ def _screen(request: HttpRequest, slug: str, screen: str, template: str) -> Http
     own = selectors.table_of(summit, request.user, roles)
     context["own_table"] = own
     context["own_theme"] = own.theme.name if own is not None and own.theme_id else ""
-    if screen == "themes":
+    if screen in {"themes", "control"}:
         context["theme_tables"] = summit.tables.filter(theme__isnull=False).select_related("theme")
+        names = {t.number: t.theme.name for t in context["theme_tables"] if t.theme}
+        for row in context["snap"]["tables"]:
+            row["theme_name"] = names.get(row["number"], "")
     return render(request, template, context)
 
 

@@ -111,3 +111,24 @@ def test_registered_resident_not_checked_in_is_sent_to_the_desk(client):
     response = client.get(BASE)
     assert response.status_code == 200
     assert "Meld u eerst aan bij de balie" in response.content.decode()
+
+
+def test_summit_script_asks_nothing_in_browser_dialogs():
+    from pathlib import Path
+
+    import deliberation
+
+    script = Path(deliberation.__file__).parent / "static" / "deliberation" / "summit.js"
+    source = script.read_text(encoding="utf-8")
+    for dialog in ("prompt(", "confirm(", "alert("):
+        assert dialog not in source, f"summit.js uses {dialog}): use an inline form"
+
+
+def test_control_room_shows_the_theme_of_each_table(client, setup):
+    from deliberation.models import Theme
+
+    theme = Theme.objects.create(summit=Summit.objects.get(), name="Groen", featured=True)
+    SummitTable.objects.filter(number=2).update(theme=theme)
+    client.force_login(setup.facilitator)
+    page = client.get(BASE + "regie/").content.decode()
+    assert '<td class="utrecht-table__cell">Groen</td>' in page
