@@ -33,6 +33,32 @@ def database_url_of_tests() -> str:
     return f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
 
 
+def start_daphne(port: int, env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
+    """One Daphne serving the project on 127.0.0.1:``port``, its output in ``log_path``."""
+    with log_path.open("w") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+             "samenspel.asgi:application"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def wait_for_port(process: subprocess.Popen[bytes], port: int, seconds: float) -> None:
+    """Wait until ``port`` accepts connections; fail early if the process died."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"daphne on {port} did not start") from None
+            time.sleep(0.1)
+
+
 @contextmanager
 def daphne_processes(count: int, log_dir: Path) -> Iterator[list[int]]:
     """Start ``count`` Daphne processes on free loopback ports; yield their ports."""
@@ -50,35 +76,9 @@ def daphne_processes(count: int, log_dir: Path) -> Iterator[list[int]]:
     processes = []
     try:
         for index, port in enumerate(ports):
-            log = (log_dir / f"daphne-{index}.log").open("w")
-            processes.append(
-                subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "daphne",
-                        "-b",
-                        "127.0.0.1",
-                        "-p",
-                        str(port),
-                        "samenspel.asgi:application",
-                    ],
-                    cwd=ROOT,
-                    env=env,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-            )
+            processes.append(start_daphne(port, env, log_dir / f"daphne-{index}.log"))
         for process, port in zip(processes, ports, strict=True):
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                        break
-                except OSError:
-                    if process.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError(f"daphne on {port} did not start") from None
-                    time.sleep(0.1)
+            wait_for_port(process, port, 30)
         yield ports
     finally:
         for process in processes:

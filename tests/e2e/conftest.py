@@ -12,7 +12,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -20,6 +19,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from tests.multiprocess import start_daphne, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_SCRIPT = ROOT / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
@@ -116,38 +117,17 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
         stdout=subprocess.DEVNULL,
     )
     server = DemoServer(f"http://127.0.0.1:{port}", env, work)
-    log = (work / "daphne.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "daphne",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "samenspel.asgi:application",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(server.url + "/", timeout=2)  # noqa: S310 - loopback
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError((work / "daphne.log").read_text()) from None
-            time.sleep(0.2)
+    process = start_daphne(port, env, work / "daphne.log")
+    try:
+        wait_for_port(process, port, 60)
+        urllib.request.urlopen(server.url + "/", timeout=60)  # noqa: S310 - loopback, warms up
+    except (RuntimeError, OSError):
+        raise RuntimeError((work / "daphne.log").read_text()) from None
     try:
         yield server
     finally:
         process.terminate()
         process.wait(timeout=10)
-        log.close()
 
 
 @pytest.fixture(scope="session")
