@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from . import rules
-from .models import Summit
+from .models import Participant, Summit
 
 
 def home_sections(request: HttpRequest) -> list[dict[str, Any]]:
@@ -17,13 +17,19 @@ def home_sections(request: HttpRequest) -> list[dict[str, Any]]:
         for summit in Summit.objects.exclude(status=Summit.Status.DRAFT).order_by("-pk")[:5]:
             roles = rules.summit_roles(request.user, summit)
             if rules.can_view_summit(roles):
-                items.append(
-                    {
-                        "url": reverse("summit_screen", args=[summit.slug]),
-                        "title": summit.title,
-                        "description": _("Open het scherm voor uw rol in deze burgertop."),
-                    }
-                )
+                description = _("Open het scherm voor uw rol in deze burgertop.")
+            elif Participant.objects.filter(summit=summit, user=request.user).exists():
+                # Registered, not yet at the desk: from here they can also join online.
+                description = _("Meld u aan bij de balie in de zaal, of doe online mee.")
+            else:
+                continue
+            items.append(
+                {
+                    "url": reverse("summit_screen", args=[summit.slug]),
+                    "title": summit.title,
+                    "description": description,
+                }
+            )
     return [
         {
             "title": _("Burgertop"),

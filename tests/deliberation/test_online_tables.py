@@ -84,3 +84,11 @@ def test_online_participant_writes_ideas_the_online_host_sees(client, setup):
     page = client.get(BASE + "tafel/").content.decode()
     assert "Buurtapp voor oppas" in page and VIDEO in page
     assert "Nieuw idee" in page
+
+
+def test_home_page_leads_a_registered_resident_at_home_to_the_summit(client, setup):
+    client.force_login(setup.residents[0])
+    page = client.get("/").content.decode()
+    assert BASE in page and "of doe online mee" in page
+    client.force_login(setup.outsider)
+    assert BASE not in client.get("/").content.decode()
