@@ -1,7 +1,8 @@
 """/ws/drafts/<slug>: the standard y-websocket protocol on the process's shared document.
 
-Sync replies go only to the asking socket; updates go to the draft's hub group (every
-process) and to the update log; presence is forwarded at most every PRESENCE_INTERVAL.
+Sync replies go only to the asking socket; updates go through the draft's room to the other
+sockets (local ones at once, other processes through the hub) and to the update log;
+presence is forwarded at most every PRESENCE_INTERVAL.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from django.conf import settings
 from pycrdt import YMessageType, YSyncMessageType
 
 from samenspel import ws
-from samenspel.realtime import broadcast_now, hub
 
 from . import protocol, selectors, wire
 from .rooms import DraftRoom, room_enter, room_leave
@@ -53,8 +53,7 @@ class DraftConsumer(AsyncWebsocketConsumer):
             await self._refuse(ws.CLOSE_FORBIDDEN)
             return
         self.user_id = user.pk
-        self.room = await room_enter(draft_id, slug)
-        await hub().join(self.room.group, self)
+        self.room = await room_enter(draft_id, slug, self)
         await self.accept()
         # Like y-websocket's server: our state first, so the client sends what we lack
         # (edits made offline), then everyone's presence in one frame.
@@ -102,14 +101,14 @@ class DraftConsumer(AsyncWebsocketConsumer):
         self.room = None
         if self.presence_timer is not None:
             self.presence_timer.cancel()
-        await hub().leave(room.group, self)
+        await room_leave(room, self)
         if self.client_ids:
             gone = [
                 protocol.AwarenessEntry(client_id, clock + 1, "null")
                 for client_id, clock in self.client_ids.items()
             ]
-            await broadcast_now(room.group, protocol.awareness_frame(gone))
-        await room_leave(room)
+            room.note_presence(gone)
+            await room.publish(protocol.awareness_frame(gone))
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> Any:
         room = self.room
@@ -160,12 +159,14 @@ class DraftConsumer(AsyncWebsocketConsumer):
             room.apply_local(update, self.user_id)
         except ValueError as error:
             raise protocol.ProtocolError("bad update") from error
-        message = protocol.sync_frame(YSyncMessageType.SYNC_UPDATE, update)
-        await broadcast_now(room.group, message, skip=self.hub_id)
+        await room.publish(protocol.sync_frame(YSyncMessageType.SYNC_UPDATE, update), skip=self)
 
     async def _presence(self, room: DraftRoom, payload: bytes, raw: bytes) -> None:
-        for entry in protocol.parse_awareness(payload):
+        entries = protocol.parse_awareness(payload)
+        for entry in entries:
             self.client_ids[entry.client_id] = entry.clock
+        # Newcomers get the newest state at once, even while the broadcast is throttled.
+        room.note_presence(entries)
         loop = asyncio.get_running_loop()
         wait = self.presence_sent_at + PRESENCE_INTERVAL - loop.time()
         if wait <= 0 and self.presence_timer is None:
@@ -186,4 +187,4 @@ class DraftConsumer(AsyncWebsocketConsumer):
 
     async def _send_presence(self, room: DraftRoom, raw: bytes) -> None:
         self.presence_sent_at = asyncio.get_running_loop().time()
-        await broadcast_now(room.group, raw, skip=self.hub_id)
+        await room.publish(raw, skip=self)

@@ -1,9 +1,11 @@
 """One shared pycrdt document per draft per server process, kept in step through the hub.
 
-The room is itself a member of the draft's hub group: every update or presence frame any
-process broadcasts reaches the room too, so its document and the presence it hands to
-newcomers match what the sockets saw. The database log is the source of truth; a room
-catches up from it when it opens and whenever a client asks to sync.
+The room holds the draft's local sockets and is the process's only member of the draft's
+hub group. A frame from a local socket is relayed to the other local sockets at once, from
+memory, and broadcast once to the group with the room itself skipped, so only the other
+processes' rooms get it; they apply it and relay it to their sockets. Frames a service
+broadcasts (an accepted amendment) reach every room. The database log is the source of
+truth; a room catches up from it when it opens and whenever a client asks to sync.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import uuid
 import weakref
 
 from channels.db import database_sync_to_async
@@ -18,7 +21,7 @@ from django.conf import settings
 from django.utils import timezone
 from pycrdt import Doc, YMessageType, YSyncMessageType
 
-from samenspel.realtime import hub
+from samenspel.realtime import LocalSocket, broadcast_now, hub
 
 from . import protocol, selectors, services
 from .services import draft_group
@@ -35,13 +38,12 @@ class DraftRoom:
         self.draft_id = draft_id
         self.slug = slug
         self.group = draft_group(slug)
-        self.hub_id = f"room:{slug}"
+        # Unique per process: a broadcast skips this room, not the other processes' rooms.
+        self.hub_id = f"room:{slug}:{uuid.uuid4().hex}"
         self.doc: Doc = Doc()
         self.applied_id = 0
         self.presence: dict[int, protocol.AwarenessEntry] = {}
-        self.sockets = 0
-        # Updates this process applied itself; the hub echoes them back to the room.
-        self.local_updates: set[bytes] = set()
+        self.sockets: set[LocalSocket] = set()
         self.unsaved: list[tuple[bytes, int | None]] = []
         self.saver: asyncio.Task[None] | None = None
         self.queued = 0  # updates queued for the log so far
@@ -61,9 +63,6 @@ class DraftRoom:
     def apply_local(self, update: bytes, author_id: int | None) -> None:
         """Apply an editor's update (ValueError if malformed) and queue it for the log."""
         self.doc.apply_update(update)
-        if len(self.local_updates) > 10_000:
-            self.local_updates.clear()
-        self.local_updates.add(update)
         self.unsaved.append((update, author_id))
         self.queued += 1
         if self.saver is None:
@@ -125,21 +124,39 @@ class DraftRoom:
             else:
                 self.presence[entry.client_id] = entry
 
+    async def relay(self, frame: bytes, skip: LocalSocket | None = None) -> None:
+        """Write one frame to every local socket but ``skip`` (the sender)."""
+        for socket in list(self.sockets):
+            if socket is skip:
+                continue
+            try:
+                await socket.send(bytes_data=frame)
+            except Exception:
+                logger.warning(
+                    "draft %s: dropping a socket that could not be written to", self.slug
+                )
+                self.sockets.discard(socket)
+
+    async def publish(self, frame: bytes, skip: LocalSocket | None = None) -> None:
+        """A frame from a local socket: to the other local sockets now, then to the other
+        processes through the hub (this room skipped)."""
+        await self.relay(frame, skip)
+        await broadcast_now(self.group, frame, skip=self.hub_id)
+
     async def send(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        """The hub hands the room every frame of the group (from any process)."""
+        """The hub hands the room the group's frames from other processes and services."""
         if bytes_data is None:
             return
         try:
             frame = protocol.parse_frame(bytes_data)
             if frame.kind == YMessageType.SYNC and frame.sync_type != YSyncMessageType.SYNC_STEP1:
-                if frame.payload in self.local_updates:
-                    self.local_updates.discard(frame.payload)
-                else:
-                    self.doc.apply_update(frame.payload)
+                self.doc.apply_update(frame.payload)
             elif frame.kind == YMessageType.AWARENESS:
                 self.note_presence(protocol.parse_awareness(frame.payload))
         except (protocol.ProtocolError, ValueError):
             logger.warning("draft %s: ignored a malformed group frame", self.slug)
+            return
+        await self.relay(bytes_data)
 
 
 _rooms: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, DraftRoom]] = (
@@ -158,7 +175,7 @@ def _registry() -> tuple[dict[str, DraftRoom], asyncio.Lock]:
     return _rooms[loop], _locks[loop]
 
 
-async def room_enter(draft_id: int, slug: str) -> DraftRoom:
+async def room_enter(draft_id: int, slug: str, socket: LocalSocket) -> DraftRoom:
     rooms, lock = _registry()
     async with lock:
         room = rooms.get(slug)
@@ -166,15 +183,15 @@ async def room_enter(draft_id: int, slug: str) -> DraftRoom:
             room = DraftRoom(draft_id, slug)
             await room.open()
             rooms[slug] = room
-        room.sockets += 1
+        room.sockets.add(socket)
         return room
 
 
-async def room_leave(room: DraftRoom) -> None:
+async def room_leave(room: DraftRoom, socket: LocalSocket) -> None:
     rooms, lock = _registry()
     async with lock:
-        room.sockets -= 1
-        if room.sockets <= 0 and rooms.get(room.slug) is room:
+        room.sockets.discard(socket)
+        if not room.sockets and rooms.get(room.slug) is room:
             del rooms[room.slug]
             await room.close()
 

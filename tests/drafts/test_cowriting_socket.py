@@ -1,7 +1,7 @@
 import pytest
 from asgiref.sync import sync_to_async
 from django.utils import timezone
-from pycrdt import YMessageType, create_update_message
+from pycrdt import YMessageType, YSyncMessageType, create_sync_message, create_update_message
 
 from deliberation.drafts import selectors, services
 from deliberation.drafts.protocol import sync_frame
@@ -262,17 +262,32 @@ async def test_text_survives_a_restart_and_compaction(setup, settings):
 async def test_twenty_peer_join_costs_one_sync_exchange_for_the_joiner(setup):
     draft, editor, _reader = setup
     path = f"/ws/drafts/{draft.slug}"
-    peers = []
+    step1 = (YMessageType.SYNC, YSyncMessageType.SYNC_STEP1)
+    step2 = (YMessageType.SYNC, YSyncMessageType.SYNC_STEP2)
+    presence = (YMessageType.AWARENESS, None)
+    peers: list[YClient] = []
     try:
-        for _ in range(20):
+        for number in range(20):
             socket = await communicator(path, user=editor)
             assert (await socket.connect())[0]
-            peer = YClient(socket)
-            await peer.sync()
-            peers.append(peer)
-        # The peers already present got nothing from all those joins.
-        for peer in peers:
-            assert await peer.socket.receive_nothing(0.01)
+            joiner = YClient(socket)
+            await socket.send_to(bytes_data=create_sync_message(joiner.doc))
+            received = []
+            while not received or received[-1] != step2:
+                frame = await joiner.next_frame()
+                received.append((frame.kind, frame.sync_type))
+            # The server's state, everyone's presence in one frame, the answer to our state.
+            assert received == ([step1, presence, step2] if peers else [step1, step2])
+            assert len(joiner.presence) == number
+            assert str(joiner.text) == TEXT
+            assert await socket.receive_nothing(0.01)
+            # The peers already present get only the joiner's presence, nothing of the sync.
+            await joiner.announce({"user": {"name": f"Deelnemer {number}"}})
+            for peer in peers:
+                frame = await peer.next_frame()
+                assert (frame.kind, frame.sync_type) == presence
+                assert await peer.socket.receive_nothing(0.01)
+            peers.append(joiner)
     finally:
         for peer in peers:
             await peer.socket.disconnect()
