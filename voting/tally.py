@@ -1024,6 +1024,23 @@ def _pairwise_rows(rows: np.ndarray, counts: np.ndarray, m: int) -> list[list[in
     g, width = rows.shape
     if not g:
         return [[0] * m for _ in range(m)]
+    ranked_width = width - 1  # the last column is always the pad
+    if ranked_width * (ranked_width - 1) * 2 < m * m:
+        # Short rankings of many candidates: count the ranked pairs of each row (whole
+        # numbers in float64, exact below 2**53); a ranked candidate beats unranked ones.
+        first_at, then_at = np.triu_indices(ranked_width, 1)
+        first, then = rows[:, first_at], rows[:, then_at]
+        both = then != m
+        ids = first[both].astype(np.int64) * m + then[both]
+        weights = np.broadcast_to(counts[:, None], first.shape)[both].astype(np.float64)
+        above = np.rint(np.bincount(ids, weights=weights, minlength=m * m)).astype(np.int64)
+        listed = rows[:, :ranked_width]
+        ranked = np.rint(np.bincount(
+            listed.ravel(), weights=np.repeat(counts, ranked_width).astype(np.float64), minlength=m + 1
+        )).astype(np.int64)[:m]
+        d_pairs = ranked[:, None] - above.reshape(m, m).T
+        np.fill_diagonal(d_pairs, 0)
+        return d_pairs.tolist()
     # place[r, c]: where row r ranks candidate c; every unranked candidate shares the last.
     place = np.full((g, m + 1), width, dtype=np.int16 if width < 32_000 else np.int32)
     place[np.arange(g)[:, None], rows] = np.arange(width, dtype=place.dtype)
@@ -1080,7 +1097,12 @@ def _pairwise_any(
 
 
 def _named_matrix(d: list[list[int]], cands: tuple[str, ...]) -> dict[str, dict[str, int]]:
-    return {a: {b: d[i][j] for j, b in enumerate(cands) if i != j} for i, a in enumerate(cands)}
+    named = {}
+    for a, row in zip(cands, d, strict=True):
+        entries = dict(zip(cands, row, strict=True))
+        del entries[a]
+        named[a] = entries
+    return named
 
 
 def _pairwise(groups: list[tuple[tuple[RankItem, ...], int]], strict: bool, cands: tuple[str, ...]) -> list[list[int]]:
@@ -1091,51 +1113,13 @@ def _pairwise(groups: list[tuple[tuple[RankItem, ...], int]], strict: bool, cand
 
 
 def _strongest_paths(strength: list[list[int]]) -> list[list[int]]:
-    """All-pairs widest paths. Links are added strongest first while keeping reachability
-    bitsets; the first link that connects x to y fixes their path strength. Same answer as
-    Floyd-Warshall, but close to O(m^2) work instead of O(m^3)."""
-    m = len(strength)
-    edges = sorted(
-        ((strength[x][y], x, y) for x in range(m) for y in range(m) if strength[x][y] > 0),
-        reverse=True,
-    )
-    paths = [[0] * m for _ in range(m)]
-    everyone = (1 << m) - 1
-    reach = [0] * m
-    reached_by = [0] * m
-    # Only candidates that cannot yet reach everyone can still gain a path.
-    open_mask = everyone
-    for s, u, v in edges:
-        targets = reach[v] | (1 << v)
-        fresh = targets & ~reach[u]
-        if not fresh:
-            continue
-        # Only sources that miss one of the fresh targets gain anything: find exactly those,
-        # so the work stays proportional to the number of new paths.
-        missing = 0
-        while fresh:
-            low_y = fresh & -fresh
-            fresh ^= low_y
-            missing |= ~reached_by[low_y.bit_length() - 1]
-        sources = (reached_by[u] | (1 << u)) & open_mask & missing
-        while sources:
-            low = sources & -sources
-            sources ^= low
-            x = low.bit_length() - 1
-            new = targets & ~reach[x]
-            if new:
-                reach[x] |= new
-                if reach[x] | (1 << x) == everyone:
-                    open_mask &= ~(1 << x)
-                row = paths[x]
-                bit_x = 1 << x
-                while new:
-                    low_y = new & -new
-                    new ^= low_y
-                    y = low_y.bit_length() - 1
-                    row[y] = s
-                    reached_by[y] |= bit_x
-    return paths
+    """All-pairs widest paths (Floyd-Warshall on max-min), one numpy step per pivot.
+    Integers throughout, so exact; the diagonal is 0."""
+    p = np.array(strength, dtype=np.int64).reshape(len(strength), len(strength))
+    for k in range(len(p)):
+        np.maximum(p, np.minimum(p[:, k:k + 1], p[k:k + 1, :]), out=p)
+    np.fill_diagonal(p, 0)
+    return p.tolist()
 
 
 def schulze(
@@ -1152,14 +1136,12 @@ def schulze(
     cands = _check_candidates(candidates)
     _check_seats(seats, cands)
     d = _pairwise_any(ballots, cands)
-    m = len(cands)
-    links = [[0] * m for _ in range(m)]
-    for a in range(m):
-        for b in range(m):
-            if d[a][b] > d[b][a]:
-                links[a][b] = d[a][b] if strength == "winning" else d[a][b] - d[b][a]
-    p = _strongest_paths(links)
-    beaten = {cands[x]: sum(1 for y in range(m) if y != x and p[y][x] > p[x][y]) for x in range(m)}
+    pairs = np.array(d, dtype=np.int64).reshape(len(cands), len(cands))
+    wins = pairs > pairs.T
+    links = np.where(wins, pairs if strength == "winning" else pairs - pairs.T, 0)
+    p = _strongest_paths(links.tolist())
+    strongest = np.array(p, dtype=np.int64).reshape(pairs.shape)
+    beaten = dict(zip(cands, (strongest < strongest.T).sum(axis=1).tolist(), strict=True))
     lottery = _Lottery(seed, cands)
     ranking, ties = _rank_by_score(beaten, lottery, seats)
     undefeated = tuple(c for c in ranking if beaten[c] == 0)
