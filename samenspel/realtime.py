@@ -19,12 +19,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import weakref
 from collections import deque
 from collections.abc import Hashable, Iterable, Mapping
 from typing import Any, Protocol
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import SyncToAsync, async_to_sync
 from channels.layers import get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -73,6 +74,14 @@ def broadcast(group: str, message: Mapping[str, Any] | bytes, *, skip: str | Non
         layer = get_channel_layer()
         if layer is None:
             return
+        loop = _server_loop()
+        if loop is not None:
+            # In a server process: hand the push to the event loop and return at once, so
+            # the database thread goes on with the next command instead of waiting while
+            # the loop writes frames. The hub puts events back in seq order.
+            pushed = asyncio.run_coroutine_threadsafe(layer.group_send(group, wrapped), loop)
+            pushed.add_done_callback(lambda done: _report(done, group))
+            return
         try:
             async_to_sync(layer.group_send)(group, wrapped)
         except Exception:
@@ -80,6 +89,26 @@ def broadcast(group: str, message: Mapping[str, Any] | bytes, *, skip: str | Non
             logger.exception("broadcast to %s failed", group)
 
     transaction.on_commit(send)
+
+
+def _server_loop() -> asyncio.AbstractEventLoop | None:
+    """The event loop this thread works for when it runs sync code for an async server."""
+    local = SyncToAsync.threadlocal
+    loop: asyncio.AbstractEventLoop | None = getattr(local, "main_event_loop", None)
+    if loop is None or getattr(local, "main_event_loop_pid", None) != os.getpid():
+        return None
+    if loop.is_closed() or not loop.is_running():
+        return None
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return loop
+    return None  # this thread runs a loop of its own: not a worker thread
+
+
+def _report(done: Any, group: str) -> None:
+    if not done.cancelled() and done.exception() is not None:
+        logger.error("broadcast to %s failed", group, exc_info=done.exception())
 
 
 async def broadcast_now(
