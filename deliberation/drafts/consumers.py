@@ -39,6 +39,7 @@ class DraftConsumer(AsyncWebsocketConsumer):
         self.pending_presence: bytes | None = None
         self.presence_sent_at = 0.0
         self.presence_timer: asyncio.TimerHandle | None = None
+        self.sync_tasks: set[asyncio.Task[None]] = set()
         user = self.scope.get("user")
         if self.scope.get("token_invalid") or user is None or not user.is_authenticated:
             await self._refuse(ws.CLOSE_NOT_AUTHENTICATED)
@@ -101,6 +102,8 @@ class DraftConsumer(AsyncWebsocketConsumer):
         self.room = None
         if self.presence_timer is not None:
             self.presence_timer.cancel()
+        for task in list(self.sync_tasks):
+            task.cancel()
         await room_leave(room, self)
         if self.client_ids:
             gone = [
@@ -137,15 +140,12 @@ class DraftConsumer(AsyncWebsocketConsumer):
 
     async def _on_sync(self, room: DraftRoom, frame: protocol.Frame) -> None:
         if frame.sync_type == YSyncMessageType.SYNC_STEP1:
-            # The answer is a durability barrier: what this process applied before it is
-            # in the log, so a client that got its step 2 may lose this server.
-            await room.flush()
-            await room.catch_up()
-            try:
-                missing = room.doc.get_update(frame.payload)
-            except ValueError as error:
-                raise protocol.ProtocolError("bad state vector") from error
-            await self.send(bytes_data=protocol.sync_frame(YSyncMessageType.SYNC_STEP2, missing))
+            protocol.parse_state_vector(frame.payload)  # a malformed one closes now (4400)
+            # Answered beside the frame loop: the answer waits for the database, and this
+            # socket's next edits must not wait behind it.
+            task = asyncio.get_running_loop().create_task(self._answer_sync(room, frame.payload))
+            self.sync_tasks.add(task)
+            task.add_done_callback(self.sync_tasks.discard)
             return
         update = frame.payload
         if update == b"\x00\x00":
@@ -160,6 +160,20 @@ class DraftConsumer(AsyncWebsocketConsumer):
         except ValueError as error:
             raise protocol.ProtocolError("bad update") from error
         await room.publish(protocol.sync_frame(YSyncMessageType.SYNC_UPDATE, update), skip=self)
+
+    async def _answer_sync(self, room: DraftRoom, state: bytes) -> None:
+        # The answer is a durability barrier: what this process applied before it is in the
+        # log, so a client that got its step 2 may lose this server.
+        await room.flush()
+        await room.catch_up()
+        if self.room is not room:
+            return
+        try:
+            missing = room.doc.get_update(state)
+        except ValueError:
+            await self.close(code=ws.CLOSE_BAD_REQUEST)
+            return
+        await self.send(bytes_data=protocol.sync_frame(YSyncMessageType.SYNC_STEP2, missing))
 
     async def _presence(self, room: DraftRoom, payload: bytes, raw: bytes) -> None:
         entries = protocol.parse_awareness(payload)
