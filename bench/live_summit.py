@@ -56,6 +56,9 @@ def rss_kib(pid: int) -> int:
 
 def prepare(work: Path) -> dict[str, str]:
     env = dict(os.environ, DEBUG="1", ALLOWED_HOSTS="127.0.0.1,localhost")
+    # Keep database connections open between commands, as a production setup does (README,
+    # tuning); with 0 every database call of every socket opens a new connection.
+    env.setdefault("DB_CONN_MAX_AGE", "60")
     base = os.environ.get("DATABASE_URL")
     if base:
         import psycopg
