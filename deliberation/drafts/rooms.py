@@ -19,7 +19,7 @@ import weakref
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.utils import timezone
-from pycrdt import Doc, YMessageType, YSyncMessageType
+from pycrdt import Doc, YMessageType, YSyncMessageType, merge_updates
 
 from samenspel.realtime import LocalSocket, broadcast_now, hub
 
@@ -46,6 +46,8 @@ class DraftRoom:
         self.sockets: set[LocalSocket] = set()
         self.unsaved: list[tuple[bytes, int | None]] = []
         self.saver: asyncio.Task[None] | None = None
+        self.outbox: list[bytes] = []
+        self.sender: asyncio.Task[None] | None = None
         self.queued = 0  # updates queued for the log so far
         self.stored = 0  # of those, how many the saver has handled
         self.flush_now = asyncio.Event()
@@ -57,6 +59,8 @@ class DraftRoom:
         await self.catch_up()
 
     async def close(self) -> None:
+        if self.sender is not None:
+            await self.sender
         await hub().leave(self.group, self)
         await self.flush()
 
@@ -141,7 +145,25 @@ class DraftRoom:
         """A frame from a local socket: to the other local sockets now, then to the other
         processes through the hub (this room skipped)."""
         await self.relay(frame, skip)
-        await broadcast_now(self.group, frame, skip=self.hub_id)
+        self.outbox.append(frame)
+        if self.sender is None:
+            self.sender = asyncio.get_running_loop().create_task(self._send_out())
+
+    async def _send_out(self) -> None:
+        """Send queued frames to the other processes, off the senders' frame loops; updates
+        queued while one ``group_send`` was on its way (four Redis round trips) go out merged
+        as one."""
+        try:
+            while self.outbox:
+                frames, self.outbox = self.outbox, []
+                for frame in _coalesced(frames):
+                    try:
+                        await broadcast_now(self.group, frame, skip=self.hub_id)
+                    except Exception:
+                        # The other processes' clients get it at their next sync.
+                        logger.exception("draft %s: could not reach the other processes", self.slug)
+        finally:
+            self.sender = None
 
     async def send(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         """The hub hands the room the group's frames from other processes and services."""
@@ -157,6 +179,28 @@ class DraftRoom:
             logger.warning("draft %s: ignored a malformed group frame", self.slug)
             return
         await self.relay(bytes_data)
+
+
+def _coalesced(frames: list[bytes]) -> list[bytes]:
+    """The frames in order, each run of update frames merged into one update frame."""
+    out: list[bytes] = []
+    run: list[bytes] = []
+    for frame in frames:
+        if frame[:2] == bytes((YMessageType.SYNC, YSyncMessageType.SYNC_UPDATE)):
+            run.append(protocol.parse_frame(frame).payload)
+            continue
+        if run:
+            out.append(_merged(run))
+            run = []
+        out.append(frame)
+    if run:
+        out.append(_merged(run))
+    return out
+
+
+def _merged(updates: list[bytes]) -> bytes:
+    update = updates[0] if len(updates) == 1 else merge_updates(*updates)
+    return protocol.sync_frame(YSyncMessageType.SYNC_UPDATE, update)
 
 
 _rooms: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, DraftRoom]] = (
