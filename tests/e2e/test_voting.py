@@ -134,6 +134,8 @@ def test_results_pages_show_a_chart_and_a_table(page: Page, demo_server: DemoSer
         page.goto(demo_server.url + "/stemmen/")
         page.get_by_role("link", name=title, exact=True).click()
         expect(page.get_by_role("table")).to_be_visible()
+        # Chart.js draws the chart from the table; the table stays as the accessible view.
+        expect(page.locator(".ss-chart canvas")).to_be_visible()
         expect(page.get_by_role("link", name=re.compile(r"samenspel-poll-\d+\."))).to_be_visible()
         assert_accessible(page)
 
@@ -169,3 +171,27 @@ def test_turnout_is_live_and_the_result_is_revealed_at_closing(page: Page, demo_
     page.wait_for_url(re.compile(r"/uitslag/$"))
     expect(page.get_by_role("table")).to_contain_text("Lagere ticketprijzen")
     assert_accessible(page)
+
+
+def test_table_host_enters_a_paper_ballot_once(phone: Page, demo_server: DemoServer):
+    title = "Welke drie thema's bespreken we na de lunch?"
+    login_code(phone, demo_server, demo_server.next_host()["code"])
+    phone.goto(demo_server.url + "/stemmen/?bij=summit:burgertop-diemen-2026")
+    assert_accessible(phone)
+    assert_fits_phone(phone)
+    phone.get_by_role("link", name=title, exact=True).click()
+    phone.get_by_role("link", name="Papieren stemmen invoeren").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Papieren stem invoeren")
+    assert_accessible(phone)
+    assert_fits_phone(phone)
+    select = phone.get_by_label("Deelnemer")
+    select.select_option(index=1)
+    voter = select.locator("option:checked").text_content() or ""
+    phone.get_by_label("Groen en klimaat").check()
+    phone.get_by_label("Wonen").check()
+    phone.get_by_role("button", name="Papieren stem opslaan").click()
+    expect(phone.locator(".ss-messages")).to_contain_text("is ingevoerd")
+    # Counted once: the participant is no longer on the list of those still to vote.
+    phone.goto(phone.url)
+    expect(phone.get_by_label("Deelnemer").locator("option", has_text=voter)).to_have_count(0)
+    assert_accessible(phone)
