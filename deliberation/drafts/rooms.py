@@ -19,7 +19,7 @@ import weakref
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.utils import timezone
-from pycrdt import Doc, YMessageType, YSyncMessageType, merge_updates
+from pycrdt import Doc, YMessageType, YSyncMessageType
 
 from samenspel.realtime import LocalSocket, broadcast_now, hub
 
@@ -150,13 +150,12 @@ class DraftRoom:
             self.sender = asyncio.get_running_loop().create_task(self._send_out())
 
     async def _send_out(self) -> None:
-        """Send queued frames to the other processes, off the senders' frame loops; updates
-        queued while one ``group_send`` was on its way (four Redis round trips) go out merged
-        as one."""
+        """Send queued frames to the other processes in order, off the writers' frame loops
+        (a channels-redis ``group_send`` is four Redis round trips)."""
         try:
             while self.outbox:
                 frames, self.outbox = self.outbox, []
-                for frame in _coalesced(frames):
+                for frame in frames:
                     try:
                         await broadcast_now(self.group, frame, skip=self.hub_id)
                     except Exception:
@@ -179,28 +178,6 @@ class DraftRoom:
             logger.warning("draft %s: ignored a malformed group frame", self.slug)
             return
         await self.relay(bytes_data)
-
-
-def _coalesced(frames: list[bytes]) -> list[bytes]:
-    """The frames in order, each run of update frames merged into one update frame."""
-    out: list[bytes] = []
-    run: list[bytes] = []
-    for frame in frames:
-        if frame[:2] == bytes((YMessageType.SYNC, YSyncMessageType.SYNC_UPDATE)):
-            run.append(protocol.parse_frame(frame).payload)
-            continue
-        if run:
-            out.append(_merged(run))
-            run = []
-        out.append(frame)
-    if run:
-        out.append(_merged(run))
-    return out
-
-
-def _merged(updates: list[bytes]) -> bytes:
-    update = updates[0] if len(updates) == 1 else merge_updates(*updates)
-    return protocol.sync_frame(YSyncMessageType.SYNC_UPDATE, update)
 
 
 _rooms: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, DraftRoom]] = (
