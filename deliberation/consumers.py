@@ -90,7 +90,7 @@ class SummitConsumer(AsyncWebsocketConsumer):
         self.live_participant: int | None = None
         # Join before accepting and before the snapshot: no event can fall between the two.
         self.group = summit.group
-        await hub().join(self.group, self, views=VIEWS)
+        await hub().join(self.group, self, views=VIEWS, seq=summit.seq)
         await self.accept()
         await self._send_snapshot(since)
 

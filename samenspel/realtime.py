@@ -280,14 +280,17 @@ class Batcher:
     def resume(self, socket: LocalSocket, since: int, upto: int) -> bool:
         """Queue for ``socket`` the events after ``since`` up to ``upto`` (the stored seq).
 
-        False when this process does not hold all of them: the caller sends a snapshot.
-        Events still pending go out with the next batch, after these.
+        False when this process does not hold them: the caller sends a snapshot. Events
+        still pending, or committed but not yet arrived, follow as live events.
         """
         if since > upto or upto - since > REPLAY_EVENTS:
             return False
-        if any(
-            seq not in self.log and seq not in self.pending for seq in range(since + 1, upto + 1)
-        ):
+        known = self.log.keys() | self.pending.keys()
+        if not known:
+            return since == upto
+        if since < min(known) - 1:
+            return False  # older than anything this process still holds
+        if any(seq not in known for seq in range(since + 1, min(max(known), upto) + 1)):
             return False
         audience = audience_of(socket)
         parts = []
@@ -316,9 +319,18 @@ class Hub:
         self.lock = asyncio.Lock()
 
     async def join(
-        self, group: str, socket: LocalSocket, *, views: EventViews | None = None
+        self,
+        group: str,
+        socket: LocalSocket,
+        *,
+        views: EventViews | None = None,
+        seq: int | None = None,
     ) -> None:
-        """Add a local socket to ``group``; with ``views`` its events are batched."""
+        """Add a local socket to ``group``; with ``views`` its events are batched.
+
+        ``seq`` is the group's last seq as stored when the socket joined: a new batch then
+        waits for the seq after it, even when a later event happens to arrive first.
+        """
         layer = get_channel_layer()
         async with self.lock:
             if self.channel_name is None:
@@ -330,7 +342,8 @@ class Hub:
             first = not sockets
             sockets.add(socket)
             if views is not None and group not in self.batchers:
-                self.batchers[group] = Batcher(group, views, sockets)
+                batcher = self.batchers[group] = Batcher(group, views, sockets)
+                batcher.last_seq = seq
             if first:
                 await layer.group_add(group, self.channel_name)
 
