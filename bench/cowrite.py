@@ -21,7 +21,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -47,6 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from deliberation.drafts.protocol import parse_frame  # noqa: E402
+from tests.multiprocess import free_port, wait_for_port  # noqa: E402
 
 TEXT_NAME = "codemirror"
 ROOM = "bench-nota"
@@ -65,24 +65,6 @@ WORDS = [
     "school",
     "buurt",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for_port(port: int, process: subprocess.Popen[bytes], seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"server on {port} did not start") from None
-            time.sleep(0.1)
 
 
 SETUP = """
@@ -138,7 +120,7 @@ def our_servers(editors: int, count: int, database_url: str | None, redis_url: s
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
             )  # fmt: skip
             processes.append(process)
-            wait_for_port(port, process)
+            wait_for_port(process, port, 30)
             ports.append(port)
         yield [
             f"ws://127.0.0.1:{ports[i % count]}/ws/drafts/{ROOM}?token={tokens[i]}"
@@ -176,7 +158,7 @@ def reference_server(editors: int):
         ["node", str(script)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        wait_for_port(port, process)
+        wait_for_port(process, port, 30)
         yield [f"ws://127.0.0.1:{port}/{ROOM}" for _ in range(editors)]
     finally:
         process.terminate()
