@@ -56,12 +56,7 @@ def test_facilitator_advances_a_step_and_the_participant_phone_follows(
 
 
 def test_host_enters_ideas_that_the_theme_team_sees(page: Page, demo_server: DemoServer, browser):
-    login_staff(page, demo_server, "gespreksleider")
-    page.goto(demo_server.url + SUMMIT + "regie/")
-    open_idea_step(page)
-    host = new_page(browser, width=800)
-    login_code(host, demo_server, demo_server.next_host()["code"])
-    host.goto(demo_server.url + SUMMIT + "tafel/")
+    host = host_at_table_during_ideas(page, demo_server, browser, 800)
     team = new_page(browser)
     login_staff(team, demo_server, "themateam")
     team.goto(demo_server.url + SUMMIT + "themateam/")
@@ -133,17 +128,23 @@ def test_every_summit_screen_passes_axe_and_fits_a_phone(browser, demo_server: D
     hall.context.close()
 
 
-def test_host_edits_and_withdraws_an_idea_inline_with_the_keyboard(
-    page: Page, demo_server: DemoServer, browser
-):
+def host_at_table_during_ideas(page: Page, demo_server: DemoServer, browser, width: int) -> Page:
+    """The facilitator opens an idea step; a table host logs in and opens the table console."""
     login_staff(page, demo_server, "gespreksleider")
     page.goto(demo_server.url + SUMMIT + "regie/")
     open_idea_step(page)
-    host = new_page(browser, width=360)
-    dialogs: list[str] = []
-    host.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    host = new_page(browser, width=width)
     login_code(host, demo_server, demo_server.next_host()["code"])
     host.goto(demo_server.url + SUMMIT + "tafel/")
+    return host
+
+
+def test_host_edits_and_withdraws_an_idea_inline_with_the_keyboard(
+    page: Page, demo_server: DemoServer, browser
+):
+    host = host_at_table_during_ideas(page, demo_server, browser, 360)
+    dialogs: list[str] = []
+    host.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     team = new_page(browser)
     login_staff(team, demo_server, "themateam")
     team.goto(demo_server.url + SUMMIT + "themateam/")
@@ -176,12 +177,7 @@ def test_host_edits_and_withdraws_an_idea_inline_with_the_keyboard(
 def test_a_refused_edit_keeps_the_text_in_the_inline_form(
     page: Page, demo_server: DemoServer, browser
 ):
-    login_staff(page, demo_server, "gespreksleider")
-    page.goto(demo_server.url + SUMMIT + "regie/")
-    open_idea_step(page)
-    host = new_page(browser, width=800)
-    login_code(host, demo_server, demo_server.next_host()["code"])
-    host.goto(demo_server.url + SUMMIT + "tafel/")
+    host = host_at_table_during_ideas(page, demo_server, browser, 800)
     host.get_by_label("Nieuw idee").fill("Fietsenstalling bij station")
     host.get_by_role("button", name="Idee toevoegen").click()
     host.locator("[data-ideas] li", has_text="Fietsenstalling").get_by_role(
