@@ -8,14 +8,13 @@ import uuid
 from typing import Any
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from samenspel import ws
-from samenspel.realtime import FULL, dumps, hub
+from samenspel.realtime import FULL, HubConsumer, dumps, hub
 
 from . import rules, selectors, services
 from .events import SummitViews, table_audience
@@ -52,7 +51,7 @@ def _run(summit: Summit, user: Any, key: uuid.UUID, command: str, data: dict[str
     )
 
 
-class SummitConsumer(AsyncWebsocketConsumer):
+class SummitConsumer(HubConsumer):
     """Snapshot on connect, then the summit's events; commands answered with ack or error."""
 
     async def connect(self) -> None:
@@ -95,18 +94,20 @@ class SummitConsumer(AsyncWebsocketConsumer):
         await self._send_snapshot(since)
 
     async def _send_snapshot(self, since: int | None = None) -> None:
-        """Send a snapshot, or (reconnecting with ``since``) only the events missed since."""
+        """Send a snapshot, or (reconnecting with ``since``) only the events missed since.
+
+        Live events wait while the snapshot is made; afterwards the socket gets the ones
+        after the snapshot's seq, so a screen never sees an event before its snapshot.
+        """
+        assert self.group is not None
+        hub().hold(self.group, self)
         frame = await _snapshot(self.summit, self.user, self.hall)
         self.live_audience = frame.audience
         self.live_participant = frame.participant
-        resumed = (
-            since is not None
-            and self.group is not None
-            and hub().resume(self.group, self, since=since, upto=frame.seq)
-        )
-        if resumed:
+        if since is not None and hub().resume(self.group, self, since=since, upto=frame.seq):
             return
         await self.send(text_data=frame.text)
+        hub().start(self.group, self, after=frame.seq)
 
     async def _refuse(self, code: int) -> None:
         await self.accept()

@@ -5,16 +5,15 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils.translation import gettext
 
 from . import ws
-from .realtime import dumps, hub
+from .realtime import HubConsumer, dumps, hub
 
 SITE_GROUP = "site"
 
 
-class SiteConsumer(AsyncWebsocketConsumer):
+class SiteConsumer(HubConsumer):
     """Receive-only: joins the site group through the process hub."""
 
     async def connect(self) -> None:

@@ -26,6 +26,7 @@ from collections.abc import Hashable, Iterable, Mapping
 from typing import Any, Protocol
 
 from asgiref.sync import SyncToAsync, async_to_sync
+from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -120,6 +121,18 @@ async def broadcast_now(
         await layer.group_send(group, envelope(group, message, skip))
 
 
+class HubConsumer(AsyncWebsocketConsumer):
+    """A live route's consumer: its frames come from the process's hub, not its own channel.
+
+    Channels would give each consumer a channel-layer channel of its own and keep a receive
+    running on it. Ours never get messages there, and with Redis a receive that is cancelled
+    when its socket closes can take a message meant for the hub with it (the layer reads
+    all of a process's channels in one loop). So a consumer does not listen on the layer.
+    """
+
+    channel_layer_alias = None  # type: ignore[assignment]
+
+
 class LocalSocket(Protocol):
     hub_id: str
 
@@ -164,6 +177,9 @@ class Batcher:
         self.log: dict[int, tuple[dict[str, Any], str]] = {}
         self.log_order: deque[int] = deque()
         self.preludes: dict[LocalSocket, str] = {}
+        # Sockets that joined but have not had their snapshot yet: batches skip them, and
+        # ``start`` sends them what was sent meanwhile after the snapshot's seq.
+        self.waiting: set[LocalSocket] = set()
         self.last_flush = -1e9
         self.gap_since: float | None = None
         self.timer: asyncio.TimerHandle | None = None
@@ -258,7 +274,10 @@ class Batcher:
         if seqs:
             self.last_seq = max(seqs[-1], self.last_seq or 0)
         preludes, self.preludes = self.preludes, {}
-        for socket in list(self.sockets):
+        # Chosen before the first await: a socket started during the sends below already
+        # has this batch in its prelude (it is in the log).
+        targets = [socket for socket in self.sockets if socket not in self.waiting]
+        for socket in targets:
             try:
                 prelude = preludes.get(socket)
                 if prelude:
@@ -277,11 +296,11 @@ class Batcher:
         while len(self.log_order) > REPLAY_EVENTS:
             self.log.pop(self.log_order.popleft(), None)
 
-    def resume(self, socket: LocalSocket, since: int, upto: int) -> bool:
-        """Queue for ``socket`` the events after ``since`` up to ``upto`` (the stored seq).
+    def covers(self, since: int, upto: int) -> bool:
+        """Whether this process holds (or awaits) every event after ``since`` up to ``upto``.
 
-        False when this process does not hold them: the caller sends a snapshot. Events
-        still pending, or committed but not yet arrived, follow as live events.
+        ``upto`` is the seq stored when the socket joined. Events still pending, or
+        committed but not yet arrived, follow as live events.
         """
         if since > upto or upto - since > REPLAY_EVENTS:
             return False
@@ -290,18 +309,20 @@ class Batcher:
             return since == upto
         if since < min(known) - 1:
             return False  # older than anything this process still holds
-        if any(seq not in known for seq in range(since + 1, min(max(known), upto) + 1)):
-            return False
+        return all(seq in known for seq in range(since + 1, min(max(known), upto) + 1))
+
+    def start(self, socket: LocalSocket, after: int) -> None:
+        """Let a waiting socket have live events; first the ones sent after seq ``after``."""
+        self.waiting.discard(socket)
         audience = audience_of(socket)
         parts = []
-        for seq in sorted(s for s in self.log if s > since):
+        for seq in sorted(s for s in self.log if s > after):
             event, text = self.log[seq]
             view = self.views.view(event, audience)
             parts.append(text if view == FULL else dumps(self.views.shape(event, view)))
         if parts:
             self.preludes[socket] = batch_frame(parts)
             self.schedule(0.0)
-        return True
 
 
 def audience_of(socket: LocalSocket) -> Hashable:
@@ -329,7 +350,8 @@ class Hub:
         """Add a local socket to ``group``; with ``views`` its events are batched.
 
         ``seq`` is the group's last seq as stored when the socket joined: a new batch then
-        waits for the seq after it, even when a later event happens to arrive first.
+        waits for the seq after it, even when a later event happens to arrive first. A
+        socket of a batched group gets no events until ``start`` (after its snapshot).
         """
         layer = get_channel_layer()
         async with self.lock:
@@ -344,6 +366,8 @@ class Hub:
             if views is not None and group not in self.batchers:
                 batcher = self.batchers[group] = Batcher(group, views, sockets)
                 batcher.last_seq = seq
+            if group in self.batchers:
+                self.batchers[group].waiting.add(socket)
             if first:
                 await layer.group_add(group, self.channel_name)
 
@@ -354,6 +378,9 @@ class Hub:
             if not sockets:
                 return
             sockets.discard(socket)
+            if group in self.batchers:
+                self.batchers[group].waiting.discard(socket)
+                self.batchers[group].preludes.pop(socket, None)
             if not sockets:
                 del self.members[group]
                 batcher = self.batchers.pop(group, None)
@@ -365,14 +392,25 @@ class Hub:
     def local_count(self, group: str) -> int:
         return len(self.members.get(group, ()))
 
-    def resume(self, group: str, socket: LocalSocket, *, since: int, upto: int) -> bool:
-        """Send a joined socket the events it missed after ``since``; False: send a snapshot."""
+    def hold(self, group: str, socket: LocalSocket) -> None:
+        """Keep batched events from ``socket`` until ``start`` (while a snapshot is made)."""
         batcher = self.batchers.get(group)
-        return (
-            batcher is not None
-            and socket in batcher.sockets
-            and batcher.resume(socket, since, upto)
-        )
+        if batcher is not None and socket in batcher.sockets:
+            batcher.waiting.add(socket)
+
+    def start(self, group: str, socket: LocalSocket, *, after: int) -> None:
+        """``socket`` has the state up to seq ``after``: send it the events after that."""
+        batcher = self.batchers.get(group)
+        if batcher is not None and socket in batcher.sockets:
+            batcher.start(socket, after)
+
+    def resume(self, group: str, socket: LocalSocket, *, since: int, upto: int) -> bool:
+        """Start a socket with the events it missed after ``since``; False: send a snapshot."""
+        batcher = self.batchers.get(group)
+        if batcher is None or socket not in batcher.sockets or not batcher.covers(since, upto):
+            return False
+        batcher.start(socket, since)
+        return True
 
     async def _read(self) -> None:
         layer = get_channel_layer()

@@ -15,11 +15,10 @@ import weakref
 from typing import Any
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils.translation import gettext
 
 from samenspel import ws
-from samenspel.realtime import dumps, hub
+from samenspel.realtime import HubConsumer, dumps, hub
 
 from . import events, rules, selectors
 from .models import Poll
@@ -113,7 +112,7 @@ def _poll_and_snapshot(pk: int, user: Any) -> tuple[Poll | None, bool, dict[str,
     return poll, True, dict(frame)
 
 
-class PollConsumer(AsyncWebsocketConsumer):
+class PollConsumer(HubConsumer):
     async def connect(self) -> None:
         self.hub_id = uuid.uuid4().hex
         self.relay: PollRelay | None = None

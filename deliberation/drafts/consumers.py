@@ -13,11 +13,11 @@ import uuid
 from typing import Any
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from pycrdt import YMessageType, YSyncMessageType
 
 from samenspel import ws
+from samenspel.realtime import HubConsumer
 
 from . import protocol, selectors, wire
 from .rooms import DraftRoom, room_enter, room_leave
@@ -28,7 +28,7 @@ MAX_MESSAGE_BYTES = int(getattr(settings, "DRAFT_MAX_MESSAGE_BYTES", 512 * 1024)
 PRESENCE_INTERVAL = float(getattr(settings, "DRAFT_PRESENCE_INTERVAL", 0.1))
 
 
-class DraftConsumer(AsyncWebsocketConsumer):
+class DraftConsumer(HubConsumer):
     room: DraftRoom | None = None
     wire: Any = None
 

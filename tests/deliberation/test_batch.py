@@ -196,6 +196,7 @@ async def test_events_that_arrive_out_of_order_are_sent_in_seq_order():
     hub = Hub()
     screen = Screen()
     await hub.join("g", screen, views=NoViews())
+    hub.start("g", screen, after=0)
     try:
         await hub.deliver(event(1))
         first = await asyncio.wait_for(screen.frames.get(), 2)
@@ -207,3 +208,50 @@ async def test_events_that_arrive_out_of_order_are_sent_in_seq_order():
         await hub.leave("g", screen)
     assert first["seq"] == 1
     assert [e["seq"] for e in second["events"]] == [2, 3]
+
+
+async def test_a_screen_gets_no_event_before_its_snapshot_and_then_each_one_after_it_once():
+    hub = Hub()
+    watching, joining = Screen(), Screen()
+    await hub.join("g", watching, views=NoViews(), seq=0)
+    hub.start("g", watching, after=0)
+    try:
+        await hub.join("g", joining, views=NoViews())
+        # Events 1 and 2 go out while the joining screen's snapshot is being made.
+        await hub.deliver(event(1))
+        await hub.deliver(event(2))
+        assert [e["seq"] for e in (await _frames_until(watching, 2))] == [1, 2]
+        assert joining.frames.empty()
+        # Its snapshot holds event 1 (seq 1); it is sent 2 and then live events.
+        hub.start("g", joining, after=1)
+        await hub.deliver(event(3))
+        seen = await _frames_until(joining, 3)
+    finally:
+        await hub.leave("g", watching)
+        await hub.leave("g", joining)
+    assert [e["seq"] for e in seen] == [2, 3]
+
+
+async def _frames_until(screen, last_seq):
+    seen = []
+    while not seen or seen[-1]["seq"] < last_seq:
+        frame = await asyncio.wait_for(screen.frames.get(), 2)
+        seen.extend(frame["events"] if frame["kind"] == "batch" else [frame])
+    return seen
+
+
+async def test_screens_that_close_right_after_their_command_do_not_take_events_with_them(setup):
+    """With Redis, a closing socket's own receive could swallow a message for the hub."""
+    async with connected(PATH, user=setup.facilitator) as control:
+        await receive_json(control)
+        for n in range(0, 24, 3):
+            async with (
+                connected(PATH, user=setup.facilitator) as tab,
+                connected(PATH, user=setup.theme_team) as other,
+            ):
+                await receive_json(tab)
+                await receive_json(other)
+                texts = [f"Bericht {m}" for m in range(n, n + 3)]
+                await acks(tab, [await command(tab, "message.send", {"text": t}) for t in texts])
+        _frames, seen = await events_until(control, 24)
+    assert [event["data"]["text"] for event in seen] == [f"Bericht {n}" for n in range(24)]
