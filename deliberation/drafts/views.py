@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -21,6 +23,34 @@ from .models import Amendment, Comment, Draft, Version
 
 PRESENCE_COLOURS = ["#0b6e4f", "#8a2be2", "#b5400f", "#1f5faa", "#a1005a", "#5b6300"]
 
+# The lookup for the poll of an amendment batch (or None), set by DraftsConfig.ready to
+# voting.amendments.poll_for_batch when voting is installed. Drafts reads only the poll's
+# ``pk`` and ``status``, so this module imports nothing of voting.
+AMENDMENT_VOTE_FINDER: Callable[[uuid.UUID], Any] | None = None
+
+
+@dataclass(frozen=True)
+class VoteLink:
+    """Where an amendment's vote is: the ballot while the poll is open, the result after."""
+
+    url: str
+    is_open: bool
+
+
+def _vote_links(amendments: list[Amendment]) -> dict[uuid.UUID, VoteLink]:
+    """A link per batch that is put to a vote; one lookup per batch (a draft has few)."""
+    if AMENDMENT_VOTE_FINDER is None:
+        return {}
+    links = {}
+    for batch in {item.vote_batch for item in amendments if item.vote_batch}:
+        poll = AMENDMENT_VOTE_FINDER(batch)
+        if poll is None or poll.status not in ("open", "closed"):
+            continue
+        is_open = poll.status == "open"
+        name = "poll_ballot" if is_open else "poll_results"
+        links[batch] = VoteLink(url=reverse(name, args=[poll.pk]), is_open=is_open)
+    return links
+
 
 def draft_list(request: HttpRequest) -> HttpResponse:
     return render(request, "drafts/list.html", {"drafts": selectors.drafts_for_list()})
@@ -36,12 +66,17 @@ def _detail(
 ) -> HttpResponse:
     """The read page; after a refused comment or amendment, with what the person typed."""
     version = selectors.latest_version(draft)
+    amendments = selectors.amendments_of(draft)
+    vote_links = _vote_links(amendments)
     context: dict[str, Any] = {
         "draft": draft,
         "version": version,
         "html": render_markdown(version.text) if version else "",
         "threads": selectors.comment_threads(version) if version else [],
-        "amendments": selectors.amendments_of(draft),
+        "amendments": [
+            (item, vote_links.get(item.vote_batch) if item.vote_batch else None)
+            for item in amendments
+        ],
         "can_edit": rules.can_edit(request.user, draft),
         "can_decide": rules.can_decide(request.user, draft),
         "can_react": rules.can_react(request.user, draft),

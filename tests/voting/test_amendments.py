@@ -2,6 +2,7 @@
 drafts offers and voting fills (no stand-in for either side)."""
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from deliberation.drafts import services as draft_services
@@ -66,3 +67,31 @@ def test_a_refused_batch_opens_no_poll():
     with pytest.raises(PermissionError):
         draft_services.amendments_put_to_vote(amendments=[amendment], by=resident, now=timezone.now())
     assert not Poll.objects.exists()
+
+
+def test_the_draft_page_links_to_the_vote_while_open_and_to_the_result_once_closed(client):
+    editor = UserFactory(roles=[Role.EDITOR])
+    resident = UserFactory(roles=[Role.RESIDENT])
+    draft = make_draft(text=TEXT, kind="jeugdnota")
+    version = publish(draft, editor)
+    in_vote = propose(version, resident, "doordeweekse avonden", "alle avonden")
+    still_open = propose(version, resident, "Elke school krijgt een coach.", "")
+    page = reverse("drafts:detail", args=[draft.slug])
+    assert "Stem over dit amendement" not in client.get(page).content.decode()
+
+    batch = draft_services.amendments_put_to_vote(amendments=[in_vote], by=editor, now=timezone.now())
+    poll = amendments.poll_for_batch(batch)
+    assert poll is not None
+    client.force_login(resident)
+    html = client.get(page).content.decode()
+    ballot = f'href="{reverse("poll_ballot", args=[poll.pk])}"'
+    assert html.count(ballot) == 1 and "Stem over dit amendement" in html
+    # Only the amendment in the vote has the link.
+    card = html.split(f'id="amendement-{still_open.pk}"', 1)[1].split("</article>", 1)[0]
+    assert "Stem over dit amendement" not in card
+
+    services.poll_close(poll=poll, by=editor)
+    html = client.get(page).content.decode()
+    assert ballot not in html
+    assert f'href="{reverse("poll_results", args=[poll.pk])}"' in html
+    assert "Bekijk de uitslag van de stemming" in html
