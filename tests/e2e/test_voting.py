@@ -3,10 +3,12 @@ keyboard, money left on a budget, live turnout, and the reveal at closing."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from PIL import Image
+from playwright.sync_api import Locator, Page, expect
 
 from tests.e2e.conftest import (
     DemoServer,
@@ -33,6 +35,51 @@ def submit_and_see_tracker(page: Page) -> None:
     assert_accessible(page)
 
 
+def luminance(rgb: tuple[int, ...]) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (channel(v) for v in rgb[:3])
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast(first: tuple[int, ...], second: tuple[int, ...]) -> float:
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def centre_colour(radio: Locator) -> tuple[int, ...]:
+    image = Image.open(io.BytesIO(radio.screenshot())).convert("RGB")
+    return image.getpixel((image.width // 2, image.height // 2))  # type: ignore[return-value]
+
+
+def css_colour(value: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", value)[:3])
+
+
+def assert_choice_is_visible(page: Page, group: Locator, answer: str) -> None:
+    """The chosen radio button shows a dot (3:1 against the page) that the others lack, and
+    keyboard focus on it draws a ring of 3:1 or more (WCAG 2.2: 1.4.11, 2.4.7)."""
+    background = (255, 255, 255)
+    chosen = group.get_by_label(answer)
+    others = group.locator("input[type=radio]:not(:checked)")
+    expect(chosen).to_be_checked()
+    assert contrast(centre_colour(chosen), background) >= 3
+    assert centre_colour(others.first) == background
+    chosen.focus()
+    page.keyboard.press("ArrowUp")  # keyboard focus (:focus-visible), and the choice moves
+    focused = group.locator("input[type=radio]:checked")
+    expect(focused).to_be_focused()
+    ring = focused.evaluate(
+        "e => { const s = getComputedStyle(e); return [s.outlineStyle, s.outlineWidth, s.outlineColor]; }"
+    )
+    assert ring[0] == "solid" and float(ring[1].removesuffix("px")) >= 2
+    assert contrast(css_colour(ring[2]), background) >= 3
+    page.keyboard.press("ArrowDown")
+    expect(chosen).to_be_checked()
+
+
 def test_yes_no_approval_and_dot_ballots_on_a_phone(phone: Page, demo_server: DemoServer):
     login_code(phone, demo_server, demo_server.next_resident()["code"])
 
@@ -45,6 +92,9 @@ def test_yes_no_approval_and_dot_ballots_on_a_phone(phone: Page, demo_server: De
         ("De gemeente houdt elk jaar een burgertop", "Onthouding"),
     ]:
         phone.get_by_role("group", name=point).get_by_label(answer).check()
+    assert_choice_is_visible(
+        phone, phone.get_by_role("group", name="Het Diemerplein wordt autovrij op zondag"), "Tegen"
+    )
     submit_and_see_tracker(phone)
 
     open_poll(phone, demo_server, "Welke drie thema's bespreken we na de lunch?")
