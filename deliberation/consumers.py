@@ -17,6 +17,7 @@ from samenspel import ws
 from samenspel.realtime import FULL, HubConsumer, dumps, hub
 
 from . import rules, selectors, services
+from .commands import queue_for
 from .events import SummitViews, table_audience
 from .models import Summit
 
@@ -41,13 +42,6 @@ def _snapshot(summit: Summit, user: Any, hall: bool) -> selectors.LiveSnapshot:
     roles = set() if hall else rules.summit_roles(user, summit)
     return selectors.live_snapshot(
         summit, user=None if hall else user, roles=roles, now=timezone.now(), hall=hall
-    )
-
-
-@database_sync_to_async
-def _run(summit: Summit, user: Any, key: uuid.UUID, command: str, data: dict[str, Any]) -> Any:
-    return services.command_run(
-        summit=summit, by=user, key=key, command=command, data=data, now=timezone.now()
     )
 
 
@@ -157,9 +151,14 @@ class SummitConsumer(HubConsumer):
             await self._error(str(key), "read_only", _("Het zaalscherm kan alleen kijken."))
             return
         try:
-            result = await _run(self.summit, self.user, key, command, data)
+            result = await queue_for(self.summit).run(self.user, key, command, data)
         except services.CommandRefused as refusal:
             await self._error(str(key), refusal.code, refusal.message)
+            return
+        except Exception:  # logged where it happened; nothing of it was stored
+            await self._error(
+                str(key), "server_error", _("Dit lukte niet door een storing. Probeer het opnieuw.")
+            )
             return
         await self.send(text_data=dumps({"kind": "ack", "id": str(key), "result": result}))
 

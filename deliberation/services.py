@@ -4,13 +4,18 @@ the summit's next sequence number."""
 
 from __future__ import annotations
 
+import logging
+import re
+import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samenspel import services as core_services
@@ -29,6 +34,8 @@ from .models import (
     Theme,
 )
 
+logger = logging.getLogger(__name__)
+
 MESSAGE_MAX_LENGTH = 280
 THEME_NAME_MAX_LENGTH = 120
 MAX_EXTEND_SECONDS = 3600
@@ -43,19 +50,84 @@ class CommandRefused(Exception):
         self.message = message
 
 
+@dataclass
+class _Batch:
+    """Commands run together in one transaction (see ``command_run_batch``).
+
+    The summit row is locked once and its ``seq`` written once at the end; roles and tables
+    looked up for one command are reused by the next, until a command that can change them.
+    """
+
+    summit: Summit | None = None
+    seq_unsaved: bool = False
+    roles: dict[int, set[str]] = field(default_factory=dict)
+    tables: dict[int, SummitTable | None] = field(default_factory=dict)
+
+
+_running = threading.local()
+
+# Commands that change no one's roles or table: lookups stay valid after them.
+_KEEPS_LOOKUPS = frozenset(
+    {
+        "step.start",
+        "step.pause",
+        "step.extend",
+        "step.advance",
+        "message.send",
+        "idea.create",
+        "idea.edit",
+        "idea.withdraw",
+        "idea.hide",
+        "idea.merge",
+        "theme.create",
+        "theme.rename",
+        "theme.assign",
+        "theme.feature",
+    }
+)
+
+
+def _batch() -> _Batch | None:
+    return getattr(_running, "batch", None)
+
+
 def _locked(summit: Summit) -> Summit:
-    return (
+    batch = _batch()
+    if batch is not None and batch.summit is not None and batch.summit.pk == summit.pk:
+        return batch.summit
+    locked = (
         Summit.objects.select_for_update(of=("self",))
         .select_related("current_step")
         .get(pk=summit.pk)
     )
+    if batch is not None:
+        batch.summit = locked
+    return locked
+
+
+def _roles(summit: Summit, by: User) -> set[str]:
+    batch = _batch()
+    if batch is None:
+        return rules.summit_roles(by, summit)
+    if by.pk not in batch.roles:
+        batch.roles[by.pk] = rules.summit_roles(by, summit)
+    return batch.roles[by.pk]
+
+
+def _table_of(summit: Summit, by: User, roles: set[str]) -> SummitTable | None:
+    batch = _batch()
+    if batch is None:
+        return selectors.table_of(summit, by, roles)
+    if by.pk not in batch.tables:
+        batch.tables[by.pk] = selectors.table_of(summit, by, roles)
+    return batch.tables[by.pk]
 
 
 def _authorise(summit: Summit, by: User, command: str) -> set[str]:
     """Check deliberation.<command> against the locked summit; return the user's roles."""
     if summit.status == Summit.Status.CLOSED:
         raise CommandRefused("summit_closed", _("Deze burgertop is gesloten."))
-    roles = rules.summit_roles(by, summit)
+    roles = _roles(summit, by)
     rule = rules.COMMAND_RULES[command]
     if not roles & rule.roles:
         raise CommandRefused("forbidden", _("U mag dit niet doen in deze burgertop."))
@@ -69,7 +141,11 @@ def _authorise(summit: Summit, by: User, command: str) -> set[str]:
 
 def _emit(summit: Summit, builder: Callable[[int, Any], events.Event], data: Any) -> int:
     summit.seq += 1
-    summit.save(update_fields=["seq"])
+    batch = _batch()
+    if batch is not None and batch.summit is summit:
+        batch.seq_unsaved = True  # written once when the batch ends
+    else:
+        summit.save(update_fields=["seq"])
     broadcast(summit.group, builder(summit.seq, data))
     return summit.seq
 
@@ -78,10 +154,23 @@ def _step_changed(summit: Summit, now: datetime) -> None:
     _emit(summit, events.step_changed, selectors.step_data(summit, now))
 
 
+# Control characters and lone surrogates: invisible, and PostgreSQL refuses NUL in text.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# Database ids are positive 64-bit integers; anything else cannot name a row.
+_MAX_ID = 2**63 - 1
+
+
+def _id(value: Any) -> int:
+    """``value`` as a row id, or -1 (which names no row) for anything that is not one."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= _MAX_ID:
+        return value
+    return -1
+
+
 def _clean_text(raw: Any, *, limit: int, empty: str, too_long: str) -> str:
     if not isinstance(raw, str):
         raise CommandRefused("invalid", empty)
-    text = " ".join(raw.split())
+    text = " ".join(_UNWRITABLE.sub("", raw).split())
     if not text:
         raise CommandRefused("invalid", empty)
     if len(text) > limit:
@@ -220,7 +309,7 @@ def participant_check_in(
             row = InvitationCode.objects.filter(lookup=lookup).first()
             if row is not None:
                 participant = Participant.objects.filter(summit=summit, user=row.user_id).first()
-        elif isinstance(participant_id, int):
+        elif _id(participant_id) > 0:
             participant = Participant.objects.filter(summit=summit, pk=participant_id).first()
         if participant is None:
             raise CommandRefused(
@@ -380,7 +469,7 @@ def theme_table_choose(
         )
         if participant is None:
             raise CommandRefused("forbidden", _("U bent nog niet aangemeld bij deze burgertop."))
-        number = table_number if isinstance(table_number, int) else -1
+        number = _id(table_number)
         table = (
             SummitTable.objects.select_related("theme")
             .filter(summit=summit, number=number, theme__isnull=False)
@@ -429,7 +518,7 @@ def idea_create(*, summit: Summit, by: User, text: Any, now: datetime) -> dict[s
         summit = _locked(summit)
         roles = _authorise(summit, by, "idea.create")
         text = _idea_text(text)
-        table = selectors.table_of(summit, by, roles)
+        table = _table_of(summit, by, roles)
         if table is None:
             raise CommandRefused("no_table", _("U zit nog niet aan een tafel."))
         idea = Idea.objects.create(
@@ -452,7 +541,7 @@ def idea_create(*, summit: Summit, by: User, text: Any, now: datetime) -> dict[s
 def _own_idea(summit: Summit, by: User, roles: set[str], idea_id: Any) -> Idea:
     idea = (
         Idea.objects.select_related("table")
-        .filter(summit=summit, pk=idea_id if isinstance(idea_id, int) else -1)
+        .filter(summit=summit, pk=_id(idea_id))
         .first()
     )
     if idea is None or idea.status != Idea.Status.VISIBLE:
@@ -491,7 +580,7 @@ def idea_withdraw(*, summit: Summit, by: User, idea_id: Any, now: datetime) -> d
 
 def _curated_idea(summit: Summit, idea_id: Any) -> Idea:
     idea = Idea.objects.filter(
-        summit=summit, pk=idea_id if isinstance(idea_id, int) else -1
+        summit=summit, pk=_id(idea_id)
     ).first()
     if idea is None or idea.status != Idea.Status.VISIBLE:
         raise CommandRefused("not_found", _("Dit idee bestaat niet (meer)."))
@@ -546,7 +635,7 @@ def _theme_name(raw: Any) -> str:
 
 def _theme(summit: Summit, theme_id: Any) -> Theme:
     theme = Theme.objects.filter(
-        summit=summit, pk=theme_id if isinstance(theme_id, int) else -1
+        summit=summit, pk=_id(theme_id)
     ).first()
     if theme is None:
         raise CommandRefused("not_found", _("Dit thema bestaat niet."))
@@ -692,6 +781,8 @@ def command_run(
     earlier = CommandAnswer.objects.filter(user=by, key=key).first()
     if earlier is not None:
         return _earlier_answer(earlier, summit, command)
+    batch = _batch()
+    seq_before = batch.summit.seq if batch is not None and batch.summit is not None else None
     try:
         with transaction.atomic():
             result = handler(summit, by, data, now)
@@ -701,6 +792,8 @@ def command_run(
             )
     except IntegrityError:
         # The same key arrived twice at once: the other one committed first.
+        if batch is not None:
+            _forget_after_failure(batch, seq_before)
         earlier = CommandAnswer.objects.filter(user=by, key=key).first()
         if earlier is None:
             raise
@@ -712,3 +805,70 @@ def _earlier_answer(earlier: CommandAnswer, summit: Summit, command: str) -> dic
     if earlier.summit_id != summit.pk or earlier.type != command:
         raise CommandRefused("key_reused", _("Deze opdracht-id is al voor iets anders gebruikt."))
     return dict(earlier.result)
+
+
+@dataclass
+class Command:
+    """One command from a live screen, for ``command_run_batch``."""
+
+    by: User
+    key: uuid.UUID
+    type: str
+    data: dict[str, Any]
+
+
+def command_run_batch(*, summit: Summit, commands: Sequence[Command]) -> list[Any]:
+    """Run commands that arrived together in one transaction, each as if run alone.
+
+    One answer per command, in order: the result, or the ``CommandRefused`` (or other
+    exception) that stopped it. A command that fails is rolled back to its savepoint and
+    leaves the others alone; nothing is acknowledged before the whole batch commits. One
+    lock, one ``seq`` write and one commit for many commands is what keeps a burst of ideas
+    from a hundred tables answered within a second.
+    """
+    answers: list[Any] = []
+    with transaction.atomic():
+        batch = _running.batch = _Batch()
+        try:
+            for command in commands:
+                seq_before = batch.summit.seq if batch.summit is not None else None
+                try:
+                    answers.append(
+                        command_run(
+                            summit=summit,
+                            by=command.by,
+                            key=command.key,
+                            command=command.type,
+                            data=command.data,
+                            now=timezone.now(),
+                        )
+                    )
+                except Exception as error:  # noqa: BLE001 - answered to its own screen only
+                    if not isinstance(error, CommandRefused):
+                        logger.exception("live command %s failed", command.type)
+                    answers.append(error)
+                    _forget_after_failure(batch, seq_before)
+                    continue
+                if command.type not in _KEEPS_LOOKUPS:
+                    batch.roles.clear()
+                    batch.tables.clear()
+            if batch.summit is not None and batch.seq_unsaved:
+                batch.summit.save(update_fields=["seq"])
+        finally:
+            _running.batch = None
+    return answers
+
+
+def _forget_after_failure(batch: _Batch, seq_before: int | None) -> None:
+    """After a rolled-back command: read the summit again, keeping the seq not yet written."""
+    batch.roles.clear()
+    batch.tables.clear()
+    summit = batch.summit
+    if summit is None:
+        return
+    batch.summit = None
+    fresh = _locked(summit)  # the row is still this transaction's
+    stored = fresh.seq
+    if seq_before is not None:
+        fresh.seq = seq_before
+    batch.seq_unsaved = fresh.seq != stored

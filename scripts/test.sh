@@ -76,8 +76,9 @@ run "tests: embedded default (SQLite, in-memory layer)" \
   "$PY" -m pytest -m "not multiprocess" -q "$@"
 
 # Production stack: PostgreSQL and the Redis channel layer, multi-process tests included.
+# Connections are not kept between test threads, so the test database can be dropped at the end.
 run "tests: production stack (PostgreSQL, Redis)" \
-  env DEBUG=1 DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/samenspel" \
+  env DEBUG=1 DB_CONN_MAX_AGE=0 DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/samenspel" \
   REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" \
   "$PY" -m pytest -q "$@"
 
