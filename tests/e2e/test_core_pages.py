@@ -1,7 +1,7 @@
 """The core pages in a real browser: axe-clean, keyboard-usable, readable at 360 px."""
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FloatRect, Page, expect
 
 from tests.e2e.conftest import (
     DemoServer,
@@ -44,6 +44,63 @@ def test_resident_logs_in_with_the_letter_code_using_only_the_keyboard(
     page.keyboard.press("Enter")
     page.wait_for_url(demo_server.url + "/")
     expect(page.get_by_role("status")).to_contain_text("U bent ingelogd")
+    assert_accessible(page)
+
+
+HEADER_TARGETS = ".utrecht-skip-link, .ss-header a, .ss-header button"
+
+
+def target_boxes(page: Page) -> dict[str, FloatRect]:
+    """The boxes of the skip link and every link and button in the header that are on screen."""
+    boxes = {}
+    for index, target in enumerate(page.locator(HEADER_TARGETS).all()):
+        box = target.bounding_box()
+        if box and box["x"] + box["width"] > 0 and box["y"] + box["height"] > 0:
+            boxes[f"{index}: {target.inner_text()}"] = box
+    return boxes
+
+
+def overlaps(a: FloatRect, b: FloatRect) -> bool:
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
+
+
+def assert_targets_big_and_apart(page: Page) -> None:
+    """WCAG 2.5.8: every target is at least 24 x 24 CSS px, and none covers another."""
+    boxes = target_boxes(page)
+    for name, box in boxes.items():
+        assert box["width"] >= 24 and box["height"] >= 24, f"{name} is {box}"
+    names = list(boxes)
+    for i, first in enumerate(names):
+        for second in names[i + 1 :]:
+            assert not overlaps(boxes[first], boxes[second]), f"{first} covers {second}"
+
+
+@pytest.mark.parametrize("screen", ["phone", "page"])
+def test_skip_link_and_logo_are_big_enough_and_do_not_overlap(
+    request: pytest.FixtureRequest, demo_server: DemoServer, screen: str
+):
+    page: Page = request.getfixturevalue(screen)
+    login_code(page, demo_server, demo_server.next_resident()["code"])
+    skip_link = page.locator(".utrecht-skip-link")
+    logo = page.locator(".ss-logo")
+    assert_targets_big_and_apart(page)
+    assert "Naar de inhoud" not in "".join(target_boxes(page))  # out of sight
+
+    page.keyboard.press("Tab")
+    expect(skip_link).to_be_focused()
+    expect(skip_link).to_be_in_viewport()
+    assert_targets_big_and_apart(page)
+    assert "Naar de inhoud" in "".join(target_boxes(page))
+    assert_accessible(page)
+
+    page.keyboard.press("Tab")
+    expect(logo).to_be_focused()
+    assert_targets_big_and_apart(page)
     assert_accessible(page)
 
 
