@@ -1,5 +1,8 @@
 """Co-writing pages in a real browser: read, comment, amend, decide; axe-clean."""
 
+import re
+from collections.abc import Iterator
+
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
@@ -69,6 +72,57 @@ def test_resident_comments_and_amends_and_the_editor_accepts(
     editor.context.close()
 
 
+JEUGD = "/nota/jeugdnota-2026/"
+PUT_TO_VOTE = (
+    "from django.utils import timezone; "
+    "from deliberation.drafts import services; from deliberation.drafts.models import Amendment; "
+    "from samenspel.models import User; "
+    "services.amendments_put_to_vote(amendments=list(Amendment.objects.filter("
+    "draft__slug='jeugdnota-2026', status='open')), "
+    "by=User.objects.get(username='ambtenaar2'), now=timezone.now())"
+)
+
+
+def test_an_amendment_put_to_a_vote_links_to_the_ballot_and_then_to_the_result(
+    browser: Browser, demo_server: DemoServer
+):
+    demo_server.manage("shell", "-v", "0", "-c", PUT_TO_VOTE)
+    resident = new_page(browser, width=360)
+    login_code(resident, demo_server, demo_server.next_resident()["code"])
+    resident.goto(demo_server.url + JEUGD)
+    card = resident.locator("article", has_text="vijf avonden per week, ook op zaterdag")
+    expect(card).to_contain_text("In stemming")
+    assert_accessible(resident)
+    assert_fits_phone(resident)
+    card.get_by_role("link", name="Stem over dit amendement").click()
+    resident.wait_for_url(re.compile(r"/stemmen/\d+/$"))
+    expect(resident.get_by_role("heading", level=1)).to_have_text(
+        "Amendementen op Jeugdnota 2026-2030"
+    )
+    resident.get_by_role("group", name=re.compile("vijf avonden per week")).get_by_label(
+        "Voor"
+    ).check()
+    resident.get_by_role("button", name="Stem uitbrengen").click()
+    expect(resident.locator(".ss-messages")).to_contain_text("Uw stem is opgeslagen")
+    ballot = resident.url
+
+    # The civil servant who put the amendment to the vote closes it.
+    editor = new_page(browser)
+    login_staff(editor, demo_server, "ambtenaar2")
+    editor.goto(ballot)
+    editor.get_by_role("button", name="Stemming sluiten en tellen").click()
+    expect(editor.get_by_role("heading", level=1)).to_contain_text("Uitslag")
+    editor.context.close()
+
+    resident.goto(demo_server.url + JEUGD)
+    expect(card.get_by_role("link", name="Stem over dit amendement")).to_have_count(0)
+    card.get_by_role("link", name="Bekijk de uitslag van de stemming").click()
+    resident.wait_for_url(ballot + "uitslag/")
+    expect(resident.get_by_role("table")).to_contain_text("vijf avonden per week")
+    assert_accessible(resident)
+    resident.context.close()
+
+
 COWRITE = "/nota/cultuurnota-2026/schrijven/"
 OFFLINE = "/nota/omgevingsvisie-2040/schrijven/"
 
@@ -87,13 +141,22 @@ def type_at_end(page: Page, content: Locator, words: str) -> None:
     page.keyboard.type(words)
 
 
-def test_two_editors_see_each_others_text_and_named_cursors(
-    browser: Browser, demo_server: DemoServer
-):
+@pytest.fixture
+def two_editors(browser: Browser, demo_server: DemoServer) -> Iterator[tuple[Page, Page]]:
+    """Ellen and Ahmed, two civil servants, each logged in in a browser of their own."""
     ellen = new_page(browser)
     login_staff(ellen, demo_server, "ambtenaar")
     ahmed = new_page(browser)
     login_staff(ahmed, demo_server, "ambtenaar2")
+    yield ellen, ahmed
+    ellen.context.close()
+    ahmed.context.close()
+
+
+def test_two_editors_see_each_others_text_and_named_cursors(
+    browser: Browser, demo_server: DemoServer, two_editors: tuple[Page, Page]
+):
+    ellen, ahmed = two_editors
     ellen_text = open_editor(ellen, demo_server, COWRITE)
     ahmed_text = open_editor(ahmed, demo_server, COWRITE)
     # The stored nota, not an empty document: the browser edits the text the server keeps.
@@ -125,17 +188,13 @@ def test_two_editors_see_each_others_text_and_named_cursors(
     later_text = open_editor(later, demo_server, COWRITE)
     expect(later_text).to_contain_text("Ellen schrijft een zin over de bibliotheek.")
     expect(later_text).to_contain_text("Ahmed vult aan over het poppodium.")
-    for page in (ellen, ahmed, later):
-        page.context.close()
+    later.context.close()
 
 
 def test_edits_made_offline_merge_when_the_connection_is_back(
-    browser: Browser, demo_server: DemoServer
+    demo_server: DemoServer, two_editors: tuple[Page, Page]
 ):
-    ellen = new_page(browser)
-    login_staff(ellen, demo_server, "ambtenaar")
-    ahmed = new_page(browser)
-    login_staff(ahmed, demo_server, "ambtenaar2")
+    ellen, ahmed = two_editors
     ellen_text = open_editor(ellen, demo_server, OFFLINE)
     ahmed_text = open_editor(ahmed, demo_server, OFFLINE)
 
@@ -151,8 +210,6 @@ def test_edits_made_offline_merge_when_the_connection_is_back(
     for text in (ellen_text, ahmed_text):
         expect(text).to_contain_text("Offline geschreven in de trein.", timeout=20_000)
         expect(text).to_contain_text("Intussen online aangevuld.", timeout=20_000)
-    ellen.context.close()
-    ahmed.context.close()
 
 
 def test_reader_follows_along_read_only_and_the_page_fits_a_phone(
