@@ -31,6 +31,8 @@ from channels.layers import get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
+from . import wire
+
 logger = logging.getLogger(__name__)
 
 HUB_MESSAGE_TYPE = "hub.message"
@@ -38,6 +40,11 @@ HUB_MESSAGE_TYPE = "hub.message"
 # Events of a batched group that arrive within this window go out as one frame. The first
 # event after a quiet spell goes out at once (a lone step change is not delayed).
 BATCH_WINDOW_SECONDS = 0.12
+# Under load the window grows to this many times the time the last batch took to write, up
+# to MAX_BATCH_WINDOW_SECONDS: writing batches then takes at most about a third of the
+# process's time, and the rest is left for commands and their acks.
+FLUSH_SHARE = 3.0
+MAX_BATCH_WINDOW_SECONDS = 1.0
 # How long a batch waits for a missing seq (events committed by two processes can arrive
 # out of order) before it is sent anyway; clients then see the gap and ask for a snapshot.
 GAP_WAIT_SECONDS = 0.5
@@ -131,6 +138,28 @@ class HubConsumer(AsyncWebsocketConsumer):
     """
 
     channel_layer_alias = None  # type: ignore[assignment]
+    direct: Any = None  # the Daphne WebSocket behind this consumer, for ``wire.write_direct``
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        self.direct = wire.daphne_protocol(send)
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self.direct = None
+
+    async def send(
+        self, text_data: str | None = None, bytes_data: bytes | None = None, close: bool = False
+    ) -> None:
+        # The hub sends every socket of an audience the same object: framed once, written out.
+        payload = text_data if text_data is not None else bytes_data
+        if (
+            payload is not None
+            and not close
+            and self.direct is not None
+            and wire.write_direct(self.direct, payload)
+        ):
+            return
+        await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
 
 
 class LocalSocket(Protocol):
@@ -181,6 +210,7 @@ class Batcher:
         # ``start`` sends them what was sent meanwhile after the snapshot's seq.
         self.waiting: set[LocalSocket] = set()
         self.last_flush = -1e9
+        self.window = BATCH_WINDOW_SECONDS
         self.gap_since: float | None = None
         self.timer: asyncio.TimerHandle | None = None
         self.flushing: asyncio.Task[None] | None = None
@@ -200,7 +230,7 @@ class Batcher:
             return
         loop = asyncio.get_running_loop()
         if delay is None:
-            delay = max(0.0, self.last_flush + BATCH_WINDOW_SECONDS - loop.time())
+            delay = max(0.0, self.last_flush + self.window - loop.time())
         self.timer = loop.call_later(delay, self._start)
 
     def _start(self) -> None:
@@ -287,6 +317,8 @@ class Batcher:
             except Exception:
                 logger.warning("dropping a live socket that could not be written to")
                 self.sockets.discard(socket)
+        took = loop.time() - now
+        self.window = min(MAX_BATCH_WINDOW_SECONDS, max(BATCH_WINDOW_SECONDS, FLUSH_SHARE * took))
 
     def remember(self, seq: int, item: tuple[dict[str, Any], str]) -> None:
         if seq in self.log:
