@@ -269,6 +269,14 @@ def live_snapshot(
             "participant": participant.pk if participant else None,
             "table": own_table.number if own_table else None,
             "members": _members(state, own_table) if own_table is not None else [],
+            # The ideas this person wrote, so their own screen offers to change only those.
+            "ideas": list(
+                Idea.objects.filter(
+                    summit=summit, author=user, status=Idea.Status.VISIBLE
+                ).values_list("pk", flat=True)
+            )
+            if user is not None and not hall
+            else [],
         }
         head = {
             "summit": {"slug": summit.slug, "title": summit.title, "status": summit.status},

@@ -286,3 +286,42 @@ def test_participants_choose_an_afternoon_theme_table_until_it_is_full(
     expect(phone.get_by_text("U zit nu aan tafel 2, thema")).to_be_visible()
     expect(phone.locator("[data-my-table]")).to_have_text("U zit aan tafel 2.")
     assert_accessible(phone)
+
+
+def test_participants_at_one_table_may_change_only_the_ideas_they_wrote(
+    page: Page, phone: Page, demo_server: DemoServer, browser
+):
+    writer, neighbour = demo_server.next_resident(), demo_server.next_resident()
+    demo_server.manage(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        "from django.utils import timezone; "
+        "from deliberation.models import Participant, SummitTable; "
+        "table = SummitTable.objects.filter(online=False).order_by('number').first(); "
+        "Participant.objects.filter(user__username__in="
+        f"[{writer['username']!r}, {neighbour['username']!r}]"
+        ").update(checked_in_at=timezone.now(), table=table)",
+    )
+    login_staff(page, demo_server, "gespreksleider")
+    page.goto(demo_server.url + SUMMIT + "regie/")
+    open_idea_step(page)
+    login_code(phone, demo_server, writer["code"])
+    phone.goto(demo_server.url + SUMMIT)
+    other = new_page(browser, width=360)
+    login_code(other, demo_server, neighbour["code"])
+    other.goto(demo_server.url + SUMMIT)
+    phone.get_by_label("Nieuw idee").fill("Een pannaveld bij de school")
+    phone.get_by_role("button", name="Idee toevoegen").click()
+    mine = phone.locator("[data-ideas] li", has_text="pannaveld")
+    expect(mine.get_by_role("button", name="Wijzigen")).to_be_visible()
+    theirs = other.locator("[data-ideas] li", has_text="pannaveld")
+    expect(theirs).to_be_visible()
+    expect(theirs.get_by_role("button")).to_have_count(0)
+    # After a reload the writer still has the buttons for their own idea (from the snapshot).
+    phone.reload()
+    expect(
+        phone.locator("[data-ideas] li", has_text="pannaveld").get_by_role("button", name="Intrekken")
+    ).to_be_visible()
+    assert_accessible(other)

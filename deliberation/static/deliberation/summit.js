@@ -81,13 +81,17 @@ function renderIdeaList() {
     const item = el("li", { class: "ss-idea", "data-idea": idea.id, "data-status": idea.status });
     item.append(el("span", { "data-idea-text": "", id: `idea-text-${idea.id}` }, idea.text));
     if (screen === "themes" && idea.status === "visible") item.append(curationControls(idea));
-    if ((screen === "table" || screen === "participant") && ideaSteps.includes(state.step?.kind)) {
-      item.append(ownControls(idea));
-    }
+    if (mayChange(idea) && ideaSteps.includes(state.step?.kind)) item.append(ownControls(idea));
     list.append(item);
   }
   renderCounts();
   if (screen === "hall") renderCloud();
+}
+
+// A host may change every idea of their table; a participant only the ones they wrote.
+function mayChange(idea) {
+  if (screen === "table") return true;
+  return screen === "participant" && (state.me.ideas || []).includes(idea.id);
 }
 
 // Open inline forms (idea id -> {mode: "edit" | "withdraw", text}); they survive re-renders.
@@ -360,7 +364,13 @@ const channel = new LiveChannel(`${scheme}//${location.host}${root.dataset.wsPat
   onSnapshot: (data) => applySnapshot(data),
   onEvent: (type, data) => applyEvent(type, data),
   onError: (message) => showError(message),
-  onAck: () => showError(""),
+  onAck: (id, result, command) => {
+    showError("");
+    if (command?.type === "idea.create" && Number.isInteger(result?.idea)) {
+      state.me.ideas = [...(state.me.ideas || []), result.idea];
+      renderIdeas();
+    }
+  },
   onStatus: (status) => { $("[data-connection]").textContent = status === "offline" ? T.offline : ""; },
 });
 
