@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from pycrdt import Decoder, YMessageType, YSyncMessageType, write_message, write_var_uint
 
 MESSAGE_QUERY_AWARENESS = 3
+# Between our own server processes only, never sent to a client: several frames in one
+# message, so a room reaches the other processes with one Redis message per batch.
+MESSAGE_BUNDLE = 127
 
 
 class ProtocolError(ValueError):
@@ -107,3 +110,20 @@ def parse_state_vector(state: bytes) -> dict[int, int]:
         client_id = _var_uint(decoder)
         vector[client_id] = _var_uint(decoder)
     return vector
+
+
+def bundle(frames: list[bytes]) -> bytes:
+    """Several frames as one message for the other processes' rooms (see ``unbundle``)."""
+    body = write_var_uint(MESSAGE_BUNDLE) + write_var_uint(len(frames))
+    return body + b"".join(write_message(frame) for frame in frames)
+
+
+def unbundle(data: bytes) -> list[bytes]:
+    """The frames of a bundle in the order they were sent; a plain frame as a list of one."""
+    decoder = Decoder(data)
+    if _var_uint(decoder) != MESSAGE_BUNDLE:
+        return [data]
+    frames = [_var_bytes(decoder) for _ in range(_var_uint(decoder))]
+    if decoder.length != 0:
+        raise ProtocolError("trailing bytes")
+    return frames

@@ -1,11 +1,11 @@
-"""One shared pycrdt document per draft per server process, kept in step through the hub.
+"""One shared pycrdt document per draft per server process, kept in step over Redis.
 
-The room holds the draft's local sockets and is the process's only member of the draft's
-hub group. A frame from a local socket is relayed to the other local sockets at once, from
-memory, and broadcast once to the group with the room itself skipped, so only the other
-processes' rooms get it; they apply it and relay it to their sockets. Frames a service
-broadcasts (an accepted amendment) reach every room. The database log is the source of
-truth; a room catches up from it when it opens and whenever a client asks to sync.
+The room holds the draft's local sockets. A frame from a local socket is relayed to the
+other local sockets at once, from memory, and published to the same draft's rooms in the
+other processes (``link_layer``: Redis pub/sub); they apply it and relay it to their
+sockets. The room is also the process's only member of the draft's hub group, so frames a
+service broadcasts (an accepted amendment) reach every room. The database log is the source
+of truth; a room catches up from it when it opens and whenever a client asks to sync.
 """
 
 from __future__ import annotations
@@ -17,20 +17,55 @@ import uuid
 import weakref
 
 from channels.db import database_sync_to_async
+from channels_redis.pubsub import RedisPubSubChannelLayer
 from django.conf import settings
+from django.db import connections
 from django.utils import timezone
 from pycrdt import Doc, YMessageType, YSyncMessageType
 
-from samenspel.realtime import LocalSocket, broadcast_now, hub
+from samenspel.realtime import LocalSocket, hub
 
 from . import protocol, selectors, services
 from .services import draft_group
 
 logger = logging.getLogger(__name__)
 
-# Seconds between writes of the update log. A crash loses at most this much of the log;
-# the clients still hold those edits and send them again when they re-sync (step 2).
-SAVE_INTERVAL = float(getattr(settings, "DRAFT_SAVE_INTERVAL", 0.25))
+LINK_MESSAGE_TYPE = "draft.frames"
+
+
+def save_interval() -> float:
+    """Seconds between writes of the update log (``DRAFT_SAVE_INTERVAL``, 0.25). A crash loses
+    at most this much of the log; the clients still hold those edits and send them again
+    when they re-sync (step 2). A server that shuts down writes what it has first."""
+    return float(getattr(settings, "DRAFT_SAVE_INTERVAL", 0.25))
+
+
+_link_layers: dict[tuple[str, str], RedisPubSubChannelLayer] = {}
+
+
+def link_layer() -> RedisPubSubChannelLayer | None:
+    """The Redis pub/sub that a draft's rooms in different processes talk over; None when
+    the channel layer is the in-memory one (one process, nobody to talk to).
+
+    Not the channel layer's ``group_send``: that costs four Redis round trips to send and
+    four to read each message, so at 100 edits/s two processes fell seconds behind. A
+    publish is one round trip and arrives pushed. Pub/sub channels are shared by every
+    database number of a Redis server, so the names carry the layer's prefix and the name of
+    the database the drafts live in.
+    """
+    config = getattr(settings, "CHANNEL_LAYERS", {}).get("default", {})
+    if not str(config.get("BACKEND", "")).startswith("channels_redis."):
+        return None
+    options = config.get("CONFIG", {})
+    database = str(connections["default"].settings_dict["NAME"])
+    key = (repr(options.get("hosts")), database)
+    layer = _link_layers.get(key)
+    if layer is None:
+        prefix = f"{options.get('prefix', 'asgi')}:drafts:{database}:"
+        layer = _link_layers[key] = RedisPubSubChannelLayer(
+            hosts=options.get("hosts"), prefix=prefix
+        )
+    return layer
 
 
 class DraftRoom:
@@ -40,6 +75,10 @@ class DraftRoom:
         self.group = draft_group(slug)
         # Unique per process: a broadcast skips this room, not the other processes' rooms.
         self.hub_id = f"room:{slug}:{uuid.uuid4().hex}"
+        self.link = link_layer()
+        self.link_group = f"draft{draft_id}"
+        self.link_channel: str | None = None
+        self.listener: asyncio.Task[None] | None = None
         self.doc: Doc = Doc()
         self.applied_id = 0
         self.presence: dict[int, protocol.AwarenessEntry] = {}
@@ -54,15 +93,38 @@ class DraftRoom:
         self.batch_done = asyncio.Event()
 
     async def open(self) -> None:
-        # Join first, then read the log: whatever arrives meanwhile merges either way.
+        # Listen first, then read the log: whatever arrives meanwhile merges either way.
         await hub().join(self.group, self)
+        if self.link is not None:
+            self.link_channel = await self.link.new_channel()
+            await self.link.group_add(self.link_group, self.link_channel)
+            self.listener = asyncio.get_running_loop().create_task(self._listen())
         await self.catch_up()
 
     async def close(self) -> None:
+        """Send and write what is pending, then stop listening."""
         if self.sender is not None:
             await self.sender
-        await hub().leave(self.group, self)
         await self.flush()
+        await hub().leave(self.group, self)
+        if self.link is not None and self.link_channel is not None:
+            await self.link.group_discard(self.link_group, self.link_channel)
+        if self.listener is not None:
+            self.listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.listener
+
+    async def _listen(self) -> None:
+        """Apply and relay what the same draft's rooms in other processes publish."""
+        assert self.link is not None and self.link_channel is not None
+        while True:
+            message = await self.link.receive(self.link_channel)
+            if message.get("room") == self.hub_id:
+                continue  # our own, back from Redis
+            try:
+                await self.send(bytes_data=message.get("bytes"))
+            except Exception:
+                logger.exception("draft %s: could not take frames of another process", self.slug)
 
     def apply_local(self, update: bytes, author_id: int | None) -> None:
         """Apply an editor's update (ValueError if malformed) and queue it for the log."""
@@ -80,7 +142,7 @@ class DraftRoom:
             while self.unsaved:
                 if not self.flush_now.is_set():
                     with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self.flush_now.wait(), SAVE_INTERVAL)
+                        await asyncio.wait_for(self.flush_now.wait(), save_interval())
                 self.flush_now.clear()
                 batch, self.unsaved = self.unsaved, []
                 try:
@@ -142,42 +204,56 @@ class DraftRoom:
                 self.sockets.discard(socket)
 
     async def publish(self, frame: bytes, skip: LocalSocket | None = None) -> None:
-        """A frame from a local socket: to the other local sockets now, then to the other
-        processes through the hub (this room skipped)."""
+        """A frame from a local socket: to the other local sockets now, then to the same
+        draft's rooms in the other processes."""
         await self.relay(frame, skip)
+        if self.link is None:
+            return
         self.outbox.append(frame)
         if self.sender is None:
             self.sender = asyncio.get_running_loop().create_task(self._send_out())
 
     async def _send_out(self) -> None:
-        """Send queued frames to the other processes in order, off the writers' frame loops
-        (a channels-redis ``group_send`` is four Redis round trips)."""
+        """Send queued frames to the other processes, off the writers' frame loops: all that
+        queued while the previous message was on its way go out as one bundle, in order."""
+        assert self.link is not None
         try:
             while self.outbox:
                 frames, self.outbox = self.outbox, []
-                for frame in frames:
-                    try:
-                        await broadcast_now(self.group, frame, skip=self.hub_id)
-                    except Exception:
-                        # The other processes' clients get it at their next sync.
-                        logger.exception("draft %s: could not reach the other processes", self.slug)
+                message = {
+                    "type": LINK_MESSAGE_TYPE,
+                    "room": self.hub_id,
+                    "bytes": frames[0] if len(frames) == 1 else protocol.bundle(frames),
+                }
+                try:
+                    await self.link.group_send(self.link_group, message)
+                except Exception:
+                    # The other processes' clients get them at their next sync.
+                    logger.exception("draft %s: could not reach the other processes", self.slug)
         finally:
             self.sender = None
 
     async def send(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        """The hub hands the room the group's frames from other processes and services."""
+        """Frames of the other processes' rooms (a bundle) and of services (from the hub)."""
         if bytes_data is None:
             return
         try:
-            frame = protocol.parse_frame(bytes_data)
-            if frame.kind == YMessageType.SYNC and frame.sync_type != YSyncMessageType.SYNC_STEP1:
-                self.doc.apply_update(frame.payload)
-            elif frame.kind == YMessageType.AWARENESS:
-                self.note_presence(protocol.parse_awareness(frame.payload))
-        except (protocol.ProtocolError, ValueError):
-            logger.warning("draft %s: ignored a malformed group frame", self.slug)
+            frames = protocol.unbundle(bytes_data)
+        except protocol.ProtocolError:
+            logger.warning("draft %s: ignored a malformed group message", self.slug)
             return
-        await self.relay(bytes_data)
+        for data in frames:
+            try:
+                frame = protocol.parse_frame(data)
+                if frame.kind == YMessageType.SYNC:
+                    if frame.sync_type != YSyncMessageType.SYNC_STEP1:
+                        self.doc.apply_update(frame.payload)
+                elif frame.kind == YMessageType.AWARENESS:
+                    self.note_presence(protocol.parse_awareness(frame.payload))
+            except (protocol.ProtocolError, ValueError):
+                logger.warning("draft %s: ignored a malformed group frame", self.slug)
+                continue
+            await self.relay(data)
 
 
 _rooms: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, DraftRoom]] = (

@@ -131,3 +131,29 @@ async def test_text_survives_a_server_restart(tmp_path):
             assert str(fresh.text) == expected
         finally:
             await fresh.socket.close()
+
+
+async def test_a_burst_of_edits_on_one_process_reaches_an_editor_on_the_other_live(
+    daphne_cluster,
+):
+    draft = await sync_to_async(make_draft)(text=TEXT)
+    writer, watcher = [await sync_to_async(UserFactory)(roles=[Role.EDITOR]) for _ in range(2)]
+    urls = [
+        f"ws://127.0.0.1:{port}/ws/drafts/{draft.slug}?token="
+        + await sync_to_async(core_services.api_token_for)(user=user)
+        for port, user in zip(daphne_cluster, (writer, watcher), strict=True)
+    ]
+    first, second = [Peer(await websockets.connect(url)) for url in urls]
+    try:
+        await first.sync()
+        await second.sync()
+        # Sent without waiting, so they reach the other process in bundles.
+        for number in range(200):
+            await first.append(f"[{number}]")
+        expected = str(first.text)
+        # The watcher never asks to sync again: all of it came live from the other process.
+        await second.pump_until(lambda: str(second.text) == expected, timeout=20)
+    finally:
+        await first.socket.close()
+        await second.socket.close()
+
