@@ -104,14 +104,15 @@ class DraftConsumer(HubConsumer):
             self.presence_timer.cancel()
         for task in list(self.sync_tasks):
             task.cancel()
-        await room_leave(room, self)
         if self.client_ids:
             gone = [
                 protocol.AwarenessEntry(client_id, clock + 1, "null")
                 for client_id, clock in self.client_ids.items()
             ]
             room.note_presence(gone)
-            await room.publish(protocol.awareness_frame(gone))
+            await room.publish(protocol.awareness_frame(gone), skip=self)
+        # Last: the last one out closes the room after it has sent and written everything.
+        await room_leave(room, self)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> Any:
         room = self.room

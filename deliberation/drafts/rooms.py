@@ -13,8 +13,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sys
 import uuid
 import weakref
+from typing import Any
 
 from channels.db import database_sync_to_async
 from channels_redis.pubsub import RedisPubSubChannelLayer
@@ -272,11 +274,38 @@ def _registry() -> tuple[dict[str, DraftRoom], asyncio.Lock]:
     return _rooms[loop], _locks[loop]
 
 
+_shutdown_hooks: weakref.WeakSet[asyncio.AbstractEventLoop] = weakref.WeakSet()
+
+
+def _write_logs_before_shutdown() -> None:
+    """Under Daphne: before the server stops, every open room writes its pending log.
+
+    Daphne stops by cancelling its consumers, so rooms would not close; and while any
+    connection has no application yet (an idle HTTP connection, a health check), its
+    cancelling fails and the consumers are not even told. Twisted's shutdown waits for
+    what a "before shutdown" trigger returns, so the rooms are flushed from there.
+    """
+    reactor: Any = sys.modules.get("twisted.internet.reactor")
+    loop = asyncio.get_running_loop()
+    if reactor is None or not getattr(reactor, "running", False) or loop in _shutdown_hooks:
+        return
+    _shutdown_hooks.add(loop)
+    from twisted.internet import defer
+
+    def write_logs() -> Any:
+        rooms = list(_rooms.get(loop, {}).values())
+        writes = asyncio.gather(*(room.flush() for room in rooms), return_exceptions=True)
+        return defer.Deferred.fromFuture(writes)
+
+    reactor.addSystemEventTrigger("before", "shutdown", write_logs)
+
+
 async def room_enter(draft_id: int, slug: str, socket: LocalSocket) -> DraftRoom:
     rooms, lock = _registry()
     async with lock:
         room = rooms.get(slug)
         if room is None:
+            _write_logs_before_shutdown()
             room = DraftRoom(draft_id, slug)
             await room.open()
             rooms[slug] = room

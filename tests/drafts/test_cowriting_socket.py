@@ -291,3 +291,14 @@ async def test_twenty_peer_join_costs_one_sync_exchange_for_the_joiner(setup):
     finally:
         for peer in peers:
             await peer.socket.disconnect()
+
+
+async def test_the_last_editor_to_leave_leaves_every_edit_in_the_log(setup, settings):
+    draft, editor, _reader = setup
+    settings.DRAFT_SAVE_INTERVAL = 3600  # only the room's close writes the log
+    async with connected(f"/ws/drafts/{draft.slug}", user=editor) as socket:
+        client = YClient(socket)
+        await client.sync()
+        await client.edit(len(TEXT), "Net voor het weggaan.\n")
+        # No sync after it (that would write the log first): this editor just closes the tab.
+    assert await live_text(draft) == TEXT + "Net voor het weggaan.\n"

@@ -157,3 +157,26 @@ async def test_a_burst_of_edits_on_one_process_reaches_an_editor_on_the_other_li
         await first.socket.close()
         await second.socket.close()
 
+
+async def test_a_server_that_shuts_down_writes_the_edits_it_has_not_logged_yet(
+    tmp_path, monkeypatch
+):
+    from tests.multiprocess import daphne_processes
+
+    draft = await sync_to_async(make_draft)(text=TEXT)
+    writer, watcher = [await sync_to_async(UserFactory)(roles=[Role.EDITOR]) for _ in range(2)]
+    tokens = [await sync_to_async(core_services.api_token_for)(user=u) for u in (writer, watcher)]
+    # This server writes the log only when a room closes.
+    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "tests.drafts.settings_slow_log")
+    with daphne_processes(1, tmp_path) as ports:
+        url = f"ws://127.0.0.1:{ports[0]}/ws/drafts/{draft.slug}?token="
+        first = Peer(await websockets.connect(url + tokens[0]))
+        second = Peer(await websockets.connect(url + tokens[1]))
+        await first.sync()
+        await second.sync()
+        await first.append("Vlak voor het onderhoud getypt.\n")
+        expected = str(first.text)
+        # The server has applied it (the other editor has it); now it is stopped while both
+        # editors are still connected.
+        await second.pump_until(lambda: str(second.text) == expected)
+    assert await sync_to_async(selectors.draft_live_text)(draft) == expected
