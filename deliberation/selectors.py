@@ -44,16 +44,31 @@ def step_data(summit: Summit, now: datetime) -> StepData:
     }
 
 
+# Table names as the migrations create them (checked by tests/deliberation).
+_SEAT_SQL = (
+    "SELECT t.* FROM deliberation_summittable t WHERE t.summit_id = %s AND t.id IN"
+    " (SELECT p.table_id FROM deliberation_participant p WHERE p.summit_id = %s AND p.user_id = %s)"
+    " LIMIT 1"
+)
+_HOSTED_OR_SEAT_SQL = (
+    "SELECT t.* FROM deliberation_summittable t WHERE t.summit_id = %s AND (t.host_id = %s OR"
+    " t.id IN (SELECT p.table_id FROM deliberation_participant p"
+    " WHERE p.summit_id = %s AND p.user_id = %s))"
+    " ORDER BY CASE WHEN t.host_id = %s THEN 0 ELSE 1 END LIMIT 1"
+)
+
+
 def table_of(summit: Summit, user: User, roles: set[str]) -> SummitTable | None:
-    """The table a user writes for: the one they host, else the one they sit at."""
+    """The table a user writes for: the one they host, else the one they sit at.
+
+    One query, as it runs for every idea written (see ``rules.summit_roles``).
+    """
     if rules.TABLE_HOST in roles:
-        hosted = SummitTable.objects.filter(summit=summit, host=user).first()
-        if hosted is not None:
-            return hosted
-    participant = (
-        Participant.objects.select_related("table").filter(summit=summit, user=user).first()
-    )
-    return participant.table if participant else None
+        sql, params = _HOSTED_OR_SEAT_SQL, [summit.pk, user.pk, summit.pk, user.pk, user.pk]
+    else:
+        sql, params = _SEAT_SQL, [summit.pk, summit.pk, user.pk]
+    found = list(SummitTable.objects.raw(sql, params))
+    return found[0] if found else None
 
 
 def seating_input(

@@ -539,11 +539,7 @@ def idea_create(*, summit: Summit, by: User, text: Any, now: datetime) -> dict[s
 
 
 def _own_idea(summit: Summit, by: User, roles: set[str], idea_id: Any) -> Idea:
-    idea = (
-        Idea.objects.select_related("table")
-        .filter(summit=summit, pk=_id(idea_id))
-        .first()
-    )
+    idea = Idea.objects.select_related("table").filter(summit=summit, pk=_id(idea_id)).first()
     if idea is None or idea.status != Idea.Status.VISIBLE:
         raise CommandRefused("not_found", _("Dit idee bestaat niet (meer)."))
     hosts_it = Role.TABLE_HOST in roles and idea.table.host_id == by.pk
@@ -579,9 +575,7 @@ def idea_withdraw(*, summit: Summit, by: User, idea_id: Any, now: datetime) -> d
 
 
 def _curated_idea(summit: Summit, idea_id: Any) -> Idea:
-    idea = Idea.objects.filter(
-        summit=summit, pk=_id(idea_id)
-    ).first()
+    idea = Idea.objects.filter(summit=summit, pk=_id(idea_id)).first()
     if idea is None or idea.status != Idea.Status.VISIBLE:
         raise CommandRefused("not_found", _("Dit idee bestaat niet (meer)."))
     return idea
@@ -634,9 +628,7 @@ def _theme_name(raw: Any) -> str:
 
 
 def _theme(summit: Summit, theme_id: Any) -> Theme:
-    theme = Theme.objects.filter(
-        summit=summit, pk=_id(theme_id)
-    ).first()
+    theme = Theme.objects.filter(summit=summit, pk=_id(theme_id)).first()
     if theme is None:
         raise CommandRefused("not_found", _("Dit thema bestaat niet."))
     return theme
@@ -778,9 +770,6 @@ def command_run(
     handler = COMMANDS.get(command)
     if handler is None:
         raise CommandRefused("unknown_command", _("Onbekende opdracht."))
-    earlier = CommandAnswer.objects.filter(user=by, key=key).first()
-    if earlier is not None:
-        return _earlier_answer(earlier, summit, command)
     batch = _batch()
     seq_before = batch.summit.seq if batch is not None and batch.summit is not None else None
     try:
@@ -790,8 +779,17 @@ def command_run(
             CommandAnswer.objects.create(
                 user=by, key=key, summit=summit, type=command, result=stored, created_at=now
             )
+    except CommandRefused:
+        # A command carried out before and sent again may be refused now (the step moved
+        # on): its first answer stands. Looked up only here, so a new command costs no query.
+        if batch is not None:
+            _forget_after_failure(batch, seq_before)
+        earlier = CommandAnswer.objects.filter(user=by, key=key).first()
+        if earlier is None:
+            raise
+        return _earlier_answer(earlier, summit, command)
     except IntegrityError:
-        # The same key arrived twice at once: the other one committed first.
+        # Sent before (or twice at once): the first one committed, this one is rolled back.
         if batch is not None:
             _forget_after_failure(batch, seq_before)
         earlier = CommandAnswer.objects.filter(user=by, key=key).first()

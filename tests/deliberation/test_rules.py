@@ -118,3 +118,19 @@ async def test_channel_refuses_ideas_outside_idea_steps_and_other_roles_always(k
                 assert frame["code"] == (
                     "forbidden" if user in (setup.theme_team, setup.facilitator) else "step_closed"
                 )
+
+
+def test_the_plain_queries_of_the_command_path_name_the_tables_and_columns_that_exist():
+    """rules.summit_roles and selectors.table_of skip the ORM; a renamed column must fail here."""
+    from deliberation.models import Participant, SummitTable
+    from samenspel.models import RoleGrant
+
+    def columns(model):
+        return {field.column for field in model._meta.concrete_fields}
+
+    assert RoleGrant._meta.db_table == "samenspel_rolegrant"
+    assert {"role", "scope", "user_id"} <= columns(RoleGrant)
+    assert Participant._meta.db_table == "deliberation_participant"
+    assert {"summit_id", "user_id", "table_id", "checked_in_at"} <= columns(Participant)
+    assert SummitTable._meta.db_table == "deliberation_summittable"
+    assert {"summit_id", "host_id"} <= columns(SummitTable)
