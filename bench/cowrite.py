@@ -182,6 +182,10 @@ class Run:
     # When each edit, named by (client id, first clock) of its update, was sent.
     sent: dict[tuple[int, int], float] = field(default_factory=dict)
     arrivals: list[float] = field(default_factory=list)
+    # With several servers: arrivals at editors on the writer's own server, and on another.
+    origin: dict[tuple[int, int], str] = field(default_factory=dict)
+    same_server: list[float] = field(default_factory=list)
+    other_server: list[float] = field(default_factory=list)
     received: int = 0
 
 
@@ -198,6 +202,10 @@ def update_key(update: bytes) -> tuple[int, int] | None:
     decoder.read_var_uint()  # number of structs of this client
     client = decoder.read_var_uint()
     return client, decoder.read_var_uint()
+
+
+def server_of(url: str) -> str:
+    return url.split("/")[2]
 
 
 async def read_loop(editor: Editor, ws, run: Run) -> None:  # type: ignore[no-untyped-def]
@@ -217,6 +225,8 @@ async def read_loop(editor: Editor, ws, run: Run) -> None:  # type: ignore[no-un
             if sent_at is not None and key not in editor.seen:
                 editor.seen.add(key)  # type: ignore[arg-type]
                 run.arrivals.append(now - sent_at)
+                same = run.origin[key] == server_of(editor.url)  # type: ignore[index]
+                (run.same_server if same else run.other_server).append(now - sent_at)
                 run.received += 1
 
 
@@ -253,6 +263,7 @@ async def measure(name: str, urls: list[str], rate: float, seconds: float) -> di
             key = update_key(update)
             assert key is not None
             editor.seen.add(key)
+            run.origin[key] = server_of(editor.url)
             run.sent[key] = time.perf_counter()
             await ws.send(create_update_message(update))
             # A fixed schedule: a slow turn does not lower the rate of the ones after it.
@@ -286,25 +297,31 @@ async def measure(name: str, urls: list[str], rate: float, seconds: float) -> di
         await ws.close()
     for task in readers:
         task.cancel()
-    latencies = sorted(run.arrivals)
 
-    def pct(p: float) -> float:
-        return (
-            latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
-            if latencies
-            else float("nan")
-        )
+    def pct(values: list[float], p: float) -> float:
+        ordered = sorted(values)
+        if not ordered:
+            return float("nan")
+        return round(ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000, 1)
 
+    latencies = run.arrivals
+    split: dict[str, list[float]] = {}
+    if len({server_of(url) for url in urls}) > 1:
+        split = {
+            "same_server_p50_p99_ms": [pct(run.same_server, 0.5), pct(run.same_server, 0.99)],
+            "other_server_p50_p99_ms": [pct(run.other_server, 0.5), pct(run.other_server, 0.99)],
+        }
     return {
         "target": name,
         "planned": int(len(editors) * rate * seconds),
         "edits": edits,
         "arrivals": run.received,
         "expected": expected,
-        "p50_ms": round(pct(0.50), 1),
-        "p99_ms": round(pct(0.99), 1),
+        "p50_ms": pct(latencies, 0.50),
+        "p99_ms": pct(latencies, 0.99),
         "mean_ms": round(statistics.fmean(latencies) * 1000, 1) if latencies else None,
         "identical": len(texts) == 1,
+        **split,
     }
 
 
