@@ -20,6 +20,7 @@ import asyncio
 import json
 import logging
 import os
+import threading
 import weakref
 from collections import deque
 from collections.abc import Hashable, Iterable, Mapping
@@ -87,8 +88,7 @@ def broadcast(group: str, message: Mapping[str, Any] | bytes, *, skip: str | Non
             # In a server process: hand the push to the event loop and return at once, so
             # the database thread goes on with the next command instead of waiting while
             # the loop writes frames. The hub puts events back in seq order.
-            pushed = asyncio.run_coroutine_threadsafe(layer.group_send(group, wrapped), loop)
-            pushed.add_done_callback(lambda done: _report(done, group))
+            _outbox(loop).put(group, wrapped)
             return
         try:
             async_to_sync(layer.group_send)(group, wrapped)
@@ -97,6 +97,74 @@ def broadcast(group: str, message: Mapping[str, Any] | bytes, *, skip: str | Non
             logger.exception("broadcast to %s failed", group)
 
     transaction.on_commit(send)
+
+
+class _Outbox:
+    """Pushes committed by database threads, sent by the event loop in commit order.
+
+    One wake-up of the loop for all pushes queued meanwhile, and one channel-layer message
+    for a run of text messages to the same group (a batch of live commands commits many
+    events at once: with Redis that is one round of messages instead of one per event).
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.lock = threading.Lock()
+        self.items: list[tuple[str, dict[str, Any]]] = []
+        self.scheduled = False
+
+    def put(self, group: str, message: dict[str, Any]) -> None:
+        with self.lock:
+            self.items.append((group, message))
+            if self.scheduled:
+                return
+            self.scheduled = True
+        pushed = asyncio.run_coroutine_threadsafe(self.drain(), self.loop)
+        pushed.add_done_callback(lambda done: _report(done, group))
+
+    async def drain(self) -> None:
+        layer = get_channel_layer()
+        while True:
+            with self.lock:
+                items, self.items = self.items, []
+                if not items:
+                    self.scheduled = False
+                    return
+            for group, message in merged(items):
+                try:
+                    await layer.group_send(group, message)
+                except Exception:
+                    logger.exception("broadcast to %s failed", group)
+
+
+def merged(items: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, dict[str, Any]]]:
+    """Runs of plain text messages to one group as one message with ``texts``, in order."""
+    out: list[tuple[str, dict[str, Any]]] = []
+    for group, message in items:
+        plain = "text" in message and "skip" not in message
+        if plain and out and out[-1][0] == group and "texts" in out[-1][1]:
+            out[-1][1]["texts"].append(message["text"])
+        elif plain:
+            out.append(
+                (group, {"type": HUB_MESSAGE_TYPE, "group": group, "texts": [message["text"]]})
+            )
+        else:
+            out.append((group, message))
+    return out
+
+
+_outboxes: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Outbox] = (
+    weakref.WeakKeyDictionary()
+)
+_outboxes_lock = threading.Lock()
+
+
+def _outbox(loop: asyncio.AbstractEventLoop) -> _Outbox:
+    with _outboxes_lock:
+        found = _outboxes.get(loop)
+        if found is None:
+            found = _outboxes[loop] = _Outbox(loop)
+        return found
 
 
 def _server_loop() -> asyncio.AbstractEventLoop | None:
@@ -459,6 +527,13 @@ class Hub:
             await self.deliver(message)
 
     async def deliver(self, message: Mapping[str, Any]) -> None:
+        texts = message.get("texts")
+        if isinstance(texts, list):  # several committed messages to one group (see merged)
+            for text in texts:
+                await self.deliver(
+                    {"type": HUB_MESSAGE_TYPE, "group": message.get("group"), "text": text}
+                )
+            return
         group = message.get("group")
         text = message.get("text")
         data = message.get("bytes")
