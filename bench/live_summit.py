@@ -264,6 +264,7 @@ async def bench_ours(ports: list[int], tokens: dict, pids: list[int]) -> dict:
             sends[key] = sent
             await asyncio.sleep(0.5)
 
+    print("idea burst starts", file=sys.stderr, flush=True)
     burst_started = time.perf_counter()
     await asyncio.gather(*(host_burst(i % 10, h) for i, h in enumerate(hosts)))
     await wait_for(
