@@ -75,7 +75,7 @@ class DraftRoom:
         self.draft_id = draft_id
         self.slug = slug
         self.group = draft_group(slug)
-        # Unique per process: a broadcast skips this room, not the other processes' rooms.
+        # Unique per room: how the room knows its own messages when Redis echoes them back.
         self.hub_id = f"room:{slug}:{uuid.uuid4().hex}"
         self.link = link_layer()
         self.link_group = f"draft{draft_id}"
