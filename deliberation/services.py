@@ -1,6 +1,10 @@
 """Every write of a live summit. Each service checks the named rule, writes in one
 transaction with the summit row locked, and broadcasts its events after commit, each with
-the summit's next sequence number."""
+the summit's next sequence number.
+
+Run from ``command_run`` a service's own transaction block takes no savepoint: it is inside
+that command's savepoint already (one round trip fewer each way per command on PostgreSQL).
+Called in any other way it behaves as ``transaction.atomic()``."""
 
 from __future__ import annotations
 
@@ -85,6 +89,11 @@ _KEEPS_LOOKUPS = frozenset(
         "theme.feature",
     }
 )
+
+
+def _atomic() -> transaction.Atomic:
+    """A service's transaction block: no savepoint of its own inside ``command_run``'s."""
+    return transaction.atomic(savepoint=not getattr(_running, "in_command", False))
 
 
 def _batch() -> _Batch | None:
@@ -195,7 +204,7 @@ def _run_step(summit: Summit, step: Step, now: datetime) -> None:
 
 def summit_step_start(*, summit: Summit, by: User, now: datetime) -> dict[str, Any]:
     """Start the current (or first) step, or resume it after a pause."""
-    with transaction.atomic():
+    with _atomic():
         summit = _locked(summit)
         _authorise(summit, by, "step.start")
         if summit.step_state == Summit.StepState.RUNNING:
@@ -216,7 +225,7 @@ def summit_step_start(*, summit: Summit, by: User, now: datetime) -> dict[str, A
 
 
 def summit_step_pause(*, summit: Summit, by: User, now: datetime) -> dict[str, Any]:
-    with transaction.atomic():
+    with _atomic():
         summit = _locked(summit)
         _authorise(summit, by, "step.pause")
         if summit.step_state != Summit.StepState.RUNNING:
@@ -233,7 +242,7 @@ def summit_step_pause(*, summit: Summit, by: User, now: datetime) -> dict[str, A
 
 
 def summit_step_extend(*, summit: Summit, by: User, seconds: int, now: datetime) -> dict[str, Any]:
-    with transaction.atomic():
+    with _atomic():
         summit = _locked(summit)
         _authorise(summit, by, "step.extend")
         if not 0 < seconds <= MAX_EXTEND_SECONDS:
@@ -253,7 +262,7 @@ def summit_step_extend(*, summit: Summit, by: User, seconds: int, now: datetime)
 
 def summit_step_advance(*, summit: Summit, by: User, now: datetime) -> dict[str, Any]:
     """Go to the next step of the agenda and start its timer."""
-    with transaction.atomic():
+    with _atomic():
         summit = _locked(summit)
         _authorise(summit, by, "step.advance")
         steps = summit.steps.order_by("position")
@@ -269,7 +278,7 @@ def summit_step_advance(*, summit: Summit, by: User, now: datetime) -> dict[str,
 
 def summit_message_send(*, summit: Summit, by: User, text: Any, now: datetime) -> dict[str, Any]:
     """A short message on every screen of the summit ('Koffie staat klaar')."""
-    with transaction.atomic():
+    with _atomic():
         summit = _locked(summit)
         _authorise(summit, by, "message.send")
         text = _clean_text(
@@ -300,7 +309,7 @@ def participant_check_in(
     *, summit: Summit, by: User, now: datetime, code: Any = None, participant_id: Any = None
 ) -> dict[str, Any]:
     """Check a registered participant in, found by the letter code (its first part) or id."""
-    with transaction.atomic():
+    with _atomic():
         summit = _locked(summit)
         _authorise(summit, by, "participant.check_in")
         participant = None
@@ -331,7 +340,7 @@ def participant_walk_in(
     *, summit: Summit, by: User, name: Any, birth_year: Any = None, now: datetime
 ) -> dict[str, Any]:
     """Register and check in someone without an invitation; returns their one-time code."""
-    with transaction.atomic():
+    with _atomic():
         summit = _locked(summit)
         _authorise(summit, by, "participant.walk_in")
         name = _clean_text(
@@ -363,7 +372,7 @@ def participant_seat_all(
 
     Run again between rounds: people move away from the table they sat at.
     """
-    with transaction.atomic():
+    with _atomic():
         summit = _locked(summit)
         _authorise(summit, by, "participant.seat_all")
         people, tables, previous = selectors.seating_input(summit, year=now.year)
@@ -393,7 +402,7 @@ def participant_seat_all(
 def participant_join_online(*, summit: Summit, by: User, now: datetime) -> dict[str, Any]:
     """A registered participant who is not in the hall joins from home: checked in and seated
     at the online table with the most free seats. Joining again returns the same table."""
-    with transaction.atomic():
+    with _atomic():
         summit = _locked(summit)
         _authorise(summit, by, "participant.join_online")
         participant = (
@@ -435,7 +444,7 @@ def _online_answer(participant: Participant, table: SummitTable) -> dict[str, An
 def theme_tables_spread(*, summit: Summit, by: User) -> dict[str, Any]:
     """Give every table one of the marked themes for the afternoon, in turn; hall tables and
     online tables each get the themes from the first one on, so both can choose any theme."""
-    with transaction.atomic():
+    with _atomic():
         summit = _locked(summit)
         _authorise(summit, by, "table.spread_themes")
         themes = list(Theme.objects.filter(summit=summit, featured=True).order_by("pk"))
@@ -459,7 +468,7 @@ def theme_table_choose(
 
     Someone in the hall chooses among hall tables, someone online among online tables.
     """
-    with transaction.atomic():
+    with _atomic():
         summit = _locked(summit)
         _authorise(summit, by, "table.choose")
         participant = (
@@ -514,7 +523,7 @@ def _idea_text(raw: Any) -> str:
 
 def idea_create(*, summit: Summit, by: User, text: Any, now: datetime) -> dict[str, Any]:
     """A host writes for their table; a seated participant for the table they sit at."""
-    with transaction.atomic():
+    with _atomic():
         summit = _locked(summit)
         roles = _authorise(summit, by, "idea.create")
         text = _idea_text(text)
@@ -551,7 +560,7 @@ def _own_idea(summit: Summit, by: User, roles: set[str], idea_id: Any) -> Idea:
 def idea_edit(
     *, summit: Summit, by: User, idea_id: Any, text: Any, now: datetime
 ) -> dict[str, Any]:
-    with transaction.atomic():
+    with _atomic():
         summit = _locked(summit)
         roles = _authorise(summit, by, "idea.edit")
         idea = _own_idea(summit, by, roles, idea_id)
@@ -563,7 +572,7 @@ def idea_edit(
 
 
 def idea_withdraw(*, summit: Summit, by: User, idea_id: Any, now: datetime) -> dict[str, Any]:
-    with transaction.atomic():
+    with _atomic():
         summit = _locked(summit)
         roles = _authorise(summit, by, "idea.withdraw")
         idea = _own_idea(summit, by, roles, idea_id)
@@ -583,7 +592,7 @@ def _curated_idea(summit: Summit, idea_id: Any) -> Idea:
 
 def idea_hide(*, summit: Summit, by: User, idea_id: Any, now: datetime) -> dict[str, Any]:
     """Take an idea off every screen (e.g. a personal attack); the text stays stored."""
-    with transaction.atomic():
+    with _atomic():
         summit = _locked(summit)
         _authorise(summit, by, "idea.hide")
         idea = _curated_idea(summit, idea_id)
@@ -598,7 +607,7 @@ def idea_merge(
     *, summit: Summit, by: User, idea_id: Any, into_id: Any, now: datetime
 ) -> dict[str, Any]:
     """Fold a duplicate into another idea; the duplicate leaves the lists."""
-    with transaction.atomic():
+    with _atomic():
         summit = _locked(summit)
         _authorise(summit, by, "idea.merge")
         idea = _curated_idea(summit, idea_id)
@@ -639,7 +648,7 @@ def _theme_data(theme: Theme) -> events.ThemeData:
 
 
 def theme_create(*, summit: Summit, by: User, name: Any) -> dict[str, Any]:
-    with transaction.atomic():
+    with _atomic():
         summit = _locked(summit)
         _authorise(summit, by, "theme.create")
         theme = Theme.objects.create(summit=summit, name=_theme_name(name))
@@ -648,7 +657,7 @@ def theme_create(*, summit: Summit, by: User, name: Any) -> dict[str, Any]:
 
 
 def theme_rename(*, summit: Summit, by: User, theme_id: Any, name: Any) -> dict[str, Any]:
-    with transaction.atomic():
+    with _atomic():
         summit = _locked(summit)
         _authorise(summit, by, "theme.rename")
         theme = _theme(summit, theme_id)
@@ -660,7 +669,7 @@ def theme_rename(*, summit: Summit, by: User, theme_id: Any, name: Any) -> dict[
 
 def theme_feature(*, summit: Summit, by: User, theme_id: Any, featured: Any) -> dict[str, Any]:
     """Mark a theme for the hall screen (or take it off)."""
-    with transaction.atomic():
+    with _atomic():
         summit = _locked(summit)
         _authorise(summit, by, "theme.feature")
         theme = _theme(summit, theme_id)
@@ -674,7 +683,7 @@ def theme_assign(
     *, summit: Summit, by: User, idea_id: Any, theme_id: Any, now: datetime
 ) -> dict[str, Any]:
     """Put an idea in a theme (``theme_id`` None takes it out)."""
-    with transaction.atomic():
+    with _atomic():
         summit = _locked(summit)
         _authorise(summit, by, "theme.assign")
         idea = _curated_idea(summit, idea_id)
@@ -774,7 +783,11 @@ def command_run(
     seq_before = batch.summit.seq if batch is not None and batch.summit is not None else None
     try:
         with transaction.atomic():
-            result = handler(summit, by, data, now)
+            _running.in_command = True
+            try:
+                result = handler(summit, by, data, now)
+            finally:
+                _running.in_command = False
             stored = selectors.jsonable(result)
             CommandAnswer.objects.create(
                 user=by, key=key, summit=summit, type=command, result=stored, created_at=now
