@@ -282,6 +282,10 @@ async def bench_ours(ports: list[int], tokens: dict, pids: list[int]) -> dict:
     gapless = sum(
         sorted(set(c.seqs)) == list(range(min(c.seqs), max(c.seqs) + 1)) for c in clients if c.seqs
     )
+    # Every event from the client's first one up to the last one the server sent.
+    complete_streams = sum(
+        set(range(min(c.seqs), final + 1)) <= set(c.seqs) for c in clients if c.seqs
+    )
     frames_per_client = sum(c.frames for c in clients) / len(clients)
     events_per_client = sum(c.events for c in clients) / len(clients)
     for client in [*clients, control]:
@@ -299,6 +303,7 @@ async def bench_ours(ports: list[int], tokens: dict, pids: list[int]) -> dict:
         "ack_p99_ms": round(pct(ack_latencies, 0.99) * 1000, 1),
         "burst_seconds": round(burst_seconds, 2),
         "clients_with_gapless_seq": gapless,
+        "clients_with_every_event": complete_streams,
         "frames_per_client": round(frames_per_client, 1),
         "events_per_client": round(events_per_client, 1),
         "kib_per_connection": round((rss_after - rss_before) / len(clients), 1),
@@ -414,6 +419,7 @@ def main() -> None:
         "floors_met": {
             "all_clients_every_step": ours["step_changes_reaching_all"] == ours["step_changes"],
             "gapless_seq_everywhere": ours["clients_with_gapless_seq"] == ours["clients"],
+            "every_event_everywhere": ours["clients_with_every_event"] == ours["clients"],
             "step_p99_under_500ms": ours["step_p99_ms"] < 500,
             "ack_p99_under_1s": ours["ack_p99_ms"] < 1000,
             "no_idea_lost_or_doubled": ours["ideas_stored"] == ours["ideas_sent"] == 1000,

@@ -19,7 +19,7 @@ from pycrdt import YMessageType, YSyncMessageType
 from samenspel import ws
 from samenspel.realtime import HubConsumer
 
-from . import protocol, selectors, wire
+from . import protocol, selectors
 from .rooms import DraftRoom, room_enter, room_leave
 
 logger = logging.getLogger(__name__)
@@ -30,7 +30,6 @@ PRESENCE_INTERVAL = float(getattr(settings, "DRAFT_PRESENCE_INTERVAL", 0.1))
 
 class DraftConsumer(HubConsumer):
     room: DraftRoom | None = None
-    wire: Any = None
 
     async def connect(self) -> None:
         self.hub_id = uuid.uuid4().hex
@@ -64,23 +63,6 @@ class DraftConsumer(HubConsumer):
         presence = self.room.presence_frame()
         if presence is not None:
             await self.send(bytes_data=presence)
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        self.wire = wire.daphne_protocol(send)
-        await super().__call__(scope, receive, send)
-
-    async def send(
-        self, text_data: str | None = None, bytes_data: bytes | None = None, close: bool = False
-    ) -> None:
-        # The hub calls this for every socket with the same bytes: framed once, written out.
-        if (
-            bytes_data is not None
-            and not close
-            and self.wire is not None
-            and wire.write_direct(self.wire, bytes_data)
-        ):
-            return
-        await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels runs close_old_connections in the database thread before every handler.
