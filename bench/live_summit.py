@@ -172,6 +172,7 @@ class Client:
         self.events = 0
         self.frames = 0
         self.seqs: list[int] = []
+        self.snapshot_at: float | None = None
         self.task: asyncio.Task[None] | None = None
 
     async def read(self) -> None:
@@ -187,6 +188,8 @@ class Client:
                 continue
             frame = json.loads(raw)
             kind = frame.get("kind")
+            if kind == "snapshot" and self.snapshot_at is None:
+                self.snapshot_at = now
             if kind in ("ack", "error"):
                 self.acks[frame["id"]] = now
             elif kind == "ref":
@@ -231,8 +234,11 @@ async def bench_ours(ports: list[int], tokens: dict, pids: list[int]) -> dict:
     urls = [url(i, t) for i, t in enumerate(tokens["residents"] + tokens["hosts"])]
     started = time.perf_counter()
     clients = await connect_all(urls)
+    # Connected means: the screen has its snapshot (it shows the summit), not only the handshake.
+    await wait_for(lambda: all(c.snapshot_at is not None for c in clients), 120)
     connect_seconds = time.perf_counter() - started
     control = (await connect_all([url(0, tokens["facilitator"])]))[0]
+    await wait_for(lambda: control.snapshot_at is not None, 30)
     await wait_for(lambda: True, 1.0)
     rss_after = sum(rss_kib(pid) for pid in pids)
     hosts = clients[len(tokens["residents"]) :]
