@@ -792,23 +792,20 @@ def command_run(
             CommandAnswer.objects.create(
                 user=by, key=key, summit=summit, type=command, result=stored, created_at=now
             )
-    except CommandRefused:
-        # A command carried out before and sent again may be refused now (the step moved
-        # on): its first answer stands. Looked up only here, so a new command costs no query.
+    except (CommandRefused, IntegrityError):
+        # Refused now, or collided with its own key: a command carried out before and sent
+        # again (the step may have moved on) keeps its first answer. Looked up only here, so
+        # a new command costs no query for it.
         if batch is not None:
             _forget_after_failure(batch, seq_before)
         earlier = CommandAnswer.objects.filter(user=by, key=key).first()
         if earlier is None:
             raise
         return _earlier_answer(earlier, summit, command)
-    except IntegrityError:
-        # Sent before (or twice at once): the first one committed, this one is rolled back.
+    except Exception:
         if batch is not None:
             _forget_after_failure(batch, seq_before)
-        earlier = CommandAnswer.objects.filter(user=by, key=key).first()
-        if earlier is None:
-            raise
-        return _earlier_answer(earlier, summit, command)
+        raise
     return stored
 
 
@@ -842,7 +839,6 @@ def command_run_batch(*, summit: Summit, commands: Sequence[Command]) -> list[An
         batch = _running.batch = _Batch()
         try:
             for command in commands:
-                seq_before = batch.summit.seq if batch.summit is not None else None
                 try:
                     answers.append(
                         command_run(
@@ -857,8 +853,7 @@ def command_run_batch(*, summit: Summit, commands: Sequence[Command]) -> list[An
                 except Exception as error:  # noqa: BLE001 - answered to its own screen only
                     if not isinstance(error, CommandRefused):
                         logger.exception("live command %s failed", command.type)
-                    answers.append(error)
-                    _forget_after_failure(batch, seq_before)
+                    answers.append(error)  # command_run has reset the batch
                     continue
                 if command.type not in _KEEPS_LOOKUPS:
                     batch.roles.clear()
