@@ -41,6 +41,10 @@ class SeatingData(TypedDict):
     seats: dict[str, int | None]  # participant id -> table number
 
 
+class TableThemesData(TypedDict):
+    tables: dict[str, int | None]  # table number -> theme id (every table of the summit)
+
+
 class IdeaData(TypedDict):
     id: int
     table: int
@@ -93,6 +97,7 @@ EVENT_SHAPES: dict[str, type] = {
     "message.sent": MessageData,
     "participant.checked_in": ParticipantData,
     "seating.changed": SeatingData,
+    "table_themes.changed": TableThemesData,
     "idea.created": IdeaData,
     "idea.edited": IdeaTextData,
     "idea.withdrawn": IdeaRefData,
@@ -123,6 +128,10 @@ def participant_checked_in(seq: int, data: ParticipantData) -> Event:
 
 def seating_changed(seq: int, data: SeatingData) -> Event:
     return _event(seq, "seating.changed", data)
+
+
+def table_themes_changed(seq: int, data: TableThemesData) -> Event:
+    return _event(seq, "table_themes.changed", data)
 
 
 def idea_created(seq: int, data: IdeaData) -> Event:

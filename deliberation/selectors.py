@@ -158,6 +158,7 @@ def _build_state(summit: Summit) -> SummitState:
                 "host": t.host.public_name if t.host else None,
                 "seated": seated.get(t.number, 0),
                 "capacity": t.capacity,
+                "theme": t.theme_id,  # the afternoon theme (table.spread_themes), or None
             }
             for t in tables
         ],

@@ -458,6 +458,12 @@ def theme_tables_spread(*, summit: Summit, by: User) -> dict[str, Any]:
             for index, table in enumerate(group):
                 table.theme = themes[index % len(themes)]
         SummitTable.objects.bulk_update(tables, ["theme"])
+        # Every table, not only the changed ones: screens take the whole map as it is now.
+        _emit(
+            summit,
+            events.table_themes_changed,
+            {"tables": {str(table.number): table.theme_id for table in tables}},
+        )
         return {"tables": len(tables), "themes": len(themes)}
 
 
