@@ -3,15 +3,23 @@ from django.utils.translation import gettext_lazy as _
 
 TEXTAREA = {"class": "utrecht-textarea", "rows": 3}
 INPUT = {"class": "utrecht-textbox"}
+PASSAGE_HELP = _("Kopieer de zin of woorden uit de versie.")
+
+
+def passage_at_field() -> forms.IntegerField:
+    """Where the selected passage begins in the shown text (set by the page's script), so a
+    passage that occurs twice is tied to the one the reader selected."""
+    return forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
 
 class CommentForm(forms.Form):
     passage = forms.CharField(
         label=_("Over welk stuk tekst?"),
-        help_text=_("Kopieer de zin of woorden uit de versie."),
+        help_text=PASSAGE_HELP,
         widget=forms.Textarea(attrs=TEXTAREA),
         max_length=5000,
     )
+    at = passage_at_field()
     body = forms.CharField(
         label=_("Uw reactie"), widget=forms.Textarea(attrs=TEXTAREA), max_length=5000
     )
@@ -26,10 +34,11 @@ class ReplyForm(forms.Form):
 class AmendmentForm(forms.Form):
     passage = forms.CharField(
         label=_("Welk stuk tekst wilt u veranderen?"),
-        help_text=_("Kopieer de zin of woorden uit de versie."),
+        help_text=PASSAGE_HELP,
         widget=forms.Textarea(attrs=TEXTAREA),
         max_length=5000,
     )
+    at = passage_at_field()
     replacement = forms.CharField(
         label=_("Nieuwe tekst"), widget=forms.Textarea(attrs=TEXTAREA), required=False
     )

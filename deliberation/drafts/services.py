@@ -18,6 +18,7 @@ from samenspel.realtime import broadcast
 from . import rules
 from .models import Amendment, Comment, Draft, DraftSnapshot, DraftUpdate, Support, Version
 from .outlines import outline_for
+from .passages import VersionText
 from .selectors import draft_document, live_text_of
 
 # Compact once this many updates have arrived since the last snapshot.
@@ -166,6 +167,30 @@ def _check_passage(version: Version, passage: str, start: int) -> None:
         raise DraftError(_("Kies een stuk tekst van de versie."))
     if version.text[start : start + len(passage)] != passage:
         raise DraftError(_("Dit stuk tekst staat niet (meer) op die plek in de versie."))
+
+
+def passage_find(
+    *, version: Version, quoted: str, near: int | None = None, whole: bool = False
+) -> tuple[str, int]:
+    """The passage a reader quoted from the page, as (slice of the version's markdown, offset).
+
+    ``quoted`` is text as the page shows it (a selection) or a piece of the markdown itself;
+    ``near`` picks among repeats (an offset in the shown text). With ``whole`` (amendments)
+    the slice must not begin or end inside a link or a table, which replacing would break.
+    """
+    if not quoted.strip() or len(quoted) > MAX_PASSAGE:
+        raise DraftError(_("Kies een stuk tekst van de versie."))
+    found = VersionText(version.text).locate(quoted, near=near)
+    if found is None:
+        raise DraftError(_("Dit stuk tekst staat niet (meer) op die plek in de versie."))
+    if whole and not found.whole:
+        raise DraftError(
+            _(
+                "Dit stuk tekst begint of eindigt midden in een link, lijst of tabel. "
+                "Kies iets meer of iets minder tekst."
+            )
+        )
+    return found.text, found.start
 
 
 def comment_add(

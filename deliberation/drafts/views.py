@@ -20,6 +20,7 @@ from . import rules, selectors, services
 from .forms import AmendmentForm, CommentForm, PublishForm, RejectForm, ReplyForm
 from .markdown import render_markdown
 from .models import Amendment, Comment, Draft, Version
+from .passages import VersionText
 
 PRESENCE_COLOURS = ["#0b6e4f", "#8a2be2", "#b5400f", "#1f5faa", "#a1005a", "#5b6300"]
 
@@ -68,13 +69,48 @@ def _detail(
     version = selectors.latest_version(draft)
     amendments = selectors.amendments_of(draft)
     vote_links = _vote_links(amendments)
+    threads = selectors.comment_threads(version) if version else []
+    texts: dict[int, VersionText] = {}
+
+    def text_of(of: Version) -> VersionText:
+        if of.pk not in texts:
+            texts[of.pk] = VersionText(of.text)
+        return texts[of.pk]
+
+    def shown(of: Version, item: Comment | Amendment) -> str:
+        """The passage as the page shows it (without markdown)."""
+        return text_of(of).shown_text(item.start, item.start + len(item.passage))
+
+    # Passages still under discussion are highlighted in the text, each with an anchor that
+    # its comment or amendment links to.
+    open_amendments = {
+        item.pk
+        for item in amendments
+        if version is not None
+        and item.version_id == version.pk
+        and item.status in (Amendment.Status.OPEN, Amendment.Status.IN_VOTE)
+    }
+    marked = [
+        (item.start, item.start + len(item.passage), f"passage-reactie-{item.pk}")
+        for item in threads
+        if not item.resolved_at
+    ] + [
+        (item.start, item.start + len(item.passage), f"passage-amendement-{item.pk}")
+        for item in amendments
+        if item.pk in open_amendments
+    ]
     context: dict[str, Any] = {
         "draft": draft,
         "version": version,
-        "html": render_markdown(version.text) if version else "",
-        "threads": selectors.comment_threads(version) if version else [],
+        "html": text_of(version).marked_html(marked) if version else "",
+        "threads": [(comment, shown(comment.version, comment)) for comment in threads],
         "amendments": [
-            (item, vote_links.get(item.vote_batch) if item.vote_batch else None)
+            (
+                item,
+                vote_links.get(item.vote_batch) if item.vote_batch else None,
+                shown(item.version, item),
+                item.pk in open_amendments,
+            )
             for item in amendments
         ],
         "can_edit": rules.can_edit(request.user, draft),
@@ -157,21 +193,23 @@ def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Vul de passage en uw reactie in."))
         return _detail(request, draft, comment_form=form, status=400)
-    passage = form.cleaned_data["passage"].strip()
-    start = version.text.find(passage) if version else -1
-    done = _act(
-        request,
-        draft,
-        lambda: services.comment_add(
+
+    def add() -> None:
+        passage, start = "", 0
+        if version is not None:
+            passage, start = services.passage_find(
+                version=version, quoted=form.cleaned_data["passage"], near=form.cleaned_data["at"]
+            )
+        services.comment_add(
             version=version,
             by=request.user,
             body=form.cleaned_data["body"],
             passage=passage,
-            start=max(start, 0),
+            start=start,
             now=timezone.now(),
-        ),
-        _("Uw reactie is geplaatst."),
-    )
+        )
+
+    done = _act(request, draft, add, _("Uw reactie is geplaatst."))
     if not done:  # keep what the person typed, to correct it
         return _detail(request, draft, comment_form=form, status=400)
     return _back(draft, "#reacties")
@@ -222,21 +260,25 @@ def amendment_create(request: HttpRequest, slug: str) -> HttpResponse:
     if version is None or not form.is_valid():
         messages.error(request, _("Vul de passage, de nieuwe tekst en uw toelichting in."))
         return _detail(request, draft, amendment_form=form, status=400)
-    passage = form.cleaned_data["passage"].strip()
-    done = _act(
-        request,
-        draft,
-        lambda: services.amendment_propose(
+
+    def propose() -> None:
+        passage, start = services.passage_find(
+            version=version,
+            quoted=form.cleaned_data["passage"],
+            near=form.cleaned_data["at"],
+            whole=True,
+        )
+        services.amendment_propose(
             version=version,
             by=request.user,
             passage=passage,
-            start=max(version.text.find(passage), 0),
+            start=start,
             replacement=form.cleaned_data["replacement"].strip(),
             rationale=form.cleaned_data["rationale"],
             now=timezone.now(),
-        ),
-        _("Uw amendement is ingediend."),
-    )
+        )
+
+    done = _act(request, draft, propose, _("Uw amendement is ingediend."))
     if not done:
         return _detail(request, draft, amendment_form=form, status=400)
     return _back(draft, "#amendementen")

@@ -148,3 +148,125 @@ def test_draft_pages_and_refusals_read_in_english(client, editor, resident):
     assert "This text is not (or no longer) in that place in the version." in refused
     page = client.get(reverse("drafts:editor", args=[draft.slug])).content.decode()
     assert "You can read along." in page
+
+
+FORMATTED = (
+    "# Sportnota\n\n"
+    "De **grote zaal** van [Sportpark Diemen](https://www.diemen.nl/sport) gaat open.\n\n"
+    "Daarna volgt de *kleine* zaal.\n\n"
+    "De kantine gaat open.\n"
+)
+
+
+def test_a_comment_on_words_selected_across_bold_and_a_link_is_anchored_to_them(
+    client, editor, resident
+):
+    draft = make_draft(text=FORMATTED)
+    publish(draft, editor)
+    client.force_login(resident)
+    client.post(
+        reverse("drafts:comment", args=[draft.slug]),
+        {"passage": "grote zaal van Sportpark Diemen", "body": "Komt er een lift?"},
+    )
+    comment = Comment.objects.get()
+    assert comment.passage == "**grote zaal** van [Sportpark Diemen](https://www.diemen.nl/sport)"
+    assert FORMATTED[comment.start :].startswith(comment.passage)
+    page = client.get(reverse("drafts:detail", args=[draft.slug])).content.decode()
+    # The card quotes the words as the page shows them, and links to them in the text,
+    # where they are highlighted.
+    assert '<p class="utrecht-paragraph">grote zaal van Sportpark Diemen</p>' in page
+    assert f'href="#passage-reactie-{comment.pk}"' in page
+    assert f'<span id="passage-reactie-{comment.pk}"></span>' in page
+    assert '<mark class="ss-passage-mark">grote zaal</mark>' in page
+
+
+def test_an_amendment_on_words_across_two_paragraphs_replaces_exactly_them(
+    client, editor, resident
+):
+    draft = make_draft(text=FORMATTED)
+    publish(draft, editor)
+    client.force_login(resident)
+    response = client.post(
+        reverse("drafts:amendment", args=[draft.slug]),
+        {
+            "amendement-passage": "gaat open.\n\nDaarna volgt de kleine",
+            "amendement-replacement": "opent in 2027. Daarna volgt de nieuwe",
+            "amendement-rationale": "Eerlijker.",
+        },
+    )
+    assert response.status_code == 302
+    amendment = Amendment.objects.get()
+    assert amendment.passage == "gaat open.\n\nDaarna volgt de *kleine*"
+    client.force_login(editor)
+    client.post(reverse("drafts:accept", args=[draft.slug, amendment.pk]))
+    assert selectors.draft_live_text(draft) == FORMATTED.replace(
+        "gaat open.\n\nDaarna volgt de *kleine*", "opent in 2027. Daarna volgt de nieuwe"
+    )
+
+
+def test_an_amendment_that_would_cut_a_link_in_two_is_refused_with_a_clear_message(
+    client, editor, resident
+):
+    draft = make_draft(text=FORMATTED)
+    publish(draft, editor)
+    client.force_login(resident)
+    refused = client.post(
+        reverse("drafts:amendment", args=[draft.slug]),
+        {
+            "amendement-passage": "van Sportpark",
+            "amendement-replacement": "bij het zwembad",
+            "amendement-rationale": "Verkeerde plek.",
+        },
+    )
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "begint of eindigt midden in een link, lijst of tabel" in page
+    assert "bij het zwembad" in page
+    assert not Amendment.objects.exists()
+
+
+def test_of_words_that_occur_twice_the_selected_one_is_used(client, editor, resident):
+    draft = make_draft(text=FORMATTED)
+    publish(draft, editor)
+    client.force_login(resident)
+    second = len(
+        "Sportnota De grote zaal van Sportpark Diemen gaat open. Daarna volgt de kleine "
+        "zaal. De kantine "
+    )
+    client.post(
+        reverse("drafts:comment", args=[draft.slug]),
+        {"passage": "gaat open.", "body": "Wanneer?", "at": str(second)},
+    )
+    assert Comment.objects.get().start == FORMATTED.index(
+        "gaat open.\n", FORMATTED.index("kantine")
+    )
+    client.post(
+        reverse("drafts:comment", args=[draft.slug]),
+        {"passage": "gaat open.", "body": "Zonder plek: de eerste."},
+    )
+    assert Comment.objects.get(body="Zonder plek: de eerste.").start == FORMATTED.index(
+        "gaat open."
+    )
+
+
+def test_read_page_offers_choosing_a_passage_to_people_who_may_react(client, editor, resident):
+    draft = make_draft(text=FORMATTED)
+    publish(draft, editor)
+    page = client.get(reverse("drafts:detail", args=[draft.slug])).content.decode()
+    assert "data-passage-bar" not in page and "dist/passage.js" not in page
+    client.force_login(resident)
+    page = client.get(reverse("drafts:detail", args=[draft.slug])).content.decode()
+    assert "Reageer op deze passage" in page and "dist/passage.js" in page
+    assert 'name="at"' in page and 'name="amendement-at"' in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/nota/"})
+    page = client.get(reverse("drafts:detail", args=[draft.slug])).content.decode()
+    assert "Comment on this passage" in page and "Or choose a heading or paragraph" in page
+    refused = client.post(
+        reverse("drafts:amendment", args=[draft.slug]),
+        {
+            "amendement-passage": "van Sportpark",
+            "amendement-replacement": "bij het zwembad",
+            "amendement-rationale": "Verkeerde plek.",
+        },
+    ).content.decode()
+    assert "begins or ends in the middle of a link, list or table" in refused
