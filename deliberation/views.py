@@ -75,12 +75,19 @@ def _screen(request: HttpRequest, slug: str, screen: str, template: str) -> Http
     context = _context(summit, frame, screen)
     own = selectors.table_of(summit, request.user, roles)
     context["own_table"] = own
-    context["own_theme"] = own.theme.name if own is not None and own.theme_id else ""
-    if screen in {"themes", "control"}:
-        context["theme_tables"] = summit.tables.filter(theme__isnull=False).select_related("theme")
-        names = {t.number: t.theme.name for t in context["theme_tables"] if t.theme}
-        for row in context["snap"]["tables"]:
-            row["theme_name"] = names.get(row["number"], "")
+    # Table themes come from the snapshot, as the page script renders them after each change.
+    names = {theme["id"]: theme["name"] for theme in context["snap"]["themes"]}
+    tables = context["snap"]["tables"]
+    for row in tables:
+        row["theme_name"] = names.get(row["theme"], "")
+    context["theme_tables"] = [row for row in tables if row["theme_name"]]
+    own_row = {row["number"]: row for row in tables}.get(own.number) if own is not None else None
+    context["own_theme"] = own_row["theme_name"] if own_row is not None else ""
+    # The themes a participant can choose for the afternoon: hall tables in the hall, online
+    # tables online; in table order, each theme once.
+    online = own.online if own is not None else False
+    choices = [row["theme_name"] for row in context["theme_tables"] if row["online"] == online]
+    context["choice_themes"] = list(dict.fromkeys(choices))
     return render(request, template, context)
 
 
@@ -128,6 +135,10 @@ def screen_texts() -> dict[str, str]:
         "offline": _("Verbinding verbroken, opnieuw verbinden…"),
         "checked": _("Aangemeld, tafel"),
         "seatedAt": _("U zit aan tafel %(number)s."),
+        "yourTableTheme": _("Thema van uw tafel: %(theme)s"),
+        "thisTableTheme": _("Thema van deze tafel: %(theme)s"),
+        "tableTheme": _("Tafel %(number)s: %(theme)s"),
+        "online": _("online"),
     }
 
 

@@ -131,4 +131,4 @@ def test_control_room_shows_the_theme_of_each_table(client, setup):
     SummitTable.objects.filter(number=2).update(theme=theme)
     client.force_login(setup.facilitator)
     page = client.get(BASE + "regie/").content.decode()
-    assert '<td class="utrecht-table__cell">Groen</td>' in page
+    assert '<td class="utrecht-table__cell" data-table-theme="2">Groen</td>' in page

@@ -123,3 +123,15 @@ def test_participant_screen_links_to_the_choice_during_the_step(client, setup):
     client.force_login(setup.residents[0])
     page = client.get(BASE).content.decode()
     assert BASE + "thematafel/" in page
+
+
+def test_participant_screen_names_the_themes_to_choose_from_once_they_are_spread(client, setup):
+    client.force_login(setup.residents[0])
+    page = html.unescape(client.get(BASE).content.decode())
+    assert "Het themateam zet de thema's zo op de tafels." in page
+    assert "<li>Groen</li>" not in page
+    spread(setup)
+    page = html.unescape(client.get(BASE).content.decode())
+    assert "Thema van uw tafel: Groen" in page
+    # Hall tables only (the online table also has Groen), each theme once, in table order.
+    assert "<li>Groen</li><li>Verkeer</li>" in "".join(page.split())

@@ -288,6 +288,76 @@ def test_participants_choose_an_afternoon_theme_table_until_it_is_full(
     assert_accessible(phone)
 
 
+def test_spread_themes_reach_open_screens_without_a_reload(
+    page: Page, phone: Page, demo_server: DemoServer, browser
+):
+    login_staff(page, demo_server, "gespreksleider")
+    page.goto(demo_server.url + SUMMIT + "regie/")
+    advance_to(page, "Thema's kiezen voor de middag")
+    curator = page.context.new_page()  # the facilitator also follows the theme team's console
+    curator.goto(demo_server.url + SUMMIT + "themateam/")
+    host = new_page(browser, width=800)
+    login_code(host, demo_server, demo_server.next_host()["code"])
+    host.goto(demo_server.url + SUMMIT + "tafel/")
+    login_code(phone, demo_server, demo_server.next_resident()["code"])
+    phone.goto(demo_server.url + SUMMIT)
+    screens = [page, curator, host, phone]
+    notice = "De thema's komen zo op de tafels"
+    page.get_by_label("Mededeling aan iedereen").fill(notice)
+    page.get_by_role("button", name="Versturen").click()
+    for screen in screens:
+        expect(screen.locator("[data-message-text]")).to_have_text(notice)
+        screen.evaluate("window.notReloaded = true")
+    team = new_page(browser)
+    login_staff(team, demo_server, "themateam")
+    team.goto(demo_server.url + SUMMIT + "themateam/")
+    afternoon = ["Wonen en bouwen", "Kunst en cultuur"]
+    for name in afternoon:
+        team.get_by_label("Nieuw thema").fill(name)
+        team.get_by_role("button", name="Thema maken").click()
+        feature = team.locator("[data-themes] li", has_text=name).get_by_label("Op het zaalscherm")
+        feature.check()
+        expect(feature).to_be_checked()
+    # Only these two go on the tables (earlier tests may have marked others).
+    for item in team.locator("[data-themes] li").all():
+        feature = item.get_by_label("Op het zaalscherm")
+        if item.locator("[data-theme-name]").inner_text() not in afternoon and feature.is_checked():
+            feature.uncheck()
+            expect(feature).not_to_be_checked()
+    team.get_by_role("button", name="Thema's over de tafels verdelen").click()
+
+    # Hall tables 1 and 2 get the marked themes in turn, on every open screen.
+    expect(page.locator('[data-table-theme="1"]')).to_have_text(afternoon[0])
+    expect(page.locator('[data-table-theme="2"]')).to_have_text(afternoon[1])
+    expect(curator.locator("[data-theme-tables]")).to_contain_text(
+        f"Tafel 1: {afternoon[0]}Tafel 2: {afternoon[1]}"
+    )
+    either = "(Wonen en bouwen|Kunst en cultuur)"
+    expect(host.locator("[data-own-theme]")).to_have_text(
+        re.compile(f"^Thema van deze tafel: {either}$")
+    )
+    expect(phone.locator("[data-own-theme]")).to_have_text(
+        re.compile(f"^Thema van uw tafel: {either}$")
+    )
+    expect(phone.locator("[data-choice-themes] li")).to_have_text(afternoon)
+    expect(phone.locator("[data-choice-waiting]")).to_be_hidden()
+    for screen in screens:
+        assert screen.evaluate("window.notReloaded === true"), f"{screen.url} was reloaded"
+    # What the open screens show now is what a freshly loaded page shows.
+    for screen, shown in [
+        (page, "[data-table-theme]"),
+        (curator, "[data-theme-tables] li"),
+        (host, "[data-own-theme]"),
+        (phone, "[data-own-theme], [data-choice-themes] li"),
+    ]:
+        fresh = screen.context.new_page()
+        fresh.goto(screen.url)
+        expect(screen.locator(shown)).to_have_text(fresh.locator(shown).all_inner_texts())
+        fresh.close()
+        assert_accessible(screen)
+    assert_fits_phone(phone)
+
+
 def test_participants_at_one_table_may_change_only_the_ideas_they_wrote(
     page: Page, phone: Page, demo_server: DemoServer, browser
 ):

@@ -8,7 +8,7 @@ const ideaSteps = root.dataset.ideaSteps.split(",");
 // Every word this script writes comes translated from the page (views.screen_texts).
 const T = JSON.parse(document.getElementById("summit-texts")?.textContent || "{}");
 
-let state = { step: null, ideas: new Map(), themes: new Map(), me: {}, counts: {} };
+let state = { step: null, ideas: new Map(), themes: new Map(), tables: new Map(), me: {}, counts: {} };
 const $ = (selector) => root.querySelector(selector);
 const el = (tag, attrs = {}, text = "") => {
   const node = document.createElement(tag);
@@ -220,6 +220,42 @@ function renderThemes() {
   keepFocus(renderThemeList);
 }
 
+// What a screen shows of the afternoon theme tables (table.spread_themes): its own table's
+// theme, the theme column of the facilitator's table list, the theme team's list of theme
+// tables and the themes a participant can choose from.
+function renderTableThemes() {
+  const themeName = (table) => state.themes.get(table?.theme)?.name ?? "";
+  const own = $("[data-own-theme]");
+  if (own) {
+    const name = themeName(state.tables.get(state.me.table));
+    const text = screen === "table" ? T.thisTableTheme : T.yourTableTheme;
+    own.hidden = !name;
+    own.textContent = name ? text.replace("%(theme)s", () => name) : "";
+  }
+  for (const cell of root.querySelectorAll("[data-table-theme]")) {
+    cell.textContent = themeName(state.tables.get(Number(cell.dataset.tableTheme))) || "–";
+  }
+  const themed = [...state.tables.values()].filter((table) => themeName(table));
+  const list = $("[data-theme-tables]");
+  if (list) {
+    list.replaceChildren(...themed.map((table) => {
+      const text = T.tableTheme.replace("%(number)s", table.number)
+        .replace("%(theme)s", () => themeName(table));
+      return el("li", {}, table.online ? `${text} (${T.online})` : text);
+    }));
+    list.hidden = !themed.length;
+  }
+  const choices = $("[data-choice-themes]");
+  if (choices) {
+    // Hall tables for someone in the hall, online tables for someone online.
+    const online = state.tables.get(state.me.table)?.online ?? false;
+    const names = [...new Set(themed.filter((table) => table.online === online).map(themeName))];
+    choices.replaceChildren(...names.map((name) => el("li", {}, name)));
+    $("[data-choice-box]").hidden = !names.length;
+    $("[data-choice-waiting]").hidden = names.length > 0;
+  }
+}
+
 function renderThemeList() {
   const list = $("[data-themes]");
   if (list) {
@@ -252,6 +288,7 @@ function renderThemeList() {
     featured.replaceChildren(...[...state.themes.values()].filter((t) => t.featured)
       .map((t) => el("li", { "data-theme": t.id }, t.name)));
   }
+  renderTableThemes();
 }
 
 function renameForm(theme) {
@@ -315,6 +352,7 @@ function applySnapshot(data) {
     counts: data.counts,
     ideas: new Map(data.ideas.map((idea) => [idea.id, idea])),
     themes: new Map(data.themes.map((theme) => [theme.id, theme])),
+    tables: new Map(data.tables.map((table) => [table.number, table])),
   };
   const list = $("[data-ideas]");
   if (list && (screen === "participant" || screen === "table")) list.dataset.tableFilter = data.me.table ?? "";
@@ -341,6 +379,13 @@ function applyEvent(type, data) {
     case "seating.changed":
       // Moved to another table: its ideas come with a fresh snapshot.
       if (String(state.me.participant) in (data.seats || {})) channel.requestSnapshot();
+      return;
+    case "table_themes.changed":
+      for (const [number, theme] of Object.entries(data.tables || {})) {
+        const table = state.tables.get(Number(number));
+        if (table) table.theme = theme;
+      }
+      renderTableThemes();
       return;
     case "idea.created": state.ideas.set(data.id, { ...data, status: "visible" }); break;
     case "idea.edited": if (idea) idea.text = data.text; break;
