@@ -122,10 +122,13 @@ def our_servers(editors: int, count: int, database_url: str | None, redis_url: s
             processes.append(process)
             wait_for_port(process, port, 30)
             ports.append(port)
-        yield [
-            f"ws://127.0.0.1:{ports[i % count]}/ws/drafts/{ROOM}?token={tokens[i]}"
-            for i in range(editors)
-        ]
+        yield (
+            [
+                f"ws://127.0.0.1:{ports[i % count]}/ws/drafts/{ROOM}?token={tokens[i]}"
+                for i in range(editors)
+            ],
+            [process.pid for process in processes],
+        )
     finally:
         for process in processes:
             # SIGINT stops Twisted's reactor cleanly, so a profile is written.
@@ -150,7 +153,7 @@ def our_servers(editors: int, count: int, database_url: str | None, redis_url: s
 def reference_server(editors: int):
     script = ROOT / "frontend" / "node_modules" / "y-websocket" / "bin" / "server.js"
     if not script.exists() or not shutil.which("node"):
-        yield None
+        yield None, []
         return
     port = free_port()
     env = dict(os.environ, HOST="127.0.0.1", PORT=str(port))
@@ -159,7 +162,7 @@ def reference_server(editors: int):
     )
     try:
         wait_for_port(process, port, 30)
-        yield [f"ws://127.0.0.1:{port}/{ROOM}" for _ in range(editors)]
+        yield [f"ws://127.0.0.1:{port}/{ROOM}" for _ in range(editors)], [process.pid]
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -230,7 +233,18 @@ async def read_loop(editor: Editor, ws, run: Run) -> None:  # type: ignore[no-un
                 run.received += 1
 
 
-async def measure(name: str, urls: list[str], rate: float, seconds: float) -> dict[str, object]:
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time the processes have used so far (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+async def measure(
+    name: str, urls: list[str], pids: list[int], rate: float, seconds: float
+) -> dict[str, object]:
     run = Run()
     editors = [Editor(url) for url in urls]
     sockets = []
@@ -270,12 +284,15 @@ async def measure(name: str, urls: list[str], rate: float, seconds: float) -> di
             next_at += 1 / rate
             await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
 
+    server_cpu, client_cpu = cpu_seconds(pids), time.process_time()
     await asyncio.gather(*(typist(e, ws) for e, ws in zip(editors, sockets, strict=True)))
     edits = len(run.sent)
     expected = edits * (len(editors) - 1)
     deadline = time.perf_counter() + 15
     while run.received < expected and time.perf_counter() < deadline:
         await asyncio.sleep(0.05)
+    server_cpu = cpu_seconds(pids) - server_cpu
+    client_cpu = time.process_time() - client_cpu
     texts = {str(editor.text) for editor in editors}
     broken = [
         f"editor {i}: {task.exception()!r} close={ws.close_code}"
@@ -321,6 +338,10 @@ async def measure(name: str, urls: list[str], rate: float, seconds: float) -> di
         "p99_ms": pct(latencies, 0.99),
         "mean_ms": round(statistics.fmean(latencies) * 1000, 1) if latencies else None,
         "identical": len(texts) == 1,
+        # CPU per edit, its relay to every other editor included: what a busy machine has
+        # to find for each keystroke. The editors' own share shows how loaded the bench was.
+        "server_cpu_ms_per_edit": round(1000 * server_cpu / max(edits, 1), 2),
+        "editors_cpu_ms_per_edit": round(1000 * client_cpu / max(edits, 1), 2),
         **split,
     }
 
@@ -338,20 +359,22 @@ async def main() -> int:
     args = parser.parse_args()
     results = []
     if args.only in (None, "embedded"):
-        with our_servers(args.editors, 1, None, None) as urls:
-            results.append(await measure("samenspel embedded", urls, args.rate, args.seconds))
+        with our_servers(args.editors, 1, None, None) as (urls, pids):
+            results.append(await measure("samenspel embedded", urls, pids, args.rate, args.seconds))
     if args.database_url and args.redis_url and args.only in (None, "redis"):
-        with our_servers(args.editors, 2, args.database_url, args.redis_url) as urls:
+        with our_servers(args.editors, 2, args.database_url, args.redis_url) as (urls, pids):
             results.append(
-                await measure("samenspel 2x daphne + redis", urls, args.rate, args.seconds)
+                await measure("samenspel 2x daphne + redis", urls, pids, args.rate, args.seconds)
             )
-    with reference_server(args.editors) as urls:
+    with reference_server(args.editors) as (urls, pids):
         if args.only not in (None, "reference"):
             pass
         elif urls is None:
             print("reference y-websocket server not installed (frontend/node_modules): skipped")
         else:
-            results.append(await measure("y-websocket 1.5 (node)", urls, args.rate, args.seconds))
+            results.append(
+                await measure("y-websocket 1.5 (node)", urls, pids, args.rate, args.seconds)
+            )
     reference = next((r for r in results if str(r["target"]).startswith("y-websocket")), None)
     for row in results:
         if reference is not None:
