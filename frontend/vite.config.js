@@ -22,6 +22,7 @@ export default defineConfig({
         styles: src("styles/main.css"),
         live: src("live.js"),
         editor: src("editor.js"),
+        passage: src("passage.js"),
         charts: src("charts.js"),
       },
       // Templates import the entries and pages use their exports (LiveChannel, countdown...).

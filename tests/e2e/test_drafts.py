@@ -1,6 +1,7 @@
 """Co-writing pages in a real browser: read, comment, amend, decide; axe-clean."""
 
 import re
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -250,4 +251,190 @@ def test_a_comment_on_text_that_is_not_in_the_version_gets_a_clear_message(
     expect(resident.get_by_label("Uw reactie")).to_have_value("Mijn reactie blijft staan.")
     assert_accessible(resident)
     assert_fits_phone(resident)
+    resident.context.close()
+
+
+# A published nota with bold text, a link and a sentence that occurs twice, to select from.
+BEWEGEN_TEXT = (
+    "# Beweegnota voor de wijk\n\n"
+    "De **grote zaal** van [Sportpark Diemen](https://www.diemen.nl/sport) gaat open.\n\n"
+    "Daarna volgt de *kleine* zaal.\n\n"
+    "De kantine gaat open.\n"
+)
+PUBLISH_BEWEGEN = (
+    "from django.utils import timezone; from deliberation.drafts import services; "
+    "from samenspel.models import User; "
+    "editor = User.objects.get(username='ambtenaar'); "
+    "draft = services.draft_create(slug='{slug}', title='Beweegnota voor de wijk', "
+    f"kind='sportnota', by=editor, now=timezone.now(), text={BEWEGEN_TEXT!r}); "
+    "services.version_publish(draft=draft, by=editor, now=timezone.now())"
+)
+
+
+@pytest.fixture
+def bewegen(demo_server: DemoServer) -> str:
+    """The read page of a fresh copy of that nota, with no comments or amendments yet."""
+    slug = f"beweegnota-{uuid.uuid4().hex[:8]}"
+    demo_server.manage("shell", "-v", "0", "-c", PUBLISH_BEWEGEN.replace("{slug}", slug))
+    return f"{demo_server.url}/nota/{slug}/"
+
+
+def text_point(page: Page, words: str, *, end: bool = False) -> tuple[float, float]:
+    """Where on the screen the first (or last) letter of ``words`` in the version is."""
+    page.locator("[data-passage-source]").get_by_text(words).first.scroll_into_view_if_needed()
+    point = page.evaluate(
+        """([words, end]) => {
+          const root = document.querySelector("[data-passage-source]");
+          const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const at = node.data.indexOf(words);
+            if (at < 0) continue;
+            const letter = end ? at + words.length - 1 : at;
+            const range = document.createRange();
+            range.setStart(node, letter);
+            range.setEnd(node, letter + 1);
+            const box = range.getBoundingClientRect();
+            return [end ? box.right - 1 : box.left + 1, box.top + box.height / 2];
+          }
+          return null;
+        }""",
+        [words, end],
+    )
+    assert point, f"{words!r} is not in the version"
+    return point[0], point[1]
+
+
+def select_with_mouse(page: Page, first_words: str, last_words: str) -> None:
+    """Drag the mouse from the first letter of ``first_words`` to the last of ``last_words``."""
+    start = text_point(page, first_words)
+    end = text_point(page, last_words, end=True)
+    page.mouse.move(*start)
+    page.mouse.down()
+    page.mouse.move(*end, steps=8)
+    page.mouse.up()
+
+
+def test_reader_selects_words_across_bold_and_a_link_and_comments_on_them(
+    browser: Browser, demo_server: DemoServer, bewegen: str
+):
+    resident = new_page(browser)
+    login_code(resident, demo_server, demo_server.next_resident()["code"])
+    resident.goto(bewegen)
+    bar = resident.get_by_role("group", name="Geselecteerde tekst")
+    expect(bar).to_be_hidden()
+    expect(resident.get_by_text("Selecteer woorden in de tekst.")).to_be_visible()
+
+    select_with_mouse(resident, "grote zaal", "Sportpark Diemen")
+    expect(bar).to_be_visible()
+    assert_accessible(resident)
+    bar.get_by_role("button", name="Reageer op deze passage").click()
+    expect(resident.get_by_label("Over welk stuk tekst?")).to_have_value(
+        "grote zaal van Sportpark Diemen"
+    )
+    body = resident.get_by_label("Uw reactie")
+    expect(body).to_be_focused()
+    resident.keyboard.type("Komt er ook een lift naar de grote zaal?")
+    resident.get_by_role("button", name="Reactie plaatsen").click()
+
+    expect(resident.get_by_text("Uw reactie is geplaatst.")).to_be_visible()
+    card = resident.locator(".ss-card", has_text="Komt er ook een lift naar de grote zaal?")
+    expect(card.locator("blockquote")).to_have_text("grote zaal van Sportpark Diemen")
+    # The passage is highlighted in the text, and the comment leads to it.
+    document = resident.locator("[data-passage-source]")
+    expect(document.locator("mark")).to_have_text(["grote zaal", " van ", "Sportpark Diemen"])
+    card.get_by_role("link", name="Lees deze passage in de tekst").click()
+    expect(resident).to_have_url(re.compile("#passage-reactie-\\d+$"))
+    assert_accessible(resident)
+    resident.context.close()
+
+
+def test_reader_on_a_phone_selects_words_across_two_paragraphs_and_proposes_a_change(
+    browser: Browser, demo_server: DemoServer, bewegen: str
+):
+    resident = new_page(browser, width=360)
+    login_code(resident, demo_server, demo_server.next_resident()["code"])
+    resident.goto(bewegen)
+    select_with_mouse(resident, "gaat open.", "kleine")
+    bar = resident.get_by_role("group", name="Geselecteerde tekst")
+    expect(bar).to_be_visible()
+    assert_fits_phone(resident)
+    bar.get_by_role("button", name="Stel een wijziging voor").click()
+    expect(resident.get_by_label("Welk stuk tekst wilt u veranderen?")).to_have_value(
+        "gaat open.\n\nDaarna volgt de kleine"
+    )
+    expect(resident.get_by_label("Nieuwe tekst")).to_be_focused()
+    resident.keyboard.type("opent in 2027. Daarna volgt de nieuwe")
+    resident.get_by_label("Waarom?").fill("Dan klopt de planning.")
+    resident.get_by_role("button", name="Amendement indienen").click()
+
+    expect(resident.get_by_text("Uw amendement is ingediend.")).to_be_visible()
+    card = resident.locator(".ss-card", has_text="Dan klopt de planning.")
+    expect(card.locator("del")).to_have_text("gaat open. Daarna volgt de kleine")
+    expect(card.locator("ins")).to_have_text("opent in 2027. Daarna volgt de nieuwe")
+    document = resident.locator("[data-passage-source]")
+    expect(document.locator("mark", has_text="Daarna volgt de")).to_be_visible()
+    assert_accessible(resident)
+    assert_fits_phone(resident)
+    resident.context.close()
+
+
+def test_an_amendment_on_half_a_link_gets_a_clear_message(
+    browser: Browser, demo_server: DemoServer, bewegen: str
+):
+    resident = new_page(browser)
+    login_code(resident, demo_server, demo_server.next_resident()["code"])
+    resident.goto(bewegen)
+    select_with_mouse(resident, "van", "Sportpark")
+    resident.get_by_role("button", name="Stel een wijziging voor").click()
+    resident.keyboard.type("zaal bij het zwembad")
+    resident.get_by_label("Waarom?").fill("Andere plek.")
+    resident.get_by_role("button", name="Amendement indienen").click()
+    expect(
+        resident.get_by_text("Dit stuk tekst begint of eindigt midden in een link, lijst of tabel.")
+    ).to_be_visible()
+    expect(resident.get_by_label("Nieuwe tekst")).to_have_value("zaal bij het zwembad")
+    resident.context.close()
+
+
+def test_keyboard_reader_chooses_a_paragraph_and_comments_on_it(
+    browser: Browser, demo_server: DemoServer, bewegen: str
+):
+    resident = new_page(browser)
+    login_code(resident, demo_server, demo_server.next_resident()["code"])
+    resident.goto(bewegen)
+    resident.get_by_label("Over welk stuk tekst?").focus()
+    resident.keyboard.press("Tab")
+    picker = resident.get_by_label("Of kies een kop of alinea uit de tekst").first
+    expect(picker).to_be_focused()
+    # Headings and paragraphs of the version, in order; arrow keys only fill the passage.
+    for _ in range(4):
+        resident.keyboard.press("ArrowDown")
+    expect(picker).to_be_focused()
+    expect(resident.get_by_label("Over welk stuk tekst?")).to_have_value("De kantine gaat open.")
+    resident.keyboard.press("Tab")
+    expect(resident.get_by_label("Uw reactie")).to_be_focused()
+    resident.keyboard.type("Met een terras?")
+    resident.keyboard.press("Tab")
+    expect(resident.get_by_role("button", name="Reactie plaatsen")).to_be_focused()
+    resident.keyboard.press("Enter")
+
+    card = resident.locator(".ss-card", has_text="Met een terras?")
+    expect(card.locator("blockquote")).to_have_text("De kantine gaat open.")
+    # Anchored to that paragraph, not to the first "gaat open." in the text.
+    expect(
+        resident.locator("[data-passage-source] p", has_text="De kantine").locator("mark")
+    ).to_have_text("De kantine gaat open.")
+    expect(
+        resident.locator("[data-passage-source] p", has_text="De grote zaal").locator("mark")
+    ).to_have_count(0)
+
+    # With words selected, the buttons are the next stop after the text for the Tab key.
+    select_with_mouse(resident, "volgt de", "zaal.")
+    resident.locator("[data-passage-source] a").last.focus()
+    resident.keyboard.press("Tab")
+    expect(resident.get_by_role("button", name="Reageer op deze passage")).to_be_focused()
+    resident.keyboard.press("Enter")
+    expect(resident.get_by_label("Over welk stuk tekst?")).to_have_value("volgt de kleine zaal.")
+    expect(resident.get_by_label("Uw reactie")).to_be_focused()
+    assert_accessible(resident)
     resident.context.close()

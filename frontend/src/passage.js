@@ -1,0 +1,138 @@
+// A draft's read page: choose the passage of a comment or an amendment in the text itself.
+// Selecting words in the version shows two buttons (after the text, and kept in view while
+// the text is) that copy the selection into the comment or amendment form and move focus
+// to what to write next. Each form also gets a list of the text's headings and paragraphs,
+// for choosing a passage with the keyboard. Without this script the reader pastes the
+// passage; the server finds both in the version the same way.
+
+const BLOCKS = "h1, h2, h3, h4, h5, h6, p, li, td, th, pre";
+const LABEL_LENGTH = 80;
+
+/** Whitespace runs as one space, as the server compares passages. */
+export function normalise(text) {
+  return text.replace(/\s+/g, " ");
+}
+
+/** Where `node`/`offset` is in the text of `root`, counted as the server counts: with
+ * whitespace runs as one space and none at the start. */
+export function textOffset(root, node, offset) {
+  const before = document.createRange();
+  before.setStart(root, 0);
+  before.setEnd(node, offset);
+  return normalise(before.toString()).trimStart().length;
+}
+
+/** The part of the selection inside `root`, or null. */
+export function selectionIn(root, selection) {
+  if (!selection || selection.isCollapsed || selection.rangeCount === 0) return null;
+  const range = selection.getRangeAt(0);
+  if (!range.intersectsNode(root)) return null;
+  const inside = root.contains(range.startContainer) && root.contains(range.endContainer);
+  let text;
+  let clipped = range;
+  if (inside) {
+    text = selection.toString();
+  } else {
+    clipped = range.cloneRange();
+    if (!root.contains(range.startContainer)) clipped.setStart(root, 0);
+    if (!root.contains(range.endContainer)) clipped.setEnd(root, root.childNodes.length);
+    text = clipped.toString();
+  }
+  text = text.trim();
+  if (!text) return null;
+  return { text, at: textOffset(root, clipped.startContainer, clipped.startOffset) };
+}
+
+/** The text's headings and paragraphs (innermost blocks only), with their shown text. */
+export function blocksOf(root) {
+  const all = [...root.querySelectorAll(BLOCKS)];
+  return all
+    .filter((block) => !block.querySelector(BLOCKS))
+    .map((block) => ({ block, text: normalise(block.textContent).trim() }))
+    .filter((item) => item.text);
+}
+
+function shorten(text) {
+  return text.length > LABEL_LENGTH ? `${text.slice(0, LABEL_LENGTH - 1).trimEnd()}…` : text;
+}
+
+function fill(fieldId, atId, passage) {
+  const field = document.getElementById(fieldId);
+  const at = document.getElementById(atId);
+  if (!field) return null;
+  field.value = passage.text;
+  if (at) at.value = String(passage.at);
+  return field;
+}
+
+export function enhance(root = document) {
+  const source = root.querySelector("[data-passage-source]");
+  if (!source) return;
+  const bar = root.querySelector("[data-passage-bar]");
+  let chosen = null;
+
+  // A passage typed or changed by hand is found by its words alone.
+  for (const button of root.querySelectorAll("[data-passage-field]")) {
+    const field = document.getElementById(button.dataset.passageField);
+    const at = document.getElementById(button.dataset.passageAt);
+    field?.addEventListener("input", () => {
+      if (at) at.value = "";
+    });
+  }
+
+  if (bar) {
+    const hide = () => {
+      if (!bar.contains(document.activeElement)) bar.hidden = true;
+    };
+    document.addEventListener("selectionchange", () => {
+      const passage = selectionIn(source, document.getSelection());
+      if (passage) {
+        chosen = passage;
+        bar.hidden = false;
+      } else {
+        hide();
+      }
+    });
+    bar.addEventListener("focusout", (event) => {
+      if (!bar.contains(event.relatedTarget) && !selectionIn(source, document.getSelection())) {
+        bar.hidden = true;
+      }
+    });
+    // Pressing a button must not clear the selection it is about.
+    bar.addEventListener("mousedown", (event) => event.preventDefault());
+    bar.addEventListener("click", (event) => {
+      const button = event.target.closest("[data-passage-field]");
+      if (!button || !chosen) return;
+      if (!fill(button.dataset.passageField, button.dataset.passageAt, chosen)) return;
+      const next = document.getElementById(button.dataset.passageFocus);
+      bar.hidden = true;
+      next?.focus();
+    });
+  }
+
+  const blocks = blocksOf(source);
+  for (const picker of root.querySelectorAll("[data-passage-picker]")) {
+    const select = picker.querySelector("select");
+    const button = root.querySelector(`[data-passage-field="${picker.dataset.passagePicker}"]`);
+    if (!select || !button || blocks.length === 0) continue;
+    blocks.forEach((item, index) => {
+      select.add(new Option(shorten(item.text), String(index)));
+    });
+    // Filling the passage is all a choice does (no focus move), so arrow keys on a closed
+    // list are safe.
+    select.addEventListener("change", () => {
+      const item = blocks[Number(select.value)];
+      if (!select.value || !item) return;
+      fill(button.dataset.passageField, button.dataset.passageAt, {
+        text: item.text,
+        at: textOffset(source, item.block, 0),
+      });
+    });
+    picker.hidden = false;
+  }
+
+  const hint = root.querySelector("[data-passage-hint]");
+  if (hint && bar) hint.hidden = false;
+}
+
+enhance();
