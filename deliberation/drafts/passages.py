@@ -265,14 +265,27 @@ class VersionText:
             return normalise(self.source[start:end])
         return normalise(self.rendered[first : last + 1])
 
+    @cached_property
+    def _mapped(self) -> tuple[list[int], list[int], list[int]]:
+        """Rendered characters tied to the source, with their source starts (rising) and ends."""
+        indexes, starts, ends = [], [], []
+        for index, span in enumerate(self.spans):
+            if span is not None:
+                indexes.append(index)
+                starts.append(span[0])
+                ends.append(span[1])
+        return indexes, starts, ends
+
     def _rendered_range(self, start: int, end: int) -> tuple[int, int]:
         """The first and last rendered character inside the source slice, or (-1, -1)."""
-        inside = [
-            index
-            for index, span in enumerate(self.spans)
-            if span is not None and span[0] >= start and span[1] <= end
-        ]
-        return (inside[0], inside[-1]) if inside else (-1, -1)
+        indexes, starts, ends = self._mapped
+        first = bisect_left(starts, start)
+        last = bisect_left(starts, end) - 1
+        while last >= first and ends[last] > end:
+            last -= 1
+        if last < first:
+            return -1, -1
+        return indexes[first], indexes[last]
 
     def marked_html(self, passages: Iterable[tuple[int, int, str]]) -> str:
         """The rendered HTML with each passage ``(start, end, anchor)`` highlighted in
