@@ -147,8 +147,7 @@ class DraftConsumer(HubConsumer):
     async def _answer_sync(self, room: DraftRoom, state: bytes) -> None:
         # The answer is a durability barrier: what this process applied before it is in the
         # log, so a client that got its step 2 may lose this server.
-        await room.flush()
-        await room.catch_up()
+        await room.ready_to_answer()
         if self.room is not room:
             return
         try:

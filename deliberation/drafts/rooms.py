@@ -42,6 +42,15 @@ def save_interval() -> float:
     return float(getattr(settings, "DRAFT_SAVE_INTERVAL", 0.25))
 
 
+def catch_up_interval() -> float:
+    """Seconds a room's reading of the log counts as fresh for a sync answer
+    (``DRAFT_CATCH_UP_INTERVAL``, 1.0). The log only holds what some room or service also
+    sent to this room, so the reading is a safety net for a message that got lost; with
+    editors re-syncing every few seconds, reading it for every answer was ten queries a
+    second in the database thread, each holding up the relay of keystrokes."""
+    return float(getattr(settings, "DRAFT_CATCH_UP_INTERVAL", 1.0))
+
+
 _link_layers: dict[tuple[str, str], RedisPubSubChannelLayer] = {}
 
 
@@ -83,6 +92,8 @@ class DraftRoom:
         self.listener: asyncio.Task[None] | None = None
         self.doc: Doc = Doc()
         self.applied_id = 0
+        self.caught_up_at: float | None = None  # loop time the last reading of the log began
+        self.reading: asyncio.Future[None] | None = None
         self.presence: dict[int, protocol.AwarenessEntry] = {}
         self.sockets: set[LocalSocket] = set()
         self.unsaved: list[tuple[bytes, int | None]] = []
@@ -168,12 +179,34 @@ class DraftRoom:
             await self.batch_done.wait()
 
     async def catch_up(self) -> None:
+        """Apply what the log holds past what this room has read of it."""
+        self.caught_up_at = asyncio.get_running_loop().time()
         chunks, last = await database_sync_to_async(selectors.draft_updates_since)(
             self.draft_id, self.applied_id
         )
         for chunk in chunks:
             self.doc.apply_update(chunk)
         self.applied_id = max(self.applied_id, last)
+
+    async def ready_to_answer(self) -> None:
+        """Before a sync answer: everything this room applied is in the log (so a client that
+        got its answer may lose this server), and the room has read the log at most
+        ``catch_up_interval()`` ago. Answers asked for together share one reading."""
+        await self.flush()
+        loop = asyncio.get_running_loop()
+        if self.reading is None:
+            fresh = self.caught_up_at is not None and (
+                loop.time() - self.caught_up_at < catch_up_interval()
+            )
+            if fresh:
+                return
+            self.reading = reading = loop.create_task(self.catch_up())
+            reading.add_done_callback(self._read)
+        await asyncio.shield(self.reading)
+
+    def _read(self, reading: asyncio.Future[None]) -> None:
+        if self.reading is reading:
+            self.reading = None
 
     def text(self) -> str:
         return str(selectors.live_text_of(self.doc))

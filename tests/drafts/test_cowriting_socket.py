@@ -1,3 +1,5 @@
+import asyncio
+
 import pytest
 from asgiref.sync import sync_to_async
 from django.utils import timezone
@@ -302,3 +304,28 @@ async def test_the_last_editor_to_leave_leaves_every_edit_in_the_log(setup, sett
         await client.edit(len(TEXT), "Net voor het weggaan.\n")
         # No sync after it (that would write the log first): this editor just closes the tab.
     assert await live_text(draft) == TEXT + "Net voor het weggaan.\n"
+
+
+async def test_a_resync_brings_what_another_server_logged_when_its_message_was_lost(
+    setup, settings
+):
+    # Another server stored an edit, but its message to this one never came: the room reads
+    # the log again for a sync answer once its last reading is older than the interval.
+    settings.DRAFT_CATCH_UP_INTERVAL = 0.2
+    draft, editor, _reader = setup
+    async with connected(f"/ws/drafts/{draft.slug}", user=editor) as socket:
+        client = YClient(socket)
+        await client.sync()
+        elsewhere = YClient(None)  # type: ignore[arg-type]
+        elsewhere.doc.apply_update(client.doc.get_update())
+        before = elsewhere.doc.get_state()
+        elsewhere.text.insert(0, "Van elders. ")
+        await sync_to_async(services.draft_update_store)(
+            draft_id=draft.pk,
+            data=elsewhere.doc.get_update(before),
+            author_id=editor.pk,
+            now=timezone.now(),
+        )
+        await asyncio.sleep(0.25)
+        await client.sync()
+        assert str(client.text) == "Van elders. " + TEXT
