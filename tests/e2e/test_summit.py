@@ -1,8 +1,10 @@
 """The burgertop screens in a real browser against the small Diemen demo."""
 
+import json
 import re
+from typing import Any
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, WebSocketRoute, expect
 
 from tests.e2e.conftest import (
     DemoServer,
@@ -395,3 +397,94 @@ def test_participants_at_one_table_may_change_only_the_ideas_they_wrote(
         phone.locator("[data-ideas] li", has_text="pannaveld").get_by_role("button", name="Intrekken")
     ).to_be_visible()
     assert_accessible(other)
+
+
+class GapInBatch:
+    """Sits between a screen and the server (Playwright's WebSocket routing) and passes every
+    frame on, except that once ``hold()`` is called it keeps the next three events (seq S,
+    S+1, S+2) and sends them as one batch frame without the middle one: an event lost inside
+    a batch, as the screen sees it when a push goes missing."""
+
+    def __init__(self) -> None:
+        self.holding = False
+        self.held: list[dict[str, Any]] = []
+        self.sent_by_screen: list[dict[str, Any]] = []
+        self.lost: dict[str, Any] | None = None
+
+    def hold(self) -> None:
+        self.holding = True
+
+    def route(self, screen: WebSocketRoute) -> None:
+        server = screen.connect_to_server()
+
+        def from_server(message: str | bytes) -> None:
+            frame = json.loads(message)
+            if not self.holding or frame["kind"] not in {"event", "batch"}:
+                screen.send(message)
+                return
+            self.held.extend(frame["events"] if frame["kind"] == "batch" else [frame])
+            if len(self.held) >= 3:
+                self.holding = False
+                first, self.lost, *after = self.held
+                screen.send(json.dumps({"kind": "batch", "events": [first, *after]}))
+
+        def from_screen(message: str | bytes) -> None:
+            self.sent_by_screen.append(json.loads(message))
+            server.send(message)
+
+        server.on_message(from_server)
+        screen.on_message(from_screen)
+
+
+def test_a_gap_inside_a_batch_frame_makes_the_screen_fetch_a_snapshot(
+    page: Page, demo_server: DemoServer, browser
+):
+    hall = new_page(browser)
+    proxy = GapInBatch()
+    hall.route_web_socket(re.compile(r"/ws/summits/"), proxy.route)
+    hall.goto(hall_url(demo_server))
+    login_staff(page, demo_server, "gespreksleider")
+    page.goto(demo_server.url + SUMMIT + "regie/")
+    desk = page.context.new_page()
+    desk.goto(demo_server.url + SUMMIT + "balie/")
+    page.get_by_label("Mededeling aan iedereen").fill("Welkom in de zaal")
+    page.get_by_role("button", name="Versturen").click()
+    expect(hall.locator("[data-message-text]")).to_have_text("Welkom in de zaal")
+    checked_in = int(hall.locator("[data-count=checked_in]").inner_text())
+    # Every number the hall screen shows as the check-in count, in order.
+    hall.evaluate("""() => {
+        const count = document.querySelector("[data-count=checked_in]");
+        window.countsShown = [count.textContent];
+        new MutationObserver(() => {
+            if (window.countsShown.at(-1) !== count.textContent) {
+                window.countsShown.push(count.textContent);
+            }
+        }).observe(count, {childList: true, characterData: true, subtree: true});
+    }""")
+
+    proxy.hold()
+    page.get_by_label("Mededeling aan iedereen").fill("Twee inlopers komen eraan")
+    page.get_by_role("button", name="Versturen").click()
+    expect(page.locator("[data-message-text]")).to_have_text("Twee inlopers komen eraan")
+    for name in ["Inloper Een", "Inloper Twee"]:
+        desk.get_by_label("Naam", exact=True).fill(name)
+        desk.get_by_role("button", name="Inloper aanmelden").click()
+        expect(desk.locator("[data-desk-result]")).to_contain_text(name)
+
+    # The screen applied the message before the gap, saw seq S+2 after S and asked for a
+    # snapshot, which brings both check-ins; it never showed the count with only the second.
+    expect(hall.locator("[data-count=checked_in]")).to_have_text(str(checked_in + 2))
+    expect(hall.locator("[data-message-text]")).to_have_text("Twee inlopers komen eraan")
+    assert [(e["type"], e["seq"] - proxy.held[0]["seq"]) for e in proxy.held] == [
+        ("message.sent", 0),
+        ("participant.checked_in", 1),
+        ("participant.checked_in", 2),
+    ]
+    assert proxy.lost is not None and proxy.lost["data"]["name"] == "Inloper Een"
+    assert {"kind": "snapshot.request"} in proxy.sent_by_screen
+    assert hall.evaluate("window.countsShown") == [str(checked_in), str(checked_in + 2)]
+    # After the snapshot the screen follows events again.
+    page.get_by_label("Mededeling aan iedereen").fill("Iedereen is binnen")
+    page.get_by_role("button", name="Versturen").click()
+    expect(hall.locator("[data-message-text]")).to_have_text("Iedereen is binnen")
+    assert_accessible(hall)
