@@ -66,9 +66,19 @@ class _Batch:
     seq_unsaved: bool = False
     roles: dict[int, set[str]] = field(default_factory=dict)
     tables: dict[int, SummitTable | None] = field(default_factory=dict)
+    # Lock late (see ``command_run_batch``): events wait here for their seq.
+    late: bool = False
+    events: list[tuple[Callable[[int, Any], events.Event], Any]] = field(default_factory=list)
+
+    def mark(self) -> tuple[int | None, int]:
+        """Where a command starts: the seq not yet written, and the events waiting."""
+        return (self.summit.seq if self.summit is not None else None), len(self.events)
 
 
 _running = threading.local()
+
+# Commands whose batches lock the summit only to number their events (``command_run_batch``).
+_LOCK_LATE = frozenset({"idea.create"})
 
 # Commands that change no one's roles or table: lookups stay valid after them.
 _KEEPS_LOOKUPS = frozenset(
@@ -103,6 +113,9 @@ def _batch() -> _Batch | None:
 def _locked(summit: Summit) -> Summit:
     batch = _batch()
     if batch is not None and batch.summit is not None and batch.summit.pk == summit.pk:
+        return batch.summit
+    if batch is not None and batch.late:
+        batch.summit = Summit.objects.select_related("current_step").get(pk=summit.pk)
         return batch.summit
     locked = (
         Summit.objects.select_for_update(of=("self",))
@@ -148,15 +161,17 @@ def _authorise(summit: Summit, by: User, command: str) -> set[str]:
     return roles
 
 
-def _emit(summit: Summit, builder: Callable[[int, Any], events.Event], data: Any) -> int:
-    summit.seq += 1
+def _emit(summit: Summit, builder: Callable[[int, Any], events.Event], data: Any) -> None:
     batch = _batch()
+    if batch is not None and batch.late and batch.summit is summit:
+        batch.events.append((builder, data))  # numbered when the batch ends
+        return
+    summit.seq += 1
     if batch is not None and batch.summit is summit:
         batch.seq_unsaved = True  # written once when the batch ends
     else:
         summit.save(update_fields=["seq"])
     broadcast(summit.group, builder(summit.seq, data))
-    return summit.seq
 
 
 def _step_changed(summit: Summit, now: datetime) -> None:
@@ -786,7 +801,7 @@ def command_run(
     if handler is None:
         raise CommandRefused("unknown_command", _("Onbekende opdracht."))
     batch = _batch()
-    seq_before = batch.summit.seq if batch is not None and batch.summit is not None else None
+    before = batch.mark() if batch is not None else (None, 0)
     try:
         with transaction.atomic():
             _running.in_command = True
@@ -803,14 +818,14 @@ def command_run(
         # again (the step may have moved on) keeps its first answer. Looked up only here, so
         # a new command costs no query for it.
         if batch is not None:
-            _forget_after_failure(batch, seq_before)
+            _forget_after_failure(batch, before)
         earlier = CommandAnswer.objects.filter(user=by, key=key).first()
         if earlier is None:
             raise
         return _earlier_answer(earlier, summit, command)
     except Exception:
         if batch is not None:
-            _forget_after_failure(batch, seq_before)
+            _forget_after_failure(batch, before)
         raise
     return stored
 
@@ -839,10 +854,17 @@ def command_run_batch(*, summit: Summit, commands: Sequence[Command]) -> list[An
     leaves the others alone; nothing is acknowledged before the whole batch commits. One
     lock, one ``seq`` write and one commit for many commands is what keeps a burst of ideas
     from a hundred tables answered within a second.
+
+    A batch of new ideas only (``_LOCK_LATE``) reads the summit without locking it and locks
+    it at the end, to number its events: with several server processes their batches then
+    run side by side and wait for each other only for that last step, where a batch that
+    locked first held the row (and every idea insert's foreign-key check on it) throughout.
+    An idea that arrives as the facilitator closes the step may then still be taken: it was
+    written while the step was open.
     """
     answers: list[Any] = []
     with transaction.atomic():
-        batch = _running.batch = _Batch()
+        batch = _running.batch = _Batch(late=all(c.type in _LOCK_LATE for c in commands))
         try:
             for command in commands:
                 try:
@@ -864,15 +886,37 @@ def command_run_batch(*, summit: Summit, commands: Sequence[Command]) -> list[An
                 if command.type not in _KEEPS_LOOKUPS:
                     batch.roles.clear()
                     batch.tables.clear()
-            if batch.summit is not None and batch.seq_unsaved:
+            if batch.events:
+                _number_events(summit, batch.events)
+            elif batch.summit is not None and batch.seq_unsaved:
                 batch.summit.save(update_fields=["seq"])
         finally:
             _running.batch = None
     return answers
 
 
-def _forget_after_failure(batch: _Batch, seq_before: int | None) -> None:
-    """After a rolled-back command: read the summit again, keeping the seq not yet written."""
+def _number_events(summit: Summit, waiting: list[tuple[Callable[[int, Any], Any], Any]]) -> None:
+    """A late-locking batch's last step: lock the summit, number the events, write the seq.
+
+    ``FOR NO KEY UPDATE`` waits for the other batches' numbering but not for their idea
+    inserts, whose foreign-key checks only share the row.
+    """
+    seq = (
+        Summit.objects.select_for_update(no_key=True)
+        .values_list("seq", flat=True)
+        .get(pk=summit.pk)
+    )
+    for builder, data in waiting:
+        seq += 1
+        broadcast(summit.group, builder(seq, data))
+    Summit.objects.filter(pk=summit.pk).update(seq=seq)
+
+
+def _forget_after_failure(batch: _Batch, before: tuple[int | None, int]) -> None:
+    """After a rolled-back command: read the summit again, keeping the seq not yet written,
+    and drop the events it left waiting."""
+    seq_before, events_before = before
+    del batch.events[events_before:]
     batch.roles.clear()
     batch.tables.clear()
     summit = batch.summit

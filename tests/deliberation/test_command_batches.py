@@ -167,3 +167,44 @@ async def test_a_command_survives_its_screen_closing_before_the_answer():
     await asyncio.sleep(0)
     ideas = await sync_to_async(lambda: list(Idea.objects.values_list("pk", "text")))()
     assert ideas == [(answer["result"]["idea"], "Hallo")]
+
+
+async def test_a_batch_of_new_ideas_numbers_only_the_ideas_it_stored():
+    # A batch of new ideas locks the summit at its end to number its events: refused ideas
+    # leave no event and no gap, and the numbers follow on from the stored seq.
+    setup = await sync_to_async(make_summit)()
+    await sync_to_async(open_idea_step)(setup)
+    host_one, host_two = setup.hosts
+    twice = command(host_two, "idea.create", text="Zitbanken in het park")
+    async with connected(PATH, user=setup.theme_team) as team:
+        await receive_json(team)
+        answers = await sync_to_async(services.command_run_batch)(
+            summit=setup.summit,
+            commands=[
+                command(host_one, "idea.create", text="Een pluktuin"),
+                command(host_two, "idea.create", text=""),  # refused: empty
+                command(setup.outsider, "idea.create", text="Niet van hier"),  # refused
+                twice,
+                twice,  # sent again: rolled back after its event was made, same answer
+            ],
+        )
+        assert [isinstance(a, services.CommandRefused) for a in answers] == [
+            False,
+            True,
+            True,
+            False,
+            False,
+        ]
+        assert answers[4] == answers[3]
+        seen = []
+        while len(seen) < 2:
+            frame = await receive_json(team, timeout=5)
+            seen.extend(frame["events"] if frame["kind"] == "batch" else [frame])
+        assert await team.receive_nothing(0.3)
+    assert [(e["seq"], e["type"], e["data"]["text"]) for e in seen] == [
+        (3, "idea.created", "Een pluktuin"),
+        (4, "idea.created", "Zitbanken in het park"),
+    ]
+    assert [e["data"]["id"] for e in seen] == [answers[0]["idea"], answers[3]["idea"]]
+    summit = await sync_to_async(Summit.objects.get)(pk=setup.summit.pk)
+    assert summit.seq == 4
