@@ -71,6 +71,21 @@ def table_of(summit: Summit, user: User, roles: set[str]) -> SummitTable | None:
     return found[0] if found else None
 
 
+def tables_of(summit: Summit, roles: dict[int, set[str]]) -> dict[int, SummitTable | None]:
+    """``table_of`` for several users at once (user id -> their roles), in two queries."""
+    hosts = [pk for pk, held in roles.items() if rules.TABLE_HOST in held]
+    hosted: dict[int, SummitTable] = {}
+    for table in SummitTable.objects.filter(summit=summit, host_id__in=hosts).order_by("pk"):
+        hosted.setdefault(table.host_id, table)  # type: ignore[arg-type]
+    seats = {
+        seat.user_id: seat.table
+        for seat in Participant.objects.filter(
+            summit=summit, user_id__in=list(roles), table__isnull=False
+        ).select_related("table")
+    }
+    return {pk: hosted.get(pk) or seats.get(pk) for pk in roles}
+
+
 def seating_input(
     summit: Summit, *, year: int
 ) -> tuple[list[seating.Person], list[seating.Table], dict[int, int]]:

@@ -134,3 +134,44 @@ def test_the_plain_queries_of_the_command_path_name_the_tables_and_columns_that_
     assert {"summit_id", "user_id", "table_id", "checked_in_at"} <= columns(Participant)
     assert SummitTable._meta.db_table == "deliberation_summittable"
     assert {"summit_id", "host_id"} <= columns(SummitTable)
+
+
+@pytest.mark.django_db
+def test_roles_and_tables_looked_up_for_a_whole_batch_match_the_lookup_of_each_person():
+    """A batch of ideas looks up everyone's roles and table at once; the answer must be the
+    one each person would get alone: host (also seated elsewhere), seated and unseated
+    participant, staff, an outsider, an administrator, and someone from another summit."""
+    from deliberation import selectors
+    from deliberation.models import Participant
+    from tests.factories import UserFactory
+
+    setup = make_summit(residents=3)
+    other = make_summit("andere-burgertop", residents=1)
+    host = setup.hosts[0]
+    Participant.objects.create(
+        summit=setup.summit, user=host, table=setup.summit.tables.get(number=2)
+    )
+    unseated = setup.participants[2]
+    unseated.table, unseated.checked_in_at = None, None
+    unseated.save()
+    admin = UserFactory(is_superuser=True)
+    people = [
+        host,
+        setup.hosts[1],
+        *setup.residents,
+        setup.facilitator,
+        setup.theme_team,
+        setup.outsider,
+        admin,
+        other.residents[0],
+    ]
+    roles = rules.summit_roles_of(people, setup.summit)
+    tables = selectors.tables_of(setup.summit, roles)
+    for person in people:
+        alone = rules.summit_roles(person, setup.summit)
+        assert roles[person.pk] == alone, person
+        assert tables[person.pk] == selectors.table_of(setup.summit, person, alone), person
+    assert tables[host.pk].number == 1  # the table they host comes first
+    assert tables[setup.residents[1].pk].number == 2
+    assert tables[setup.outsider.pk] is None
+    assert rules.ADMINISTRATOR in roles[admin.pk]
