@@ -2,10 +2,13 @@
 
 import asyncio
 import json
+import threading
+import time
 import uuid
 
 import pytest
 from asgiref.sync import sync_to_async
+from django.db import connection, transaction
 from django.utils import timezone
 
 from deliberation import services
@@ -208,3 +211,45 @@ async def test_a_batch_of_new_ideas_numbers_only_the_ideas_it_stored():
     assert [e["data"]["id"] for e in seen] == [answers[0]["idea"], answers[3]["idea"]]
     summit = await sync_to_async(Summit.objects.get)(pk=setup.summit.pk)
     assert summit.seq == 4
+
+
+def test_an_idea_another_process_stores_while_the_batch_runs_is_answered_once():
+    # Another server process runs the same command (a screen resent it there) and commits
+    # only while this batch is already writing: on PostgreSQL the batch's insert of answers
+    # then collides, the batch is rolled back and run again one idea at a time, and the
+    # resent idea gets the other process's answer. Nothing is stored twice.
+    setup = make_summit()
+    open_idea_step(setup)
+    host_one, host_two = setup.hosts
+    resent = command(host_one, "idea.create", text="Een waterspeelplaats")
+    written, done = threading.Event(), {}
+
+    def other_process():
+        try:
+            with transaction.atomic():
+                done["answer"] = services.command_run(
+                    summit=setup.summit,
+                    by=host_one,
+                    key=resent.key,
+                    command="idea.create",
+                    data=resent.data,
+                    now=timezone.now(),
+                )
+                written.set()
+                time.sleep(0.5)
+        finally:
+            written.set()
+            connection.close()
+
+    thread = threading.Thread(target=other_process)
+    thread.start()
+    assert written.wait(10)
+    answers = services.command_run_batch(
+        summit=setup.summit,
+        commands=[command(host_two, "idea.create", text="Meer schaduw"), resent],
+    )
+    thread.join(10)
+    assert answers[1] == done["answer"]
+    ideas = sorted(Idea.objects.filter(summit=setup.summit).values_list("text", flat=True))
+    assert ideas == ["Een waterspeelplaats", "Meer schaduw"]
+    assert Summit.objects.get(pk=setup.summit.pk).seq == 4
