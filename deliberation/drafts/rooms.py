@@ -100,6 +100,7 @@ class DraftRoom:
         self.saver: asyncio.Task[None] | None = None
         self.outbox: list[bytes] = []
         self.sender: asyncio.Task[None] | None = None
+        self.unchecked = 0  # updates stored since the room last asked about compacting
         self.queued = 0  # updates queued for the log so far
         self.stored = 0  # of those, how many the saver has handled
         self.flush_now = asyncio.Event()
@@ -158,9 +159,16 @@ class DraftRoom:
                         await asyncio.wait_for(self.flush_now.wait(), save_interval())
                 self.flush_now.clear()
                 batch, self.unsaved = self.unsaved, []
+                self.unchecked += len(batch)
+                check = self.unchecked >= services.compact_check_every()
+                if check:
+                    self.unchecked = 0
                 try:
                     await database_sync_to_async(services.draft_updates_store)(
-                        draft_id=self.draft_id, updates=batch, now=timezone.now()
+                        draft_id=self.draft_id,
+                        updates=batch,
+                        now=timezone.now(),
+                        compact_check=check,
                     )
                 except Exception:
                     # Clients still hold these edits and send them again when they re-sync.

@@ -67,9 +67,14 @@ def draft_update_store(*, draft_id: int, data: bytes, author_id: int | None, now
 
 
 def draft_updates_store(
-    *, draft_id: int, updates: Sequence[tuple[bytes, int | None]], now: datetime
+    *,
+    draft_id: int,
+    updates: Sequence[tuple[bytes, int | None]],
+    now: datetime,
+    compact_check: bool = True,
 ) -> None:
-    """Append updates editors made, in arrival order; compact when the log has grown.
+    """Append updates editors made, in arrival order; compact when the log has grown (looked
+    at only with ``compact_check``: a room asks every ``compact_check_every()`` updates).
 
     The consumer checked ``drafts.edit`` when the socket connected and refuses readers' frames.
     """
@@ -78,9 +83,17 @@ def draft_updates_store(
         for data, author_id in updates
     ]
     DraftUpdate.objects.bulk_create(rows)
+    if not compact_check:
+        return
     pending = DraftUpdate.objects.filter(draft_id=draft_id, compacted=False).count()
     if pending >= COMPACT_AFTER:
         draft_compact(draft_id=draft_id, now=now)
+
+
+def compact_check_every() -> int:
+    """How many stored updates a room lets pass before it asks whether to compact: counting
+    the log for every batch was a query in the database thread four to ten times a second."""
+    return max(1, min(100, COMPACT_AFTER // 5))
 
 
 def draft_compact(*, draft_id: int, now: datetime) -> DraftSnapshot:

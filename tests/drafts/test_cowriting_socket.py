@@ -6,6 +6,7 @@ from django.utils import timezone
 from pycrdt import YMessageType, YSyncMessageType, create_sync_message, create_update_message
 
 from deliberation.drafts import selectors, services
+from deliberation.drafts.models import DraftSnapshot, DraftUpdate
 from deliberation.drafts.protocol import sync_frame
 from samenspel import services as core_services
 from samenspel.models import Role
@@ -329,3 +330,22 @@ async def test_a_resync_brings_what_another_server_logged_when_its_message_was_l
         await asyncio.sleep(0.25)
         await client.sync()
         assert str(client.text) == "Van elders. " + TEXT
+
+
+async def test_a_long_editing_session_compacts_the_log_and_keeps_the_text(setup, monkeypatch):
+    monkeypatch.setattr(services, "COMPACT_AFTER", 40)  # a room asks every 8 updates
+    draft, editor, _reader = setup
+    async with connected(f"/ws/drafts/{draft.slug}", user=editor) as socket:
+        client = YClient(socket)
+        await client.sync()
+        for index in range(60):
+            await client.edit(len(str(client.text)), f"regel {index}\n")
+            if index % 10 == 9:
+                await client.sync()  # answered once the log has these edits
+    expected = TEXT + "".join(f"regel {index}\n" for index in range(60))
+    assert await live_text(draft) == expected
+    pending = await sync_to_async(
+        lambda: DraftUpdate.objects.filter(draft=draft, compacted=False).count()
+    )()
+    assert await sync_to_async(DraftSnapshot.objects.filter(draft=draft).exists)()
+    assert pending < 40
