@@ -1,5 +1,13 @@
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
 from django import forms
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+
+from .models import Amendment
 
 TEXTAREA = {"class": "utrecht-textarea", "rows": 3}
 INPUT = {"class": "utrecht-textbox"}
@@ -61,3 +69,61 @@ class PublishForm(forms.Form):
         required=False,
         widget=forms.CheckboxInput(attrs={"class": "utrecht-checkbox"}),
     )
+
+
+class AmendmentVoteForm(forms.Form):
+    """The open amendments of one draft that an editor puts to a vote together.
+
+    ``amendments`` are the draft's amendments with their passage as the page shows it. The
+    service decides under lock; the form explains a choice it cannot offer (another draft's,
+    one in a vote, one decided meanwhile) before anything is written."""
+
+    amendments = forms.MultipleChoiceField(
+        error_messages={
+            "required": _("Kies minstens één amendement."),
+            "invalid_choice": _(
+                "Een gekozen amendement hoort niet bij deze nota. Er is niets aan een stemming "
+                "voorgelegd."
+            ),
+        },
+    )
+
+    def __init__(
+        self, *args: Any, amendments: Sequence[tuple[Amendment, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.passages = {str(item.pk): (item, passage) for item, passage in amendments}
+        field = self.fields["amendments"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(key, key) for key in self.passages]
+
+    def options(self) -> list[tuple[Amendment, str, bool]]:
+        """The open amendments to choose from: (amendment, passage shown, checked)."""
+        checked = set(self.data.getlist("amendments")) if self.is_bound else set()
+        return [
+            (item, passage, str(item.pk) in checked)
+            for item, passage in self.passages.values()
+            if item.status == Amendment.Status.OPEN
+        ]
+
+    def clean_amendments(self) -> list[Amendment]:
+        chosen = [self.passages[key] for key in dict.fromkeys(self.cleaned_data["amendments"])]
+        for item, passage in chosen:
+            quoted = {"passage": Truncator(passage).chars(60)}
+            if item.status == Amendment.Status.IN_VOTE:
+                raise forms.ValidationError(
+                    _(
+                        "Het amendement op „%(passage)s” is al in stemming. Er is niets aan een "
+                        "stemming voorgelegd."
+                    ),
+                    params=quoted,
+                )
+            if item.status != Amendment.Status.OPEN:
+                raise forms.ValidationError(
+                    _(
+                        "Over het amendement op „%(passage)s” is intussen al besloten. Er is niets "
+                        "aan een stemming voorgelegd. Kies opnieuw."
+                    ),
+                    params=quoted,
+                )
+        return [item for item, _passage in chosen]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("nota/<slug:slug>/reacties/<int:pk>/antwoord/", views.comment_reply, name="reply"),
     path("nota/<slug:slug>/reacties/<int:pk>/afronden/", views.comment_resolve, name="resolve"),
     path("nota/<slug:slug>/amendementen/", views.amendment_create, name="amendment"),
+    path("nota/<slug:slug>/amendementen/stemming/", views.amendments_vote, name="put_to_vote"),
     path(
         "nota/<slug:slug>/amendementen/<int:pk>/steunen/", views.amendment_support, name="support"
     ),

@@ -14,10 +14,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import rules, selectors, services
-from .forms import AmendmentForm, CommentForm, PublishForm, RejectForm, ReplyForm
+from .forms import (
+    AmendmentForm,
+    AmendmentVoteForm,
+    CommentForm,
+    PublishForm,
+    RejectForm,
+    ReplyForm,
+)
 from .markdown import render_markdown
 from .models import Amendment, Comment, Draft, Version
 from .passages import VersionText
@@ -38,19 +46,48 @@ class VoteLink:
     is_open: bool
 
 
+def _vote_link(batch: uuid.UUID) -> VoteLink | None:
+    """Where the vote on a batch is, or None while there is no open or closed poll for it."""
+    if AMENDMENT_VOTE_FINDER is None:
+        return None
+    poll = AMENDMENT_VOTE_FINDER(batch)
+    if poll is None or poll.status not in ("open", "closed"):
+        return None
+    is_open = poll.status == "open"
+    name = "poll_ballot" if is_open else "poll_results"
+    return VoteLink(url=reverse(name, args=[poll.pk]), is_open=is_open)
+
+
 def _vote_links(amendments: list[Amendment]) -> dict[uuid.UUID, VoteLink]:
     """A link per batch that is put to a vote; one lookup per batch (a draft has few)."""
-    if AMENDMENT_VOTE_FINDER is None:
-        return {}
     links = {}
     for batch in {item.vote_batch for item in amendments if item.vote_batch}:
-        poll = AMENDMENT_VOTE_FINDER(batch)
-        if poll is None or poll.status not in ("open", "closed"):
-            continue
-        is_open = poll.status == "open"
-        name = "poll_ballot" if is_open else "poll_results"
-        links[batch] = VoteLink(url=reverse(name, args=[poll.pk]), is_open=is_open)
+        link = _vote_link(batch)
+        if link is not None:
+            links[batch] = link
     return links
+
+
+class _ShownPassages:
+    """Passages of comments and amendments as the page shows them (without markdown); each
+    version's text is mapped once per request."""
+
+    def __init__(self) -> None:
+        self._texts: dict[int, VersionText] = {}
+
+    def text_of(self, version: Version) -> VersionText:
+        if version.pk not in self._texts:
+            self._texts[version.pk] = VersionText(version.text)
+        return self._texts[version.pk]
+
+    def of(self, item: Comment | Amendment) -> str:
+        return self.text_of(item.version).shown_text(item.start, item.start + len(item.passage))
+
+
+def _amendment_vote_form(
+    amendments: list[Amendment], passages: _ShownPassages, data: Any = None
+) -> AmendmentVoteForm:
+    return AmendmentVoteForm(data, amendments=[(item, passages.of(item)) for item in amendments])
 
 
 def draft_list(request: HttpRequest) -> HttpResponse:
@@ -63,23 +100,16 @@ def _detail(
     *,
     comment_form: CommentForm | None = None,
     amendment_form: AmendmentForm | None = None,
+    vote_form: AmendmentVoteForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    """The read page; after a refused comment or amendment, with what the person typed."""
+    """The read page; after a refused comment, amendment or vote, with what the person chose."""
     version = selectors.latest_version(draft)
     amendments = selectors.amendments_of(draft)
     vote_links = _vote_links(amendments)
     threads = selectors.comment_threads(version) if version else []
-    texts: dict[int, VersionText] = {}
-
-    def text_of(of: Version) -> VersionText:
-        if of.pk not in texts:
-            texts[of.pk] = VersionText(of.text)
-        return texts[of.pk]
-
-    def shown(of: Version, item: Comment | Amendment) -> str:
-        """The passage as the page shows it (without markdown)."""
-        return text_of(of).shown_text(item.start, item.start + len(item.passage))
+    passages = _ShownPassages()
+    can_decide = rules.can_decide(request.user, draft)
 
     # Passages still under discussion are highlighted in the text, each with an anchor that
     # its comment or amendment links to.
@@ -99,23 +129,26 @@ def _detail(
         for item in amendments
         if item.pk in open_amendments
     ]
+    if can_decide and vote_form is None:
+        vote_form = _amendment_vote_form(amendments, passages)
     context: dict[str, Any] = {
         "draft": draft,
         "version": version,
-        "html": text_of(version).marked_html(marked) if version else "",
-        "threads": [(comment, shown(comment.version, comment)) for comment in threads],
+        "html": passages.text_of(version).marked_html(marked) if version else "",
+        "threads": [(comment, passages.of(comment)) for comment in threads],
         "amendments": [
             (
                 item,
                 vote_links.get(item.vote_batch) if item.vote_batch else None,
-                shown(item.version, item),
+                passages.of(item),
                 item.pk in open_amendments,
             )
             for item in amendments
         ],
         "can_edit": rules.can_edit(request.user, draft),
-        "can_decide": rules.can_decide(request.user, draft),
+        "can_decide": can_decide,
         "can_react": rules.can_react(request.user, draft),
+        "vote_form": vote_form if can_decide else None,
         "comment_form": comment_form or CommentForm(),
         "amendment_form": amendment_form or AmendmentForm(prefix="amendement"),
         "reply_form": ReplyForm(),
@@ -331,6 +364,57 @@ def amendment_reject(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         _("Het amendement is afgewezen."),
     )
     return _back(amendment.draft, f"#amendement-{pk}")
+
+
+@login_required
+@require_POST
+def amendments_vote(request: HttpRequest, slug: str) -> HttpResponse:
+    """Put the chosen open amendments of a draft to one vote, then go to its ballot."""
+    draft = get_object_or_404(Draft, slug=slug)
+    if not rules.can_decide(request.user, draft):
+        messages.error(
+            request, _("Alleen redacteuren mogen amendementen aan een stemming voorleggen.")
+        )
+        return _detail(request, draft, status=403)
+    form = _amendment_vote_form(selectors.amendments_of(draft), _ShownPassages(), request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("amendments", []):
+            messages.error(request, error)
+        return _detail(request, draft, vote_form=form, status=400)
+    chosen: list[Amendment] = form.cleaned_data["amendments"]
+    try:
+        batch = services.amendments_put_to_vote(
+            amendments=chosen, by=request.user, now=timezone.now()
+        )
+    except PermissionError as error:
+        messages.error(request, str(error))
+        return _detail(request, draft, status=403)
+    except services.DraftError as error:  # decided or put to a vote since the form was checked
+        messages.error(request, str(error))
+        return _detail(request, draft, status=400)
+    link = _vote_link(batch)
+    count = len(chosen)
+    if link is None:  # no voting app to open a poll: an editor decides after the vote
+        messages.success(
+            request,
+            ngettext(
+                "Het amendement staat nu in stemming.",
+                "De %(count)d amendementen staan nu in stemming.",
+                count,
+            )
+            % {"count": count},
+        )
+        return _back(draft, "#amendementen")
+    messages.success(
+        request,
+        ngettext(
+            "De stemming over het amendement is geopend.",
+            "De stemming over %(count)d amendementen is geopend.",
+            count,
+        )
+        % {"count": count},
+    )
+    return redirect(link.url)
 
 
 @login_required

@@ -1,11 +1,13 @@
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from deliberation.drafts import selectors
+from deliberation.drafts import selectors, services
 from deliberation.drafts.models import Amendment, Comment
 from samenspel.models import Role
 from tests.drafts.factories import make_draft, publish
 from tests.factories import UserFactory
+from voting.models import Poll
 
 pytestmark = pytest.mark.django_db
 
@@ -270,3 +272,215 @@ def test_read_page_offers_choosing_a_passage_to_people_who_may_react(client, edi
         },
     ).content.decode()
     assert "begins or ends in the middle of a link, list or table" in refused
+
+
+# Putting amendments to a vote from the read page.
+
+VOTE_TEXT = (
+    "# Jeugdnota\n\n"
+    "Het jongerenwerk is open op **doordeweekse** avonden.\n\n"
+    "Elke school krijgt een coach.\n\n"
+    "De speeltuin krijgt een hek.\n"
+)
+PUT_TO_VOTE = "Leg voor aan een stemming"
+
+
+@pytest.fixture
+def amendments(editor, resident):
+    """A published nota with three open amendments by a resident."""
+    draft = make_draft(text=VOTE_TEXT, kind="jeugdnota")
+    version = publish(draft, editor)
+
+    def propose(passage, replacement):
+        return services.amendment_propose(
+            version=version,
+            by=resident,
+            passage=passage,
+            start=VOTE_TEXT.index(passage),
+            replacement=replacement,
+            rationale="Jongeren hebben juist in het weekend tijd.",
+            now=timezone.now(),
+        )
+
+    return [
+        propose("**doordeweekse** avonden", "alle avonden, ook in het weekend"),
+        propose("Elke school krijgt een coach.", ""),
+        propose("een hek", "een lage heg"),
+    ]
+
+
+def put_to_vote(client, draft, chosen, **extra):
+    return client.post(
+        reverse("drafts:put_to_vote", args=[draft.slug]),
+        {"amendments": [str(item) for item in chosen]},
+        **extra,
+    )
+
+
+def statuses(items):
+    return [Amendment.objects.get(pk=item.pk).status for item in items]
+
+
+def vote_form(page):
+    """The part of the read page with the form that puts amendments to a vote."""
+    assert 'id="stemming-voorleggen"' in page, "the form is not on the page"
+    return page.split('id="stemming-voorleggen"', 1)[1].split("</form>", 1)[0]
+
+
+def test_editor_puts_two_amendments_to_a_vote_and_lands_on_the_poll(client, editor, amendments):
+    first, second, third = amendments
+    draft = first.draft
+    client.force_login(editor)
+    form = vote_form(client.get(reverse("drafts:detail", args=[draft.slug])).content.decode())
+    # Each open amendment is offered with its passage as the page shows it and the new text.
+    assert "<legend" in form and "Welke amendementen legt u voor?" in form
+    assert "„doordeweekse avonden” wordt „alle avonden, ook in het weekend”" in form
+    assert "„Elke school krijgt een coach.” schrappen" in form
+    assert f'for="stemming-{third.pk}"' in form and f'id="stemming-{third.pk}"' in form
+    assert PUT_TO_VOTE in form
+
+    response = put_to_vote(client, draft, [first.pk, second.pk])
+
+    poll = Poll.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("poll_ballot", args=[poll.pk])
+    ballot = client.get(response["Location"]).content.decode()
+    assert "De stemming over 2 amendementen is geopend." in ballot
+    assert "Amendement 1: „" in ballot and "” wordt „alle avonden, ook in het weekend”" in ballot
+    assert "Amendement 2: „Elke school krijgt een coach.” schrappen" in ballot
+    assert "een lage heg" not in ballot
+    assert statuses(amendments) == ["in_vote", "in_vote", "open"]
+
+    page = client.get(reverse("drafts:detail", args=[draft.slug])).content.decode()
+    ballot_link = f'href="{reverse("poll_ballot", args=[poll.pk])}"'
+    for item in (first, second):
+        card = page.split(f'id="amendement-{item.pk}"', 1)[1].split("</article>", 1)[0]
+        assert "In stemming" in card and ballot_link in card
+        assert "Stem over dit amendement" in card
+    # Only the amendment still open is offered for a next vote.
+    form = vote_form(page)
+    assert f'id="stemming-{third.pk}"' in form
+    assert f'id="stemming-{first.pk}"' not in form and f'id="stemming-{second.pk}"' not in form
+
+
+def test_readers_and_invited_writers_do_not_see_the_vote_form(client, amendments):
+    draft = amendments[0].draft
+    page = client.get(reverse("drafts:detail", args=[draft.slug])).content.decode()
+    assert PUT_TO_VOTE not in page
+    for reader in (
+        UserFactory(roles=[Role.RESIDENT]),
+        UserFactory(roles=[(Role.EDITOR, draft.scope)]),  # co-writes, does not decide
+    ):
+        client.force_login(reader)
+        page = client.get(reverse("drafts:detail", args=[draft.slug])).content.decode()
+        assert PUT_TO_VOTE not in page and 'id="stemming-voorleggen"' not in page
+        assert "Stel een wijziging voor" in page
+
+
+def test_a_vote_asked_for_by_someone_who_may_not_is_refused_and_changes_nothing(
+    client, resident, amendments
+):
+    draft = amendments[0].draft
+    client.force_login(resident)
+    refused = put_to_vote(client, draft, [item.pk for item in amendments])
+    assert refused.status_code == 403
+    page = refused.content.decode()
+    assert "Alleen redacteuren mogen amendementen aan een stemming voorleggen." in page
+    assert PUT_TO_VOTE not in page
+    client.logout()
+    assert put_to_vote(client, draft, [amendments[0].pk]).status_code == 302  # to log in
+    assert statuses(amendments) == ["open", "open", "open"]
+    assert not Poll.objects.exists()
+
+
+def _other_drafts_amendment(editor, resident):
+    other = make_draft(text=TEXT, kind="cultuurnota")
+    version = publish(other, editor)
+    return services.amendment_propose(
+        version=version,
+        by=resident,
+        passage="het huis van de stad",
+        start=TEXT.index("het huis van de stad"),
+        replacement="de huiskamer van Diemen",
+        rationale="Diemen is geen stad.",
+        now=timezone.now(),
+    )
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("nothing chosen", "Kies minstens één amendement."),
+        ("not a number", "Een gekozen amendement hoort niet bij deze nota."),
+        ("another draft", "Een gekozen amendement hoort niet bij deze nota."),
+        ("rejected", "Over het amendement op „Elke school krijgt een coach.” is intussen al"),
+        ("in a vote", "Het amendement op „Elke school krijgt een coach.” is al in stemming."),
+    ],
+)
+def test_a_choice_that_cannot_go_to_a_vote_gets_a_clear_message_and_changes_nothing(
+    client, editor, resident, amendments, case, message
+):
+    first, second, third = amendments
+    draft = first.draft
+    chosen: list[object] = [first.pk, second.pk]
+    if case == "nothing chosen":
+        chosen = []
+    elif case == "not a number":
+        chosen = [first.pk, "drie"]
+    elif case == "another draft":
+        chosen = [first.pk, _other_drafts_amendment(editor, resident).pk]
+    elif case == "rejected":
+        services.amendment_reject(
+            amendment=second, by=editor, reason="Geen geld.", now=timezone.now()
+        )
+    elif case == "in a vote":
+        services.amendments_put_to_vote(amendments=[second], by=editor, now=timezone.now())
+    before = statuses(amendments), Poll.objects.count()
+    client.force_login(editor)
+
+    refused = put_to_vote(client, draft, chosen)
+
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert message in page
+    assert "Er is niets aan een stemming voorgelegd." in page or case == "nothing chosen"
+    assert (statuses(amendments), Poll.objects.count()) == before
+    assert statuses([first]) == ["open"]
+    # The form is shown again, with what was chosen still ticked, to choose again.
+    form = vote_form(page)
+    assert f'id="stemming-{first.pk}" name="amendments" value="{first.pk}" checked' in form or (
+        case == "nothing chosen"
+    )
+
+
+def test_a_form_that_is_out_of_date_puts_nothing_to_a_vote(client, editor, amendments):
+    first, second, _third = amendments
+    draft = first.draft
+    client.force_login(editor)
+    form = vote_form(client.get(reverse("drafts:detail", args=[draft.slug])).content.decode())
+    assert f'id="stemming-{second.pk}"' in form
+    # Another editor accepts the second amendment while this form is open.
+    services.amendment_accept(amendment=second, by=editor, now=timezone.now())
+
+    refused = put_to_vote(client, draft, [first.pk, second.pk])
+
+    assert refused.status_code == 400
+    assert "is intussen al besloten" in refused.content.decode()
+    assert statuses([first, second]) == ["open", "accepted"]
+    assert not Poll.objects.exists()
+    assert f'id="stemming-{second.pk}"' not in vote_form(refused.content.decode())
+
+
+def test_the_vote_form_and_its_messages_read_in_english(client, editor, amendments):
+    first, second, _third = amendments
+    draft = first.draft
+    client.force_login(editor)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/nota/"})
+    form = vote_form(client.get(reverse("drafts:detail", args=[draft.slug])).content.decode())
+    assert "Put to a vote" in form and "Which amendments do you put to a vote?" in form
+    assert "“doordeweekse avonden” becomes “alle avonden, ook in het weekend”" in form
+    assert "Leg voor aan een stemming" not in form
+    refused = put_to_vote(client, draft, []).content.decode()
+    assert "Choose at least one amendment." in refused
+    response = put_to_vote(client, draft, [first.pk, second.pk], follow=True)
+    assert "The vote on 2 amendments is open." in response.content.decode()
