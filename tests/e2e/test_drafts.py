@@ -438,3 +438,116 @@ def test_keyboard_reader_chooses_a_paragraph_and_comments_on_it(
     expect(resident.get_by_label("Uw reactie")).to_be_focused()
     assert_accessible(resident)
     resident.context.close()
+
+
+# A published nota with three open amendments by a resident, to put to a vote from its page.
+SPEEL_TEXT = (
+    "# Speelnota voor de wijk\n\n"
+    "Het jongerenwerk is open op doordeweekse avonden.\n\n"
+    "Elke school krijgt een coach.\n\n"
+    "De speeltuin krijgt een hek.\n"
+)
+SPEEL_AMENDMENTS = [
+    (
+        "doordeweekse avonden",
+        "alle avonden, ook in het weekend",
+        "Jongeren hebben in het weekend tijd.",
+    ),
+    ("Elke school krijgt een coach.", "", "Daar is geen geld voor."),
+    ("een hek", "een lage heg", "Een heg is groener."),
+]
+PUBLISH_SPEEL = (
+    "from django.utils import timezone; from deliberation.drafts import services; "
+    "from samenspel.models import RoleGrant, User; "
+    "editor = User.objects.get(username='ambtenaar'); "
+    "resident = RoleGrant.objects.filter(role='resident').first().user; "
+    "draft = services.draft_create(slug='{slug}', title='Speelnota voor de wijk', "
+    f"kind='jeugdnota', by=editor, now=timezone.now(), text={SPEEL_TEXT!r}); "
+    "version = services.version_publish(draft=draft, by=editor, now=timezone.now()); "
+    "[services.amendment_propose(version=version, by=resident, passage=old, "
+    "start=version.text.index(old), replacement=new, rationale=why, now=timezone.now()) "
+    f"for old, new, why in {SPEEL_AMENDMENTS!r}]"
+)
+
+
+def test_editor_puts_two_amendments_to_a_vote_with_the_keyboard_and_lands_on_the_poll(
+    browser: Browser, demo_server: DemoServer
+):
+    slug = f"speelnota-{uuid.uuid4().hex[:8]}"
+    demo_server.manage("shell", "-v", "0", "-c", PUBLISH_SPEEL.replace("{slug}", slug))
+    draft_url = f"{demo_server.url}/nota/{slug}/"
+    # A resident reads the amendments but is not offered the vote.
+    resident = new_page(browser, width=360)
+    login_code(resident, demo_server, demo_server.next_resident()["code"])
+    resident.goto(draft_url)
+    expect(resident.locator("article", has_text="Een heg is groener.")).to_be_visible()
+    expect(resident.get_by_role("button", name="Leg voor aan een stemming")).to_have_count(0)
+    resident.context.close()
+
+    editor = new_page(browser)
+    login_staff(editor, demo_server, "ambtenaar")
+    editor.goto(draft_url)
+    choices = editor.get_by_role("group", name="Welke amendementen legt u voor?")
+    evenings = choices.get_by_label(
+        "„doordeweekse avonden” wordt „alle avonden, ook in het weekend”"
+    )
+    coach = choices.get_by_label("„Elke school krijgt een coach.” schrappen")
+    hedge = choices.get_by_label("„een hek” wordt „een lage heg”")
+    button = editor.get_by_role("button", name="Leg voor aan een stemming")
+    expect(button).to_be_visible()
+    assert_accessible(editor)
+
+    # Nothing chosen: a clear message, and the form to choose again.
+    button.click()
+    expect(editor.locator(".ss-messages")).to_contain_text("Kies minstens één amendement.")
+    expect(hedge).not_to_be_checked()
+    assert_accessible(editor)
+
+    # Keyboard only: Space ticks a box, Tab moves on, Enter on the button sends the form.
+    evenings.focus()
+    editor.keyboard.press("Space")
+    editor.keyboard.press("Tab")
+    expect(coach).to_be_focused()
+    editor.keyboard.press("Space")
+    editor.keyboard.press("Tab")
+    expect(hedge).to_be_focused()
+    editor.keyboard.press("Tab")
+    expect(button).to_be_focused()
+    expect(evenings).to_be_checked()
+    expect(coach).to_be_checked()
+    expect(hedge).not_to_be_checked()
+    editor.keyboard.press("Enter")
+
+    editor.wait_for_url(re.compile(r"/stemmen/\d+/$"))
+    ballot = editor.url
+    expect(editor.locator(".ss-messages")).to_contain_text(
+        "De stemming over 2 amendementen is geopend."
+    )
+    expect(editor.get_by_role("heading", level=1)).to_have_text(
+        "Amendementen op Speelnota voor de wijk"
+    )
+    expect(
+        editor.get_by_role("group", name=re.compile("alle avonden, ook in het weekend"))
+    ).to_be_visible()
+    expect(
+        editor.get_by_role("group", name=re.compile("Elke school krijgt een coach.” schrappen"))
+    ).to_be_visible()
+    expect(editor.get_by_role("group", name=re.compile("een lage heg"))).to_have_count(0)
+
+    # Back on the nota both amendments are in the vote and lead to it; the third is still open.
+    editor.goto(draft_url)
+    for why in ("Jongeren hebben in het weekend tijd.", "Daar is geen geld voor."):
+        card = editor.locator("article", has_text=why)
+        expect(card).to_contain_text("In stemming")
+        link = card.get_by_role("link", name="Stem over dit amendement")
+        expect(link).to_have_attribute("href", ballot.removeprefix(demo_server.url))
+    expect(editor.locator("article", has_text="Een heg is groener.")).not_to_contain_text(
+        "In stemming"
+    )
+    expect(choices.get_by_role("checkbox")).to_have_count(1)
+    expect(hedge).to_be_visible()
+    assert_accessible(editor)
+    editor.set_viewport_size({"width": 360, "height": 740})
+    assert_fits_phone(editor)
+    assert_accessible(editor)
+    editor.context.close()
