@@ -296,6 +296,8 @@ def amendment_support(*, amendment: Amendment, by: User, now: datetime) -> None:
 def _lock_open(amendment: Amendment, statuses: Sequence[str]) -> Amendment:
     locked = Amendment.objects.select_for_update().select_related("draft").get(pk=amendment.pk)
     if locked.status not in statuses:
+        if locked.status == Amendment.Status.IN_VOTE:
+            raise DraftError(_("Dit amendement is al in stemming."))
         raise DraftError(_("Over dit amendement is al besloten."))
     return locked
 

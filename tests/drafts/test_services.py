@@ -261,3 +261,20 @@ def test_amendment_after_accents_and_euro_signs_replaces_exactly_the_passage(edi
     )
     services.amendment_accept(amendment=amendment, by=editor, now=timezone.now())
     assert selectors.draft_live_text(draft) == text.replace("naar cafés", "naar verenigingen")
+
+
+def test_an_amendment_already_in_a_vote_is_not_put_to_a_second_vote(editor):
+    draft = make_draft(text=TEXT)
+    version = publish(draft, editor)
+    amendment = services.amendment_propose(
+        version=version,
+        by=editor,
+        passage="blijft open",
+        start=TEXT.index("blijft open"),
+        replacement="gaat ook op zondag open",
+        rationale="Gezinnen zwemmen in het weekend.",
+        now=timezone.now(),
+    )
+    services.amendments_put_to_vote(amendments=[amendment], by=editor, now=timezone.now())
+    with pytest.raises(services.DraftError, match="al in stemming"):
+        services.amendments_put_to_vote(amendments=[amendment], by=editor, now=timezone.now())
