@@ -35,8 +35,9 @@ def _shorten(text: str, limit: int) -> str:
 
 
 def _option(number: int, amendment: Any) -> services.OptionSpec:
-    passage = _shorten(amendment.passage, 60)
-    replacement = _shorten(amendment.replacement, 60)
+    # As the draft page shows them (no markdown marks) when the amendment can say so.
+    passage = _shorten(getattr(amendment, "passage_shown", amendment.passage), 60)
+    replacement = _shorten(getattr(amendment, "replacement_shown", amendment.replacement), 60)
     if replacement:
         title = _("Amendement %(n)d: „%(old)s” wordt „%(new)s”") % {
             "n": number, "old": passage, "new": replacement,

@@ -163,6 +163,19 @@ class Amendment(models.Model):
     def __str__(self) -> str:
         return f"{self.passage[:30]} -> {self.replacement[:30]}"
 
+    @property
+    def passage_shown(self) -> str:
+        """The passage as the page shows it (a ballot's option title uses this)."""
+        from .passages import plain_text
+
+        return plain_text(self.passage)
+
+    @property
+    def replacement_shown(self) -> str:
+        from .passages import plain_text
+
+        return plain_text(self.replacement)
+
 
 class Support(models.Model):
     amendment = models.ForeignKey(Amendment, on_delete=models.CASCADE, related_name="supports")

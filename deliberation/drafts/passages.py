@@ -128,6 +128,11 @@ def _rendered_text(source: str) -> str:
     return normalise("".join(piece.text for piece in reader.pieces))
 
 
+def plain_text(source: str) -> str:
+    """A piece of markdown as a reader sees it: the words, without marks or link addresses."""
+    return _rendered_text(source)
+
+
 class VersionText:
     """The rendered text of one markdown source, each character tied to its source slice."""
 

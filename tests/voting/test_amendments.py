@@ -37,7 +37,9 @@ def test_putting_amendments_to_a_vote_opens_a_poll_residents_can_vote_in():
     first = propose(version, anna, "doordeweekse avonden", "alle avonden, ook in het weekend")
     second = propose(version, bram, "Elke school krijgt een coach.", "")
 
-    batch = draft_services.amendments_put_to_vote(amendments=[first, second], by=editor, now=timezone.now())
+    batch = draft_services.amendments_put_to_vote(
+        amendments=[first, second], by=editor, now=timezone.now()
+    )
 
     poll = amendments.poll_for_batch(batch)
     assert poll is not None and poll.status == Poll.Status.OPEN
@@ -65,7 +67,9 @@ def test_a_refused_batch_opens_no_poll():
     version = publish(draft, editor)
     amendment = propose(version, resident, "doordeweekse avonden", "alle avonden")
     with pytest.raises(PermissionError):
-        draft_services.amendments_put_to_vote(amendments=[amendment], by=resident, now=timezone.now())
+        draft_services.amendments_put_to_vote(
+            amendments=[amendment], by=resident, now=timezone.now()
+        )
     assert not Poll.objects.exists()
 
 
@@ -79,7 +83,9 @@ def test_the_draft_page_links_to_the_vote_while_open_and_to_the_result_once_clos
     page = reverse("drafts:detail", args=[draft.slug])
     assert "Stem over dit amendement" not in client.get(page).content.decode()
 
-    batch = draft_services.amendments_put_to_vote(amendments=[in_vote], by=editor, now=timezone.now())
+    batch = draft_services.amendments_put_to_vote(
+        amendments=[in_vote], by=editor, now=timezone.now()
+    )
     poll = amendments.poll_for_batch(batch)
     assert poll is not None
     client.force_login(resident)
@@ -95,3 +101,30 @@ def test_the_draft_page_links_to_the_vote_while_open_and_to_the_result_once_clos
     assert ballot not in html
     assert f'href="{reverse("poll_results", args=[poll.pk])}"' in html
     assert "Bekijk de uitslag van de stemming" in html
+
+
+def test_a_ballot_names_an_amendment_in_the_words_the_draft_page_shows():
+    editor = UserFactory(roles=[Role.EDITOR])
+    resident = UserFactory(roles=[Role.RESIDENT])
+    text = "# Jeugdnota\n\nHet **jongerenwerk** is open op [doordeweekse](https://diemen.nl) avonden.\n"
+    draft = make_draft(text=text, kind="jeugdnota")
+    version = publish(draft, editor)
+    passage = "**jongerenwerk** is open op [doordeweekse](https://diemen.nl) avonden"
+    amendment = draft_services.amendment_propose(
+        version=version,
+        by=resident,
+        passage=passage,
+        start=text.index(passage),
+        replacement="*jeugdwerk* is elke avond open",
+        rationale="Ook in het weekend.",
+        now=timezone.now(),
+    )
+    batch = draft_services.amendments_put_to_vote(
+        amendments=[amendment], by=editor, now=timezone.now()
+    )
+    option = selectors.poll_options(amendments.poll_for_batch(batch))[0]
+    assert (
+        "„jongerenwerk is open op doordeweekse avonden” wordt „jeugdwerk is elke avond open”"
+        in (option.title)
+    )
+    assert "**" not in option.title and "https" not in option.title
