@@ -542,29 +542,39 @@ def _idea_text(raw: Any) -> str:
     )
 
 
+def _new_idea(summit: Summit, by: User, text: Any, now: datetime) -> Idea:
+    """The idea ``by`` may write now, checked and not yet saved; refusals come first."""
+    roles = _authorise(summit, by, "idea.create")
+    text = _idea_text(text)
+    table = _table_of(summit, by, roles)
+    if table is None:
+        raise CommandRefused("no_table", _("U zit nog niet aan een tafel."))
+    return Idea(
+        summit=summit,
+        table=table,
+        step=summit.current_step,
+        author=by,
+        text=text,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _idea_created(summit: Summit, idea: Idea) -> None:
+    _emit(
+        summit,
+        events.idea_created,
+        {"id": idea.pk, "table": idea.table.number, "text": idea.text, "theme": None},
+    )
+
+
 def idea_create(*, summit: Summit, by: User, text: Any, now: datetime) -> dict[str, Any]:
     """A host writes for their table; a seated participant for the table they sit at."""
     with _atomic():
         summit = _locked(summit)
-        roles = _authorise(summit, by, "idea.create")
-        text = _idea_text(text)
-        table = _table_of(summit, by, roles)
-        if table is None:
-            raise CommandRefused("no_table", _("U zit nog niet aan een tafel."))
-        idea = Idea.objects.create(
-            summit=summit,
-            table=table,
-            step=summit.current_step,
-            author=by,
-            text=text,
-            created_at=now,
-            updated_at=now,
-        )
-        _emit(
-            summit,
-            events.idea_created,
-            {"id": idea.pk, "table": table.number, "text": text, "theme": None},
-        )
+        idea = _new_idea(summit, by, text, now)
+        idea.save()
+        _idea_created(summit, idea)
         return {"idea": idea.pk}
 
 
@@ -873,11 +883,6 @@ def command_run_batch(*, summit: Summit, commands: Sequence[Command]) -> list[An
     answers: list[Any] = []
     with transaction.atomic():
         batch = _running.batch = _Batch(late=all(c.type in _LOCK_LATE for c in commands))
-        if batch.late and len(commands) > 1:
-            # Everyone's roles and table in three queries, not two per command.
-            users = list({command.by.pk: command.by for command in commands}.values())
-            batch.roles = rules.summit_roles_of(users, summit)
-            batch.tables = selectors.tables_of(summit, batch.roles)
         try:
             for command in commands:
                 try:
@@ -922,6 +927,7 @@ def _ideas_together(summit: Summit, commands: Sequence[Command]) -> list[Any]:
     with transaction.atomic():
         batch = _running.batch = _Batch(late=True)
         try:
+            # Everyone's roles and table in three queries, not two per command.
             users = list({command.by.pk: command.by for command in commands}.values())
             batch.roles = rules.summit_roles_of(users, summit)
             batch.tables = selectors.tables_of(summit, batch.roles)
@@ -942,32 +948,18 @@ def _ideas_together(summit: Summit, commands: Sequence[Command]) -> list[Any]:
                 try:
                     if ident in stored:
                         answers[index] = _earlier_answer(stored[ident], summit, command.type)
-                        continue
-                    roles = _authorise(current, command.by, "idea.create")
-                    text = _idea_text(command.data.get("text"))
-                    table = _table_of(current, command.by, roles)
-                    if table is None:
-                        raise CommandRefused("no_table", _("U zit nog niet aan een tafel."))
+                    else:
+                        new.append(
+                            (index, _new_idea(current, command.by, command.data.get("text"), now))
+                        )
                 except CommandRefused as refused:
                     answers[index] = refused
-                    continue
-                idea = Idea(
-                    summit=current,
-                    table=table,
-                    step=current.current_step,
-                    author=command.by,
-                    text=text,
-                    created_at=now,
-                    updated_at=now,
-                )
-                new.append((index, idea))
             Idea.objects.bulk_create([idea for _index, idea in new])
             rows = []
             for index, idea in new:
                 command = commands[index]
                 answers[index] = {"idea": idea.pk}
-                data = {"id": idea.pk, "table": idea.table.number, "text": idea.text, "theme": None}
-                batch.events.append((events.idea_created, data))
+                _idea_created(current, idea)  # waits in the batch for its number
                 rows.append(
                     CommandAnswer(
                         user=command.by,
