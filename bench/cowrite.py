@@ -19,7 +19,6 @@ import asyncio
 import json
 import os
 import random
-import secrets
 import shutil
 import signal
 import statistics
@@ -47,7 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from deliberation.drafts.protocol import parse_frame  # noqa: E402
-from tests.multiprocess import free_port, wait_for_port  # noqa: E402
+from tests.multiprocess import free_port, production_env, wait_for_port  # noqa: E402
 
 TEXT_NAME = "codemirror"
 ROOM = "bench-nota"
@@ -99,16 +98,7 @@ def manage(env: dict[str, str], *args: str) -> str:
 def our_servers(editors: int, count: int, database_url: str | None, redis_url: str | None):
     """Start ``count`` Daphne processes; yield the URLs editors connect to, in turn."""
     workdir = Path(tempfile.mkdtemp(prefix="cowrite-"))
-    # Production settings (DEBUG off), as bench/live_summit.py: with DEBUG on Django also
-    # formats and records every query, work a production server does not do.
-    env = dict(
-        os.environ,
-        DEBUG="0",
-        SECRET_KEY="bench-only-" + secrets.token_urlsafe(40),
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        SECURE_SSL_REDIRECT="0",
-        LOG_LEVEL="WARNING",
-    )
+    env = production_env(LOG_LEVEL="WARNING")
     if database_url:
         env["DATABASE_URL"], env["REDIS_URL"] = database_url, redis_url or ""
     else:

@@ -24,7 +24,6 @@ import asyncio
 import json
 import os
 import re
-import secrets
 import socket
 import subprocess
 import sys
@@ -36,6 +35,10 @@ from pathlib import Path
 import websockets
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.multiprocess import production_env  # noqa: E402
+
 SLUG = "burgertop-diemen-2026"
 
 
@@ -60,15 +63,7 @@ def rss_kib(pid: int) -> int:
 
 
 def prepare(work: Path) -> dict[str, str]:
-    # Production settings (DEBUG off): with DEBUG on Django also formats and records every
-    # query it runs, work a production server does not do.
-    env = dict(
-        os.environ,
-        DEBUG="0",
-        SECRET_KEY="bench-only-" + secrets.token_urlsafe(40),
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        SECURE_SSL_REDIRECT="0",
-    )
+    env = production_env()
     # Keep database connections open between commands, as a production setup does (README,
     # tuning); with 0 every database call of every socket opens a new connection.
     env.setdefault("DB_CONN_MAX_AGE", "60")

@@ -8,6 +8,7 @@ same test database, so rows a test commits are visible to them.
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -17,6 +18,20 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def production_env(**extra: str) -> dict[str, str]:
+    """This process's environment with production settings (DEBUG off, a throwaway secret),
+    for benchmarks: with DEBUG on Django also formats and records every query it runs, work
+    a production server does not do."""
+    return dict(
+        os.environ,
+        DEBUG="0",
+        SECRET_KEY="bench-only-" + secrets.token_urlsafe(40),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",
+        **extra,
+    )
 
 
 def free_port() -> int:
@@ -37,8 +52,16 @@ def start_daphne(port: int, env: dict[str, str], log_path: Path) -> subprocess.P
     """One Daphne serving the project on 127.0.0.1:``port``, its output in ``log_path``."""
     with log_path.open("w") as log:
         return subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-             "samenspel.asgi:application"],
+            [
+                sys.executable,
+                "-m",
+                "daphne",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "samenspel.asgi:application",
+            ],
             cwd=ROOT,
             env=env,
             stdout=log,
