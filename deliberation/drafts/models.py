@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .passages import plain_text
+
 
 class NotaKind(models.TextChoices):
     SPORTNOTA = "sportnota", _("Sportnota")
@@ -166,14 +168,10 @@ class Amendment(models.Model):
     @property
     def passage_shown(self) -> str:
         """The passage as the page shows it (a ballot's option title uses this)."""
-        from .passages import plain_text
-
         return plain_text(self.passage)
 
     @property
     def replacement_shown(self) -> str:
-        from .passages import plain_text
-
         return plain_text(self.replacement)
 
 
