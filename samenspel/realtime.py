@@ -207,6 +207,8 @@ class HubConsumer(AsyncWebsocketConsumer):
 
     channel_layer_alias = None  # type: ignore[assignment]
     direct: Any = None  # the Daphne WebSocket behind this consumer, for ``wire.write_direct``
+    # Frames sent in one turn of the event loop leave in one socket write (``wire.write_together``).
+    write_together = False
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         self.direct = wire.daphne_protocol(send)
@@ -220,14 +222,18 @@ class HubConsumer(AsyncWebsocketConsumer):
     ) -> None:
         # The hub sends every socket of an audience the same object: framed once, written out.
         payload = text_data if text_data is not None else bytes_data
-        if (
-            payload is not None
-            and not close
-            and self.direct is not None
-            and wire.write_direct(self.direct, payload)
-        ):
-            return
+        if payload is not None and not close and self.direct is not None:
+            write = wire.write_together if self.write_together else wire.write_direct
+            if write(self.direct, payload):
+                return
+        if self.direct is not None:
+            wire.flush(self.direct)
         await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
+
+    async def close(self, code: int | bool | None = None, reason: str | None = None) -> None:
+        if self.direct is not None:
+            wire.flush(self.direct)  # frames sent before the close go out before it
+        await super().close(code=code, reason=reason)
 
 
 class LocalSocket(Protocol):

@@ -11,7 +11,9 @@ test communicator, takes the ordinary send.
 
 from __future__ import annotations
 
+import asyncio
 import functools
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -63,17 +65,80 @@ def daphne_protocol(send: Callable[..., Any]) -> Any | None:
     return None
 
 
+def _writable(protocol: Any) -> bool:
+    return (
+        protocol.state == _STATE_OPEN
+        and getattr(protocol, "_perMessageCompress", None) is None
+        and protocol.transport is not None
+    )
+
+
 def write_direct(protocol: Any, payload: str | bytes) -> bool:
     """Write ``payload`` as one frame on an open, uncompressed socket; False if the socket
     cannot take it this way (the caller then sends normally)."""
-    if (
-        protocol.state != _STATE_OPEN
-        or getattr(protocol, "_perMessageCompress", None) is not None
-        or protocol.transport is None
-    ):
+    if not _writable(protocol):
         return False
+    flush(protocol)  # what waits for the end of the turn goes first
     send_now(protocol.transport, frame(payload))
     return True
+
+
+# Frames waiting for the end of the event loop's turn, per loop and per socket, in order.
+_waiting: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[Any, list[bytes]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def write_together(protocol: Any, payload: str | bytes) -> bool:
+    """Like ``write_direct``, but the frame goes out at the end of this turn of the event
+    loop, in one write with every other frame queued for the same socket in that turn.
+
+    A socket write costs about 30 µs of kernel time on loopback, whatever its size. When a
+    burst of edits is handled in one turn (several editors typed at once, or another
+    process sent a bundle), each reader gets one write holding all of them instead of one
+    per edit: the process catches up sooner, and the last edit of the burst is not kept
+    waiting behind the writes of the ones before it. A lone frame waits only for the rest of
+    the turn. False if the socket cannot take frames this way.
+    """
+    if not _writable(protocol):
+        return False
+    loop = asyncio.get_running_loop()
+    waiting = _waiting.get(loop)
+    if waiting is None:
+        waiting = _waiting[loop] = {}
+    frames = waiting.get(protocol)
+    if frames is None:
+        if not waiting:
+            loop.call_soon(_write_waiting, waiting)
+        waiting[protocol] = [frame(payload)]
+    else:
+        frames.append(frame(payload))
+    return True
+
+
+def _write_waiting(waiting: dict[Any, list[bytes]]) -> None:
+    sockets = list(waiting.items())
+    waiting.clear()
+    for protocol, frames in sockets:
+        _write_frames(protocol, frames)
+
+
+def _write_frames(protocol: Any, frames: list[bytes]) -> None:
+    # A socket that closed meanwhile takes nothing more (no data after a close frame).
+    if protocol.state == _STATE_OPEN and protocol.transport is not None:
+        send_now(protocol.transport, frames[0] if len(frames) == 1 else b"".join(frames))
+
+
+def flush(protocol: Any) -> None:
+    """Write what waits for ``protocol`` now: before a frame or a close that takes another
+    path, so the order of frames on the socket stays the order they were sent in."""
+    try:
+        waiting = _waiting.get(asyncio.get_running_loop())
+    except RuntimeError:
+        return
+    frames = waiting.pop(protocol, None) if waiting else None
+    if frames:
+        _write_frames(protocol, frames)
 
 
 def send_now(transport: Any, data: bytes) -> None:

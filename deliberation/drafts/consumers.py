@@ -30,6 +30,7 @@ PRESENCE_INTERVAL = float(getattr(settings, "DRAFT_PRESENCE_INTERVAL", 0.1))
 
 class DraftConsumer(HubConsumer):
     room: DraftRoom | None = None
+    write_together = True  # a burst of edits reaches each editor in one write
 
     async def connect(self) -> None:
         self.hub_id = uuid.uuid4().hex
