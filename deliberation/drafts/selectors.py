@@ -81,14 +81,21 @@ def version_diff(old: Version, new: Version) -> VersionDiff:
 def draft_updates_since(draft_id: int, after: int) -> tuple[list[bytes], int]:
     """What a process that has applied the log up to ``after`` still lacks, and the new last id.
 
-    If a snapshot has folded in updates past ``after`` its state comes first.
+    The updates past ``after`` themselves while they still have their bytes (a snapshot
+    keeps those of the last compaction, see ``draft_compact``); otherwise the snapshot's
+    state first, then the updates past it.
     """
     chunks: list[bytes] = []
+    log = DraftUpdate.objects.filter(draft_id=draft_id)
     snapshot = DraftSnapshot.objects.filter(draft_id=draft_id, last_update_id__gt=after).first()
-    if snapshot is not None:
+    rows = log.filter(id__gt=after)
+    if (
+        snapshot is not None
+        and log.filter(id__gt=after, id__lte=snapshot.last_update_id, data=b"").exists()
+    ):
         chunks.append(bytes(snapshot.data))
         after = snapshot.last_update_id
-    rows = DraftUpdate.objects.filter(draft_id=draft_id, id__gt=after, compacted=False)
+        rows = log.filter(id__gt=after, compacted=False)
     for update_id, data in rows.order_by("id").values_list("id", "data"):
         chunks.append(bytes(data))
         after = update_id

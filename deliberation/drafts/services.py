@@ -97,16 +97,27 @@ def compact_check_every() -> int:
 
 
 def draft_compact(*, draft_id: int, now: datetime) -> DraftSnapshot:
-    """Fold the log into one snapshot; the text stays identical and authorship is kept."""
+    """Fold the log into one snapshot; the text stays identical and authorship is kept.
+
+    The updates this snapshot folds in keep their bytes until the next compaction: a room
+    that read the log up to somewhere before this snapshot (every room a moment ago) catches
+    up from those few updates instead of applying the whole snapshot to its document, which
+    took 11 ms of the event loop for a 6,000-word draft, after every compaction, in every
+    process. The updates the previous snapshot folded in are emptied now.
+    """
     with transaction.atomic():
         Draft.objects.select_for_update().get(pk=draft_id)
+        previous = DraftSnapshot.objects.filter(draft_id=draft_id).first()
         doc, last = draft_document(draft_id)
         snapshot = DraftSnapshot.objects.create(
             draft_id=draft_id, data=doc.get_update(), last_update_id=last, created_at=now
         )
-        DraftUpdate.objects.filter(draft_id=draft_id, id__lte=last, compacted=False).update(
-            compacted=True, data=b""
-        )
+        log = DraftUpdate.objects.filter(draft_id=draft_id)
+        log.filter(id__lte=last, compacted=False).update(compacted=True)
+        if previous is not None:
+            log.filter(id__lte=previous.last_update_id, compacted=True).exclude(data=b"").update(
+                data=b""
+            )
         DraftSnapshot.objects.filter(draft_id=draft_id).exclude(pk=snapshot.pk).delete()
     return snapshot
 

@@ -1,8 +1,9 @@
 import pytest
 from django.utils import timezone
+from pycrdt import Doc
 
 from deliberation.drafts import rules, selectors, services
-from deliberation.drafts.models import Amendment, DraftUpdate
+from deliberation.drafts.models import Amendment, DraftSnapshot, DraftUpdate
 from deliberation.drafts.outlines import OUTLINES, outline_for
 from samenspel.models import Role
 from tests.drafts.factories import make_draft, publish
@@ -233,6 +234,45 @@ def test_compaction_keeps_the_text_identical_and_the_authors(editor):
     services.draft_compact(draft_id=draft.pk, now=timezone.now())
     assert selectors.draft_live_text(draft) == "Kop\n" + expected
     assert publish(draft, editor).contributors.get() == editor
+
+
+def test_a_room_a_compaction_behind_catches_up_from_updates_and_one_further_behind_from_the_snapshot(
+    editor,
+):
+    draft = make_draft(text="")
+    doc, _last = selectors.draft_document(draft.pk)
+    text = selectors.live_text_of(doc)
+
+    def write(line: str) -> bytes:
+        before = doc.get_state()
+        text.insert(len(str(text)), line)
+        update = doc.get_update(before)
+        services.draft_update_store(
+            draft_id=draft.pk, data=update, author_id=editor.pk, now=timezone.now()
+        )
+        return update
+
+    first_chunks, first_read = selectors.draft_updates_since(draft.pk, 0)
+    een = write("een\n")
+    services.draft_compact(draft_id=draft.pk, now=timezone.now())
+    write("twee\n")
+    _chunks, second_read = selectors.draft_updates_since(draft.pk, 0)
+    drie = write("drie\n")
+    services.draft_compact(draft_id=draft.pk, now=timezone.now())
+    snapshot = DraftSnapshot.objects.get(draft=draft)
+
+    # A room that read up to "twee" gets just "drie", though it is folded into the snapshot.
+    chunks, last = selectors.draft_updates_since(draft.pk, second_read)
+    assert chunks == [drie] and last == snapshot.last_update_id
+    # A room that read the log before "een" was written lacks it, and the second compaction
+    # emptied its bytes: that room gets the snapshot, and ends with the whole text.
+    chunks, last = selectors.draft_updates_since(draft.pk, first_read)
+    assert chunks == [bytes(snapshot.data)] and een not in chunks
+    behind = Doc()
+    for chunk in [*first_chunks, *chunks]:
+        behind.apply_update(chunk)
+    assert str(selectors.live_text_of(behind)) == "een\ntwee\ndrie\n" == str(text)
+    assert selectors.draft_live_text(draft) == str(text)
 
 
 def test_final_version_goes_to_the_council(editor):
