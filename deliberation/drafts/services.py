@@ -21,8 +21,10 @@ from .outlines import outline_for
 from .passages import VersionText
 from .selectors import draft_document, live_text_of
 
-# Compact once this many updates have arrived since the last snapshot.
+# Compact once this many updates have arrived since the last snapshot. A room that is being
+# typed in waits for a quiet moment, until the log has grown to COMPACT_BUSY_FACTOR times it.
 COMPACT_AFTER = int(getattr(settings, "DRAFT_COMPACT_AFTER", 500))
+COMPACT_BUSY_FACTOR = 4
 MAX_PASSAGE = 5000
 MAX_BODY = 5000
 
@@ -72,9 +74,12 @@ def draft_updates_store(
     updates: Sequence[tuple[bytes, int | None]],
     now: datetime,
     compact_check: bool = True,
-) -> None:
-    """Append updates editors made, in arrival order; compact when the log has grown (looked
-    at only with ``compact_check``: a room asks every ``compact_check_every()`` updates).
+    compact_at: int | None = None,
+) -> int | None:
+    """Append updates editors made, in arrival order; compact when ``compact_at`` (default
+    ``COMPACT_AFTER``) updates are not compacted yet. That is looked at only with
+    ``compact_check`` (a room asks every ``compact_check_every()`` updates), and then the
+    number of updates still not compacted is returned.
 
     The consumer checked ``drafts.edit`` when the socket connected and refuses readers' frames.
     """
@@ -84,10 +89,12 @@ def draft_updates_store(
     ]
     DraftUpdate.objects.bulk_create(rows)
     if not compact_check:
-        return
+        return None
     pending = DraftUpdate.objects.filter(draft_id=draft_id, compacted=False).count()
-    if pending >= COMPACT_AFTER:
+    if pending >= (COMPACT_AFTER if compact_at is None else compact_at):
         draft_compact(draft_id=draft_id, now=now)
+        return 0
+    return pending
 
 
 def compact_check_every() -> int:

@@ -349,3 +349,45 @@ async def test_a_long_editing_session_compacts_the_log_and_keeps_the_text(setup,
     )()
     assert await sync_to_async(DraftSnapshot.objects.filter(draft=draft).exists)()
     assert pending < 40
+
+
+async def test_while_editors_type_the_room_compacts_only_in_a_quiet_moment(
+    setup, settings, monkeypatch
+):
+    monkeypatch.setattr(services, "COMPACT_AFTER", 20)  # a room asks every 4 updates
+    settings.DRAFT_COMPACT_QUIET = 1.5
+    draft, editor, _reader = setup
+    snapshots = sync_to_async(DraftSnapshot.objects.filter(draft=draft).count)
+    async with connected(f"/ws/drafts/{draft.slug}", user=editor) as socket:
+        client = YClient(socket)
+        await client.sync()
+        for index in range(30):
+            await client.edit(len(str(client.text)), f"regel {index}\n")
+        await client.sync()  # answered once the log has these edits
+        assert await snapshots() == 0  # typing just stopped: not compacted yet
+        async with asyncio.timeout(10):
+            while await snapshots() == 0:
+                await asyncio.sleep(0.1)
+        expected = TEXT + "".join(f"regel {index}\n" for index in range(30))
+        assert await live_text(draft) == expected == str(client.text)
+
+
+async def test_a_room_that_is_never_quiet_compacts_when_the_log_is_far_too_long(
+    setup, settings, monkeypatch
+):
+    monkeypatch.setattr(services, "COMPACT_AFTER", 10)  # and at 40 while people type
+    settings.DRAFT_COMPACT_QUIET = 3600
+    draft, editor, _reader = setup
+    async with connected(f"/ws/drafts/{draft.slug}", user=editor) as socket:
+        client = YClient(socket)
+        await client.sync()
+        for index in range(60):
+            await client.edit(len(str(client.text)), f"regel {index}\n")
+            if index % 10 == 9:
+                await client.sync()
+        assert await sync_to_async(DraftSnapshot.objects.filter(draft=draft).exists)()
+        pending = await sync_to_async(
+            DraftUpdate.objects.filter(draft=draft, compacted=False).count
+        )()
+        assert pending < 40
+        assert await live_text(draft) == str(client.text)
