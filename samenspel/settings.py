@@ -198,6 +198,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
 }
 
+# How often a nota's read page asks whether comments or amendments changed (seconds).
+DRAFT_DISCUSSION_POLL_SECONDS = int(os.environ.get("DRAFT_DISCUSSION_POLL_SECONDS", "20"))
+
 # Largest WebSocket text frame a client may send to the live channel (bytes).
 LIVE_MAX_FRAME_BYTES = int(os.environ.get("LIVE_MAX_FRAME_BYTES", "16384"))
 

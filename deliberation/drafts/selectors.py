@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, QuerySet
 from pycrdt import Doc, Text
 
 from .diff import Segment, word_diff
-from .models import Amendment, Comment, Draft, DraftSnapshot, DraftUpdate, Version
+from .models import Amendment, Comment, Draft, DraftSnapshot, DraftUpdate, Support, Version
 
 TEXT_NAME = "codemirror"  # the shared Y.Text every client edits (ydoc.getText("codemirror"))
 
@@ -110,3 +111,19 @@ def draft_for_socket(slug: str, user: object) -> tuple[int, bool, bool] | None:
     if draft is None:
         return None
     return draft.pk, rules.can_read(user, draft), rules.can_edit(user, draft)  # type: ignore[arg-type]
+
+
+def discussion_stamp(draft: Draft) -> str:
+    """A short fingerprint of what the read page shows besides the text: the latest version,
+    the comments and replies (and which are resolved), the amendments, their status and
+    support. It changes whenever any of them does; it names nobody."""
+    comments = Comment.objects.filter(version__draft=draft).aggregate(
+        count=Count("id"), last=Max("id"), resolved=Count("resolved_at")
+    )
+    amendments = list(
+        Amendment.objects.filter(draft=draft).order_by("id").values_list("id", "status")
+    )
+    supports = Support.objects.filter(amendment__draft=draft).count()
+    version = draft.versions.aggregate(last=Max("number"))["last"]
+    seen = repr((version, sorted(comments.items()), amendments, supports))
+    return hashlib.sha256(seen.encode()).hexdigest()[:16]

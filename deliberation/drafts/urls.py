@@ -7,6 +7,7 @@ urlpatterns = [
     path("nota/", views.draft_list, name="list"),
     path("nota/<slug:slug>/", views.draft_detail, name="detail"),
     path("nota/<slug:slug>/schrijven/", views.draft_editor, name="editor"),
+    path("nota/<slug:slug>/stand/", views.draft_discussion, name="discussion"),
     path("nota/<slug:slug>/versies/", views.draft_versions, name="versions"),
     path("nota/<slug:slug>/versies/publiceren/", views.version_publish, name="publish"),
     path("nota/<slug:slug>/versies/<int:number>/", views.version_text, name="version"),

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
@@ -15,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from . import rules, selectors, services
 from .forms import (
@@ -153,12 +154,25 @@ def _detail(
         "amendment_form": amendment_form or AmendmentForm(prefix="amendement"),
         "reply_form": ReplyForm(),
         "reject_form": RejectForm(),
+        "stamp": selectors.discussion_stamp(draft),
+        "poll_seconds": settings.DRAFT_DISCUSSION_POLL_SECONDS,
     }
     return render(request, "drafts/detail.html", context, status=status)
 
 
 def draft_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _detail(request, get_object_or_404(Draft, slug=slug))
+
+
+@require_GET
+def draft_discussion(request: HttpRequest, slug: str) -> HttpResponse:
+    """Asked every few seconds by the read page: nothing (204) while the comments and
+    amendments are as the page showed them (``?stand=``), else a notice to reload. The page
+    is not changed under the reader's hands: a half-written reply stays where it is."""
+    draft = get_object_or_404(Draft, slug=slug)
+    if request.GET.get("stand", "") == selectors.discussion_stamp(draft):
+        return HttpResponse(status=204)
+    return render(request, "drafts/_discussion_changed.html", {"draft": draft})
 
 
 @login_required

@@ -484,3 +484,71 @@ def test_the_vote_form_and_its_messages_read_in_english(client, editor, amendmen
     assert "Choose at least one amendment." in refused
     response = put_to_vote(client, draft, [first.pk, second.pk], follow=True)
     assert "The vote on 2 amendments is open." in response.content.decode()
+
+
+def stamp_on(page: str) -> str:
+    import re
+
+    found = re.search(r"/stand/\?stand=([0-9a-f]+)", page)
+    assert found, "the read page asks whether the discussion changed"
+    return found.group(1)
+
+
+def test_an_open_read_page_hears_of_new_comments_amendments_support_and_decisions(
+    client, editor, resident
+):
+    draft = make_draft(text=TEXT)
+    version = publish(draft, editor)
+    detail = reverse("drafts:detail", args=[draft.slug])
+    news = reverse("drafts:discussion", args=[draft.slug])
+    stamp = stamp_on(client.get(detail).content.decode())  # an anonymous reader's page
+    assert client.get(news, {"stand": stamp}).status_code == 204
+
+    now = timezone.now()
+    comment = services.comment_add(
+        version=version,
+        by=resident,
+        body="Ook in Diemen-Noord?",
+        passage="De bibliotheek",
+        start=TEXT.index("De bibliotheek"),
+        now=now,
+    )
+    changed = client.get(news, {"stand": stamp})
+    assert changed.status_code == 200
+    assert "Er zijn nieuwe reacties of amendementen" in changed.content.decode()
+    assert reverse("drafts:detail", args=[draft.slug]) in changed.content.decode()
+
+    # Each change after that is news to a page made before it.
+    steps = [
+        lambda: services.comment_add(
+            version=version, by=editor, body="Ja.", parent=comment, now=now
+        ),
+        lambda: services.comment_resolve(comment=comment, by=editor, now=now),
+        lambda: services.amendment_propose(
+            version=version,
+            by=resident,
+            passage="het huis van de stad",
+            start=TEXT.index("het huis van de stad"),
+            replacement="de huiskamer van Diemen",
+            rationale="Diemen is geen stad.",
+            now=now,
+        ),
+        lambda: services.amendment_support(amendment=Amendment.objects.get(), by=editor, now=now),
+        lambda: services.amendment_accept(amendment=Amendment.objects.get(), by=editor, now=now),
+    ]
+    for step in steps:
+        stamp = stamp_on(client.get(detail).content.decode())
+        assert client.get(news, {"stand": stamp}).status_code == 204
+        step()
+        assert client.get(news, {"stand": stamp}).status_code == 200
+
+
+def test_the_discussion_notice_reads_in_english_and_refuses_what_is_not_a_question(client, editor):
+    draft = make_draft(text=TEXT)
+    publish(draft, editor)
+    news = reverse("drafts:discussion", args=[draft.slug])
+    client.post("/i18n/setlang/", {"language": "en", "next": "/nota/"})
+    answer = client.get(news, {"stand": "oud"}).content.decode()
+    assert "There are new comments or amendments" in answer and "Reload the page" in answer
+    assert client.post(news, {"stand": "oud"}).status_code == 405
+    assert client.get(reverse("drafts:discussion", args=["bestaat-niet"])).status_code == 404

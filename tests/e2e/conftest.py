@@ -94,6 +94,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
         DATABASE_URL=_database_url(work),
         ALLOWED_HOSTS="127.0.0.1,localhost",
         DJANGO_SETTINGS_MODULE="samenspel.settings",
+        DRAFT_DISCUSSION_POLL_SECONDS="2",  # a read page hears of news within seconds
     )
     env.pop("TEST_SQLITE_NAME", None)
     subprocess.run(

@@ -84,6 +84,33 @@ PUT_TO_VOTE = (
 )
 
 
+def test_a_reader_hears_of_a_new_comment_and_reloads_with_the_keyboard(
+    browser: Browser, demo_server: DemoServer
+):
+    reader = new_page(browser, width=360)
+    reader.goto(demo_server.url + DRAFT)
+    writer = new_page(browser)
+    login_code(writer, demo_server, demo_server.next_resident()["code"])
+    writer.goto(demo_server.url + DRAFT)
+    body = f"Komt er ook een avondopenstelling? ({uuid.uuid4().hex[:6]})"
+    writer.get_by_label("Over welk stuk tekst?").fill(
+        "Elke basisschool krijgt een vakleerkracht gym."
+    )
+    writer.get_by_label("Uw reactie").fill(body)
+    writer.get_by_role("button", name="Reactie plaatsen").click()
+    expect(writer.get_by_text(body)).to_be_visible()
+
+    # The reader's page says so (in a status region) without changing under them.
+    news = reader.get_by_role("status").filter(has_text="Er zijn nieuwe reacties")
+    expect(news).to_be_visible(timeout=15_000)
+    expect(reader.get_by_text(body)).to_have_count(0)
+    assert_accessible(reader)
+    assert_fits_phone(reader)
+    news.get_by_role("link", name="Laad de pagina opnieuw").focus()
+    reader.keyboard.press("Enter")
+    expect(reader.get_by_text(body)).to_be_visible()
+
+
 def test_an_amendment_put_to_a_vote_links_to_the_ballot_and_then_to_the_result(
     browser: Browser, demo_server: DemoServer
 ):
