@@ -23,9 +23,13 @@ WORK=$(mktemp -d /tmp/samenspel-test.XXXXXX)
 chmod 755 "$WORK"
 pids=()
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
+  # SIGINT is PostgreSQL's fast shutdown; SIGTERM waits for every client to leave, and once
+  # it outlasted the wait below the server kept running after its files were removed.
+  # Redis stops on either. Each gets 30 s, then it is killed, before its files go.
+  for pid in "${pids[@]}"; do kill -INT "$pid" 2>/dev/null; done
   for pid in "${pids[@]}"; do
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null; fi
   done
   rm -rf "$WORK"
 }
