@@ -37,7 +37,7 @@ import websockets
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.multiprocess import production_env  # noqa: E402
+from tests.multiprocess import production_env, start_daphne  # noqa: E402
 
 SLUG = "burgertop-diemen-2026"
 
@@ -120,25 +120,7 @@ def start_daphnes(
     ports = [free_port() for _ in range(count)]
     processes = []
     for index, port in enumerate(ports):
-        log = (work / f"daphne-{index}.log").open("w")
-        processes.append(
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "daphne",
-                    "-b",
-                    "127.0.0.1",
-                    "-p",
-                    str(port),
-                    "samenspel.asgi:application",
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        )
+        processes.append(start_daphne(port, env, work / f"daphne-{index}.log"))
     for port in ports:
         wait_port(port)
     return processes, ports

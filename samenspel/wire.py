@@ -78,7 +78,6 @@ def write_direct(protocol: Any, payload: str | bytes) -> bool:
     cannot take it this way (the caller then sends normally)."""
     if not _writable(protocol):
         return False
-    flush(protocol)  # what waits for the end of the turn goes first
     send_now(protocol.transport, frame(payload))
     return True
 

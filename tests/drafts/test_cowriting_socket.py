@@ -332,16 +332,21 @@ async def test_a_resync_brings_what_another_server_logged_when_its_message_was_l
         assert str(client.text) == "Van elders. " + TEXT
 
 
+async def type_lines(client: YClient, count: int, *, sync_every: int) -> None:
+    """Type "regel 0" ... at the end of the text, asking to sync after every ``sync_every``."""
+    for index in range(count):
+        await client.edit(len(str(client.text)), f"regel {index}\n")
+        if index % sync_every == sync_every - 1:
+            await client.sync()
+
+
 async def test_a_long_editing_session_compacts_the_log_and_keeps_the_text(setup, monkeypatch):
     monkeypatch.setattr(services, "COMPACT_AFTER", 40)  # a room asks every 8 updates
     draft, editor, _reader = setup
     async with connected(f"/ws/drafts/{draft.slug}", user=editor) as socket:
         client = YClient(socket)
         await client.sync()
-        for index in range(60):
-            await client.edit(len(str(client.text)), f"regel {index}\n")
-            if index % 10 == 9:
-                await client.sync()  # answered once the log has these edits
+        await type_lines(client, 60, sync_every=10)  # answered once the log has them
     expected = TEXT + "".join(f"regel {index}\n" for index in range(60))
     assert await live_text(draft) == expected
     pending = await sync_to_async(
@@ -361,9 +366,7 @@ async def test_while_editors_type_the_room_compacts_only_in_a_quiet_moment(
     async with connected(f"/ws/drafts/{draft.slug}", user=editor) as socket:
         client = YClient(socket)
         await client.sync()
-        for index in range(30):
-            await client.edit(len(str(client.text)), f"regel {index}\n")
-        await client.sync()  # answered once the log has these edits
+        await type_lines(client, 30, sync_every=30)  # answered once the log has them
         assert await snapshots() == 0  # typing just stopped: not compacted yet
         async with asyncio.timeout(10):
             while await snapshots() == 0:
@@ -381,10 +384,7 @@ async def test_a_room_that_is_never_quiet_compacts_when_the_log_is_far_too_long(
     async with connected(f"/ws/drafts/{draft.slug}", user=editor) as socket:
         client = YClient(socket)
         await client.sync()
-        for index in range(60):
-            await client.edit(len(str(client.text)), f"regel {index}\n")
-            if index % 10 == 9:
-                await client.sync()
+        await type_lines(client, 60, sync_every=10)
         assert await sync_to_async(DraftSnapshot.objects.filter(draft=draft).exists)()
         pending = await sync_to_async(
             DraftUpdate.objects.filter(draft=draft, compacted=False).count
