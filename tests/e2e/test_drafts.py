@@ -142,6 +142,10 @@ def test_an_amendment_put_to_a_vote_links_to_the_ballot_and_then_to_the_result(
     expect(editor.get_by_role("heading", level=1)).to_contain_text("Uitslag")
     editor.context.close()
 
+    # The resident's open ballot hears that the vote closed and moves on to the result.
+    resident.wait_for_url(ballot + "uitslag/")
+    expect(resident.get_by_role("table")).to_contain_text("vijf avonden per week")
+
     resident.goto(demo_server.url + JEUGD)
     expect(card.get_by_role("link", name="Stem over dit amendement")).to_have_count(0)
     card.get_by_role("link", name="Bekijk de uitslag van de stemming").click()

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 
 import pytest
 from PIL import Image
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Locator, Page, WebSocketRoute, expect
 
 from tests.e2e.conftest import (
     DemoServer,
@@ -221,6 +222,77 @@ def test_turnout_is_live_and_the_result_is_revealed_at_closing(page: Page, demo_
     page.wait_for_url(re.compile(r"/uitslag/$"))
     expect(page.get_by_role("table")).to_contain_text("Lagere ticketprijzen")
     assert_accessible(page)
+
+
+def wait_until(page: Page, condition: Callable[[], bool], seconds: float = 10) -> None:
+    """Let the page run until the condition holds (checked every 50 ms), or fail."""
+    for _ in range(int(seconds * 20)):
+        if condition():
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError("the condition did not hold in time")
+
+
+def new_open_poll(server: DemoServer, title: str, username: str) -> None:
+    """A fresh yes/no poll, open, with this one resident among the eligible."""
+    manager = "User.objects.get(username='gespreksleider')"
+    server.manage(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        "from voting import services; from samenspel.models import User; "
+        f"poll = services.poll_create(title={title!r}, method='yes_no', "
+        "options=[services.OptionSpec(title='Een tweede zwembad')], "
+        f"eligible=[User.objects.get(username={username!r})], by={manager}); "
+        f"services.poll_open(poll=poll, by={manager})",
+    )
+
+
+def test_a_ballot_that_lost_its_connection_while_the_poll_closed_goes_to_the_result(
+    phone: Page, demo_server: DemoServer
+):
+    title = "Zwembad: een tweede bad in Diemen-Zuid?"
+    resident = demo_server.next_resident()
+    new_open_poll(demo_server, title, resident["username"])
+    login_code(phone, demo_server, resident["code"])
+    # The live channel runs through a switch we control: on, off (a network drop), on again.
+    # While off, a new connection reaches nothing: it opens and stays silent.
+    live = {"on": True}
+    sockets: list[WebSocketRoute] = []
+
+    def handle(route: WebSocketRoute) -> None:
+        sockets.append(route)
+        if live["on"]:
+            route.connect_to_server()
+
+    phone.route_web_socket(re.compile(r"/ws/polls/\d+/$"), handle)
+    open_poll(phone, demo_server, title)
+    expect(phone.locator("[data-turnout]").first).to_contain_text("0 van 1")
+    wait_until(phone, lambda: len(sockets) == 1)
+
+    # The connection drops, and while it is down the poll is closed.
+    live["on"] = False
+    sockets[0].close()
+    wait_until(phone, lambda: len(sockets) == 2)
+    staff = new_page(phone.context.browser)  # type: ignore[arg-type]
+    try:
+        login_staff(staff, demo_server, "gespreksleider")
+        open_poll(staff, demo_server, title)
+        staff.get_by_role("button", name="Stemming sluiten en tellen").click()
+        expect(staff.get_by_role("heading", level=1)).to_contain_text("Uitslag")
+    finally:
+        staff.context.close()
+    expect(phone).to_have_url(re.compile(r"/stemmen/\d+/$"))
+
+    # Back online: the page reconnects, hears the poll is closed, and shows the result.
+    live["on"] = True
+    sockets[1].close()
+    phone.wait_for_url(re.compile(r"/uitslag/$"), timeout=15_000)
+    expect(phone.get_by_role("heading", level=1)).to_contain_text("Uitslag")
+    expect(phone.get_by_role("table")).to_contain_text("Een tweede zwembad")
+    assert_accessible(phone)
+    assert_fits_phone(phone)
 
 
 def test_table_host_enters_a_paper_ballot_once(phone: Page, demo_server: DemoServer):

@@ -1,10 +1,12 @@
 // Enhances the ballot page; the plain form works without it.
 // - Ranking: Omhoog/Omlaag move the item in place (keyboard focus stays on the button).
 // - Budget: the money left updates as projects are ticked.
-// - Live: turnout updates; when the poll closes the page goes to the result.
+// - Live: turnout updates; when the poll closes the page goes to the result, also when it
+//   closed while the connection was down (the snapshot on reconnecting says so).
 
 const script = document.currentScript || document.querySelector("script[data-poll]");
 const pollId = script && script.dataset.poll;
+const resultsUrl = script && script.dataset.results;
 // Texts come translated from the page: "{voted} van {eligible} ..." with named holes.
 function text(name, fallback, values) {
   const template = (script && script.dataset[name]) || fallback;
@@ -63,6 +65,10 @@ function live() {
     socket.addEventListener("message", (message) => {
       const frame = JSON.parse(message.data);
       const data = frame.data || {};
+      if (frame.kind === "snapshot" && data.status === "closed" && resultsUrl) {
+        location.assign(resultsUrl);
+        return;
+      }
       if (frame.kind === "snapshot" || frame.type === "turnout.changed") {
         document.querySelectorAll("[data-turnout]").forEach((node) => {
           node.textContent = text("turnoutText", "{voted} van {eligible} deelnemers hebben gestemd", data);
