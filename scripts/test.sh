@@ -22,15 +22,22 @@ fi
 WORK=$(mktemp -d /tmp/samenspel-test.XXXXXX)
 chmod 755 "$WORK"
 pids=()
-cleanup() {
-  # SIGINT is PostgreSQL's fast shutdown; SIGTERM waits for every client to leave, and once
-  # it outlasted the wait below the server kept running after its files were removed.
-  # Redis stops on either. Each gets 30 s, then it is killed, before its files go.
-  for pid in "${pids[@]}"; do kill -INT "$pid" 2>/dev/null; done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null; fi
+stop_or_kill() {  # pid, name, log: wait up to 15 s, then SIGQUIT (PostgreSQL: immediate), then kill
+  local pid=$1 step
+  for step in QUIT KILL; do
+    for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+    echo "== $2 did not stop in 15 s; sending SIG$step. The end of its log:"
+    tail -n 20 "$3" 2>/dev/null
+    kill -"$step" "$pid" 2>/dev/null
   done
+}
+cleanup() {
+  # SIGINT is PostgreSQL's fast shutdown (SIGTERM would wait for every client to leave) and
+  # stops Redis too. A server that outlasts the wait is stopped harder, and says so, before
+  # its files are removed.
+  for pid in "${pids[@]}"; do kill -INT "$pid" 2>/dev/null; done
+  [ -n "${pg_pid:-}" ] && stop_or_kill "$pg_pid" PostgreSQL "$WORK/pg.log"
+  [ -n "${redis_pid:-}" ] && stop_or_kill "$redis_pid" Redis "$WORK/redis.log"
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -47,12 +54,14 @@ as_postgres "$PGBIN/initdb" -D "$WORK/pg/data" -U postgres -A trust --no-sync -E
 as_postgres "$PGBIN/postgres" -D "$WORK/pg/data" -p "$PGPORT" -c listen_addresses=127.0.0.1 \
   -c unix_socket_directories="$WORK/pg" -c fsync=off -c synchronous_commit=off \
   -c full_page_writes=off -c max_connections=300 >"$WORK/pg.log" 2>&1 &
-pids+=($!)
+pg_pid=$!
+pids+=("$pg_pid")
 
 REDIS_PORT=$(free_port)
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
   --dir "$WORK" >"$WORK/redis.log" 2>&1 &
-pids+=($!)
+redis_pid=$!
+pids+=("$redis_pid")
 
 for _ in $(seq 100); do
   "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$PGPORT" && redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break
