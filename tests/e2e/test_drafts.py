@@ -207,6 +207,9 @@ def test_two_editors_see_each_others_text_and_named_cursors(
     expect(ellen.locator(".cm-ySelectionInfo")).to_have_text("Ambtenaar Jeugd Ahmed")
     expect(ahmed.locator(".cm-ySelectionInfo")).to_have_text("Ambtenaar Sport Ellen")
     ellen.locator(".cm-ySelectionCaret").hover()
+    # The name shows at once, fully: not fading in through unreadable contrast.
+    shown = ellen.locator(".cm-ySelectionInfo").evaluate("e => getComputedStyle(e).opacity")
+    assert shown == "1"
     assert_accessible(ellen)
 
     # Keyboard: Tab leaves the editor like any text field.
