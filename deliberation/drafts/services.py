@@ -82,12 +82,19 @@ def draft_updates_store(
     number of updates still not compacted is returned.
 
     The consumer checked ``drafts.edit`` when the socket connected and refuses readers' frames.
+
+    The rows are written holding the draft's lock, as every writer of the log does: so the
+    ids of one draft's rows become visible in the order they were given out. Without it a
+    process could commit ids 11-20 while another still held 1-10 uncommitted, and a room
+    reading "after 0" in between would move past 1-10 and never read them.
     """
     rows = [
         DraftUpdate(draft_id=draft_id, data=data, author_id=author_id, created_at=now)
         for data, author_id in updates
     ]
-    DraftUpdate.objects.bulk_create(rows)
+    with transaction.atomic():
+        Draft.objects.select_for_update().only("pk").get(pk=draft_id)
+        DraftUpdate.objects.bulk_create(rows)
     if not compact_check:
         return None
     pending = DraftUpdate.objects.filter(draft_id=draft_id, compacted=False).count()

@@ -1,0 +1,83 @@
+"""The update log is read in id order by rooms that catch up; no row may appear after a
+reader has already moved past its id."""
+
+import threading
+import time
+
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone
+from pycrdt import Doc
+
+from deliberation.drafts import selectors, services
+from deliberation.drafts.models import DraftUpdate
+from tests.drafts.factories import make_draft
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def typed(after_text: bytes, words: str) -> bytes:
+    """An update that appends ``words`` to the document given as an update."""
+    doc = Doc()
+    doc.apply_update(after_text)
+    before = doc.get_state()
+    text = selectors.live_text_of(doc)
+    text.insert(len(str(text).encode()), words)
+    return doc.get_update(before)
+
+
+def test_a_room_catching_up_while_two_processes_store_reads_both_of_their_edits():
+    # Process A has stored its batch but not committed yet when process B stores its own.
+    # A room that reads the log in between must not skip A's edit for good: B's rows may
+    # only become visible after A's, so the room's next reading still finds A's.
+    draft = make_draft(text="Diemen sport samen.\n")
+    base_doc, base_id = selectors.draft_document(draft.pk)
+    base = base_doc.get_update()
+    from_a, from_b = typed(base, " Ook in de winter."), typed(base, " Ook voor ouderen.")
+    stored_a, release_a = threading.Event(), threading.Event()
+    failures: list[BaseException] = []
+
+    def process_a() -> None:
+        try:
+            with transaction.atomic():
+                services.draft_updates_store(
+                    draft_id=draft.pk, updates=[(from_a, None)], now=timezone.now()
+                )
+                stored_a.set()
+                release_a.wait(10)
+        except BaseException as error:  # reported by the test below
+            failures.append(error)
+        finally:
+            stored_a.set()
+            connection.close()
+
+    def process_b() -> None:
+        try:
+            services.draft_updates_store(
+                draft_id=draft.pk, updates=[(from_b, None)], now=timezone.now()
+            )
+        except BaseException as error:
+            failures.append(error)
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=process_a)
+    first.start()
+    assert stored_a.wait(10)
+    second = threading.Thread(target=process_b)
+    second.start()
+    time.sleep(0.5)  # B has stored, or waits for A
+    chunks, last = selectors.draft_updates_since(draft.pk, base_id)
+    release_a.set()
+    first.join(10)
+    second.join(10)
+    assert not failures
+    later, _last = selectors.draft_updates_since(draft.pk, last)
+
+    room = Doc()
+    room.apply_update(base)
+    for chunk in chunks + later:
+        room.apply_update(chunk)
+    text = str(selectors.live_text_of(room))
+    assert "Ook in de winter." in text and "Ook voor ouderen." in text
+    assert DraftUpdate.objects.filter(draft=draft).count() == 3
