@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def typed(after_text: bytes, words: str) -> bytes:
     """An update that appends ``words`` to the document given as an update."""
-    doc = Doc()
+    doc: Doc = Doc()
     doc.apply_update(after_text)
     before = doc.get_state()
     text = selectors.live_text_of(doc)
@@ -74,7 +74,7 @@ def test_a_room_catching_up_while_two_processes_store_reads_both_of_their_edits(
     assert not failures
     later, _last = selectors.draft_updates_since(draft.pk, last)
 
-    room = Doc()
+    room: Doc = Doc()
     room.apply_update(base)
     for chunk in chunks + later:
         room.apply_update(chunk)
