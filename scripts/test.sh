@@ -21,7 +21,6 @@ fi
 
 WORK=$(mktemp -d /tmp/samenspel-test.XXXXXX)
 chmod 755 "$WORK"
-pids=()
 stop_or_kill() {  # pid, name, log: wait up to 15 s, then SIGQUIT (PostgreSQL: immediate), then kill
   local pid=$1 step
   for step in QUIT KILL; do
@@ -35,7 +34,7 @@ cleanup() {
   # SIGINT is PostgreSQL's fast shutdown (SIGTERM would wait for every client to leave) and
   # stops Redis too. A server that outlasts the wait is stopped harder, and says so, before
   # its files are removed.
-  for pid in "${pids[@]}"; do kill -INT "$pid" 2>/dev/null; done
+  for pid in ${pg_pid:-} ${redis_pid:-}; do kill -INT "$pid" 2>/dev/null; done
   [ -n "${pg_pid:-}" ] && stop_or_kill "$pg_pid" PostgreSQL "$WORK/pg.log"
   [ -n "${redis_pid:-}" ] && stop_or_kill "$redis_pid" Redis "$WORK/redis.log"
   rm -rf "$WORK"
@@ -51,23 +50,25 @@ mkdir -p "$WORK/pg" && chown postgres:postgres "$WORK/pg"
 as_postgres() { setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"; }
 as_postgres "$PGBIN/initdb" -D "$WORK/pg/data" -U postgres -A trust --no-sync -E UTF8 >/dev/null \
   || { echo "initdb failed"; exit 1; }
-as_postgres "$PGBIN/postgres" -D "$WORK/pg/data" -p "$PGPORT" -c listen_addresses=127.0.0.1 \
+# Started as a simple command, not through the function: a function in the background runs
+# in a subshell, whose pid $! would be, and which ignores SIGINT as background jobs do.
+setpriv --reuid=postgres --regid=postgres --init-groups -- "$PGBIN/postgres" -D "$WORK/pg/data" -p "$PGPORT" -c listen_addresses=127.0.0.1 \
   -c unix_socket_directories="$WORK/pg" -c fsync=off -c synchronous_commit=off \
   -c full_page_writes=off -c max_connections=300 >"$WORK/pg.log" 2>&1 &
 pg_pid=$!
-pids+=("$pg_pid")
 
 REDIS_PORT=$(free_port)
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
   --dir "$WORK" >"$WORK/redis.log" 2>&1 &
 redis_pid=$!
-pids+=("$redis_pid")
 
 for _ in $(seq 100); do
   "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$PGPORT" && redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break
   sleep 0.1
 done
 "$PGBIN/pg_isready" -q -h 127.0.0.1 -p "$PGPORT" || { echo "PostgreSQL did not start"; cat "$WORK/pg.log"; exit 1; }
+[ "$(head -n 1 "$WORK/pg/data/postmaster.pid")" = "$pg_pid" ] \
+  || { echo "PostgreSQL runs under another pid than the one started"; exit 1; }
 
 status=0
 run() {
