@@ -44,11 +44,11 @@ def save_interval() -> float:
 
 def compact_quiet() -> float:
     """Seconds without edits in a room before it compacts a log that has grown past
-    ``COMPACT_AFTER`` (``DRAFT_COMPACT_QUIET``, 2.0). Compacting rebuilds the document from
-    the log in the database thread, 15-55 ms for a 6,000-word draft, holding the GIL for
-    much of it; while people type, every keystroke relayed meanwhile waited for it. A room
-    that is never quiet compacts at ``COMPACT_BUSY_FACTOR`` times ``COMPACT_AFTER``, and a
-    room that closes compacts first."""
+    ``COMPACT_AFTER`` (``DRAFT_COMPACT_QUIET``, 2.0). Compacting encodes the room's document
+    (1.6 ms of the event loop for a 6,000-word draft) and writes the snapshot and marks the
+    log in the database thread; while people type, keystrokes relayed meanwhile wait for
+    both. A room that is never quiet compacts at ``COMPACT_BUSY_FACTOR`` times
+    ``COMPACT_AFTER``, and a room that closes compacts first."""
     return float(getattr(settings, "DRAFT_COMPACT_QUIET", 2.0))
 
 
@@ -117,6 +117,7 @@ class DraftRoom:
         self.batch_done = asyncio.Event()
         self.active_at = 0.0  # loop time of the last edit applied, local or from elsewhere
         self.compactor: asyncio.Task[None] | None = None  # waiting for a quiet moment
+        self.compact_now = asyncio.Event()
 
     async def open(self) -> None:
         # Listen first, then read the log: whatever arrives meanwhile merges either way.
@@ -134,10 +135,8 @@ class DraftRoom:
         await self.flush()
         if self.compactor is not None:
             # Nobody is typing here any more: the waiting compaction runs now.
-            self.compactor.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.compactor
-            await self._compact()
+            self.compact_now.set()
+            await self.compactor
         await hub().leave(self.group, self)
         if self.link is not None and self.link_channel is not None:
             await self.link.group_discard(self.link_group, self.link_channel)
@@ -190,15 +189,17 @@ class DraftRoom:
                         updates=batch,
                         now=timezone.now(),
                         compact_check=check,
-                        compact_at=services.COMPACT_AFTER * services.COMPACT_BUSY_FACTOR,
+                        compact=False,
                     )
                 except Exception:
                     # Clients still hold these edits and send them again when they re-sync.
                     logger.exception("draft %s: could not store %d updates", self.slug, len(batch))
-                due = pending is not None and pending >= services.COMPACT_AFTER
-                if due and self.compactor is None:
-                    loop = asyncio.get_running_loop()
-                    self.compactor = loop.create_task(self._compact_when_quiet())
+                if pending is not None and pending >= services.COMPACT_AFTER:
+                    if pending >= services.COMPACT_AFTER * services.COMPACT_BUSY_FACTOR:
+                        self.compact_now.set()  # far too long: do not wait for a quiet moment
+                    if self.compactor is None:
+                        loop = asyncio.get_running_loop()
+                        self.compactor = loop.create_task(self._compact_when_quiet())
                 self.stored += len(batch)
                 done, self.batch_done = self.batch_done, asyncio.Event()
                 done.set()
@@ -206,16 +207,32 @@ class DraftRoom:
             self.saver = None
 
     async def _compact_when_quiet(self) -> None:
+        """Compact once nobody has edited for ``compact_quiet()`` seconds, or at once when the
+        saver finds the log far too long; the room has one such task at a time."""
         loop = asyncio.get_running_loop()
-        while (wait := self.active_at + compact_quiet() - loop.time()) > 0:
-            await asyncio.sleep(wait)
-        self.compactor = None
-        await self._compact()
+        try:
+            while (wait := self.active_at + compact_quiet() - loop.time()) > 0:
+                if self.compact_now.is_set():
+                    break
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.compact_now.wait(), wait)
+            await self._compact()
+        finally:
+            self.compact_now.clear()  # also if the saver asked again meanwhile: this was it
+            self.compactor = None
 
     async def _compact(self) -> None:
+        """Fold the log into a snapshot of this room's document. The room first writes what
+        it has and reads what it lacks, so its document holds every update up to the last
+        id it read (ids become visible in order, see ``draft_updates_store``)."""
         try:
-            await database_sync_to_async(services.draft_compact)(
-                draft_id=self.draft_id, now=timezone.now()
+            await self.flush()
+            await self.catch_up()
+            await database_sync_to_async(services.draft_snapshot_store)(
+                draft_id=self.draft_id,
+                data=self.doc.get_update(),
+                last_update_id=self.applied_id,
+                now=timezone.now(),
             )
         except Exception:
             # The log stays as it is; the next check tries again.

@@ -84,23 +84,31 @@ def draft_updates_since(draft_id: int, after: int) -> tuple[list[bytes], int]:
 
     The updates past ``after`` themselves while they still have their bytes (a snapshot
     keeps those of the last compaction, see ``draft_compact``); otherwise the snapshot's
-    state first, then the updates past it.
+    state first, then the updates past it. A compaction in another process may empty
+    updates between the queries here; then the newest snapshot, which folded them in (it was
+    made in the same transaction), is read and the updates after it.
     """
     chunks: list[bytes] = []
     log = DraftUpdate.objects.filter(draft_id=draft_id)
     snapshot = DraftSnapshot.objects.filter(draft_id=draft_id, last_update_id__gt=after).first()
-    rows = log.filter(id__gt=after)
+    start = after
     if (
         snapshot is not None
         and log.filter(id__gt=after, id__lte=snapshot.last_update_id, data=b"").exists()
     ):
         chunks.append(bytes(snapshot.data))
-        after = snapshot.last_update_id
-        rows = log.filter(id__gt=after, compacted=False)
-    for update_id, data in rows.order_by("id").values_list("id", "data"):
-        chunks.append(bytes(data))
-        after = update_id
-    return chunks, after
+        start = snapshot.last_update_id
+    while True:
+        rows = list(log.filter(id__gt=start).order_by("id").values_list("id", "data"))
+        if all(data for _id, data in rows):
+            break
+        snapshot = DraftSnapshot.objects.filter(draft_id=draft_id).first()
+        if snapshot is None or snapshot.last_update_id <= start:
+            break  # not emptied by a compaction (nothing else writes empty updates)
+        chunks = [bytes(snapshot.data)]
+        start = snapshot.last_update_id
+    chunks.extend(bytes(data) for _id, data in rows if data)
+    return chunks, max(after, rows[-1][0] if rows else start)
 
 
 def draft_for_socket(slug: str, user: object) -> tuple[int, bool, bool] | None:

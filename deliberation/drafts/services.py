@@ -74,12 +74,12 @@ def draft_updates_store(
     updates: Sequence[tuple[bytes, int | None]],
     now: datetime,
     compact_check: bool = True,
-    compact_at: int | None = None,
+    compact: bool = True,
 ) -> int | None:
-    """Append updates editors made, in arrival order; compact when ``compact_at`` (default
-    ``COMPACT_AFTER``) updates are not compacted yet. That is looked at only with
-    ``compact_check`` (a room asks every ``compact_check_every()`` updates), and then the
-    number of updates still not compacted is returned.
+    """Append updates editors made, in arrival order, and with ``compact_check`` return how
+    many updates are not compacted yet (a room asks every ``compact_check_every()`` updates).
+    With ``compact`` the log is compacted here once that reaches ``COMPACT_AFTER``; a room
+    compacts from its own document instead (``draft_snapshot_store``), when it is quiet.
 
     The consumer checked ``drafts.edit`` when the socket connected and refuses readers' frames.
 
@@ -98,7 +98,7 @@ def draft_updates_store(
     if not compact_check:
         return None
     pending = DraftUpdate.objects.filter(draft_id=draft_id, compacted=False).count()
-    if pending >= (COMPACT_AFTER if compact_at is None else compact_at):
+    if compact and pending >= COMPACT_AFTER:
         draft_compact(draft_id=draft_id, now=now)
         return 0
     return pending
@@ -113,26 +113,55 @@ def compact_check_every() -> int:
 def draft_compact(*, draft_id: int, now: datetime) -> DraftSnapshot:
     """Fold the log into one snapshot; the text stays identical and authorship is kept.
 
+    Rebuilds the document from the snapshot and log, holding the draft's lock. A room that
+    has the document open compacts from it instead (``draft_snapshot_store``).
+    """
+    with transaction.atomic():
+        Draft.objects.select_for_update().only("pk").get(pk=draft_id)
+        doc, last = draft_document(draft_id)
+        snapshot = _snapshot_replace(draft_id, doc.get_update(), last, now)
+        # None: nothing was written since the newest snapshot, which stays.
+        return snapshot or DraftSnapshot.objects.filter(draft_id=draft_id).get()
+
+
+def draft_snapshot_store(
+    *, draft_id: int, data: bytes, last_update_id: int, now: datetime
+) -> DraftSnapshot | None:
+    """Fold the log up to ``last_update_id`` into ``data``, the state of a room's document that
+    has applied every update up to there (and maybe later ones: they stay in the log too).
+
+    Encoding the document a room holds took 1.6 ms for a 6,000-word draft; rebuilding it in
+    the database thread (``draft_compact``) 15-55 ms while holding the GIL, and every
+    keystroke relayed meanwhile waited. Returns None, storing nothing, when a snapshot that
+    reaches as far or further is there already (another process compacted meanwhile).
+    """
+    with transaction.atomic():
+        Draft.objects.select_for_update().only("pk").get(pk=draft_id)
+        return _snapshot_replace(draft_id, data, last_update_id, now)
+
+
+def _snapshot_replace(draft_id: int, data: bytes, last: int, now: datetime) -> DraftSnapshot | None:
+    """The new snapshot, under the draft's lock.
+
     The updates this snapshot folds in keep their bytes until the next compaction: a room
     that read the log up to somewhere before this snapshot (every room a moment ago) catches
     up from those few updates instead of applying the whole snapshot to its document, which
     took 11 ms of the event loop for a 6,000-word draft, after every compaction, in every
     process. The updates the previous snapshot folded in are emptied now.
     """
-    with transaction.atomic():
-        Draft.objects.select_for_update().get(pk=draft_id)
-        previous = DraftSnapshot.objects.filter(draft_id=draft_id).first()
-        doc, last = draft_document(draft_id)
-        snapshot = DraftSnapshot.objects.create(
-            draft_id=draft_id, data=doc.get_update(), last_update_id=last, created_at=now
+    previous = DraftSnapshot.objects.filter(draft_id=draft_id).first()
+    if previous is not None and previous.last_update_id >= last:
+        return None
+    snapshot = DraftSnapshot.objects.create(
+        draft_id=draft_id, data=data, last_update_id=last, created_at=now
+    )
+    log = DraftUpdate.objects.filter(draft_id=draft_id)
+    log.filter(id__lte=last, compacted=False).update(compacted=True)
+    if previous is not None:
+        log.filter(id__lte=previous.last_update_id, compacted=True).exclude(data=b"").update(
+            data=b""
         )
-        log = DraftUpdate.objects.filter(draft_id=draft_id)
-        log.filter(id__lte=last, compacted=False).update(compacted=True)
-        if previous is not None:
-            log.filter(id__lte=previous.last_update_id, compacted=True).exclude(data=b"").update(
-                data=b""
-            )
-        DraftSnapshot.objects.filter(draft_id=draft_id).exclude(pk=snapshot.pk).delete()
+    DraftSnapshot.objects.filter(draft_id=draft_id).exclude(pk=snapshot.pk).delete()
     return snapshot
 
 

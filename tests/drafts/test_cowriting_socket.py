@@ -391,3 +391,41 @@ async def test_a_room_that_is_never_quiet_compacts_when_the_log_is_far_too_long(
         )()
         assert pending < 40
         assert await live_text(draft) == str(client.text)
+
+
+async def test_a_room_compacts_from_its_document_without_folding_away_an_edit_it_never_heard_of(
+    setup, settings, monkeypatch
+):
+    # Another server logged an edit whose message never came, and this room does not read
+    # the log for its sync answers (a long catch-up interval). When it compacts from its own
+    # document, it reads the log first: the snapshot holds that edit too.
+    monkeypatch.setattr(services, "COMPACT_AFTER", 20)  # a room asks every 4 updates
+    settings.DRAFT_COMPACT_QUIET = 0.3
+    settings.DRAFT_CATCH_UP_INTERVAL = 3600
+    draft, editor, _reader = setup
+    async with connected(f"/ws/drafts/{draft.slug}", user=editor) as socket:
+        client = YClient(socket)
+        await client.sync()
+        elsewhere = YClient(None)  # type: ignore[arg-type]
+        elsewhere.doc.apply_update(client.doc.get_update())
+        before = elsewhere.doc.get_state()
+        elsewhere.text.insert(0, "Van elders. ")
+        await sync_to_async(services.draft_update_store)(
+            draft_id=draft.pk,
+            data=elsewhere.doc.get_update(before),
+            author_id=editor.pk,
+            now=timezone.now(),
+        )
+        await type_lines(client, 30, sync_every=30)
+        assert "Van elders." not in str(client.text)  # the room had not read it
+        async with asyncio.timeout(10):
+            while not await sync_to_async(DraftSnapshot.objects.filter(draft=draft).exists)():
+                await asyncio.sleep(0.1)
+        expected = "Van elders. " + TEXT + "".join(f"regel {index}\n" for index in range(30))
+        folded = await sync_to_async(
+            lambda: DraftUpdate.objects.filter(draft=draft, compacted=True).count()
+        )()
+        assert folded == 32  # the draft's first text, the edit from elsewhere, 30 lines
+        assert await live_text(draft) == expected
+        await client.sync()  # and the editor gets it at the next sync
+        assert str(client.text) == expected

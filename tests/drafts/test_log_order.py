@@ -81,3 +81,67 @@ def test_a_room_catching_up_while_two_processes_store_reads_both_of_their_edits(
     text = str(selectors.live_text_of(room))
     assert "Ook in de winter." in text and "Ook voor ouderen." in text
     assert DraftUpdate.objects.filter(draft=draft).count() == 3
+
+
+def test_a_room_reading_while_another_process_compacts_twice_gets_the_whole_text():
+    # The room read the log before "een" was written. While it reads again, between its
+    # queries, another process writes "drie" and compacts, emptying "een": the room then
+    # reads the newest snapshot instead of the emptied update.
+    draft = make_draft(text="")
+    doc, _last = selectors.draft_document(draft.pk)
+    text = selectors.live_text_of(doc)
+
+    def write(line: str) -> None:
+        before = doc.get_state()
+        text.insert(len(str(text)), line)
+        services.draft_updates_store(
+            draft_id=draft.pk, updates=[(doc.get_update(before), None)], now=timezone.now()
+        )
+
+    _chunks, first_read = selectors.draft_updates_since(draft.pk, 0)
+    write("een\n")
+    services.draft_compact(draft_id=draft.pk, now=timezone.now())
+    write("twee\n")
+    compacted = threading.Event()
+
+    def other_process() -> None:
+        try:
+            write("drie\n")
+            services.draft_compact(draft_id=draft.pk, now=timezone.now())
+            compacted.set()
+        finally:
+            connection.close()
+
+    def in_between(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        result = execute(sql, params, many, context)
+        if "LIMIT 1" in sql and '"data"' in sql and not compacted.is_set():
+            thread = threading.Thread(target=other_process)
+            thread.start()
+            thread.join(10)
+        return result
+
+    with connection.execute_wrapper(in_between):
+        chunks, last = selectors.draft_updates_since(draft.pk, first_read)
+    assert compacted.is_set()
+    assert DraftUpdate.objects.filter(draft=draft, data=b"").exists()  # "een" was emptied
+    room: Doc = Doc()
+    for chunk in chunks:
+        room.apply_update(chunk)
+    assert str(selectors.live_text_of(room)) == "een\ntwee\ndrie\n"
+    assert last == DraftUpdate.objects.filter(draft=draft).latest("id").id
+
+
+def test_a_snapshot_from_a_room_behind_the_newest_one_is_not_stored():
+    draft = make_draft(text="Diemen sport samen.\n")
+    doc, last = selectors.draft_document(draft.pk)
+    stale = doc.get_update()
+    services.draft_updates_store(
+        draft_id=draft.pk, updates=[(typed(stale, " Ook in de winter."), None)], now=timezone.now()
+    )
+    newest = services.draft_compact(draft_id=draft.pk, now=timezone.now())
+    assert newest.last_update_id > last
+    stored = services.draft_snapshot_store(
+        draft_id=draft.pk, data=stale, last_update_id=last, now=timezone.now()
+    )
+    assert stored is None
+    assert selectors.draft_live_text(draft) == "Diemen sport samen.\n Ook in de winter."
