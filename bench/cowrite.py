@@ -198,6 +198,8 @@ class Run:
     same_server: list[float] = field(default_factory=list)
     other_server: list[float] = field(default_factory=list)
     received: int = 0
+    # With --trace: (sent at, delay, receiving editor, same server) for every arrival.
+    trace: list[tuple[float, float, int, bool]] | None = None
 
 
 def update_key(update: bytes) -> tuple[int, int] | None:
@@ -238,6 +240,8 @@ async def read_loop(editor: Editor, ws, run: Run) -> None:  # type: ignore[no-un
                 run.arrivals.append(now - sent_at)
                 same = run.origin[key] == server_of(editor.url)  # type: ignore[index]
                 (run.same_server if same else run.other_server).append(now - sent_at)
+                if run.trace is not None:
+                    run.trace.append((sent_at, now - sent_at, id(editor), same))
                 run.received += 1
 
 
@@ -263,7 +267,7 @@ class Round:
 
 async def measure(urls: list[str], pids: list[int], rate: float, seconds: float) -> Round:
     """One round: the editors join, type for ``seconds``, and wait for every edit to arrive."""
-    run = Run()
+    run = Run(trace=[] if os.environ.get("COWRITE_TRACE") else None)
     editors = [Editor(url) for url in urls]
     sockets = []
     readers = []
@@ -311,6 +315,14 @@ async def measure(urls: list[str], pids: list[int], rate: float, seconds: float)
         await asyncio.sleep(0.05)
     server_cpu = cpu_seconds(pids) - server_cpu
     client_cpu = time.process_time() - client_cpu
+    if run.trace is not None:
+        # COWRITE_TRACE=<folder>: every arrival, to look for when the slow ones happen.
+        start = min(sent for sent, *_rest in run.trace)
+        path = Path(os.environ["COWRITE_TRACE"]) / f"trace-{pids[0]}.csv"
+        with path.open("w") as out:
+            out.write("sent_s,delay_ms,editor,same_server\n")
+            for sent, delay, editor_id, same in run.trace:
+                out.write(f"{sent - start:.4f},{delay * 1000:.3f},{editor_id},{int(same)}\n")
     texts = {str(editor.text) for editor in editors}
     broken = [
         f"editor {i}: {task.exception()!r} close={ws.close_code}"
@@ -397,21 +409,24 @@ async def main() -> int:
     parser.add_argument("--database-url")
     parser.add_argument("--redis-url")
     parser.add_argument(
-        "--only", choices=["embedded", "redis", "reference"], help="one target (for profiling)"
+        "--only",
+        action="append",
+        choices=["embedded", "redis", "reference"],
+        help="only this target (repeat for more: --only redis --only reference)",
     )
     args = parser.parse_args()
     # (name, URLs, process ids), in the order of the first round.
     targets: list[tuple[str, list[str], list[int]]] = []
     with ExitStack() as servers:
-        if args.only in (None, "embedded"):
+        if not args.only or "embedded" in args.only:
             urls, pids = servers.enter_context(our_servers(args.editors, 1, None, None))
             targets.append(("samenspel embedded", urls, pids))
-        if args.database_url and args.redis_url and args.only in (None, "redis"):
+        if args.database_url and args.redis_url and (not args.only or "redis" in args.only):
             urls, pids = servers.enter_context(
                 our_servers(args.editors, 2, args.database_url, args.redis_url)
             )
             targets.append(("samenspel 2x daphne + redis", urls, pids))
-        if args.only in (None, "reference"):
+        if not args.only or "reference" in args.only:
             urls, pids = servers.enter_context(reference_server(args.editors))
             if urls is None:
                 print("reference y-websocket server not installed (frontend/node_modules): skipped")
