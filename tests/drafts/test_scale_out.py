@@ -1,6 +1,9 @@
 import asyncio
+import contextlib
+import os
 
 import pytest
+import redis
 import websockets
 from asgiref.sync import sync_to_async
 from pycrdt import (
@@ -153,6 +156,46 @@ async def test_a_burst_of_edits_on_one_process_reaches_an_editor_on_the_other_li
         expected = str(first.text)
         # The watcher never asks to sync again: all of it came live from the other process.
         await second.pump_until(lambda: str(second.text) == expected, timeout=20)
+    finally:
+        await first.socket.close()
+        await second.socket.close()
+
+
+async def test_edits_reach_the_other_process_again_after_redis_dropped_its_connections(
+    daphne_cluster,
+):
+    draft = await sync_to_async(make_draft)(text=TEXT)
+    writer, watcher = [await sync_to_async(UserFactory)(roles=[Role.EDITOR]) for _ in range(2)]
+    urls = [
+        f"ws://127.0.0.1:{port}/ws/drafts/{draft.slug}?token="
+        + await sync_to_async(core_services.api_token_for)(user=user)
+        for port, user in zip(daphne_cluster, (writer, watcher), strict=True)
+    ]
+    first, second = [Peer(await websockets.connect(url)) for url in urls]
+    try:
+        await first.sync()
+        await second.sync()
+        await first.append("Voor de storing.")
+        await second.pump_until(lambda: "Voor de storing." in str(second.text))
+
+        # The network between the servers and Redis drops every subscription.
+        with redis.Redis.from_url(os.environ["REDIS_URL"]) as admin:
+            assert admin.client_kill_filter(_type="pubsub") >= 2
+
+        # What was typed while the link was down reaches the watcher at its next sync (the
+        # editor asks every few seconds): the watcher's server reads it from the log.
+        await first.append("[tijdens]")
+        await asyncio.sleep(1.5)  # the writer's server logs it; the links connect again
+        async with asyncio.timeout(20):
+            while "[tijdens]" not in str(second.text):
+                await second.socket.send(create_sync_message(second.doc))
+                with contextlib.suppress(TimeoutError):
+                    await second.pump_until(lambda: "[tijdens]" in str(second.text), timeout=1)
+
+        # Edits typed after that reach the watcher live again: it does not ask to sync.
+        await first.append("Klaar.")
+        await second.pump_until(lambda: str(second.text) == str(first.text), timeout=10)
+        assert "Voor de storing." in str(second.text)
     finally:
         await first.socket.close()
         await second.socket.close()
