@@ -9,7 +9,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
-from pycrdt import Doc, create_update_message
+from pycrdt import Doc, create_update_message, merge_updates
 
 from samenspel import services as core_services
 from samenspel.models import Role, User
@@ -79,7 +79,7 @@ def draft_updates_store(
     """Append updates editors made, in arrival order, and with ``compact_check`` return how
     many updates are not compacted yet (a room asks every ``compact_check_every()`` updates).
     With ``compact`` the log is compacted here once that reaches ``COMPACT_AFTER``; a room
-    compacts from its own document instead (``draft_snapshot_store``), when it is quiet.
+    compacts itself instead, in a quiet moment (``rooms.compact_quiet``).
 
     The consumer checked ``drafts.edit`` when the socket connected and refuses readers' frames.
 
@@ -113,35 +113,12 @@ def compact_check_every() -> int:
 def draft_compact(*, draft_id: int, now: datetime) -> DraftSnapshot:
     """Fold the log into one snapshot; the text stays identical and authorship is kept.
 
-    Rebuilds the document from the snapshot and log, holding the draft's lock. A room that
-    has the document open compacts from it instead (``draft_snapshot_store``).
-    """
-    with transaction.atomic():
-        Draft.objects.select_for_update().only("pk").get(pk=draft_id)
-        doc, last = draft_document(draft_id)
-        snapshot = _snapshot_replace(draft_id, doc.get_update(), last, now)
-        # None: nothing was written since the newest snapshot, which stays.
-        return snapshot or DraftSnapshot.objects.filter(draft_id=draft_id).get()
-
-
-def draft_snapshot_store(
-    *, draft_id: int, data: bytes, last_update_id: int, now: datetime
-) -> DraftSnapshot | None:
-    """Fold the log up to ``last_update_id`` into ``data``, the state of a room's document that
-    has applied every update up to there (and maybe later ones: they stay in the log too).
-
-    Encoding the document a room holds took 1.6 ms for a 6,000-word draft; rebuilding it in
-    the database thread (``draft_compact``) 15-55 ms while holding the GIL, and every
-    keystroke relayed meanwhile waited. Returns None, storing nothing, when a snapshot that
-    reaches as far or further is there already (another process compacted meanwhile).
-    """
-    with transaction.atomic():
-        Draft.objects.select_for_update().only("pk").get(pk=draft_id)
-        return _snapshot_replace(draft_id, data, last_update_id, now)
-
-
-def _snapshot_replace(draft_id: int, data: bytes, last: int, now: datetime) -> DraftSnapshot | None:
-    """The new snapshot, under the draft's lock.
+    The snapshot is the previous one merged with the updates after it (``merge_updates``),
+    not a document rebuilt from them: a document leaves out of its encoding the updates it
+    holds back because one they build on has not arrived (an edit stored by one process
+    before the edit it builds on is stored by another), and such an update, once folded
+    and emptied, would be lost for good. A merge keeps it until the missing one comes.
+    Merging took 3.5 ms for 500 updates on a 6,000-word draft (rebuilding 6.4 ms).
 
     The updates this snapshot folds in keep their bytes until the next compaction: a room
     that read the log up to somewhere before this snapshot (every room a moment ago) catches
@@ -149,19 +126,31 @@ def _snapshot_replace(draft_id: int, data: bytes, last: int, now: datetime) -> D
     took 11 ms of the event loop for a 6,000-word draft, after every compaction, in every
     process. The updates the previous snapshot folded in are emptied now.
     """
-    previous = DraftSnapshot.objects.filter(draft_id=draft_id).first()
-    if previous is not None and previous.last_update_id >= last:
-        return None
-    snapshot = DraftSnapshot.objects.create(
-        draft_id=draft_id, data=data, last_update_id=last, created_at=now
-    )
-    log = DraftUpdate.objects.filter(draft_id=draft_id)
-    log.filter(id__lte=last, compacted=False).update(compacted=True)
-    if previous is not None:
-        log.filter(id__lte=previous.last_update_id, compacted=True).exclude(data=b"").update(
-            data=b""
+    with transaction.atomic():
+        Draft.objects.select_for_update().only("pk").get(pk=draft_id)
+        previous = DraftSnapshot.objects.filter(draft_id=draft_id).first()
+        after = previous.last_update_id if previous is not None else 0
+        log = DraftUpdate.objects.filter(draft_id=draft_id)
+        rows = list(log.filter(id__gt=after).order_by("id").values_list("id", "data"))
+        if not rows and previous is not None:
+            return previous  # nothing written since
+        parts = [bytes(previous.data)] if previous is not None else []
+        parts += [bytes(data) for _id, data in rows if data]
+        if not parts:
+            parts = [Doc().get_update()]
+        last = rows[-1][0] if rows else after
+        snapshot = DraftSnapshot.objects.create(
+            draft_id=draft_id,
+            data=merge_updates(*parts) if len(parts) > 1 else parts[0],
+            last_update_id=last,
+            created_at=now,
         )
-    DraftSnapshot.objects.filter(draft_id=draft_id).exclude(pk=snapshot.pk).delete()
+        log.filter(id__lte=last, compacted=False).update(compacted=True)
+        if previous is not None:
+            log.filter(id__lte=previous.last_update_id, compacted=True).exclude(data=b"").update(
+                data=b""
+            )
+        DraftSnapshot.objects.filter(draft_id=draft_id).exclude(pk=snapshot.pk).delete()
     return snapshot
 
 

@@ -112,9 +112,13 @@ def test_a_room_reading_while_another_process_compacts_twice_gets_the_whole_text
         finally:
             connection.close()
 
+    started = threading.Event()
+
     def in_between(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
         result = execute(sql, params, many, context)
-        if "LIMIT 1" in sql and '"data"' in sql and not compacted.is_set():
+        # Right after the room asked whether any update it needs was emptied (none was).
+        if 'AS "a" FROM "drafts_draftupdate"' in sql and not started.is_set():
+            started.set()
             thread = threading.Thread(target=other_process)
             thread.start()
             thread.join(10)
@@ -131,17 +135,34 @@ def test_a_room_reading_while_another_process_compacts_twice_gets_the_whole_text
     assert last == DraftUpdate.objects.filter(draft=draft).latest("id").id
 
 
-def test_a_snapshot_from_a_room_behind_the_newest_one_is_not_stored():
-    draft = make_draft(text="Diemen sport samen.\n")
-    doc, last = selectors.draft_document(draft.pk)
-    stale = doc.get_update()
-    services.draft_updates_store(
-        draft_id=draft.pk, updates=[(typed(stale, " Ook in de winter."), None)], now=timezone.now()
-    )
-    newest = services.draft_compact(draft_id=draft.pk, now=timezone.now())
-    assert newest.last_update_id > last
-    stored = services.draft_snapshot_store(
-        draft_id=draft.pk, data=stale, last_update_id=last, now=timezone.now()
-    )
-    assert stored is None
-    assert selectors.draft_live_text(draft) == "Diemen sport samen.\n Ook in de winter."
+def test_an_edit_stored_before_the_edit_it_builds_on_survives_two_compactions():
+    # Editor B built on A's edit and B's process stored it first; A's process stores A's
+    # edit only after a compaction. The snapshot must keep B's edit (held back until A's
+    # arrives), or it is folded away and emptied at the next compaction.
+    draft = make_draft(text="Diemen sport samen.")
+    doc, _last = selectors.draft_document(draft.pk)
+    base = doc.get_update()
+    from_a = typed(base, " Ook in de winter.")
+    with_a: Doc = Doc()
+    with_a.apply_update(base)
+    with_a.apply_update(from_a)
+    from_b = typed(with_a.get_update(), " En voor ouderen.")
+
+    def store(update: bytes) -> None:
+        services.draft_updates_store(
+            draft_id=draft.pk, updates=[(update, None)], now=timezone.now()
+        )
+
+    store(from_b)
+    services.draft_compact(draft_id=draft.pk, now=timezone.now())
+    store(from_a)
+    services.draft_compact(draft_id=draft.pk, now=timezone.now())
+    services.draft_compact(draft_id=draft.pk, now=timezone.now())  # nothing new: unchanged
+    assert DraftUpdate.objects.filter(draft=draft, data=b"").exists()  # B's bytes are gone
+    expected = "Diemen sport samen. Ook in de winter. En voor ouderen."
+    assert selectors.draft_live_text(draft) == expected
+    chunks, _last = selectors.draft_updates_since(draft.pk, 0)
+    room: Doc = Doc()
+    for chunk in chunks:
+        room.apply_update(chunk)
+    assert str(selectors.live_text_of(room)) == expected
