@@ -18,23 +18,25 @@ def live_text_of(doc: Doc) -> Text:
     return doc.get(TEXT_NAME, type=Text)
 
 
-def draft_document(draft_id: int, after: int = 0, doc: Doc | None = None) -> tuple[Doc, int]:
+def draft_document(draft_id: int) -> tuple[Doc, int]:
     """The document from the newest snapshot and the updates after it; and the last update id.
 
-    With ``doc`` and ``after`` given, only updates after ``after`` are applied to ``doc``.
+    Read without the draft's lock (pages): when a compaction in between has emptied updates
+    after the snapshot that was read, the newest snapshot is read again.
     """
-    if doc is None:
-        doc = Doc()
+    log = DraftUpdate.objects.filter(draft_id=draft_id)
+    while True:
         snapshot = DraftSnapshot.objects.filter(draft_id=draft_id).first()
-        if snapshot is not None:
-            doc.apply_update(bytes(snapshot.data))
-            after = snapshot.last_update_id
-    last = after
-    rows = DraftUpdate.objects.filter(draft_id=draft_id, id__gt=after, compacted=False)
-    for update_id, data in rows.order_by("id").values_list("id", "data"):
+        after = snapshot.last_update_id if snapshot is not None else 0
+        rows = list(log.filter(id__gt=after).order_by("id").values_list("id", "data"))
+        if all(data for _id, data in rows):
+            break
+    doc: Doc = Doc()
+    if snapshot is not None:
+        doc.apply_update(bytes(snapshot.data))
+    for _id, data in rows:
         doc.apply_update(bytes(data))
-        last = update_id
-    return doc, last
+    return doc, rows[-1][0] if rows else after
 
 
 def draft_live_text(draft: Draft) -> str:

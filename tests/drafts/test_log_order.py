@@ -166,3 +166,49 @@ def test_an_edit_stored_before_the_edit_it_builds_on_survives_two_compactions():
     for chunk in chunks:
         room.apply_update(chunk)
     assert str(selectors.live_text_of(room)) == expected
+
+
+def test_a_page_read_while_another_process_compacts_twice_shows_the_whole_text():
+    # A page reads the snapshot, then the updates after it, without the draft's lock. In
+    # between, another process writes and compacts twice: the updates after the snapshot
+    # the page read are folded and emptied, so the page reads the newest snapshot again.
+    draft = make_draft(text="")
+    doc, _last = selectors.draft_document(draft.pk)
+    text = selectors.live_text_of(doc)
+
+    def write(line: str) -> None:
+        before = doc.get_state()
+        text.insert(len(str(text)), line)
+        services.draft_updates_store(
+            draft_id=draft.pk, updates=[(doc.get_update(before), None)], now=timezone.now()
+        )
+
+    write("een\n")
+    services.draft_compact(draft_id=draft.pk, now=timezone.now())
+    done = threading.Event()
+
+    def other_process() -> None:
+        try:
+            write("twee\n")
+            services.draft_compact(draft_id=draft.pk, now=timezone.now())
+            write("drie\n")
+            services.draft_compact(draft_id=draft.pk, now=timezone.now())
+            done.set()
+        finally:
+            connection.close()
+
+    started = threading.Event()
+
+    def in_between(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        result = execute(sql, params, many, context)
+        if 'FROM "drafts_draftsnapshot"' in sql and not started.is_set():
+            started.set()
+            thread = threading.Thread(target=other_process)
+            thread.start()
+            thread.join(10)
+        return result
+
+    with connection.execute_wrapper(in_between):
+        page = selectors.draft_live_text(draft)
+    assert done.is_set()
+    assert page == "een\ntwee\ndrie\n"
