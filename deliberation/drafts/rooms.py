@@ -302,14 +302,18 @@ class DraftRoom:
                 self.sockets.discard(socket)
 
     async def publish(self, frame: bytes, skip: LocalSocket | None = None) -> None:
-        """A frame from a local socket: to the other local sockets now, then to the same
-        draft's rooms in the other processes."""
+        """A frame from a local socket: to the same draft's rooms in the other processes and
+        to the other local sockets.
+
+        The sender task is started first: its publish then reaches Redis before this turn's
+        socket writes to the local editors go out (``wire.write_together`` writes them at the
+        end of the turn, about 30 µs each), instead of after all of them.
+        """
+        if self.link is not None:
+            self.outbox.append(frame)
+            if self.sender is None:
+                self.sender = asyncio.get_running_loop().create_task(self._send_out())
         await self.relay(frame, skip)
-        if self.link is None:
-            return
-        self.outbox.append(frame)
-        if self.sender is None:
-            self.sender = asyncio.get_running_loop().create_task(self._send_out())
 
     async def _send_out(self) -> None:
         """Send queued frames to the other processes, off the writers' frame loops: all that
