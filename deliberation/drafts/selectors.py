@@ -18,25 +18,41 @@ def live_text_of(doc: Doc) -> Text:
     return doc.get(TEXT_NAME, type=Text)
 
 
-def draft_document(draft_id: int) -> tuple[Doc, int]:
-    """The document from the newest snapshot and the updates after it; and the last update id.
-
-    Read without the draft's lock (pages): when a compaction in between has emptied updates
-    after the snapshot that was read, the newest snapshot is read again.
-    """
+def _updates_after(
+    draft_id: int, start: int
+) -> tuple[DraftSnapshot | None, list[tuple[int, bytes]]]:
+    """The updates after ``start``, read without the draft's lock. When a compaction in
+    another process emptied some of them meanwhile, the newest snapshot (made in the same
+    transaction, so it folded them in) and the updates after it instead."""
     log = DraftUpdate.objects.filter(draft_id=draft_id)
+    snapshot = None
     while True:
-        snapshot = DraftSnapshot.objects.filter(draft_id=draft_id).first()
-        after = snapshot.last_update_id if snapshot is not None else 0
-        rows = list(log.filter(id__gt=after).order_by("id").values_list("id", "data"))
+        rows = [
+            (i, bytes(d))
+            for i, d in log.filter(id__gt=start).order_by("id").values_list("id", "data")
+        ]
         if all(data for _id, data in rows):
-            break
+            return snapshot, rows
+        newest = DraftSnapshot.objects.filter(draft_id=draft_id).first()
+        if newest is None or newest.last_update_id <= start:
+            # Not emptied by a compaction (nothing else writes empty updates).
+            return snapshot, [(i, data) for i, data in rows if data]
+        snapshot, start = newest, newest.last_update_id
+
+
+def draft_document(draft_id: int) -> tuple[Doc, int]:
+    """The document from the newest snapshot and the updates after it; and the last update id."""
+    snapshot = DraftSnapshot.objects.filter(draft_id=draft_id).first()
+    after = snapshot.last_update_id if snapshot is not None else 0
+    newer, rows = _updates_after(draft_id, after)
+    snapshot = newer or snapshot
     doc: Doc = Doc()
     if snapshot is not None:
         doc.apply_update(bytes(snapshot.data))
     for _id, data in rows:
-        doc.apply_update(bytes(data))
-    return doc, rows[-1][0] if rows else after
+        doc.apply_update(data)
+    last = snapshot.last_update_id if snapshot is not None else 0
+    return doc, rows[-1][0] if rows else last
 
 
 def draft_live_text(draft: Draft) -> str:
@@ -91,25 +107,20 @@ def draft_updates_since(draft_id: int, after: int) -> tuple[list[bytes], int]:
     made in the same transaction), is read and the updates after it.
     """
     chunks: list[bytes] = []
-    log = DraftUpdate.objects.filter(draft_id=draft_id)
     snapshot = DraftSnapshot.objects.filter(draft_id=draft_id, last_update_id__gt=after).first()
     start = after
     if (
         snapshot is not None
-        and log.filter(id__gt=after, id__lte=snapshot.last_update_id, data=b"").exists()
+        and DraftUpdate.objects.filter(
+            draft_id=draft_id, id__gt=after, id__lte=snapshot.last_update_id, data=b""
+        ).exists()
     ):
         chunks.append(bytes(snapshot.data))
         start = snapshot.last_update_id
-    while True:
-        rows = list(log.filter(id__gt=start).order_by("id").values_list("id", "data"))
-        if all(data for _id, data in rows):
-            break
-        snapshot = DraftSnapshot.objects.filter(draft_id=draft_id).first()
-        if snapshot is None or snapshot.last_update_id <= start:
-            break  # not emptied by a compaction (nothing else writes empty updates)
-        chunks = [bytes(snapshot.data)]
-        start = snapshot.last_update_id
-    chunks.extend(bytes(data) for _id, data in rows if data)
+    newer, rows = _updates_after(draft_id, start)
+    if newer is not None:
+        chunks, start = [bytes(newer.data)], newer.last_update_id
+    chunks.extend(data for _id, data in rows)
     return chunks, max(after, rows[-1][0] if rows else start)
 
 

@@ -132,13 +132,12 @@ def draft_compact(*, draft_id: int, now: datetime) -> DraftSnapshot:
         after = previous.last_update_id if previous is not None else 0
         log = DraftUpdate.objects.filter(draft_id=draft_id)
         rows = list(log.filter(id__gt=after).order_by("id").values_list("id", "data"))
-        if not rows and previous is not None:
+        if not rows:
+            assert previous is not None  # draft_create writes the first update
             return previous  # nothing written since
         parts = [bytes(previous.data)] if previous is not None else []
-        parts += [bytes(data) for _id, data in rows if data]
-        if not parts:
-            parts = [Doc().get_update()]
-        last = rows[-1][0] if rows else after
+        parts += [bytes(data) for _id, data in rows]
+        last = rows[-1][0]
         snapshot = DraftSnapshot.objects.create(
             draft_id=draft_id,
             data=merge_updates(*parts) if len(parts) > 1 else parts[0],

@@ -6,7 +6,7 @@ import itertools
 
 from django.utils import timezone
 
-from deliberation.drafts import services
+from deliberation.drafts import selectors, services
 from deliberation.drafts.models import Draft, Version
 from samenspel.models import User
 
@@ -29,3 +29,24 @@ def make_draft(
 
 def publish(draft: Draft, editor: User, **kwargs: object) -> Version:
     return services.version_publish(draft=draft, by=editor, now=timezone.now(), **kwargs)  # type: ignore[arg-type]
+
+
+class Typist:
+    """Writes lines at the end of a draft's live text, each stored as one update in the log
+    (as a room's saver stores an editor's edit)."""
+
+    def __init__(self, draft: Draft, author: User | None = None) -> None:
+        self.draft, self.author = draft, author
+        self.doc, _last = selectors.draft_document(draft.pk)
+        self.text = selectors.live_text_of(self.doc)
+
+    def write(self, line: str) -> bytes:
+        before = self.doc.get_state()
+        self.text.insert(len(str(self.text)), line)
+        update = self.doc.get_update(before)
+        services.draft_updates_store(
+            draft_id=self.draft.pk,
+            updates=[(update, self.author.pk if self.author else None)],
+            now=timezone.now(),
+        )
+        return update

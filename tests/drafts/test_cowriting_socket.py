@@ -307,6 +307,21 @@ async def test_the_last_editor_to_leave_leaves_every_edit_in_the_log(setup, sett
     assert await live_text(draft) == TEXT + "Net voor het weggaan.\n"
 
 
+async def logged_by_another_server(draft, editor, client: YClient, words: str) -> None:  # type: ignore[no-untyped-def]
+    """Another server's editor put ``words`` at the start of the text (as the client has it)
+    and that server logged it; no message about it reaches this server."""
+    elsewhere = YClient(None)  # type: ignore[arg-type]
+    elsewhere.doc.apply_update(client.doc.get_update())
+    before = elsewhere.doc.get_state()
+    elsewhere.text.insert(0, words)
+    await sync_to_async(services.draft_update_store)(
+        draft_id=draft.pk,
+        data=elsewhere.doc.get_update(before),
+        author_id=editor.pk,
+        now=timezone.now(),
+    )
+
+
 async def test_a_resync_brings_what_another_server_logged_when_its_message_was_lost(
     setup, settings
 ):
@@ -317,16 +332,7 @@ async def test_a_resync_brings_what_another_server_logged_when_its_message_was_l
     async with connected(f"/ws/drafts/{draft.slug}", user=editor) as socket:
         client = YClient(socket)
         await client.sync()
-        elsewhere = YClient(None)  # type: ignore[arg-type]
-        elsewhere.doc.apply_update(client.doc.get_update())
-        before = elsewhere.doc.get_state()
-        elsewhere.text.insert(0, "Van elders. ")
-        await sync_to_async(services.draft_update_store)(
-            draft_id=draft.pk,
-            data=elsewhere.doc.get_update(before),
-            author_id=editor.pk,
-            now=timezone.now(),
-        )
+        await logged_by_another_server(draft, editor, client, "Van elders. ")
         await asyncio.sleep(0.25)
         await client.sync()
         assert str(client.text) == "Van elders. " + TEXT
@@ -406,16 +412,7 @@ async def test_a_room_compacts_without_folding_away_an_edit_it_never_heard_of(
     async with connected(f"/ws/drafts/{draft.slug}", user=editor) as socket:
         client = YClient(socket)
         await client.sync()
-        elsewhere = YClient(None)  # type: ignore[arg-type]
-        elsewhere.doc.apply_update(client.doc.get_update())
-        before = elsewhere.doc.get_state()
-        elsewhere.text.insert(0, "Van elders. ")
-        await sync_to_async(services.draft_update_store)(
-            draft_id=draft.pk,
-            data=elsewhere.doc.get_update(before),
-            author_id=editor.pk,
-            now=timezone.now(),
-        )
+        await logged_by_another_server(draft, editor, client, "Van elders. ")
         await type_lines(client, 30, sync_every=30)
         assert "Van elders." not in str(client.text)  # the room had not read it
         async with asyncio.timeout(10):

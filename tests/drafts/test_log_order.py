@@ -1,8 +1,10 @@
 """The update log is read in id order by rooms that catch up; no row may appear after a
 reader has already moved past its id."""
 
+import contextlib
 import threading
 import time
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.db import connection, transaction
@@ -11,9 +13,35 @@ from pycrdt import Doc
 
 from deliberation.drafts import selectors, services
 from deliberation.drafts.models import DraftUpdate
-from tests.drafts.factories import make_draft
+from tests.drafts.factories import Typist, make_draft
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@contextlib.contextmanager
+def another_process_after_query(marker: str, work: Callable[[], None]) -> Iterator[None]:
+    """Inside the block, right after this connection's first query whose SQL contains
+    ``marker``, run ``work`` to its end in a thread of its own (another process, with its
+    own database connection)."""
+    started = threading.Event()
+
+    def run() -> None:
+        try:
+            work()
+        finally:
+            connection.close()
+
+    def hook(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        result = execute(sql, params, many, context)
+        if marker in sql and not started.is_set():
+            started.set()
+            thread = threading.Thread(target=run)
+            thread.start()
+            thread.join(10)
+        return result
+
+    with connection.execute_wrapper(hook):
+        yield
 
 
 def typed(after_text: bytes, words: str) -> bytes:
@@ -88,16 +116,7 @@ def test_a_room_reading_while_another_process_compacts_twice_gets_the_whole_text
     # queries, another process writes "drie" and compacts, emptying "een": the room then
     # reads the newest snapshot instead of the emptied update.
     draft = make_draft(text="")
-    doc, _last = selectors.draft_document(draft.pk)
-    text = selectors.live_text_of(doc)
-
-    def write(line: str) -> None:
-        before = doc.get_state()
-        text.insert(len(str(text)), line)
-        services.draft_updates_store(
-            draft_id=draft.pk, updates=[(doc.get_update(before), None)], now=timezone.now()
-        )
-
+    write = Typist(draft).write
     _chunks, first_read = selectors.draft_updates_since(draft.pk, 0)
     write("een\n")
     services.draft_compact(draft_id=draft.pk, now=timezone.now())
@@ -105,26 +124,12 @@ def test_a_room_reading_while_another_process_compacts_twice_gets_the_whole_text
     compacted = threading.Event()
 
     def other_process() -> None:
-        try:
-            write("drie\n")
-            services.draft_compact(draft_id=draft.pk, now=timezone.now())
-            compacted.set()
-        finally:
-            connection.close()
+        write("drie\n")
+        services.draft_compact(draft_id=draft.pk, now=timezone.now())
+        compacted.set()
 
-    started = threading.Event()
-
-    def in_between(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
-        result = execute(sql, params, many, context)
-        # Right after the room asked whether any update it needs was emptied (none was).
-        if 'AS "a" FROM "drafts_draftupdate"' in sql and not started.is_set():
-            started.set()
-            thread = threading.Thread(target=other_process)
-            thread.start()
-            thread.join(10)
-        return result
-
-    with connection.execute_wrapper(in_between):
+    # Right after the room asked whether any update it needs was emptied (none was).
+    with another_process_after_query('AS "a" FROM "drafts_draftupdate"', other_process):
         chunks, last = selectors.draft_updates_since(draft.pk, first_read)
     assert compacted.is_set()
     assert DraftUpdate.objects.filter(draft=draft, data=b"").exists()  # "een" was emptied
@@ -173,42 +178,19 @@ def test_a_page_read_while_another_process_compacts_twice_shows_the_whole_text()
     # between, another process writes and compacts twice: the updates after the snapshot
     # the page read are folded and emptied, so the page reads the newest snapshot again.
     draft = make_draft(text="")
-    doc, _last = selectors.draft_document(draft.pk)
-    text = selectors.live_text_of(doc)
-
-    def write(line: str) -> None:
-        before = doc.get_state()
-        text.insert(len(str(text)), line)
-        services.draft_updates_store(
-            draft_id=draft.pk, updates=[(doc.get_update(before), None)], now=timezone.now()
-        )
-
+    write = Typist(draft).write
     write("een\n")
     services.draft_compact(draft_id=draft.pk, now=timezone.now())
     done = threading.Event()
 
     def other_process() -> None:
-        try:
-            write("twee\n")
-            services.draft_compact(draft_id=draft.pk, now=timezone.now())
-            write("drie\n")
-            services.draft_compact(draft_id=draft.pk, now=timezone.now())
-            done.set()
-        finally:
-            connection.close()
+        write("twee\n")
+        services.draft_compact(draft_id=draft.pk, now=timezone.now())
+        write("drie\n")
+        services.draft_compact(draft_id=draft.pk, now=timezone.now())
+        done.set()
 
-    started = threading.Event()
-
-    def in_between(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
-        result = execute(sql, params, many, context)
-        if 'FROM "drafts_draftsnapshot"' in sql and not started.is_set():
-            started.set()
-            thread = threading.Thread(target=other_process)
-            thread.start()
-            thread.join(10)
-        return result
-
-    with connection.execute_wrapper(in_between):
+    with another_process_after_query('FROM "drafts_draftsnapshot"', other_process):
         page = selectors.draft_live_text(draft)
     assert done.is_set()
     assert page == "een\ntwee\ndrie\n"

@@ -136,20 +136,26 @@ async def test_text_survives_a_server_restart(tmp_path):
             await fresh.socket.close()
 
 
-async def test_a_burst_of_edits_on_one_process_reaches_an_editor_on_the_other_live(
-    daphne_cluster,
-):
+async def writer_and_watcher(ports: list[int]) -> tuple[Peer, Peer]:
+    """Two editors of a new draft, one on each Daphne process, both synced."""
     draft = await sync_to_async(make_draft)(text=TEXT)
     writer, watcher = [await sync_to_async(UserFactory)(roles=[Role.EDITOR]) for _ in range(2)]
     urls = [
         f"ws://127.0.0.1:{port}/ws/drafts/{draft.slug}?token="
         + await sync_to_async(core_services.api_token_for)(user=user)
-        for port, user in zip(daphne_cluster, (writer, watcher), strict=True)
+        for port, user in zip(ports, (writer, watcher), strict=True)
     ]
     first, second = [Peer(await websockets.connect(url)) for url in urls]
+    await first.sync()
+    await second.sync()
+    return first, second
+
+
+async def test_a_burst_of_edits_on_one_process_reaches_an_editor_on_the_other_live(
+    daphne_cluster,
+):
+    first, second = await writer_and_watcher(daphne_cluster)
     try:
-        await first.sync()
-        await second.sync()
         # Sent without waiting, so they reach the other process in bundles.
         for number in range(200):
             await first.append(f"[{number}]")
@@ -164,17 +170,8 @@ async def test_a_burst_of_edits_on_one_process_reaches_an_editor_on_the_other_li
 async def test_edits_reach_the_other_process_again_after_redis_dropped_its_connections(
     daphne_cluster,
 ):
-    draft = await sync_to_async(make_draft)(text=TEXT)
-    writer, watcher = [await sync_to_async(UserFactory)(roles=[Role.EDITOR]) for _ in range(2)]
-    urls = [
-        f"ws://127.0.0.1:{port}/ws/drafts/{draft.slug}?token="
-        + await sync_to_async(core_services.api_token_for)(user=user)
-        for port, user in zip(daphne_cluster, (writer, watcher), strict=True)
-    ]
-    first, second = [Peer(await websockets.connect(url)) for url in urls]
+    first, second = await writer_and_watcher(daphne_cluster)
     try:
-        await first.sync()
-        await second.sync()
         await first.append("Voor de storing.")
         await second.pump_until(lambda: "Voor de storing." in str(second.text))
 

@@ -6,7 +6,7 @@ from deliberation.drafts import rules, selectors, services
 from deliberation.drafts.models import Amendment, DraftSnapshot, DraftUpdate
 from deliberation.drafts.outlines import OUTLINES, outline_for
 from samenspel.models import Role
-from tests.drafts.factories import make_draft, publish
+from tests.drafts.factories import Typist, make_draft, publish
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -240,17 +240,8 @@ def test_a_room_a_compaction_behind_catches_up_from_updates_and_one_further_behi
     editor,
 ):
     draft = make_draft(text="")
-    doc, _last = selectors.draft_document(draft.pk)
-    text = selectors.live_text_of(doc)
-
-    def write(line: str) -> bytes:
-        before = doc.get_state()
-        text.insert(len(str(text)), line)
-        update = doc.get_update(before)
-        services.draft_update_store(
-            draft_id=draft.pk, data=update, author_id=editor.pk, now=timezone.now()
-        )
-        return update
+    typist = Typist(draft, editor)
+    write = typist.write
 
     first_chunks, first_read = selectors.draft_updates_since(draft.pk, 0)
     een = write("een\n")
@@ -271,8 +262,8 @@ def test_a_room_a_compaction_behind_catches_up_from_updates_and_one_further_behi
     behind = Doc()
     for chunk in [*first_chunks, *chunks]:
         behind.apply_update(chunk)
-    assert str(selectors.live_text_of(behind)) == "een\ntwee\ndrie\n" == str(text)
-    assert selectors.draft_live_text(draft) == str(text)
+    assert str(selectors.live_text_of(behind)) == "een\ntwee\ndrie\n" == str(typist.text)
+    assert selectors.draft_live_text(draft) == str(typist.text)
 
 
 def test_final_version_goes_to_the_council(editor):

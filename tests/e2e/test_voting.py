@@ -29,6 +29,18 @@ def open_poll(page: Page, server: DemoServer, title: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
 
 
+def close_as_facilitator(page: Page, server: DemoServer, title: str) -> None:
+    """The facilitator closes the poll from a browser of their own and sees the result."""
+    staff = new_page(page.context.browser)  # type: ignore[arg-type]
+    try:
+        login_staff(staff, server, "gespreksleider")
+        open_poll(staff, server, title)
+        staff.get_by_role("button", name="Stemming sluiten en tellen").click()
+        expect(staff.get_by_role("heading", level=1)).to_contain_text("Uitslag")
+    finally:
+        staff.context.close()
+
+
 def submit_and_see_tracker(page: Page) -> None:
     page.get_by_role("button", name="Stem uitbrengen").click()
     expect(page.locator(".ss-messages")).to_contain_text("Uw stem is opgeslagen")
@@ -211,14 +223,7 @@ def test_turnout_is_live_and_the_result_is_revealed_at_closing(page: Page, demo_
         other.context.close()
     expect(turnout).to_contain_text(f"{voted + 1} van")
 
-    staff = new_page(page.context.browser)  # type: ignore[arg-type]
-    try:
-        login_staff(staff, demo_server, "gespreksleider")
-        open_poll(staff, demo_server, title)
-        staff.get_by_role("button", name="Stemming sluiten en tellen").click()
-        expect(staff.get_by_role("heading", level=1)).to_contain_text("Uitslag")
-    finally:
-        staff.context.close()
+    close_as_facilitator(page, demo_server, title)
     page.wait_for_url(re.compile(r"/uitslag/$"))
     expect(page.get_by_role("table")).to_contain_text("Lagere ticketprijzen")
     assert_accessible(page)
@@ -275,14 +280,7 @@ def test_a_ballot_that_lost_its_connection_while_the_poll_closed_goes_to_the_res
     live["on"] = False
     sockets[0].close()
     wait_until(phone, lambda: len(sockets) == 2)
-    staff = new_page(phone.context.browser)  # type: ignore[arg-type]
-    try:
-        login_staff(staff, demo_server, "gespreksleider")
-        open_poll(staff, demo_server, title)
-        staff.get_by_role("button", name="Stemming sluiten en tellen").click()
-        expect(staff.get_by_role("heading", level=1)).to_contain_text("Uitslag")
-    finally:
-        staff.context.close()
+    close_as_facilitator(phone, demo_server, title)
     expect(phone).to_have_url(re.compile(r"/stemmen/\d+/$"))
 
     # Back online: the page reconnects, hears the poll is closed, and shows the result.
