@@ -23,6 +23,7 @@ export default defineConfig({
         live: src("live.js"),
         editor: src("editor.js"),
         passage: src("passage.js"),
+        discussion: src("discussion.js"),
         charts: src("charts.js"),
       },
       // Templates import the entries and pages use their exports (LiveChannel, countdown...).

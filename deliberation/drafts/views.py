@@ -95,16 +95,16 @@ def draft_list(request: HttpRequest) -> HttpResponse:
     return render(request, "drafts/list.html", {"drafts": selectors.drafts_for_list()})
 
 
-def _detail(
+def _detail_context(
     request: HttpRequest,
     draft: Draft,
     *,
     comment_form: CommentForm | None = None,
     amendment_form: AmendmentForm | None = None,
     vote_form: AmendmentVoteForm | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    """The read page; after a refused comment, amendment or vote, with what the person chose."""
+) -> dict[str, Any]:
+    """What the read page shows: the latest version with the passages under discussion
+    marked, the comment threads, the amendments and (for an editor) the vote form."""
     version = selectors.latest_version(draft)
     amendments = selectors.amendments_of(draft)
     vote_links = _vote_links(amendments)
@@ -157,6 +157,26 @@ def _detail(
         "stamp": selectors.discussion_stamp(draft),
         "poll_seconds": settings.DRAFT_DISCUSSION_POLL_SECONDS,
     }
+    return context
+
+
+def _detail(
+    request: HttpRequest,
+    draft: Draft,
+    *,
+    comment_form: CommentForm | None = None,
+    amendment_form: AmendmentForm | None = None,
+    vote_form: AmendmentVoteForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The read page; after a refused comment, amendment or vote, with what the person chose."""
+    context = _detail_context(
+        request,
+        draft,
+        comment_form=comment_form,
+        amendment_form=amendment_form,
+        vote_form=vote_form,
+    )
     return render(request, "drafts/detail.html", context, status=status)
 
 
@@ -166,13 +186,20 @@ def draft_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def draft_discussion(request: HttpRequest, slug: str) -> HttpResponse:
-    """Asked every few seconds by the read page: nothing (204) while the comments and
-    amendments are as the page showed them (``?stand=``), else a notice to reload. The page
-    is not changed under the reader's hands: a half-written reply stays where it is."""
+    """Asked every few seconds by the read page, with the stamp of the discussion it shows
+    (``?stand=``) and the number of its version (``?versie=``): nothing (204) while the
+    comments and amendments are unchanged; when they changed, the page's parts that show
+    them (the text with its marked passages, the threads, the amendments, an editor's vote
+    form), which the page puts in place part by part, leaving alone what the reader is busy
+    with; a notice to reload when a newer version came out, as the text itself changed."""
     draft = get_object_or_404(Draft, slug=slug)
     if request.GET.get("stand", "") == selectors.discussion_stamp(draft):
         return HttpResponse(status=204)
-    return render(request, "drafts/_discussion_changed.html", {"draft": draft})
+    context = _detail_context(request, draft)
+    version = context["version"]
+    if request.GET.get("versie", "") != (str(version.number) if version else ""):
+        return render(request, "drafts/_discussion_changed.html", {"draft": draft})
+    return render(request, "drafts/_discussion.html", context)
 
 
 @login_required

@@ -121,7 +121,8 @@ export function enhance(root = document) {
     // Filling the passage is all a choice does (no focus move), so arrow keys on a closed
     // list are safe.
     select.addEventListener("change", () => {
-      const item = blocks[Number(select.value)];
+      // Read again: new comments put the text's marks in place anew (discussion.js).
+      const item = blocksOf(source)[Number(select.value)];
       if (!select.value || !item) return;
       fill(button.dataset.passageField, button.dataset.passageAt, {
         text: item.text,

@@ -489,20 +489,22 @@ def test_the_vote_form_and_its_messages_read_in_english(client, editor, amendmen
 def stamp_on(page: str) -> str:
     import re
 
-    found = re.search(r"/stand/\?stand=([0-9a-f]+)", page)
+    found = re.search(r'data-stand="([0-9a-f]+)"', page)
     assert found, "the read page asks whether the discussion changed"
     return found.group(1)
 
 
-def test_an_open_read_page_hears_of_new_comments_amendments_support_and_decisions(
+def test_an_open_read_page_gets_new_comments_amendments_support_and_decisions_in_place(
     client, editor, resident
 ):
     draft = make_draft(text=TEXT)
     version = publish(draft, editor)
     detail = reverse("drafts:detail", args=[draft.slug])
     news = reverse("drafts:discussion", args=[draft.slug])
-    stamp = stamp_on(client.get(detail).content.decode())  # an anonymous reader's page
-    assert client.get(news, {"stand": stamp}).status_code == 204
+    page = client.get(detail).content.decode()  # an anonymous reader's page
+    assert 'data-version="1"' in page
+    stamp = stamp_on(page)
+    assert client.get(news, {"stand": stamp, "versie": "1"}).status_code == 204
 
     now = timezone.now()
     comment = services.comment_add(
@@ -513,15 +515,23 @@ def test_an_open_read_page_hears_of_new_comments_amendments_support_and_decision
         start=TEXT.index("De bibliotheek"),
         now=now,
     )
-    changed = client.get(news, {"stand": stamp})
+    changed = client.get(news, {"stand": stamp, "versie": "1"})
     assert changed.status_code == 200
-    assert "Er zijn nieuwe reacties of amendementen" in changed.content.decode()
-    assert reverse("drafts:detail", args=[draft.slug]) in changed.content.decode()
+    fragment = changed.content.decode()
+    # The parts of the page, by the ids the page has: the new thread, its passage marked in
+    # the text, and the new stamp to ask with next.
+    assert 'id="reactie-lijst"' in fragment and 'id="amendement-lijst"' in fragment
+    assert f'id="reactie-{comment.pk}"' in fragment and "Ook in Diemen-Noord?" in fragment
+    assert f'id="passage-reactie-{comment.pk}"' in fragment
+    assert "Nog geen reacties." not in fragment and "Nog geen amendementen." in fragment
+    assert f'data-stand="{selectors.discussion_stamp(draft)}"' in fragment
+    assert "De reacties en amendementen zijn bijgewerkt." in fragment
+    assert "<html" not in fragment and "Laad de pagina opnieuw" not in fragment
 
     # Each change after that is news to a page made before it.
     steps = [
         lambda: services.comment_add(
-            version=version, by=editor, body="Ja.", parent=comment, now=now
+            version=version, by=editor, body="Ja, bij de Omval.", parent=comment, now=now
         ),
         lambda: services.comment_resolve(comment=comment, by=editor, now=now),
         lambda: services.amendment_propose(
@@ -536,19 +546,68 @@ def test_an_open_read_page_hears_of_new_comments_amendments_support_and_decision
         lambda: services.amendment_support(amendment=Amendment.objects.get(), by=editor, now=now),
         lambda: services.amendment_accept(amendment=Amendment.objects.get(), by=editor, now=now),
     ]
-    for step in steps:
+    seen = ["Ja, bij de Omval.", "Afgerond door", "de huiskamer van Diemen", "1 steunbetuiging"]
+    for step, shown in zip(steps, seen + ["Overgenomen"], strict=True):
         stamp = stamp_on(client.get(detail).content.decode())
-        assert client.get(news, {"stand": stamp}).status_code == 204
+        assert client.get(news, {"stand": stamp, "versie": "1"}).status_code == 204
         step()
-        assert client.get(news, {"stand": stamp}).status_code == 200
+        answer = client.get(news, {"stand": stamp, "versie": "1"})
+        assert answer.status_code == 200
+        assert shown in answer.content.decode()
 
 
-def test_the_discussion_notice_reads_in_english_and_refuses_what_is_not_a_question(client, editor):
+def test_the_parts_sent_to_an_open_page_hold_what_that_person_may_do(client, editor, resident):
+    draft = make_draft(text=TEXT)
+    version = publish(draft, editor)
+    services.amendment_propose(
+        version=version,
+        by=resident,
+        passage="het huis van de stad",
+        start=TEXT.index("het huis van de stad"),
+        replacement="de huiskamer van Diemen",
+        rationale="Diemen is geen stad.",
+        now=timezone.now(),
+    )
+    news = reverse("drafts:discussion", args=[draft.slug])
+
+    def parts() -> str:
+        return client.get(news, {"stand": "oud", "versie": "1"}).content.decode()
+
+    anonymous = parts()
+    assert "de huiskamer van Diemen" in anonymous
+    assert "<form" not in anonymous and "Steunen" not in anonymous
+    client.force_login(resident)
+    mine = parts()
+    assert "Steunen" in mine and "csrfmiddlewaretoken" in mine
+    assert "Overnemen" not in mine and 'id="stemming-keuze"' not in mine
+    client.force_login(editor)
+    theirs = parts()
+    assert "Overnemen" in theirs and "Afwijzen" in theirs
+    assert 'id="stemming-keuze"' in theirs and "Leg voor aan een stemming" in theirs
+
+
+def test_a_page_of_an_older_version_is_offered_a_reload(client, editor):
+    draft = make_draft(text=TEXT)
+    news = reverse("drafts:discussion", args=[draft.slug])
+    before = stamp_on(client.get(reverse("drafts:detail", args=[draft.slug])).content.decode())
+    assert client.get(news, {"stand": before, "versie": ""}).status_code == 204
+    publish(draft, editor)
+    for shown in ("", "oud"):  # no version yet on the page, or a page of an older script
+        answer = client.get(news, {"stand": before, "versie": shown}).content.decode()
+        assert "Er is een nieuwe versie van de tekst." in answer and "data-reload" in answer
+        assert reverse("drafts:detail", args=[draft.slug]) in answer
+        assert 'id="reactie-lijst"' not in answer
+
+
+def test_the_discussion_answers_read_in_english_and_refuse_what_is_not_a_question(client, editor):
     draft = make_draft(text=TEXT)
     publish(draft, editor)
     news = reverse("drafts:discussion", args=[draft.slug])
     client.post("/i18n/setlang/", {"language": "en", "next": "/nota/"})
     answer = client.get(news, {"stand": "oud"}).content.decode()
-    assert "There are new comments or amendments" in answer and "Reload the page" in answer
+    assert "There is a new version of the text." in answer and "Reload the page" in answer
+    parts = client.get(news, {"stand": "oud", "versie": "1"}).content.decode()
+    assert "The comments and amendments have been updated." in parts and "No comments yet" in parts
+    assert 'data-new-label="New"' in parts
     assert client.post(news, {"stand": "oud"}).status_code == 405
     assert client.get(reverse("drafts:discussion", args=["bestaat-niet"])).status_code == 404

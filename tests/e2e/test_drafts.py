@@ -84,31 +84,80 @@ PUT_TO_VOTE = (
 )
 
 
-def test_a_reader_hears_of_a_new_comment_and_reloads_with_the_keyboard(
+def post_comment(page: Page, passage: str, body: str) -> None:
+    page.get_by_label("Over welk stuk tekst?").fill(passage)
+    page.get_by_label("Uw reactie").fill(body)
+    page.get_by_role("button", name="Reactie plaatsen").click()
+    expect(page.get_by_text(body)).to_be_visible()
+
+
+def test_a_reader_sees_new_comments_in_place_and_keeps_a_half_written_reply(
     browser: Browser, demo_server: DemoServer
 ):
-    reader = new_page(browser, width=360)
-    reader.goto(demo_server.url + DRAFT)
+    tag = uuid.uuid4().hex[:6]
     writer = new_page(browser)
     login_code(writer, demo_server, demo_server.next_resident()["code"])
     writer.goto(demo_server.url + DRAFT)
-    body = f"Komt er ook een avondopenstelling? ({uuid.uuid4().hex[:6]})"
-    writer.get_by_label("Over welk stuk tekst?").fill(
-        "Elke basisschool krijgt een vakleerkracht gym."
-    )
-    writer.get_by_label("Uw reactie").fill(body)
-    writer.get_by_role("button", name="Reactie plaatsen").click()
-    expect(writer.get_by_text(body)).to_be_visible()
+    first = f"Komt er ook een avondopenstelling? ({tag})"
+    post_comment(writer, "Elke basisschool krijgt een vakleerkracht gym.", first)
 
-    # The reader's page says so (in a status region) without changing under them.
-    news = reader.get_by_role("status").filter(has_text="Er zijn nieuwe reacties")
-    expect(news).to_be_visible(timeout=15_000)
-    expect(reader.get_by_text(body)).to_have_count(0)
+    reader = new_page(browser, width=360)
+    login_code(reader, demo_server, demo_server.next_resident()["code"])
+    reader.goto(demo_server.url + DRAFT)
+    reader.evaluate("window.sameVisit = true")
+    thread = reader.locator(".ss-card", has_text=first)
+    reply = thread.get_by_label("Antwoord", exact=True)
+    reply.fill("Dat zou mooi zijn, ook")
+    reader.get_by_role("heading", name="Reacties").click()  # the reader reads on
+
+    second = f"En voor ouderen overdag? ({tag})"
+    post_comment(writer, "wandelvoetbal en valpreventie voor ouderen", second)
+    mine = writer.locator(".ss-card", has_text=first)
+    mine.get_by_label("Antwoord", exact=True).fill(f"Ja, op dinsdag. ({tag})")
+    mine.get_by_role("button", name="Antwoorden").click()
+    expect(writer.get_by_text(f"Ja, op dinsdag. ({tag})")).to_be_visible()
+
+    # The new thread appears in the reader's page, marked as new and told of in a status
+    # region; the thread with the half-written reply stays as the reader left it.
+    new = reader.locator(".ss-card", has_text=second)
+    expect(new).to_be_visible(timeout=15_000)
+    expect(new.locator(".ss-badge")).to_have_text("Nieuw")
+    expect(reader.locator(".ss-discussion-news")).to_have_text(
+        "De reacties en amendementen zijn bijgewerkt."
+    )
+    assert reader.evaluate("window.sameVisit") is True, "the page was not reloaded"
+    expect(reply).to_have_value("Dat zou mooi zijn, ook")
+    expect(thread).not_to_contain_text(f"Ja, op dinsdag. ({tag})")
+    # Its passage is marked in the text now, where its link leads.
+    anchor = f"passage-{new.get_attribute('id')}"
+    expect(reader.locator(f"[data-passage-source] #{anchor}")).to_have_count(1)
+    new.get_by_role("link", name="Lees deze passage in de tekst").click()
+    assert reader.evaluate("location.hash") == f"#{anchor}"
     assert_accessible(reader)
     assert_fits_phone(reader)
+
+    # The reader finishes the reply with the keyboard; then the thread shows both replies.
+    reply.focus()
+    reader.keyboard.press("End")
+    reader.keyboard.type(" in het weekend.")
+    reader.keyboard.press("Tab")
+    expect(thread.get_by_role("button", name="Antwoorden")).to_be_focused()
+    reader.keyboard.press("Enter")
+    expect(thread).to_contain_text(f"Ja, op dinsdag. ({tag})")
+    expect(thread).to_contain_text("Dat zou mooi zijn, ook in het weekend.")
+    assert reader.evaluate("window.sameVisit") is None
+
+    # A page of an older version (as if a newer one came out since) is offered a reload.
+    reader.evaluate(
+        "Object.assign(document.querySelector('[data-discussion]').dataset,"
+        " {version: '0', stand: 'oud'})"
+    )
+    news = reader.locator(".ss-discussion-news")
+    expect(news).to_contain_text("Er is een nieuwe versie van de tekst.", timeout=15_000)
+    assert_accessible(reader)
     news.get_by_role("link", name="Laad de pagina opnieuw").focus()
     reader.keyboard.press("Enter")
-    expect(reader.get_by_text(body)).to_be_visible()
+    expect(news).to_be_empty()
 
 
 def test_an_amendment_put_to_a_vote_links_to_the_ballot_and_then_to_the_result(
@@ -315,7 +364,6 @@ def bewegen(demo_server: DemoServer) -> str:
 
 def text_point(page: Page, words: str, *, end: bool = False) -> tuple[float, float]:
     """Where on the screen the first (or last) letter of ``words`` in the version is."""
-    page.locator("[data-passage-source]").get_by_text(words).first.scroll_into_view_if_needed()
     point = page.evaluate(
         """([words, end]) => {
           const root = document.querySelector("[data-passage-source]");
@@ -339,7 +387,12 @@ def text_point(page: Page, words: str, *, end: bool = False) -> tuple[float, flo
 
 
 def select_with_mouse(page: Page, first_words: str, last_words: str) -> None:
-    """Drag the mouse from the first letter of ``first_words`` to the last of ``last_words``."""
+    """Drag the mouse from the first letter of ``first_words`` to the last of ``last_words``.
+    The first words are scrolled to the middle of the screen first: a drag that ends near
+    its edge scrolls the page and selects more."""
+    page.locator("[data-passage-source]").get_by_text(first_words).first.evaluate(
+        "element => element.scrollIntoView({block: 'center'})"
+    )
     start = text_point(page, first_words)
     end = text_point(page, last_words, end=True)
     page.mouse.move(*start)

@@ -1,0 +1,158 @@
+// A draft's read page: new comments, replies and amendments appear in place while the
+// reader reads. Every few seconds the page asks whether the discussion changed (with the
+// stamp of what it shows); when it did, the server sends the page's parts that show it
+// (the text with its marked passages, the threads, the amendments, an editor's vote form),
+// and each part, or each card of a list, is put in place unless the reader is busy with it:
+// focus in it, words selected in it, or something typed or ticked in it. What was left
+// alone is brought up to date at a later ask, once the reader is done. A newer version
+// changes the text itself: then the page offers a reload instead. Without this script the
+// page is as the server made it.
+
+/** Whether the reader is busy with `node`: focus, a selection, or a form control changed. */
+export function isBusy(node) {
+  const doc = node.ownerDocument;
+  const active = doc.activeElement;
+  if (active && active !== doc.body && node.contains(active)) return true;
+  const selection = doc.getSelection();
+  if (selection && !selection.isCollapsed && selection.rangeCount > 0) {
+    if (selection.getRangeAt(0).intersectsNode(node)) return true;
+  }
+  for (const control of node.querySelectorAll("input, textarea, select")) {
+    if (control.type === "checkbox" || control.type === "radio") {
+      if (control.checked !== control.defaultChecked) return true;
+    } else if (control.tagName === "SELECT") {
+      if ([...control.options].some((option) => option.selected !== option.defaultSelected)) {
+        return true;
+      }
+    } else if (control.type !== "hidden" && control.value !== control.defaultValue) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** Whether two parts show the same children (the forms' CSRF tokens differ at every
+ * answer, and a card shown as new carries a badge). */
+function sameContent(shown, next) {
+  const strip = (node) => {
+    const copy = node.cloneNode(true);
+    for (const token of copy.querySelectorAll("input[name=csrfmiddlewaretoken]")) token.remove();
+    copy.querySelector(":scope > .ss-badge")?.remove();
+    return [...copy.childNodes];
+  };
+  const [before, after] = [strip(shown), strip(next)];
+  return before.length === after.length && before.every((node, at) => node.isEqualNode(after[at]));
+}
+
+/** Put the cards of `fresh` in `list` by id: new ones in their place (marked with
+ * `label`), changed ones replaced, gone ones removed; a card the reader is busy with stays
+ * as it is and where it is. */
+export function mergeCards(list, fresh, label) {
+  const result = { changed: 0, busy: false };
+  const wanted = new Set([...fresh.children].map((card) => card.id));
+  for (const card of [...list.children]) {
+    if (wanted.has(card.id)) continue;
+    if (isBusy(card)) {
+      result.busy = true;
+    } else {
+      card.remove();
+      result.changed += 1;
+    }
+  }
+  let previous = null;
+  for (const next of [...fresh.children]) {
+    const old = [...list.children].find((card) => card.id && card.id === next.id);
+    const stay = Boolean(old) && isBusy(old);
+    let placed = old;
+    if (stay) {
+      result.busy = true;
+    } else if (!old || !sameContent(old, next)) {
+      placed = list.ownerDocument.importNode(next, true);
+      if (old) {
+        old.replaceWith(placed);
+      } else if (label && placed.matches(".ss-card")) {
+        const badge = list.ownerDocument.createElement("p");
+        badge.className = "ss-badge";
+        badge.textContent = label;
+        placed.prepend(badge);
+      }
+      result.changed += 1;
+    }
+    const here = previous ? previous.nextElementSibling : list.firstElementChild;
+    if (!stay && here !== placed) {
+      if (previous) previous.after(placed);
+      else list.prepend(placed);
+    }
+    previous = placed;
+  }
+  return result;
+}
+
+/** Put every part of `fresh` (a parsed answer) in its place in `doc`. */
+export function applyDiscussion(doc, fresh, label) {
+  const result = { changed: 0, busy: false };
+  for (const part of fresh.querySelectorAll("[data-merge]")) {
+    const target = doc.getElementById(part.id);
+    if (!target) continue;
+    let outcome;
+    if (part.dataset.merge === "cards") {
+      outcome = mergeCards(target, part, label);
+    } else if (isBusy(target)) {
+      outcome = { changed: 0, busy: true };
+    } else if (sameContent(target, part)) {
+      outcome = { changed: 0, busy: false };
+    } else {
+      target.replaceChildren(...[...part.childNodes].map((node) => doc.importNode(node, true)));
+      outcome = { changed: 1, busy: false };
+    }
+    result.changed += outcome.changed;
+    result.busy ||= outcome.busy;
+  }
+  return result;
+}
+
+/** Parse an answer of the server into a fragment. */
+export function parse(doc, html) {
+  const template = doc.createElement("template");
+  template.innerHTML = html;
+  return template.content;
+}
+
+/** Ask once; false when the page must be reloaded (a newer version), true to ask again. */
+export async function ask(news, fetchImpl = fetch) {
+  const url = new URL(news.dataset.discussion, news.ownerDocument.location.href);
+  url.searchParams.set("stand", news.dataset.stand);
+  url.searchParams.set("versie", news.dataset.version);
+  let response;
+  try {
+    response = await fetchImpl(url, { credentials: "same-origin" });
+  } catch {
+    return true; // offline for a moment: ask again later
+  }
+  if (response.status !== 200) return true;
+  const fresh = parse(news.ownerDocument, await response.text());
+  const reload = fresh.querySelector("[data-reload]");
+  if (reload) {
+    news.replaceChildren(news.ownerDocument.importNode(reload, true));
+    return false;
+  }
+  const answer = fresh.querySelector("[data-stand]");
+  if (!answer) return true;
+  const result = applyDiscussion(news.ownerDocument, answer, answer.dataset.newLabel);
+  if (!result.busy) news.dataset.stand = answer.dataset.stand;
+  if (result.changed > 0) news.textContent = answer.dataset.news;
+  return true;
+}
+
+export function follow(doc = document) {
+  const news = doc.querySelector("[data-discussion]");
+  if (!news) return;
+  const every = Math.max(1, Number(news.dataset.seconds) || 20) * 1000;
+  const tick = async () => {
+    if (!doc.hidden && !(await ask(news))) return;
+    setTimeout(tick, every);
+  };
+  setTimeout(tick, every);
+}
+
+follow();
