@@ -52,6 +52,22 @@ export function blocksOf(root) {
     .filter((item) => item.text);
 }
 
+/** The sentences of a block's shown text, each with where it begins in that text. A
+ * sentence ends at . ! or ? (and a closing quote or bracket) before a space and a capital
+ * or an opening quote or bracket, so "o.a. 1.200 plekken" and "2,1 mln. euro" stay whole. */
+export function sentencesOf(text) {
+  const sentences = [];
+  const ends = /[.!?]+["'”’)]*\s+(?=[A-ZÀ-Þ"'“‘(])/g;
+  let start = 0;
+  for (let end = ends.exec(text); end; end = ends.exec(text)) {
+    const sentence = text.slice(start, end.index + end[0].trimEnd().length);
+    sentences.push({ text: sentence, at: start });
+    start = end.index + end[0].length;
+  }
+  if (start < text.length) sentences.push({ text: text.slice(start).trimEnd(), at: start });
+  return sentences.filter((item) => item.text);
+}
+
 function shorten(text) {
   return text.length > LABEL_LENGTH ? `${text.slice(0, LABEL_LENGTH - 1).trimEnd()}…` : text;
 }
@@ -120,14 +136,39 @@ export function enhance(root = document) {
     });
     // Filling the passage is all a choice does (no focus move), so arrow keys on a closed
     // list are safe.
+    // A paragraph of more than one sentence offers its sentences in a second list.
+    const sentences = root.querySelector(
+      `[data-passage-sentences="${picker.dataset.passagePicker}"]`,
+    );
+    const sentenceSelect = sentences?.querySelector("select");
+    let chosenBlock = null;
     select.addEventListener("change", () => {
       // Read again: new comments put the text's marks in place anew (discussion.js).
       const item = blocksOf(source)[Number(select.value)];
+      if (sentences && sentenceSelect) {
+        sentences.hidden = true;
+        sentenceSelect.length = 1;
+      }
       if (!select.value || !item) return;
-      fill(button.dataset.passageField, button.dataset.passageAt, {
-        text: item.text,
-        at: textOffset(source, item.block, 0),
+      chosenBlock = { text: item.text, at: textOffset(source, item.block, 0) };
+      fill(button.dataset.passageField, button.dataset.passageAt, chosenBlock);
+      const parts = sentencesOf(item.text);
+      if (!sentences || !sentenceSelect || parts.length < 2) return;
+      parts.forEach((part) => {
+        sentenceSelect.add(new Option(shorten(part.text), String(part.at)));
       });
+      sentences.hidden = false;
+    });
+    sentenceSelect?.addEventListener("change", () => {
+      if (!chosenBlock) return;
+      const part = sentencesOf(chosenBlock.text).find(
+        (item) => String(item.at) === sentenceSelect.value,
+      );
+      fill(
+        button.dataset.passageField,
+        button.dataset.passageAt,
+        part ? { text: part.text, at: chosenBlock.at + part.at } : chosenBlock,
+      );
     });
     picker.hidden = false;
   }
@@ -136,4 +177,5 @@ export function enhance(root = document) {
   if (hint && bar) hint.hidden = false;
 }
 
-enhance();
+// Imported by the unit tests (Node, no document) for its pure functions.
+if (typeof document !== "undefined") enhance();

@@ -344,22 +344,27 @@ BEWEGEN_TEXT = (
     "Daarna volgt de *kleine* zaal.\n\n"
     "De kantine gaat open.\n"
 )
-PUBLISH_BEWEGEN = (
-    "from django.utils import timezone; from deliberation.drafts import services; "
-    "from samenspel.models import User; "
-    "editor = User.objects.get(username='ambtenaar'); "
-    "draft = services.draft_create(slug='{slug}', title='Beweegnota voor de wijk', "
-    f"kind='sportnota', by=editor, now=timezone.now(), text={BEWEGEN_TEXT!r}); "
-    "services.version_publish(draft=draft, by=editor, now=timezone.now())"
-)
+
+
+def publish_nota(demo_server: DemoServer, title: str, text: str) -> str:
+    """The read page of a new sportnota with ``text``, published as version 1."""
+    slug = f"nota-{uuid.uuid4().hex[:8]}"
+    script = (
+        "from django.utils import timezone; from deliberation.drafts import services; "
+        "from samenspel.models import User; "
+        "editor = User.objects.get(username='ambtenaar'); "
+        f"draft = services.draft_create(slug={slug!r}, title={title!r}, "
+        f"kind='sportnota', by=editor, now=timezone.now(), text={text!r}); "
+        "services.version_publish(draft=draft, by=editor, now=timezone.now())"
+    )
+    demo_server.manage("shell", "-v", "0", "-c", script)
+    return f"{demo_server.url}/nota/{slug}/"
 
 
 @pytest.fixture
 def bewegen(demo_server: DemoServer) -> str:
     """The read page of a fresh copy of that nota, with no comments or amendments yet."""
-    slug = f"beweegnota-{uuid.uuid4().hex[:8]}"
-    demo_server.manage("shell", "-v", "0", "-c", PUBLISH_BEWEGEN.replace("{slug}", slug))
-    return f"{demo_server.url}/nota/{slug}/"
+    return publish_nota(demo_server, "Beweegnota voor de wijk", BEWEGEN_TEXT)
 
 
 def text_point(page: Page, words: str, *, end: bool = False) -> tuple[float, float]:
@@ -524,6 +529,44 @@ def test_keyboard_reader_chooses_a_paragraph_and_comments_on_it(
     expect(resident.get_by_label("Over welk stuk tekst?")).to_have_value("volgt de kleine zaal.")
     expect(resident.get_by_label("Uw reactie")).to_be_focused()
     assert_accessible(resident)
+    resident.context.close()
+
+
+def test_keyboard_reader_chooses_one_sentence_of_a_paragraph_and_comments_on_it(
+    browser: Browser, demo_server: DemoServer
+):
+    text = "# Zwemnota\n\nHet bad gaat om zeven uur open. Op zondag is het **dicht**. Dat blijft.\n"
+    resident = new_page(browser, width=360)
+    login_code(resident, demo_server, demo_server.next_resident()["code"])
+    resident.goto(publish_nota(demo_server, "Zwemnota", text))
+    passage = resident.get_by_label("Over welk stuk tekst?")
+    passage.focus()
+    resident.keyboard.press("Tab")
+    expect(resident.get_by_label("Of kies een kop of alinea uit de tekst").first).to_be_focused()
+    resident.keyboard.press("ArrowDown")
+    resident.keyboard.press("ArrowDown")
+    whole = "Het bad gaat om zeven uur open. Op zondag is het dicht. Dat blijft."
+    expect(passage).to_have_value(whole)
+    # The paragraph has three sentences: the next stop is a list of them.
+    resident.keyboard.press("Tab")
+    sentence = resident.get_by_label("Gaat het om één zin? Kies die dan").first
+    expect(sentence).to_be_focused()
+    resident.keyboard.press("ArrowDown")
+    resident.keyboard.press("ArrowDown")
+    expect(passage).to_have_value("Op zondag is het dicht.")
+    assert_accessible(resident)
+    assert_fits_phone(resident)
+    resident.keyboard.press("Tab")
+    expect(resident.get_by_label("Uw reactie")).to_be_focused()
+    resident.keyboard.type("Ook in de zomer?")
+    resident.keyboard.press("Tab")
+    resident.keyboard.press("Enter")
+
+    card = resident.locator(".ss-card", has_text="Ook in de zomer?")
+    expect(card.locator("blockquote")).to_have_text("Op zondag is het dicht.")
+    expect(resident.locator("[data-passage-source] mark")).to_have_text(
+        ["Op zondag is het ", "dicht", "."]
+    )
     resident.context.close()
 
 

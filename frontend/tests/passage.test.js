@@ -1,0 +1,46 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+
+import { normalise, sentencesOf } from "../src/passage.js";
+
+describe("sentences of a paragraph, for choosing one with the keyboard", () => {
+  test("each sentence with where it begins in the paragraph's shown text", () => {
+    const text = "Het zwembad gaat om zeven uur open. Op zondag is het dicht! Waarom?";
+    const parts = sentencesOf(text);
+    assert.deepEqual(
+      parts.map((part) => part.text),
+      ["Het zwembad gaat om zeven uur open.", "Op zondag is het dicht!", "Waarom?"],
+    );
+    for (const part of parts) assert.equal(text.slice(part.at, part.at + part.text.length), part.text);
+  });
+
+  test("abbreviations, numbers and amounts do not end a sentence", () => {
+    const text = "Er komen o.a. 1.200 plekken bij, voor 2,1 mln. euro. Dat is veel.";
+    assert.deepEqual(
+      sentencesOf(text).map((part) => part.text),
+      ["Er komen o.a. 1.200 plekken bij, voor 2,1 mln. euro.", "Dat is veel."],
+    );
+  });
+
+  test("a quote or bracket after the full stop stays with its sentence", () => {
+    const text = "Zij zei: “Het kan.” (Zie hoofdstuk 2.) Daarna volgt de zaal.";
+    assert.deepEqual(
+      sentencesOf(text).map((part) => part.text),
+      ["Zij zei: “Het kan.”", "(Zie hoofdstuk 2.)", "Daarna volgt de zaal."],
+    );
+  });
+
+  test("one sentence, no full stop, or nothing", () => {
+    assert.deepEqual(sentencesOf("De kantine gaat open."), [{ text: "De kantine gaat open.", at: 0 }]);
+    assert.deepEqual(sentencesOf("Sport en bewegen"), [{ text: "Sport en bewegen", at: 0 }]);
+    assert.deepEqual(sentencesOf(""), []);
+  });
+
+  test("works on the shown text as the server compares it", () => {
+    const shown = normalise("Eerste  zin.\n Tweede zin.").trim();
+    assert.deepEqual(sentencesOf(shown), [
+      { text: "Eerste zin.", at: 0 },
+      { text: "Tweede zin.", at: 12 },
+    ]);
+  });
+});
