@@ -149,8 +149,13 @@ export function follow(doc = document) {
   if (!news) return;
   const every = Math.max(1, Number(news.dataset.seconds) || 20) * 1000;
   const tick = async () => {
-    if (!doc.hidden && !(await ask(news))) return;
-    setTimeout(tick, every);
+    let again = true;
+    try {
+      if (!doc.hidden) again = await ask(news);
+    } catch {
+      again = true; // an answer cut off half-way: ask again later
+    }
+    if (again) setTimeout(tick, every);
   };
   setTimeout(tick, every);
 }

@@ -5,7 +5,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, Route, expect
 
 from tests.e2e.conftest import (
     DemoServer,
@@ -109,6 +109,14 @@ def test_a_reader_sees_new_comments_in_place_and_keeps_a_half_written_reply(
     reply = thread.get_by_label("Antwoord", exact=True)
     reply.fill("Dat zou mooi zijn, ook")
     reader.get_by_role("heading", name="Reacties").click()  # the reader reads on
+
+    # The reader's connection drops for a while: the page's questions fail, then it asks on.
+    def drop(route: Route) -> None:
+        route.abort("internetdisconnected")
+
+    with reader.expect_event("requestfailed", lambda request: "/stand/" in request.url):
+        reader.route("**/stand/**", drop)
+    reader.unroute("**/stand/**", drop)
 
     second = f"En voor ouderen overdag? ({tag})"
     post_comment(writer, "wandelvoetbal en valpreventie voor ouderen", second)
