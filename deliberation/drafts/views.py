@@ -102,9 +102,15 @@ def _detail_context(
     comment_form: CommentForm | None = None,
     amendment_form: AmendmentForm | None = None,
     vote_form: AmendmentVoteForm | None = None,
+    stamp: str | None = None,
 ) -> dict[str, Any]:
     """What the read page shows: the latest version with the passages under discussion
-    marked, the comment threads, the amendments and (for an editor) the vote form."""
+    marked, the comment threads, the amendments and (for an editor) the vote form.
+
+    The stamp is taken before anything is read: a comment stored in between is then shown
+    now or at the page's next question, never stamped as shown while it is not."""
+    if stamp is None:
+        stamp = selectors.discussion_stamp(draft)
     version = selectors.latest_version(draft)
     amendments = selectors.amendments_of(draft)
     vote_links = _vote_links(amendments)
@@ -154,7 +160,7 @@ def _detail_context(
         "amendment_form": amendment_form or AmendmentForm(prefix="amendement"),
         "reply_form": ReplyForm(),
         "reject_form": RejectForm(),
-        "stamp": selectors.discussion_stamp(draft),
+        "stamp": stamp,
         "poll_seconds": settings.DRAFT_DISCUSSION_POLL_SECONDS,
     }
     return context
@@ -193,9 +199,10 @@ def draft_discussion(request: HttpRequest, slug: str) -> HttpResponse:
     form), which the page puts in place part by part, leaving alone what the reader is busy
     with; a notice to reload when a newer version came out, as the text itself changed."""
     draft = get_object_or_404(Draft, slug=slug)
-    if request.GET.get("stand", "") == selectors.discussion_stamp(draft):
+    stamp = selectors.discussion_stamp(draft)
+    if request.GET.get("stand", "") == stamp:
         return HttpResponse(status=204)
-    context = _detail_context(request, draft)
+    context = _detail_context(request, draft, stamp=stamp)
     version = context["version"]
     if request.GET.get("versie", "") != (str(version.number) if version else ""):
         return render(request, "drafts/_discussion_changed.html", {"draft": draft})

@@ -17,18 +17,35 @@ export function isBusy(node) {
   if (selection && !selection.isCollapsed && selection.rangeCount > 0) {
     if (selection.getRangeAt(0).intersectsNode(node)) return true;
   }
+  // A form the server sent back with its errors keeps them, and what was chosen in it.
+  if (node.querySelector(".utrecht-form-fieldset--invalid, [aria-invalid='true']")) return true;
   for (const control of node.querySelectorAll("input, textarea, select")) {
     if (control.type === "checkbox" || control.type === "radio") {
       if (control.checked !== control.defaultChecked) return true;
     } else if (control.tagName === "SELECT") {
-      if ([...control.options].some((option) => option.selected !== option.defaultSelected)) {
-        return true;
-      }
+      // Without a `selected` option the first is chosen at first.
+      const options = [...control.options];
+      const first = options.some((option) => option.defaultSelected) ? -1 : 0;
+      const changed = options.some(
+        (option, at) => option.selected !== (option.defaultSelected || at === first),
+      );
+      if (changed) return true;
     } else if (control.type !== "hidden" && control.value !== control.defaultValue) {
       return true;
     }
   }
   return false;
+}
+
+/** Whether the reader followed a link to a place in `node` that is still on screen (a
+ * passage of a comment): replacing it would lose their place and where Tab goes next. */
+function isReadHere(node) {
+  const doc = node.ownerDocument;
+  const id = decodeURIComponent(doc.location.hash.slice(1));
+  const target = id ? doc.getElementById(id) : null;
+  if (!target || !node.contains(target)) return false;
+  const box = target.getBoundingClientRect();
+  return box.bottom >= 0 && box.top <= (doc.defaultView?.innerHeight ?? 0);
 }
 
 /** Whether two parts show the same children (the forms' CSRF tokens differ at every
@@ -97,7 +114,7 @@ export function applyDiscussion(doc, fresh, label) {
     let outcome;
     if (part.dataset.merge === "cards") {
       outcome = mergeCards(target, part, label);
-    } else if (isBusy(target)) {
+    } else if (isBusy(target) || isReadHere(target)) {
       outcome = { changed: 0, busy: true };
     } else if (sameContent(target, part)) {
       outcome = { changed: 0, busy: false };
@@ -140,7 +157,13 @@ export async function ask(news, fetchImpl = fetch) {
   if (!answer) return true;
   const result = applyDiscussion(news.ownerDocument, answer, answer.dataset.newLabel);
   if (!result.busy) news.dataset.stand = answer.dataset.stand;
-  if (result.changed > 0) news.textContent = answer.dataset.news;
+  if (result.changed > 0) {
+    // Emptied first, so the same words are read out again at a later change.
+    news.textContent = "";
+    setTimeout(() => {
+      news.textContent = answer.dataset.news;
+    }, 100);
+  }
   return true;
 }
 

@@ -1,4 +1,5 @@
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -611,3 +612,37 @@ def test_the_discussion_answers_read_in_english_and_refuse_what_is_not_a_questio
     assert 'data-new-label="New"' in parts
     assert client.post(news, {"stand": "oud"}).status_code == 405
     assert client.get(reverse("drafts:discussion", args=["bestaat-niet"])).status_code == 404
+
+
+def test_a_comment_stored_while_the_page_is_made_is_shown_then_or_at_its_next_question(
+    client, editor, resident
+):
+    draft = make_draft(text=TEXT)
+    version = publish(draft, editor)
+    stored = []
+
+    def comment_meanwhile(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        result = execute(sql, params, many, context)
+        if '"drafts_comment"' in sql and not stored:
+            stored.append(None)  # once: the comment's own queries pass through here too
+            stored.append(
+                services.comment_add(
+                    version=version,
+                    by=resident,
+                    body="Tussendoor geschreven.",
+                    passage="De bibliotheek",
+                    start=TEXT.index("De bibliotheek"),
+                    now=timezone.now(),
+                )
+            )
+        return result
+
+    # Someone comments right after the page's first look at the comments.
+    with connection.execute_wrapper(comment_meanwhile):
+        page = client.get(reverse("drafts:detail", args=[draft.slug])).content.decode()
+    assert stored
+    if "Tussendoor geschreven." not in page:
+        news = reverse("drafts:discussion", args=[draft.slug])
+        answer = client.get(news, {"stand": stamp_on(page), "versie": "1"})
+        assert answer.status_code == 200, "the page would never show the comment"
+        assert "Tussendoor geschreven." in answer.content.decode()

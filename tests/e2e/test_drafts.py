@@ -118,12 +118,14 @@ def test_a_reader_sees_new_comments_in_place_and_keeps_a_half_written_reply(
         reader.route("**/stand/**", drop)
     reader.unroute("**/stand/**", drop)
 
-    second = f"En voor ouderen overdag? ({tag})"
-    post_comment(writer, "wandelvoetbal en valpreventie voor ouderen", second)
+    # The writer answers the first thread, then starts a second (so the answer that brings
+    # the second thread brings the reply too).
     mine = writer.locator(".ss-card", has_text=first)
     mine.get_by_label("Antwoord", exact=True).fill(f"Ja, op dinsdag. ({tag})")
     mine.get_by_role("button", name="Antwoorden").click()
     expect(writer.get_by_text(f"Ja, op dinsdag. ({tag})")).to_be_visible()
+    second = f"En voor ouderen overdag? ({tag})"
+    post_comment(writer, "wandelvoetbal en valpreventie voor ouderen", second)
 
     # The new thread appears in the reader's page, marked as new and told of in a status
     # region; the thread with the half-written reply stays as the reader left it.
