@@ -95,7 +95,9 @@ export function mergeCards(list, fresh, label) {
       }
       result.changed += 1;
     }
-    const here = previous ? previous.nextElementSibling : list.firstElementChild;
+    let here = previous ? previous.nextElementSibling : list.firstElementChild;
+    // A gone card left for the reader stays where it is; the others keep their order round it.
+    while (here && here !== placed && !wanted.has(here.id)) here = here.nextElementSibling;
     if (!stay && here !== placed) {
       if (previous) previous.after(placed);
       else list.prepend(placed);
@@ -183,4 +185,5 @@ export function follow(doc = document) {
   setTimeout(tick, every);
 }
 
-follow();
+// Imported by the unit tests (Node, no document) for its functions.
+if (typeof document !== "undefined") follow();
