@@ -404,9 +404,11 @@ def text_point(page: Page, words: str, *, end: bool = False) -> tuple[float, flo
 def select_with_mouse(page: Page, first_words: str, last_words: str) -> None:
     """Drag the mouse from the first letter of ``first_words`` to the last of ``last_words``.
     The first words are scrolled to the middle of the screen first: a drag that ends near
-    its edge scrolls the page and selects more."""
+    its edge scrolls the page and selects more. The page's script shows a hint above the
+    text when it starts; the points are taken after that, so the text does not move."""
+    expect(page.get_by_text("Selecteer woorden in de tekst.")).to_be_visible()
     page.locator("[data-passage-source]").get_by_text(first_words).first.evaluate(
-        "element => element.scrollIntoView({block: 'center'})"
+        "element => element.scrollIntoView({block: 'center', behavior: 'instant'})"
     )
     start = text_point(page, first_words)
     end = text_point(page, last_words, end=True)
