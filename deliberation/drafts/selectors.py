@@ -106,21 +106,10 @@ def draft_updates_since(draft_id: int, after: int) -> tuple[list[bytes], int]:
     updates between the queries here; then the newest snapshot, which folded them in (it was
     made in the same transaction), is read and the updates after it.
     """
-    chunks: list[bytes] = []
-    snapshot = DraftSnapshot.objects.filter(draft_id=draft_id, last_update_id__gt=after).first()
-    start = after
-    if (
-        snapshot is not None
-        and DraftUpdate.objects.filter(
-            draft_id=draft_id, id__gt=after, id__lte=snapshot.last_update_id, data=b""
-        ).exists()
-    ):
-        chunks.append(bytes(snapshot.data))
-        start = snapshot.last_update_id
-    newer, rows = _updates_after(draft_id, start)
-    if newer is not None:
-        chunks, start = [bytes(newer.data)], newer.last_update_id
+    snapshot, rows = _updates_after(draft_id, after)
+    chunks = [bytes(snapshot.data)] if snapshot is not None else []
     chunks.extend(data for _id, data in rows)
+    start = snapshot.last_update_id if snapshot is not None else after
     return chunks, max(after, rows[-1][0] if rows else start)
 
 

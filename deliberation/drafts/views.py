@@ -166,24 +166,12 @@ def _detail_context(
     return context
 
 
-def _detail(
-    request: HttpRequest,
-    draft: Draft,
-    *,
-    comment_form: CommentForm | None = None,
-    amendment_form: AmendmentForm | None = None,
-    vote_form: AmendmentVoteForm | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    """The read page; after a refused comment, amendment or vote, with what the person chose."""
-    context = _detail_context(
-        request,
-        draft,
-        comment_form=comment_form,
-        amendment_form=amendment_form,
-        vote_form=vote_form,
+def _detail(request: HttpRequest, draft: Draft, *, status: int = 200, **forms: Any) -> HttpResponse:
+    """The read page; after a refused comment, amendment or vote, with what the person chose
+    (``comment_form``, ``amendment_form``, ``vote_form``)."""
+    return render(
+        request, "drafts/detail.html", _detail_context(request, draft, **forms), status=status
     )
-    return render(request, "drafts/detail.html", context, status=status)
 
 
 def draft_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -202,11 +190,10 @@ def draft_discussion(request: HttpRequest, slug: str) -> HttpResponse:
     stamp = selectors.discussion_stamp(draft)
     if request.GET.get("stand", "") == stamp:
         return HttpResponse(status=204)
-    context = _detail_context(request, draft, stamp=stamp)
-    version = context["version"]
+    version = selectors.latest_version(draft)
     if request.GET.get("versie", "") != (str(version.number) if version else ""):
         return render(request, "drafts/_discussion_changed.html", {"draft": draft})
-    return render(request, "drafts/_discussion.html", context)
+    return render(request, "drafts/_discussion.html", _detail_context(request, draft, stamp=stamp))
 
 
 @login_required

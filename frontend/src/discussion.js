@@ -76,9 +76,10 @@ export function mergeCards(list, fresh, label) {
       result.changed += 1;
     }
   }
+  const shown = new Map([...list.children].map((card) => [card.id, card]));
   let previous = null;
   for (const next of [...fresh.children]) {
-    const old = [...list.children].find((card) => card.id && card.id === next.id);
+    const old = next.id ? shown.get(next.id) : undefined;
     const stay = Boolean(old) && isBusy(old);
     let placed = old;
     if (stay) {
@@ -178,7 +179,7 @@ export function follow(doc = document) {
     try {
       if (!doc.hidden) again = await ask(news);
     } catch {
-      again = true; // an answer cut off half-way: ask again later
+      // an answer cut off half-way: ask again later
     }
     if (again) setTimeout(tick, every);
   };

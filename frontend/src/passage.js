@@ -134,41 +134,37 @@ export function enhance(root = document) {
     blocks.forEach((item, index) => {
       select.add(new Option(shorten(item.text), String(index)));
     });
-    // Filling the passage is all a choice does (no focus move), so arrow keys on a closed
-    // list are safe.
     // A paragraph of more than one sentence offers its sentences in a second list.
     const sentences = root.querySelector(
       `[data-passage-sentences="${picker.dataset.passagePicker}"]`,
     );
     const sentenceSelect = sentences?.querySelector("select");
-    let chosenBlock = null;
+    let chosen = null; // the chosen block's passage and its sentences
+    const fillWith = (passage) =>
+      fill(button.dataset.passageField, button.dataset.passageAt, passage);
+    // Filling the passage is all a choice does (no focus move), so arrow keys on a closed
+    // list are safe.
     select.addEventListener("change", () => {
       // Read again: new comments put the text's marks in place anew (discussion.js).
       const item = blocksOf(source)[Number(select.value)];
-      if (sentences && sentenceSelect) {
+      if (sentenceSelect) {
         sentences.hidden = true;
         sentenceSelect.length = 1;
       }
       if (!select.value || !item) return;
-      chosenBlock = { text: item.text, at: textOffset(source, item.block, 0) };
-      fill(button.dataset.passageField, button.dataset.passageAt, chosenBlock);
-      const parts = sentencesOf(item.text);
-      if (!sentences || !sentenceSelect || parts.length < 2) return;
-      parts.forEach((part) => {
-        sentenceSelect.add(new Option(shorten(part.text), String(part.at)));
+      const passage = { text: item.text, at: textOffset(source, item.block, 0) };
+      chosen = { passage, parts: sentencesOf(item.text) };
+      fillWith(passage);
+      if (!sentenceSelect || chosen.parts.length < 2) return;
+      chosen.parts.forEach((part, index) => {
+        sentenceSelect.add(new Option(shorten(part.text), String(index)));
       });
       sentences.hidden = false;
     });
     sentenceSelect?.addEventListener("change", () => {
-      if (!chosenBlock) return;
-      const part = sentencesOf(chosenBlock.text).find(
-        (item) => String(item.at) === sentenceSelect.value,
-      );
-      fill(
-        button.dataset.passageField,
-        button.dataset.passageAt,
-        part ? { text: part.text, at: chosenBlock.at + part.at } : chosenBlock,
-      );
+      if (!chosen) return;
+      const part = sentenceSelect.value ? chosen.parts[Number(sentenceSelect.value)] : null;
+      fillWith(part ? { text: part.text, at: chosen.passage.at + part.at } : chosen.passage);
     });
     picker.hidden = false;
   }

@@ -19,10 +19,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @contextlib.contextmanager
-def another_process_after_query(marker: str, work: Callable[[], None]) -> Iterator[None]:
-    """Inside the block, right after this connection's first query whose SQL contains
-    ``marker``, run ``work`` to its end in a thread of its own (another process, with its
-    own database connection)."""
+def another_process_at_query(
+    marker: str, work: Callable[[], None], *, before: bool = False
+) -> Iterator[None]:
+    """Inside the block, right after (or ``before``) this connection's first query whose SQL
+    contains ``marker``, run ``work`` to its end in a thread of its own (another process,
+    with its own database connection)."""
     started = threading.Event()
 
     def run() -> None:
@@ -31,13 +33,19 @@ def another_process_after_query(marker: str, work: Callable[[], None]) -> Iterat
         finally:
             connection.close()
 
+    def other_process() -> None:
+        started.set()
+        thread = threading.Thread(target=run)
+        thread.start()
+        thread.join(10)
+
     def hook(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        ours = marker in sql and not started.is_set()
+        if ours and before:
+            other_process()
         result = execute(sql, params, many, context)
-        if marker in sql and not started.is_set():
-            started.set()
-            thread = threading.Thread(target=run)
-            thread.start()
-            thread.join(10)
+        if ours and not before:
+            other_process()
         return result
 
     with connection.execute_wrapper(hook):
@@ -112,9 +120,9 @@ def test_a_room_catching_up_while_two_processes_store_reads_both_of_their_edits(
 
 
 def test_a_room_reading_while_another_process_compacts_twice_gets_the_whole_text():
-    # The room read the log before "een" was written. While it reads again, between its
-    # queries, another process writes "drie" and compacts, emptying "een": the room then
-    # reads the newest snapshot instead of the emptied update.
+    # The room read the log before "een" was written. As it reads again, another process
+    # writes "drie" and compacts, emptying "een": the room then reads the newest snapshot
+    # instead of the emptied update.
     draft = make_draft(text="")
     write = Typist(draft).write
     _chunks, first_read = selectors.draft_updates_since(draft.pk, 0)
@@ -128,8 +136,8 @@ def test_a_room_reading_while_another_process_compacts_twice_gets_the_whole_text
         services.draft_compact(draft_id=draft.pk, now=timezone.now())
         compacted.set()
 
-    # Right after the room asked whether any update it needs was emptied (none was).
-    with another_process_after_query('AS "a" FROM "drafts_draftupdate"', other_process):
+    # Right before the room reads the updates after its last read.
+    with another_process_at_query('FROM "drafts_draftupdate"', other_process, before=True):
         chunks, last = selectors.draft_updates_since(draft.pk, first_read)
     assert compacted.is_set()
     assert DraftUpdate.objects.filter(draft=draft, data=b"").exists()  # "een" was emptied
@@ -190,7 +198,7 @@ def test_a_page_read_while_another_process_compacts_twice_shows_the_whole_text()
         services.draft_compact(draft_id=draft.pk, now=timezone.now())
         done.set()
 
-    with another_process_after_query('FROM "drafts_draftsnapshot"', other_process):
+    with another_process_at_query('FROM "drafts_draftsnapshot"', other_process):
         page = selectors.draft_live_text(draft)
     assert done.is_set()
     assert page == "een\ntwee\ndrie\n"

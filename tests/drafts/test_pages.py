@@ -394,18 +394,35 @@ def test_a_vote_asked_for_by_someone_who_may_not_is_refused_and_changes_nothing(
     assert not Poll.objects.exists()
 
 
-def _other_drafts_amendment(editor, resident):
-    other = make_draft(text=TEXT, kind="cultuurnota")
-    version = publish(other, editor)
+def propose_huiskamer(version, by, now=None):
+    """A resident's amendment on "het huis van de stad" in ``TEXT``."""
     return services.amendment_propose(
         version=version,
-        by=resident,
+        by=by,
         passage="het huis van de stad",
         start=TEXT.index("het huis van de stad"),
         replacement="de huiskamer van Diemen",
         rationale="Diemen is geen stad.",
-        now=timezone.now(),
+        now=now or timezone.now(),
     )
+
+
+def comment_on_library(version, by, body, now=None):
+    """A comment on "De bibliotheek" in ``TEXT``."""
+    return services.comment_add(
+        version=version,
+        by=by,
+        body=body,
+        passage="De bibliotheek",
+        start=TEXT.index("De bibliotheek"),
+        now=now or timezone.now(),
+    )
+
+
+def _other_drafts_amendment(editor, resident):
+    other = make_draft(text=TEXT, kind="cultuurnota")
+    version = publish(other, editor)
+    return propose_huiskamer(version, resident)
 
 
 @pytest.mark.parametrize(
@@ -508,14 +525,7 @@ def test_an_open_read_page_gets_new_comments_amendments_support_and_decisions_in
     assert client.get(news, {"stand": stamp, "versie": "1"}).status_code == 204
 
     now = timezone.now()
-    comment = services.comment_add(
-        version=version,
-        by=resident,
-        body="Ook in Diemen-Noord?",
-        passage="De bibliotheek",
-        start=TEXT.index("De bibliotheek"),
-        now=now,
-    )
+    comment = comment_on_library(version, resident, "Ook in Diemen-Noord?", now)
     changed = client.get(news, {"stand": stamp, "versie": "1"})
     assert changed.status_code == 200
     fragment = changed.content.decode()
@@ -535,15 +545,7 @@ def test_an_open_read_page_gets_new_comments_amendments_support_and_decisions_in
             version=version, by=editor, body="Ja, bij de Omval.", parent=comment, now=now
         ),
         lambda: services.comment_resolve(comment=comment, by=editor, now=now),
-        lambda: services.amendment_propose(
-            version=version,
-            by=resident,
-            passage="het huis van de stad",
-            start=TEXT.index("het huis van de stad"),
-            replacement="de huiskamer van Diemen",
-            rationale="Diemen is geen stad.",
-            now=now,
-        ),
+        lambda: propose_huiskamer(version, resident, now),
         lambda: services.amendment_support(amendment=Amendment.objects.get(), by=editor, now=now),
         lambda: services.amendment_accept(amendment=Amendment.objects.get(), by=editor, now=now),
     ]
@@ -560,15 +562,7 @@ def test_an_open_read_page_gets_new_comments_amendments_support_and_decisions_in
 def test_the_parts_sent_to_an_open_page_hold_what_that_person_may_do(client, editor, resident):
     draft = make_draft(text=TEXT)
     version = publish(draft, editor)
-    services.amendment_propose(
-        version=version,
-        by=resident,
-        passage="het huis van de stad",
-        start=TEXT.index("het huis van de stad"),
-        replacement="de huiskamer van Diemen",
-        rationale="Diemen is geen stad.",
-        now=timezone.now(),
-    )
+    propose_huiskamer(version, resident)
     news = reverse("drafts:discussion", args=[draft.slug])
 
     def parts() -> str:
@@ -625,16 +619,7 @@ def test_a_comment_stored_while_the_page_is_made_is_shown_then_or_at_its_next_qu
         result = execute(sql, params, many, context)
         if '"drafts_comment"' in sql and not stored:
             stored.append(None)  # once: the comment's own queries pass through here too
-            stored.append(
-                services.comment_add(
-                    version=version,
-                    by=resident,
-                    body="Tussendoor geschreven.",
-                    passage="De bibliotheek",
-                    start=TEXT.index("De bibliotheek"),
-                    now=timezone.now(),
-                )
-            )
+            stored.append(comment_on_library(version, resident, "Tussendoor geschreven."))
         return result
 
     # Someone comments right after the page's first look at the comments.
