@@ -27,6 +27,7 @@ from collections.abc import Hashable, Iterable, Mapping
 from typing import Any, Protocol
 
 from asgiref.sync import SyncToAsync, async_to_sync
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
@@ -203,6 +204,11 @@ class HubConsumer(AsyncWebsocketConsumer):
     running on it. Ours never get messages there, and with Redis a receive that is cancelled
     when its socket closes can take a message meant for the hub with it (the layer reads
     all of a process's channels in one loop). So a consumer does not listen on the layer.
+
+    With nothing but the socket to listen to, the consumer reads it in a plain loop. Channels'
+    loop for several sources starts a task for every message and waits for it with
+    ``asyncio.wait``: per frame a task, a future and two more turns of the event loop before
+    the handler runs, on every keystroke of a co-written draft.
     """
 
     channel_layer_alias = None  # type: ignore[assignment]
@@ -211,9 +217,15 @@ class HubConsumer(AsyncWebsocketConsumer):
     write_together = False
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        self.scope = scope
+        self.channel_layer = None
+        self.base_send = send
         self.direct = wire.daphne_protocol(send)
         try:
-            await super().__call__(scope, receive, send)
+            while True:
+                await self.dispatch(await receive())
+        except StopConsumer:
+            pass
         finally:
             self.direct = None
 
