@@ -4,7 +4,8 @@
 // (the text with its marked passages, the threads, the amendments, an editor's vote form),
 // and each part, or each card of a list, is put in place unless the reader is busy with it:
 // focus in it, words selected in it, or something typed or ticked in it. What was left
-// alone is brought up to date at a later ask, once the reader is done. A newer version
+// alone is brought up to date at a later ask, once the reader is done, from the answer the
+// page kept (the server is not asked to send the same parts again). A newer version
 // changes the text itself: then the page offers a reload instead. Without this script the
 // page is as the server made it.
 
@@ -138,7 +139,12 @@ export function parse(doc, html) {
   return template.content;
 }
 
-/** Ask once; false when the page must be reloaded (a newer version), true to ask again. */
+// Per status region: the last answer, while a part of it waits for the reader to be done.
+const kept = new WeakMap();
+
+/** Ask once; false when the page must be reloaded (a newer version), true to ask again.
+ * "Nothing new" (204) while an answer waits puts that answer in place once the reader is
+ * done with what it changes. */
 export async function ask(news, fetchImpl = fetch) {
   const url = new URL(news.dataset.discussion, news.ownerDocument.location.href);
   url.searchParams.set("stand", news.dataset.stand);
@@ -149,17 +155,25 @@ export async function ask(news, fetchImpl = fetch) {
   } catch {
     return true; // offline for a moment: ask again later
   }
-  if (response.status !== 200) return true;
-  const fresh = parse(news.ownerDocument, await response.text());
-  const reload = fresh.querySelector("[data-reload]");
-  if (reload) {
-    news.replaceChildren(news.ownerDocument.importNode(reload, true));
-    return false;
+  let answer;
+  if (response.status === 204 && kept.has(news)) {
+    answer = kept.get(news);
+  } else if (response.status !== 200) {
+    return true;
+  } else {
+    const fresh = parse(news.ownerDocument, await response.text());
+    const reload = fresh.querySelector("[data-reload]");
+    if (reload) {
+      news.replaceChildren(news.ownerDocument.importNode(reload, true));
+      return false;
+    }
+    answer = fresh.querySelector("[data-stand]");
+    if (!answer) return true;
   }
-  const answer = fresh.querySelector("[data-stand]");
-  if (!answer) return true;
   const result = applyDiscussion(news.ownerDocument, answer, answer.dataset.newLabel);
-  if (!result.busy) news.dataset.stand = answer.dataset.stand;
+  news.dataset.stand = answer.dataset.stand;
+  if (result.busy) kept.set(news, answer);
+  else kept.delete(news);
   if (result.changed > 0) {
     // Emptied first, so the same words are read out again at a later change.
     news.textContent = "";

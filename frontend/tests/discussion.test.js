@@ -115,13 +115,41 @@ describe("asking the server", () => {
     assert.equal(news.dataset.stand, "nieuw");
   });
 
-  test("a busy part keeps the old stamp, so the same question comes again", async () => {
+  test("a busy part waits in the kept answer and is put in place once the reader is done", async () => {
     const doc = page([card("r1", "Eén")]);
     const news = doc.querySelector("[data-discussion]");
     doc.getElementById("antwoord-r1").value = "Half";
-    const body = fragment(doc, [card("r1", "Eén, met antwoord")]).outerHTML;
+    const body = fragment(doc, [card("r1", "Eén, met antwoord"), card("r2", "Twee")]).outerHTML;
     assert.equal(await ask(news, answer(200, body)), true);
-    assert.equal(news.dataset.stand, "oud");
+    assert.deepEqual(ids(doc), ["r1", "r2"], "what the reader is not busy with comes at once");
+    assert.equal(doc.querySelector("#r1 p").textContent, "Eén");
+    // The next question carries the new stamp: the server has nothing new and says so.
+    const asked = [];
+    const nothingNew = async (url) => (asked.push(new URL(url).searchParams.get("stand")), answer(204)());
+    assert.equal(await ask(news, nothingNew), true);
+    assert.deepEqual(asked, ["nieuw"]);
+    assert.equal(doc.querySelector("#r1 p").textContent, "Eén", "still typing: still left alone");
+    assert.equal(doc.getElementById("antwoord-r1").value, "Half");
+    doc.getElementById("antwoord-r1").value = "";
+    assert.equal(await ask(news, nothingNew), true);
+    assert.equal(doc.querySelector("#r1 p").textContent, "Eén, met antwoord");
+    // Done: a later "nothing new" changes nothing more.
+    doc.getElementById("r1").querySelector("p").textContent = "Eén (ter controle)";
+    assert.equal(await ask(news, nothingNew), true);
+    assert.equal(doc.querySelector("#r1 p").textContent, "Eén (ter controle)");
+  });
+
+  test("a newer answer replaces the kept one", async () => {
+    const doc = page([card("r1", "Eén")]);
+    const news = doc.querySelector("[data-discussion]");
+    doc.getElementById("antwoord-r1").value = "Half";
+    await ask(news, answer(200, fragment(doc, [card("r1", "Eén, eerste antwoord")]).outerHTML));
+    const later = fragment(doc, [card("r1", "Eén, tweede antwoord")], { stand: "nieuwer" });
+    await ask(news, answer(200, later.outerHTML));
+    assert.equal(news.dataset.stand, "nieuwer");
+    doc.getElementById("antwoord-r1").value = "";
+    await ask(news, answer(204));
+    assert.equal(doc.querySelector("#r1 p").textContent, "Eén, tweede antwoord");
   });
 
   test("a newer version: the reload offer in the status, and no more questions", async () => {
