@@ -102,13 +102,9 @@ print(json.dumps(tokens))
 """
 
 
-PIN = "--pin" in sys.argv  # read before the servers start; argparse below documents it
-
-
-def server_cpus() -> None:
-    """With ``--pin``: the servers on the first core (run in the child before it starts)."""
-    if PIN:
-        os.sched_setaffinity(0, {0})
+def on_first_core() -> None:
+    """With ``--pin``: a server runs on the first core (called in the child before it starts)."""
+    os.sched_setaffinity(0, {0})
 
 
 def manage(env: dict[str, str], *args: str) -> str:
@@ -121,7 +117,9 @@ def manage(env: dict[str, str], *args: str) -> str:
 
 
 @contextmanager
-def our_servers(editors: int, count: int, database_url: str | None, redis_url: str | None):
+def our_servers(
+    editors: int, count: int, database_url: str | None, redis_url: str | None, pin: bool = False
+):
     """Start ``count`` Daphne processes; yield the URLs editors connect to, in turn."""
     workdir = Path(tempfile.mkdtemp(prefix="cowrite-"))
     env = production_env(LOG_LEVEL="WARNING")
@@ -143,7 +141,7 @@ def our_servers(editors: int, count: int, database_url: str | None, redis_url: s
             process = subprocess.Popen(
                 [sys.executable, *wrap, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
                  "samenspel.asgi:application"],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=server_cpus,
+                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=on_first_core if pin else None,
             )  # fmt: skip
             processes.append(process)
             wait_for_port(process, port, 30)
@@ -176,7 +174,7 @@ def our_servers(editors: int, count: int, database_url: str | None, redis_url: s
 
 
 @contextmanager
-def reference_server(editors: int):
+def reference_server(editors: int, pin: bool = False):
     script = ROOT / "frontend" / "node_modules" / "y-websocket" / "bin" / "server.js"
     if not script.exists() or not shutil.which("node"):
         yield None, []
@@ -188,7 +186,7 @@ def reference_server(editors: int):
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        preexec_fn=server_cpus,
+        preexec_fn=on_first_core if pin else None,
     )
     try:
         wait_for_port(process, port, 30)
@@ -484,15 +482,15 @@ async def main() -> int:
     targets: list[tuple[str, list[str], list[int]]] = []
     with ExitStack() as servers:
         if not args.only or "embedded" in args.only:
-            urls, pids = servers.enter_context(our_servers(args.editors, 1, None, None))
+            urls, pids = servers.enter_context(our_servers(args.editors, 1, None, None, args.pin))
             targets.append(("samenspel embedded", urls, pids))
         if args.database_url and args.redis_url and (not args.only or "redis" in args.only):
             urls, pids = servers.enter_context(
-                our_servers(args.editors, 2, args.database_url, args.redis_url)
+                our_servers(args.editors, 2, args.database_url, args.redis_url, args.pin)
             )
             targets.append(("samenspel 2x daphne + redis", urls, pids))
         if not args.only or "reference" in args.only:
-            urls, pids = servers.enter_context(reference_server(args.editors))
+            urls, pids = servers.enter_context(reference_server(args.editors, args.pin))
             if urls is None:
                 print("reference y-websocket server not installed (frontend/node_modules): skipped")
             else:

@@ -211,7 +211,6 @@ class HubConsumer(AsyncWebsocketConsumer):
     the handler runs, on every keystroke of a co-written draft.
     """
 
-    channel_layer_alias = None  # type: ignore[assignment]
     direct: Any = None  # the Daphne WebSocket behind this consumer, for ``wire.write_direct``
     # Frames sent in one turn of the event loop leave in one socket write (``wire.write_together``).
     write_together = False
