@@ -90,20 +90,23 @@ def _random_chars(length: int) -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 
 
-def _throttle_check(key: str, now: datetime) -> None:
-    row = LoginThrottle.objects.filter(key=key).first()
-    if row and row.locked_until and row.locked_until > now:
-        minutes = max(1, int((row.locked_until - now).total_seconds() // 60) + 1)
-        raise LoginRefused(
-            _("Te vaak geprobeerd. Probeer het over %(minutes)s minuten opnieuw.")
-            % {"minutes": minutes}
-        )
+def _throttle_reserve(key: str, now: datetime) -> None:
+    """Count a login attempt before it is checked; LoginRefused while the key is locked.
 
-
-def _throttle_fail(key: str, now: datetime) -> None:
+    The count is taken under the row's lock, so attempts sent at the same moment are
+    counted one after the other and no more than LOGIN_MAX_FAILURES of them are ever
+    checked: the attempt that reaches the limit locks the key at once, and a success
+    releases it (_throttle_clear). Reading the count first and writing it after the check
+    let every simultaneous guess through."""
     with transaction.atomic():
         row, _created = LoginThrottle.objects.select_for_update().get_or_create(key=key)
-        if row.locked_until and row.locked_until <= now:
+        if row.locked_until and row.locked_until > now:
+            minutes = max(1, int((row.locked_until - now).total_seconds() // 60) + 1)
+            raise LoginRefused(
+                _("Te vaak geprobeerd. Probeer het over %(minutes)s minuten opnieuw.")
+                % {"minutes": minutes}
+            )
+        if row.locked_until:  # an expired lock starts a fresh count
             row.failures = 0
             row.locked_until = None
         row.failures += 1
@@ -126,7 +129,8 @@ def invitation_code_redeem(*, raw_code: str, now: datetime) -> User:
         )
     lookup, secret = code[:LOOKUP_LENGTH], code[LOOKUP_LENGTH:]
     throttle_key = f"code:{lookup}"
-    _throttle_check(throttle_key, now)
+    _throttle_reserve(throttle_key, now)
+    refusal: LoginRefused | None = None
     with transaction.atomic():
         row = (
             InvitationCode.objects.select_for_update()
@@ -135,35 +139,32 @@ def invitation_code_redeem(*, raw_code: str, now: datetime) -> User:
             .first()
         )
         if row is None or not hmac.compare_digest(row.secret_hash, _secret_hash(secret)):
-            failed = True
-        else:
-            failed = False
-            if row.used_at is not None:
-                raise LoginRefused(
-                    _(
-                        "Deze code is al gebruikt. Vraag bij de balie of de organisatie om een nieuwe."
-                    )
+            # A wrong guess: the attempt stays counted.
+            raise LoginRefused(_("Deze code klopt niet. Kijk goed naar de letters en cijfers."))
+        if row.used_at is not None:
+            refusal = LoginRefused(
+                _(
+                    "Deze code is al gebruikt. Vraag bij de balie of de organisatie om een nieuwe."
                 )
-            if row.expires_at is not None and row.expires_at <= now:
-                raise LoginRefused(_("Deze code is verlopen. Vraag om een nieuwe code."))
-            if not row.user.is_active:
-                raise LoginRefused(_("Dit account is uitgeschakeld."))
+            )
+        elif row.expires_at is not None and row.expires_at <= now:
+            refusal = LoginRefused(_("Deze code is verlopen. Vraag om een nieuwe code."))
+        elif not row.user.is_active:
+            refusal = LoginRefused(_("Dit account is uitgeschakeld."))
+        else:
             row.used_at = now
             row.save(update_fields=["used_at"])
-    if failed:
-        _throttle_fail(throttle_key, now)
-        raise LoginRefused(_("Deze code klopt niet. Kijk goed naar de letters en cijfers."))
+    # The secret was right, so nothing was guessed: the count starts again.
     _throttle_clear(throttle_key)
+    if refusal is not None:
+        raise refusal
     return row.user
 
 
 def password_login_check(*, username: str, now: datetime) -> None:
-    """Refuse while an account is locked after repeated wrong passwords."""
-    _throttle_check(f"account:{username.lower()}", now)
-
-
-def password_login_failed(*, username: str, now: datetime) -> None:
-    _throttle_fail(f"account:{username.lower()}", now)
+    """Count this attempt on the account before its password is checked; LoginRefused
+    while the account is locked after repeated wrong passwords."""
+    _throttle_reserve(f"account:{username.lower()}", now)
 
 
 def password_login_succeeded(*, username: str) -> None:
@@ -182,8 +183,7 @@ def magic_link_token(*, user: User) -> str:
 def magic_link_request(*, email: str, now: datetime) -> User | None:
     """The user an emailed link should go to, or None; counts towards the account's limit."""
     key = f"magic:{email.strip().lower()}"
-    _throttle_check(key, now)
-    _throttle_fail(key, now)  # every request counts: stops mail bombing one address
+    _throttle_reserve(key, now)  # every request counts: stops mail bombing one address
     return User.objects.filter(email__iexact=email.strip(), is_active=True).first()
 
 

@@ -158,8 +158,8 @@ class StaffLoginView(LoginView):
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form: StaffLoginForm) -> HttpResponse:  # type: ignore[override]
+        # The attempt was counted before the check (services.password_login_check).
         username = self.request.POST.get("username", "")[:150]
-        services.password_login_failed(username=username, now=timezone.now())
         logger.info("password login failed for %r", username)
         response = super().form_invalid(form)
         response.status_code = 400
