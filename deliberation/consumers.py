@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import logging
+import time
 import uuid
 from typing import Any
 
@@ -12,8 +12,10 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from samenspel import ws
+from samenspel import frames, ws
+from samenspel.ratelimit import RateLimiter, limiter_for_loop
 from samenspel.realtime import FULL, HubConsumer, dumps, hub
 
 from . import rules, selectors, services
@@ -22,6 +24,9 @@ from .events import SummitViews, table_audience
 from .models import Summit
 
 VIEWS = SummitViews()
+RATE_LIMITED = gettext_noop(
+    "U stuurt te veel opdrachten kort na elkaar. Wacht even en probeer het opnieuw."
+)
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +47,14 @@ def _snapshot(summit: Summit, user: Any, hall: bool) -> selectors.LiveSnapshot:
     roles = set() if hall else rules.summit_roles(user, summit)
     return selectors.live_snapshot(
         summit, user=None if hall else user, roles=roles, now=timezone.now(), hall=hall
+    )
+
+
+def command_limiter() -> RateLimiter:
+    """Each person's live commands in this process: ``LIVE_COMMAND_BURST`` at once, then
+    ``LIVE_COMMAND_RATE`` per second (two tabs of one person share it)."""
+    return limiter_for_loop(
+        burst=settings.LIVE_COMMAND_BURST, per_second=settings.LIVE_COMMAND_RATE
     )
 
 
@@ -103,6 +116,10 @@ class SummitConsumer(HubConsumer):
         await self.send(text_data=frame.text)
         hub().start(self.group, self, after=frame.seq)
 
+    async def resync(self) -> None:
+        """The hub lost this summit's events (Redis restarted): send a fresh snapshot."""
+        await self._send_snapshot()
+
     async def _refuse(self, code: int) -> None:
         await self.accept()
         await self.close(code=code)
@@ -123,12 +140,9 @@ class SummitConsumer(HubConsumer):
             await self.close(code=ws.CLOSE_TOO_LARGE)
             return
         try:
-            frame = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            await self._error(None, "bad_frame", _("Dit bericht is geen geldige JSON."))
-            return
-        if not isinstance(frame, dict):
-            await self._error(None, "bad_frame", _("Dit bericht is geen geldig object."))
+            frame = frames.parse_object(raw)
+        except frames.BadFrame as bad:
+            await self._error(None, "bad_frame", bad.message)
             return
         kind = frame.get("kind")
         if kind == "snapshot.request":
@@ -137,10 +151,8 @@ class SummitConsumer(HubConsumer):
         if kind != "command":
             await self._error(None, "bad_frame", _("Onbekend soort bericht."))
             return
-        raw_id = frame.get("id")
-        try:
-            key = uuid.UUID(str(raw_id))
-        except ValueError:
+        key = frames.command_key(frame.get("id"))
+        if key is None:
             await self._error(None, "bad_id", _("Een opdracht heeft een UUID als id nodig."))
             return
         command, data = frame.get("type"), frame.get("data", {})
@@ -149,6 +161,17 @@ class SummitConsumer(HubConsumer):
             return
         if self.hall:
             await self._error(str(key), "read_only", _("Het zaalscherm kan alleen kijken."))
+            return
+        verdict = command_limiter().take(self.user.pk, time.monotonic())
+        if not verdict.allowed:
+            if verdict.refused_in_a_row == 1:
+                logger.warning("live commands of user %s over the rate limit", self.user.pk)
+            await self._error(
+                str(key),
+                "rate_limited",
+                _(RATE_LIMITED),
+                retry_after=verdict.retry_after,
+            )
             return
         try:
             result = await queue_for(self.summit).run(self.user, key, command, data)
@@ -162,7 +185,6 @@ class SummitConsumer(HubConsumer):
             return
         await self.send(text_data=dumps({"kind": "ack", "id": str(key), "result": result}))
 
-    async def _error(self, frame_id: str | None, code: str, message: str) -> None:
-        await self.send(
-            text_data=dumps({"kind": "error", "id": frame_id, "code": code, "message": message})
-        )
+    async def _error(self, frame_id: str | None, code: str, message: str, **extra: float) -> None:
+        frame = {"kind": "error", "id": frame_id, "code": code, "message": message, **extra}
+        await self.send(text_data=dumps(frame))

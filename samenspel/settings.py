@@ -204,6 +204,11 @@ DRAFT_DISCUSSION_POLL_SECONDS = int(os.environ.get("DRAFT_DISCUSSION_POLL_SECOND
 # Largest WebSocket text frame a client may send to the live channel (bytes).
 LIVE_MAX_FRAME_BYTES = int(os.environ.get("LIVE_MAX_FRAME_BYTES", "16384"))
 
+# Live commands per person per server process: a burst at once (a host typing ideas from
+# paper, a facilitator clicking fast), then a steady rate per second; 0 turns the limit off.
+LIVE_COMMAND_BURST = int(os.environ.get("LIVE_COMMAND_BURST", "20"))
+LIVE_COMMAND_RATE = float(os.environ.get("LIVE_COMMAND_RATE", "3"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
