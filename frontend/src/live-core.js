@@ -148,15 +148,28 @@ export function resumeUrl(url, seq) {
   return `${bare}${bare.includes("?") ? "&" : "?"}since=${seq}`;
 }
 
+/** Seconds to wait before resending a rate-limited command: the server's `retry_after`, kept sane. */
+export function retryDelay(retryAfter) {
+  const seconds = Number(retryAfter);
+  return Math.round(Math.min(30, Math.max(0.05, Number.isFinite(seconds) ? seconds : 1)) * 1000);
+}
+
 /**
  * The live protocol without a socket. `transmit(frame)` sends an object when the connection is
  * open and returns false otherwise; the owner calls `opened()`, `closed()` and `receive(frame)`.
  * Callbacks: onSnapshot(data, seq), onEvent(type, data, seq), onAck(id, result, command),
  * onError(message, code, id).
+ *
+ * A command refused as `rate_limited` (the person sent more than the server takes at once, as
+ * when a long outbox is resent after a reconnect) stays in the outbox and is sent again after
+ * the server's `retry_after`, one at a time, at most `maxRateRetries` times; after that it is
+ * refused like any other error: its promise rejects with the server's message and onError
+ * reports it, so the page can give back what was typed.
  */
 export class LiveSession {
   constructor({ storage = null, storageKey = "samenspel:outbox", transmit, maxFrameBytes = 16 * 1024,
-    tooLargeMessage = "De invoer is te lang.", newId = uuid4, onSnapshot = () => {}, onEvent = () => {}, onAck = () => {}, onError = () => {} }) {
+    tooLargeMessage = "De invoer is te lang.", newId = uuid4, onSnapshot = () => {}, onEvent = () => {}, onAck = () => {}, onError = () => {},
+    maxRateRetries = 5, setTimer = (run, ms) => setTimeout(run, ms), clearTimer = (timer) => clearTimeout(timer) }) {
     this.transmit = transmit;
     this.maxFrameBytes = maxFrameBytes;
     this.tooLargeMessage = tooLargeMessage;
@@ -166,6 +179,14 @@ export class LiveSession {
     this.outbox = new Outbox(storage, storageKey);
     this.pending = new Map();
     this.isOpen = false;
+    this.maxRateRetries = maxRateRetries;
+    this.setTimer = setTimer;
+    this.clearTimer = clearTimer;
+    this.held = []; // ids refused as rate_limited, oldest first, waiting to be sent again
+    this.retrying = null; // the held id sent again last, until it is answered
+    this.holdTimer = null;
+    this.holdDelay = 0;
+    this.limitedTries = new Map();
   }
 
   /**
@@ -183,12 +204,14 @@ export class LiveSession {
   opened({ resumed = false } = {}) {
     this.isOpen = true;
     if (!resumed || !this.tracker.resume()) this.tracker.reset();
+    this.#stopHolding();
     for (const command of this.outbox.entries()) this.transmit(commandFrame(command));
   }
 
   closed() {
     this.isOpen = false;
     this.tracker.reset();
+    this.#stopHolding();
   }
 
   /**
@@ -207,7 +230,9 @@ export class LiveSession {
     }
     const promise = quiet(new Promise((resolve, reject) => this.pending.set(command.id, { resolve, reject })));
     this.outbox.add(command);
-    if (this.isOpen) this.transmit(frame);
+    // Behind commands waiting out a rate limit: sent in turn, not on top of them.
+    if (this.held.length || this.retrying) this.held.push(command.id);
+    else if (this.isOpen) this.transmit(frame);
     return Object.assign(promise, { id: command.id });
   }
 
@@ -246,6 +271,7 @@ export class LiveSession {
   }
 
   #error(frame) {
+    if (frame.code === "rate_limited" && frame.id && this.#hold(frame.id, frame.retry_after)) return;
     const error = Object.assign(new Error(frame.message || frame.code || "error"), {
       code: frame.code, id: frame.id ?? null });
     this.callbacks.onError(error.message, frame.code, error.id);
@@ -257,8 +283,60 @@ export class LiveSession {
     this.outbox.remove(id);
     const waiter = this.pending.get(id);
     this.pending.delete(id);
+    this.limitedTries.delete(id);
+    this.held = this.held.filter((held) => held !== id);
+    if (this.retrying === id) {
+      this.retrying = null;
+      // The server's pace: the next held command goes after the same wait.
+      if (this.held.length) this.#drainLater(this.holdDelay);
+    }
     if (waiter) withWaiter(waiter);
     notify(command);
+  }
+
+  /** Keep a rate-limited command to send again later; false when it has been tried enough. */
+  #hold(id, retryAfter) {
+    if (!this.outbox.has(id)) return false;
+    const tries = (this.limitedTries.get(id) ?? 0) + 1;
+    if (tries > this.maxRateRetries) return false;
+    this.limitedTries.set(id, tries);
+    this.holdDelay = retryDelay(retryAfter);
+    if (this.retrying === id) {
+      this.retrying = null;
+      this.held.unshift(id);
+    } else if (!this.held.includes(id)) {
+      this.held.push(id);
+    }
+    this.#drainLater(this.holdDelay);
+    return true;
+  }
+
+  #drainLater(ms) {
+    if (this.holdTimer !== null || this.retrying) return;
+    this.holdTimer = this.setTimer(() => {
+      this.holdTimer = null;
+      this.#drain();
+    }, ms);
+  }
+
+  /** Send the oldest held command again; the next waits for its answer. */
+  #drain() {
+    if (!this.isOpen || this.retrying) return;
+    while (this.held.length) {
+      const command = this.outbox.items.get(this.held.shift());
+      if (!command) continue; // answered meanwhile (another tab, a resend)
+      this.retrying = command.id;
+      this.transmit(commandFrame(command));
+      return;
+    }
+  }
+
+  /** A new connection resends the whole outbox itself. */
+  #stopHolding() {
+    if (this.holdTimer !== null) this.clearTimer(this.holdTimer);
+    this.holdTimer = null;
+    this.held = [];
+    this.retrying = null;
   }
 }
 
