@@ -19,7 +19,7 @@ from pycrdt import YMessageType, YSyncMessageType
 from samenspel import ws
 from samenspel.realtime import HubConsumer
 
-from . import protocol, selectors
+from . import protocol, selectors, yupdates
 from .rooms import DraftRoom, room_enter, room_leave
 
 logger = logging.getLogger(__name__)
@@ -117,6 +117,8 @@ class DraftConsumer(HubConsumer):
                 presence = room.presence_frame()
                 if presence is not None:
                     await self.send(bytes_data=presence)
+        except yupdates.UpdateRefused as error:
+            await self.close(code=ws.CLOSE_BAD_REQUEST, reason=f"update refused: {error}")
         except protocol.ProtocolError:
             await self.close(code=ws.CLOSE_BAD_REQUEST)
         except PermissionError:
@@ -139,9 +141,22 @@ class DraftConsumer(HubConsumer):
             if frame.sync_type == YSyncMessageType.SYNC_UPDATE:
                 raise PermissionError
             return
+        guard = yupdates.guard_for(room.doc, text_name=selectors.TEXT_NAME)
+        try:
+            guard.check(update)
+        except yupdates.UpdateIncomplete:
+            if frame.sync_type != YSyncMessageType.SYNC_UPDATE:
+                raise  # the client's whole state builds on what nobody sent us
+            # Built on an edit that has not reached us (another tab of the same browser
+            # passed it on first): not applied; our state makes the client answer with
+            # everything we lack, that edit included, in one step 2.
+            await self.send(
+                bytes_data=protocol.sync_frame(YSyncMessageType.SYNC_STEP1, room.doc.get_state())
+            )
+            return
         try:
             room.apply_local(update, self.user_id)
-        except ValueError as error:
+        except (ValueError, RuntimeError) as error:
             raise protocol.ProtocolError("bad update") from error
         await room.publish(protocol.sync_frame(YSyncMessageType.SYNC_UPDATE, update), skip=self)
 
@@ -159,7 +174,18 @@ class DraftConsumer(HubConsumer):
         await self.send(bytes_data=protocol.sync_frame(YSyncMessageType.SYNC_STEP2, missing))
 
     async def _presence(self, room: DraftRoom, payload: bytes, raw: bytes) -> None:
-        entries = protocol.parse_awareness(payload)
+        if not self.may_edit:
+            return  # readers have no presence: nothing of theirs is kept or passed on
+        parsed = protocol.parse_awareness(payload)
+        entries = [
+            entry
+            for entry in parsed
+            if protocol.presence_is_valid(entry.state, text_name=selectors.TEXT_NAME)
+        ]
+        if not entries:
+            return
+        if len(entries) != len(parsed):
+            raw = protocol.awareness_frame(entries)  # only what every page can read
         for entry in entries:
             self.client_ids[entry.client_id] = entry.clock
         # Newcomers get the newest state at once, even while the broadcast is throttled.

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
+from typing import Any
 
 from pycrdt import Decoder, YMessageType, YSyncMessageType, write_message, write_var_uint
 
@@ -92,6 +95,80 @@ def parse_awareness(payload: bytes) -> list[AwarenessEntry]:
     if decoder.length != 0:
         raise ProtocolError("trailing bytes")
     return entries
+
+
+# A presence is small: a name, two colours and a cursor of two positions (about 300 bytes).
+PRESENCE_MAX_BYTES = 2048
+PRESENCE_MAX_NAME = 200
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}(?:[0-9a-fA-F]{2})?")
+_SAFE_NUMBER = 2**53 - 1
+
+
+def _is_count(value: Any) -> bool:
+    return type(value) is int and 0 <= value <= _SAFE_NUMBER
+
+
+def _is_identifier(value: Any) -> bool:
+    return value is None or (
+        isinstance(value, dict)
+        and set(value) == {"client", "clock"}
+        and _is_count(value["client"])
+        and _is_count(value["clock"])
+    )
+
+
+def _is_position(value: Any, text_name: str) -> bool:
+    """A Yjs relative position as JSON (``Y.RelativePosition``), in the shared text."""
+    return (
+        isinstance(value, dict)
+        and set(value) <= {"type", "tname", "item", "assoc"}
+        and _is_identifier(value.get("type"))
+        and _is_identifier(value.get("item"))
+        and value.get("tname") in (None, text_name)
+        and (value.get("assoc") is None or type(value.get("assoc")) is int)
+    )
+
+
+def _is_user(value: Any) -> bool:
+    if not isinstance(value, dict):
+        return False
+    name = value.get("name")
+    if name is not None and not (isinstance(name, str) and len(name) <= PRESENCE_MAX_NAME):
+        return False
+    return all(
+        value.get(key) is None
+        or (isinstance(value[key], str) and _COLOUR.fullmatch(value[key]) is not None)
+        for key in ("color", "colorLight")
+    )
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")  # Python reads NaN and Infinity, browsers do not
+
+
+def presence_is_valid(state: str, *, text_name: str) -> bool:
+    """Whether a client's presence may be kept and passed on: ``null`` (it left) or a JSON
+    object whose ``user`` and ``cursor``, when there, have the shapes an editor page reads
+    (y-codemirror.next puts the colours in a style attribute and looks the cursor up in the
+    document; another shape raises an error in every page that receives it)."""
+    if len(state.encode("utf-8")) > PRESENCE_MAX_BYTES:
+        return False
+    try:
+        value = json.loads(state, parse_constant=_refuse_constant)
+    except ValueError:
+        return False
+    if value is None:
+        return True
+    if not isinstance(value, dict):
+        return False
+    if "user" in value and value["user"] is not None and not _is_user(value["user"]):
+        return False
+    cursor = value.get("cursor")
+    return cursor is None or (
+        isinstance(cursor, dict)
+        and _is_position(cursor.get("anchor"), text_name)
+        and _is_position(cursor.get("head"), text_name)
+    )
 
 
 def awareness_frame(entries: list[AwarenessEntry]) -> bytes:
