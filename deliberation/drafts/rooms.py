@@ -6,6 +6,13 @@ other processes (``link_layer``: Redis pub/sub); they apply it and relay it to t
 sockets. The room is also the process's only member of the draft's hub group, so frames a
 service broadcasts (an accepted amendment) reach every room. The database log is the source
 of truth; a room catches up from it when it opens and whenever a client asks to sync.
+
+Relaying comes before logging (a keystroke must not wait for the database), so a sync answer
+is what confirms an edit: a room answers once everything its document held when the
+question came is in the log, the edits other processes sent included. Those processes say
+when they have logged what they sent; a room logs itself what one of them has not confirmed
+within ``others_log_wait()``, because a process killed before its next write leaves its
+editors' latest edits only in the other processes' documents (``docs/cowriting.md``).
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ import logging
 import sys
 import uuid
 import weakref
+from collections import deque
+from dataclasses import dataclass
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -59,6 +68,22 @@ def catch_up_interval() -> float:
     editors re-syncing every few seconds, reading it for every answer was ten queries a
     second in the database thread, each holding up the relay of keystrokes."""
     return float(getattr(settings, "DRAFT_CATCH_UP_INTERVAL", 1.0))
+
+
+def others_log_wait() -> float:
+    """Seconds a room waits for the room of another process to say it has logged the edits
+    it sent (``DRAFT_OTHERS_LOG_WAIT``, 1.0), before logging them itself. That room writes its
+    log every ``save_interval()`` and says so at once; a killed one never does."""
+    return float(getattr(settings, "DRAFT_OTHERS_LOG_WAIT", 1.0))
+
+
+@dataclass
+class Unlogged:
+    """Edits the room of another process sent, kept until it says they are in the log."""
+
+    upto: int  # that room's count of queued updates when it sent them
+    updates: list[tuple[bytes, int | None]]  # (update, author id)
+    arrived: float  # loop time
 
 
 _link_layers: dict[tuple[str, str], RedisPubSubChannelLayer] = {}
@@ -109,7 +134,14 @@ class DraftRoom:
         self.unsaved: list[tuple[bytes, int | None]] = []
         self.saver: asyncio.Task[None] | None = None
         self.outbox: list[bytes] = []
+        self.outbox_edits: list[tuple[bytes, int | None]] = []  # for the log, if we die
         self.sender: asyncio.Task[None] | None = None
+        self.logged = 0  # of the queued updates, how many the last successful write covers
+        self.logged_said = 0  # the last ``logged`` told to the other processes
+        # What other processes' rooms sent and have not said they logged, per room.
+        self.unlogged: dict[str, deque[Unlogged]] = {}
+        self.unlogged_changed = asyncio.Event()
+        self.keeper: asyncio.Task[None] | None = None  # logs what they leave unlogged
         self.unchecked = 0  # updates stored since the room last asked about compacting
         self.queued = 0  # updates queued for the log so far
         self.stored = 0  # of those, how many the saver has handled
@@ -133,12 +165,16 @@ class DraftRoom:
         try:
             if self.sender is not None:
                 await self.sender
-            await self.flush()
+            await self.flush_all()
+            if self.sender is not None:
+                await self.sender  # tells the other processes what is logged now
             if self.compactor is not None:
                 # Nobody is typing here any more: the waiting compaction runs now.
                 self.compact_now.set()
                 await self.compactor
         finally:
+            if self.keeper is not None:
+                self.keeper.cancel()
             await hub().leave(self.group, self)
             if self.link is not None and self.link_channel is not None:
                 await self.link.group_discard(self.link_group, self.link_channel)
@@ -152,22 +188,94 @@ class DraftRoom:
         assert self.link is not None and self.link_channel is not None
         while True:
             message = await self.link.receive(self.link_channel)
-            if message.get("room") == self.hub_id:
+            origin = message.get("room")
+            if origin == self.hub_id:
                 continue  # our own, back from Redis
             try:
+                self._note_unlogged(str(origin), message)
                 await self.send(bytes_data=message.get("bytes"))
             except Exception:
                 logger.exception("draft %s: could not take frames of another process", self.slug)
 
+    def _note_unlogged(self, origin: str, message: dict[str, Any]) -> None:
+        """Keep the edits another process's room sent until it says they are logged."""
+        loop = asyncio.get_running_loop()
+        edits = message.get("edits")
+        if edits:
+            kept = Unlogged(
+                upto=int(message["upto"]),
+                updates=[(bytes(update), author_id) for update, author_id in edits],
+                arrived=loop.time(),
+            )
+            self.unlogged.setdefault(origin, deque()).append(kept)
+            if self.keeper is None:
+                self.keeper = loop.create_task(self._keep_unlogged())
+        pending = self.unlogged.get(origin)
+        logged = message.get("logged")
+        if pending and logged is not None:
+            while pending and pending[0].upto <= logged:
+                pending.popleft()
+            if not pending:
+                del self.unlogged[origin]
+            self._unlogged_changed()
+
+    def _unlogged_changed(self) -> None:
+        changed, self.unlogged_changed = self.unlogged_changed, asyncio.Event()
+        changed.set()
+
+    async def _keep_unlogged(self) -> None:
+        """Log what other processes sent and did not say they logged within
+        ``others_log_wait()``: its editors have it, and its process may be gone."""
+        loop = asyncio.get_running_loop()
+        try:
+            while self.unlogged:
+                oldest = min(pending[0].arrived for pending in self.unlogged.values())
+                wait = oldest + others_log_wait() - loop.time()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                else:
+                    self._log_unlogged(arrived_before=loop.time() - others_log_wait())
+        finally:
+            self.keeper = None
+
+    def _log_unlogged(self, arrived_before: float | None = None) -> None:
+        """Queue for our own log what other processes sent (before ``arrived_before``) and
+        have not said they logged. Logged twice it is harmless: updates merge."""
+        for origin, pending in list(self.unlogged.items()):
+            while pending and (arrived_before is None or pending[0].arrived <= arrived_before):
+                for update, author_id in pending.popleft().updates:
+                    self._queue(update, author_id)
+            if not pending:
+                del self.unlogged[origin]
+        self._unlogged_changed()
+
+    async def _others_logged(self) -> None:
+        """Return once what other processes sent before the call is in the log or queued for
+        ours: they said they logged it, or ``_keep_unlogged`` took it over."""
+        targets = {origin: pending[-1].upto for origin, pending in self.unlogged.items()}
+        while True:
+            waiting = False
+            for origin, upto in targets.items():
+                pending = self.unlogged.get(origin)
+                waiting = waiting or bool(pending and pending[0].upto <= upto)
+            if not waiting:
+                return
+            await self.unlogged_changed.wait()
+
     def apply_local(self, update: bytes, author_id: int | None) -> None:
         """Apply an editor's update (ValueError if malformed) and queue it for the log."""
         self.doc.apply_update(update)
+        if self.link is not None:
+            # Sent with its frame, so the other processes can log it if this one dies.
+            self.outbox_edits.append((update, author_id))
+        self._queue(update, author_id)
+        self.active_at = asyncio.get_running_loop().time()
+
+    def _queue(self, update: bytes, author_id: int | None) -> None:
         self.unsaved.append((update, author_id))
         self.queued += 1
-        loop = asyncio.get_running_loop()
-        self.active_at = loop.time()
         if self.saver is None:
-            self.saver = loop.create_task(self._save())
+            self.saver = asyncio.get_running_loop().create_task(self._save())
 
     async def _save(self) -> None:
         """Write queued updates in batches, at most every SAVE_INTERVAL: while one batch is
@@ -185,6 +293,7 @@ class DraftRoom:
                 if check:
                     self.unchecked = 0
                 pending = None
+                written = False
                 try:
                     pending = await database_sync_to_async(services.draft_updates_store)(
                         draft_id=self.draft_id,
@@ -193,6 +302,7 @@ class DraftRoom:
                         compact_check=check,
                         compact=False,
                     )
+                    written = True
                 except Exception:
                     # Clients still hold these edits and send them again when they re-sync.
                     logger.exception("draft %s: could not store %d updates", self.slug, len(batch))
@@ -203,6 +313,10 @@ class DraftRoom:
                         loop = asyncio.get_running_loop()
                         self.compactor = loop.create_task(self._compact_when_quiet())
                 self.stored += len(batch)
+                if written and self.link is not None:
+                    # Tell the other processes, so they need not log these themselves.
+                    self.logged = self.stored
+                    self._start_sender()
                 done, self.batch_done = self.batch_done, asyncio.Event()
                 done.set()
         finally:
@@ -234,8 +348,14 @@ class DraftRoom:
             # The log stays as it is; the next check tries again.
             logger.exception("draft %s: could not compact the log", self.slug)
 
+    async def flush_all(self) -> None:
+        """``flush``, with what other processes sent and did not say they logged yet (for
+        a room that closes or a server that stops: it will not wait for them)."""
+        self._log_unlogged()
+        await self.flush()
+
     async def flush(self) -> None:
-        """Return once every update applied before the call is in the log (or failed)."""
+        """Return once every update queued for the log before the call is in it (or failed)."""
         target = self.queued
         while self.stored < target and self.saver is not None:
             self.flush_now.set()
@@ -252,9 +372,11 @@ class DraftRoom:
         self.applied_id = max(self.applied_id, last)
 
     async def ready_to_answer(self) -> None:
-        """Before a sync answer: everything this room applied is in the log (so a client that
-        got its answer may lose this server), and the room has read the log at most
-        ``catch_up_interval()`` ago. Answers asked for together share one reading."""
+        """Before a sync answer: everything this room applied is in the log, its own editors'
+        edits and the ones other processes sent (so a client that got its answer may lose
+        any server), and the room has read the log at most ``catch_up_interval()`` ago.
+        Answers asked for together share one reading."""
+        await self._others_logged()
         await self.flush()
         loop = asyncio.get_running_loop()
         if self.reading is None:
@@ -311,22 +433,37 @@ class DraftRoom:
         """
         if self.link is not None:
             self.outbox.append(frame)
-            if self.sender is None:
-                self.sender = asyncio.get_running_loop().create_task(self._send_out())
+            self._start_sender()
         await self.relay(frame, skip)
+
+    def _start_sender(self) -> None:
+        if self.sender is None:
+            self.sender = asyncio.get_running_loop().create_task(self._send_out())
 
     async def _send_out(self) -> None:
         """Send queued frames to the other processes, off the writers' frame loops: all that
-        queued while the previous message was on its way go out as one bundle, in order."""
+        queued while the previous message was on its way go out as one bundle, in order.
+
+        A message also carries this room's editors' updates in it for the log (``edits``,
+        ``upto``: the count of updates queued here so far), and how many of those the log
+        holds (``logged``): a process that has not heard that within ``others_log_wait()``
+        logs them itself."""
         assert self.link is not None
         try:
-            while self.outbox:
+            while self.outbox or self.outbox_edits or self.logged > self.logged_said:
                 frames, self.outbox = self.outbox, []
-                message = {
+                edits, self.outbox_edits = self.outbox_edits, []
+                message: dict[str, Any] = {
                     "type": LINK_MESSAGE_TYPE,
                     "room": self.hub_id,
-                    "bytes": frames[0] if len(frames) == 1 else protocol.bundle(frames),
+                    "logged": self.logged,
                 }
+                if frames:
+                    message["bytes"] = frames[0] if len(frames) == 1 else protocol.bundle(frames)
+                if edits:
+                    message["edits"] = [list(edit) for edit in edits]
+                    message["upto"] = self.queued
+                self.logged_said = self.logged
                 try:
                     await self.link.group_send(self.link_group, message)
                 except Exception:
@@ -395,7 +532,7 @@ def _write_logs_before_shutdown() -> None:
 
     def write_logs() -> Any:
         rooms = list(_rooms.get(loop, {}).values())
-        writes = asyncio.gather(*(room.flush() for room in rooms), return_exceptions=True)
+        writes = asyncio.gather(*(room.flush_all() for room in rooms), return_exceptions=True)
         return defer.Deferred.fromFuture(writes)
 
     reactor.addSystemEventTrigger("before", "shutdown", write_logs)
