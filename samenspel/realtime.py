@@ -12,11 +12,17 @@ hub then gathers the events for a short window, puts them in ``seq`` order and w
 frame per socket holding all of them, rendered once per audience (see ``EventViews``). It
 also keeps the recent events, so a socket that reconnects with its last ``seq`` can be sent
 what it missed instead of a full snapshot.
+
+Redis forgets every group when it restarts. Each hub therefore checks every second that the
+layer still routes its groups to it; when it does not, or the layer could not be reached,
+the hub joins its groups again once Redis answers and has every local socket brought up to
+date (``resync``): events committed meanwhile never reached the hub.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -53,6 +59,10 @@ GAP_WAIT_SECONDS = 0.5
 # Events kept per group for reconnecting sockets; older ones are served by a snapshot.
 REPLAY_EVENTS = 5000
 FULL = "full"
+# How often a hub checks that the channel layer (Redis) still routes its groups to it, and
+# how long one check may take before the layer counts as unreachable.
+WATCH_INTERVAL_SECONDS = 1.0
+WATCH_TIMEOUT_SECONDS = 2.0
 
 
 def dumps(message: Mapping[str, Any]) -> str:
@@ -132,10 +142,25 @@ class _Outbox:
                     self.scheduled = False
                     return
             for group, message in merged(items):
-                try:
-                    await layer.group_send(group, message)
-                except Exception:
+                await send_to_group(layer, group, message)
+
+
+async def send_to_group(layer: Any, group: str, message: dict[str, Any]) -> None:
+    """``group_send``, once more at once if it fails, as the first use of a connection to a
+    restarted Redis does. A push still lost (Redis is away) is repaired by the resync of the
+    hub when Redis is back: the database holds what it said."""
+    for attempt in (1, 2):
+        try:
+            await layer.group_send(group, message)
+            return
+        except Exception:
+            if attempt == 2:
+                current = hub()
+                if current.disturbed:
+                    logger.warning("broadcast to %s failed; the channel layer is away", group)
+                else:
                     logger.exception("broadcast to %s failed", group)
+                current.disturbed = True
 
 
 def merged(items: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, dict[str, Any]]]:
@@ -248,6 +273,10 @@ class HubConsumer(AsyncWebsocketConsumer):
 
 
 class LocalSocket(Protocol):
+    """A hub member. It may also have ``async def resync()``: the hub calls it after the
+    channel layer lost the member's group (a Redis restart), and it should send the socket
+    the current state (a snapshot), since events committed meanwhile never arrived."""
+
     hub_id: str
 
     async def send(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None: ...
@@ -428,6 +457,14 @@ class Batcher:
             return False  # older than anything this process still holds
         return all(seq in known for seq in range(since + 1, min(max(known), upto) + 1))
 
+    def forget(self) -> None:
+        """Events went missing (the layer lost the group): the replay log has holes, and
+        the seq the next batch waits for may never come. Sockets get a snapshot instead."""
+        self.log.clear()
+        self.log_order.clear()
+        self.last_seq = None
+        self.gap_since = None
+
     def start(self, socket: LocalSocket, after: int) -> None:
         """Let a waiting socket have live events; first the ones sent after seq ``after``."""
         self.waiting.discard(socket)
@@ -454,6 +491,10 @@ class Hub:
         self.batchers: dict[str, Batcher] = {}
         self.channel_name: str | None = None
         self.reader: asyncio.Task[None] | None = None
+        self.watcher: asyncio.Task[None] | None = None
+        # The layer failed (a receive, a join) since the last check: when it answers again
+        # every group is joined again and every socket brought up to date.
+        self.disturbed = False
         self.lock = asyncio.Lock()
 
     async def join(
@@ -477,6 +518,8 @@ class Hub:
                 # process for all "specific." channels; another prefix would contend for it.
                 self.channel_name = await layer.new_channel()
                 self.reader = asyncio.get_running_loop().create_task(self._read())
+                if can_check(layer):
+                    self.watcher = asyncio.get_running_loop().create_task(self._watch())
             sockets = self.members.setdefault(group, set())
             first = not sockets
             sockets.add(socket)
@@ -486,7 +529,13 @@ class Hub:
             if group in self.batchers:
                 self.batchers[group].waiting.add(socket)
             if first:
-                await layer.group_add(group, self.channel_name)
+                try:
+                    await layer.group_add(group, self.channel_name)
+                except Exception:
+                    # Redis is away: the socket still gets its snapshot from the database,
+                    # and the watcher joins the group and resyncs it when Redis is back.
+                    logger.warning("could not join %s on the channel layer; retrying", group)
+                    self.disturbed = True
 
     async def leave(self, group: str, socket: LocalSocket) -> None:
         layer = get_channel_layer()
@@ -504,7 +553,11 @@ class Hub:
                 if batcher is not None and batcher.timer is not None:
                     batcher.timer.cancel()
                 if self.channel_name is not None:
-                    await layer.group_discard(group, self.channel_name)
+                    try:
+                        await layer.group_discard(group, self.channel_name)
+                    except Exception:
+                        # A membership left behind only brings messages nobody here wants.
+                        logger.warning("could not leave %s on the channel layer", group)
 
     def local_count(self, group: str) -> int:
         return len(self.members.get(group, ()))
@@ -538,10 +591,94 @@ class Hub:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                logger.exception("hub receive failed; retrying")
+                if not self.disturbed:
+                    logger.exception("hub receive failed; retrying")
+                self.disturbed = True
                 await asyncio.sleep(0.5)
                 continue
-            await self.deliver(message)
+            try:
+                await self.deliver(message)
+            except Exception:
+                # One bad message must not stop the hub: every later event would be lost.
+                logger.exception("hub could not deliver a message to %s", message.get("group"))
+
+    async def _watch(self) -> None:
+        """Every second: does the layer still route our groups here? If not, recover."""
+        while True:
+            await asyncio.sleep(WATCH_INTERVAL_SECONDS)
+            try:
+                await self.check()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("hub check failed")
+
+    async def check(self) -> None:
+        """Join again the groups the layer lost, and resync their sockets (see module doc)."""
+        layer = get_channel_layer()
+        if self.reader is not None and self.reader.done():
+            logger.error("hub receive loop ended; starting it again")
+            self.reader = asyncio.get_running_loop().create_task(self._read())
+            self.disturbed = True
+        groups = list(self.members)
+        try:
+            try:
+                lost = await asyncio.wait_for(
+                    lost_groups(layer, groups, self.channel_name or ""), WATCH_TIMEOUT_SECONDS
+                )
+            except Exception:
+                # Once more: the first use of a pooled connection to a restarted Redis fails.
+                lost = await asyncio.wait_for(
+                    lost_groups(layer, groups, self.channel_name or ""), WATCH_TIMEOUT_SECONDS
+                )
+        except Exception as error:
+            if not self.disturbed:
+                logger.warning(
+                    "channel layer unreachable (%r); live screens resync when it is back", error
+                )
+            self.disturbed = True
+            return
+        if self.disturbed:
+            # Messages may have been lost in any group, also one Redis still knows.
+            lost = groups
+        if not lost:
+            self.disturbed = False
+            return
+        async with self.lock:
+            lost = [group for group in lost if group in self.members]
+            try:
+                for group in lost:
+                    await layer.group_add(group, self.channel_name)
+            except Exception:
+                self.disturbed = True  # gone again: the next check tries once more
+                return
+            self.disturbed = False
+        logger.warning("channel layer had lost %d group(s) of this process; resyncing", len(lost))
+        await self.resync(lost)
+
+    async def resync(self, groups: list[str]) -> None:
+        """Bring every local socket of ``groups`` up to date (they are joined again)."""
+        members: list[LocalSocket] = []
+        for group in groups:
+            sockets = [s for s in self.members.get(group, ()) if hasattr(s, "resync")]
+            batcher = self.batchers.get(group)
+            if batcher is not None:
+                batcher.forget()
+                # No batch for them until their snapshot; it holds what they missed.
+                batcher.waiting.update(sockets)
+            members.extend(sockets)
+        results = await asyncio.gather(
+            *(socket.resync() for socket in members),  # type: ignore[attr-defined]
+            return_exceptions=True,
+        )
+        for socket, result in zip(members, results, strict=True):
+            if isinstance(result, BaseException):
+                # Better closed than silently stale: the client reconnects to a snapshot.
+                logger.warning("could not resync a live socket; closing it", exc_info=result)
+                close = getattr(socket, "close", None)
+                if close is not None:
+                    with contextlib.suppress(Exception):
+                        await close()
 
     async def deliver(self, message: Mapping[str, Any]) -> None:
         texts = message.get("texts")
@@ -570,6 +707,30 @@ class Hub:
             except Exception:
                 logger.warning("dropping a live socket that could not be written to")
                 targets.discard(socket)
+
+
+def can_check(layer: Any) -> bool:
+    """Whether ``lost_groups`` can ask ``layer``: the Redis layer, whose state can be lost
+    apart from this process (the in-memory layer lives and dies with it)."""
+    try:
+        from channels_redis.core import RedisChannelLayer
+    except ImportError:
+        return False
+    return isinstance(layer, RedisChannelLayer)
+
+
+async def lost_groups(layer: Any, groups: list[str], channel: str) -> list[str]:
+    """The groups among ``groups`` that no longer hold ``channel`` on the Redis layer.
+
+    channels_redis keeps a group as a sorted set of channel names; it has no call to ask
+    about a membership, so this reads that set the way its ``group_send`` does.
+    """
+    lost = []
+    for group in groups:
+        connection = layer.connection(layer.consistent_hash(group))
+        if await connection.zscore(layer._group_key(group), channel) is None:
+            lost.append(group)
+    return lost
 
 
 _hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub] = weakref.WeakKeyDictionary()

@@ -32,8 +32,9 @@ TURNOUT_MARK = '"type":"turnout.changed"'
 class PollRelay:
     """One hub member per poll per process: fans frames out to the poll's local sockets."""
 
-    def __init__(self, group: str) -> None:
+    def __init__(self, group: str, poll_id: int) -> None:
         self.group = group
+        self.poll_id = poll_id
         self.hub_id = f"relay.{group}"
         self.sockets: set[PollConsumer] = set()
         self.lock = asyncio.Lock()
@@ -69,6 +70,17 @@ class PollRelay:
             return
         await self._fan_out(text_data)
 
+    async def resync(self) -> None:
+        """The hub lost this poll's events (Redis restarted): send every socket a fresh
+        snapshot, read once (each socket's access was checked when it connected)."""
+        snapshot = await _current_snapshot(self.poll_id)
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        self.pending = None
+        if snapshot is not None:
+            await self._fan_out(dumps(snapshot))
+
     def _flush(self) -> None:
         self.timer = None
         text, self.pending = self.pending, None
@@ -90,12 +102,20 @@ _relays: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, PollRela
 )
 
 
-def relay_for(group: str) -> PollRelay:
+def relay_for(poll: Poll) -> PollRelay:
     relays = _relays.setdefault(asyncio.get_running_loop(), {})
-    relay = relays.get(group)
+    relay = relays.get(poll.group)
     if relay is None:
-        relay = relays[group] = PollRelay(group)
+        relay = relays[poll.group] = PollRelay(poll.group, poll.pk)
     return relay
+
+
+def _snapshot_of(poll: Poll) -> dict[str, Any]:
+    counts = selectors.turnout(poll)
+    frame = events.snapshot(
+        {"poll": poll.pk, "status": poll.status, "voted": counts.voted, "eligible": counts.eligible}
+    )
+    return dict(frame)
 
 
 @database_sync_to_async
@@ -105,11 +125,13 @@ def _poll_and_snapshot(pk: int, user: Any) -> tuple[Poll | None, bool, dict[str,
         return None, False, None
     if not rules.can_view_poll(user, poll):
         return poll, False, None
-    counts = selectors.turnout(poll)
-    frame = events.snapshot(
-        {"poll": poll.pk, "status": poll.status, "voted": counts.voted, "eligible": counts.eligible}
-    )
-    return poll, True, dict(frame)
+    return poll, True, _snapshot_of(poll)
+
+
+@database_sync_to_async
+def _current_snapshot(pk: int) -> dict[str, Any] | None:
+    poll = Poll.objects.filter(pk=pk).first()
+    return None if poll is None else _snapshot_of(poll)
 
 
 class PollConsumer(HubConsumer):
@@ -128,7 +150,7 @@ class PollConsumer(HubConsumer):
             await self.close(code=ws.CLOSE_NOT_FOUND if poll is None else ws.CLOSE_FORBIDDEN)
             return
         # Join before accepting, then read the snapshot: nothing falls between the two.
-        self.relay = relay_for(poll.group)
+        self.relay = relay_for(poll)
         await self.relay.add(self)
         await self.accept()
         _poll, _allowed, snapshot = await _poll_and_snapshot(pk, user)
