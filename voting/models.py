@@ -1,7 +1,9 @@
 """Polls, their options, who may vote, what was voted, and the published result.
 
 Secrecy by design: ``Eligibility`` says *who* voted, ``Ballot`` says *what* was voted, and
-no foreign key or timestamp joins them. A ballot carries ``voter_key``, an HMAC of the poll
+no foreign key or timestamp joins them. While a poll is open a ballot waits sealed in
+``PendingBallot``; closing stores all of them at once, shuffled, so neither a shared
+transaction id nor the physical or id order joins a ballot to a mark either. A ballot carries ``voter_key``, an HMAC of the poll
 and the voter under the server's SECRET_KEY, so a re-vote can find and replace the earlier
 ballot and the database can hold one ballot per voter per poll. Honestly stated: an operator
 who holds SECRET_KEY and the database can recompute the key and link a ballot to a person;
@@ -202,6 +204,32 @@ class Ballot(models.Model):
 
     def __str__(self) -> str:
         return self.tracker
+
+
+class PendingBallot(models.Model):
+    """A ballot cast in a poll that is still open, sealed (voting/sealing.py) until closing.
+
+    It is written with the voter's eligibility mark, so the database may show whose it is;
+    what it holds (content, ballot id, voter key) is sealed with a key derived from
+    SECRET_KEY. Closing opens the seals, stores them as ``Ballot`` rows in a random order and
+    deletes these rows, so no transaction id, physical place or value joins a ballot to a
+    mark. ``lookup`` is an HMAC under SECRET_KEY, other than the ballot's ``voter_key``: a
+    re-vote replaces the voter's row, and the voter finds their tracker before closing."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="+")
+    lookup = models.CharField(max_length=64)
+    sealed = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("verzegelde stem")
+        verbose_name_plural = _("verzegelde stemmen")
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "lookup"], name="one_pending_ballot_per_voter")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.id)
 
 
 class Result(models.Model):

@@ -12,7 +12,8 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext, gettext_noop
 
-from .models import Ballot, Eligibility, Method, Option, Poll
+from . import formats, sealing
+from .models import Ballot, Eligibility, Method, Option, PendingBallot, Poll
 
 # Stored and published in Dutch (the published files are the record); shown translated.
 GRADE_LABELS = (
@@ -39,6 +40,13 @@ def voter_key(poll: Poll, participant_id: int) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
 
 
+def pending_key(poll: Poll, participant_id: int) -> str:
+    """HMAC(SECRET_KEY, ...) naming a voter's sealed ballot while the poll is open; unlike
+    ``voter_key`` it is never stored on a ballot, so the two cannot be joined."""
+    message = f"voting.pending:{poll.pk}:{participant_id}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
 def turnout(poll: Poll) -> Turnout:
     counts = Eligibility.objects.filter(poll=poll).aggregate(
         eligible=Count("pk"), voted=Count("pk", filter=Q(has_voted=True))
@@ -61,7 +69,17 @@ def ballot_contents(poll: Poll) -> list[tuple[str, Any, str]]:
 
 
 def own_tracker(poll: Poll, participant_id: int) -> str | None:
-    """The receipt of this participant's counted ballot, if any."""
+    """The receipt of this participant's counted ballot, if any: from their sealed ballot
+    while the poll is open, from the stored ballot once it is closed."""
+    lookup = pending_key(poll, participant_id)
+    sealed = (
+        PendingBallot.objects.filter(poll=poll, lookup=lookup)
+        .values_list("sealed", flat=True)
+        .first()
+    )
+    if sealed is not None:
+        data = sealing.unseal(poll_id=poll.pk, lookup=lookup, sealed=bytes(sealed))
+        return formats.tracker_code(poll.secret.encode(), data["id"])
     return (
         Ballot.objects.filter(poll=poll, voter_key=voter_key(poll, participant_id))
         .values_list("tracker", flat=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 from samenspel.models import User
 from samenspel.realtime import broadcast
 
-from . import events, formats, rules, selectors, tally
+from . import events, formats, rules, sealing, selectors, tally
 from .models import (
     BUDGET_METHODS,
     GRADED_METHODS,
@@ -32,6 +33,7 @@ from .models import (
     Eligibility,
     Method,
     Option,
+    PendingBallot,
     Poll,
     Result,
 )
@@ -179,6 +181,7 @@ def poll_close(*, poll: Poll, by: User, now: datetime | None = None) -> Result:
         poll.status = Poll.Status.CLOSED
         poll.closed_at = now
         poll.save(update_fields=["status", "closed_at"])
+        _ballots_unseal(poll)
         options = selectors.poll_options(poll)
         stored = selectors.ballot_contents(poll)
         contents = [content for _tracker, content, _source in stored]
@@ -299,19 +302,67 @@ def _cast(
                     "Er is niets veranderd. Bekijk de stemming en stem opnieuw als u wilt."
                 )
             )
-        content = clean_choice(poll, selectors.poll_options(poll), choice)
-        key = selectors.voter_key(poll, participant.pk)
-        replaced = Ballot.objects.filter(poll=poll, voter_key=key).delete()[0] > 0
-        ballot = Ballot(poll=poll, voter_key=key, content=content, source=source)
-        ballot.tracker = formats.tracker_code(poll.secret.encode(), str(ballot.id))
-        ballot.save(force_insert=True)
+        options = selectors.poll_options(poll)
+        content = clean_choice(poll, options, choice)
+        # The ballot waits sealed until closing (voting/sealing.py): this transaction also
+        # writes the voter's mark, so nothing it stores may be found again in the ballot.
+        ballot_id = str(uuid.uuid4())
+        lookup = selectors.pending_key(poll, participant.pk)
+        sealed = sealing.seal(
+            poll_id=poll.pk,
+            lookup=lookup,
+            data={
+                "id": ballot_id,
+                "voter_key": selectors.voter_key(poll, participant.pk),
+                "content": content,
+                "source": source,
+            },
+            block=sealing.block_size(len(options)),
+        )
+        replaced = eligibility.has_voted
+        if not PendingBallot.objects.filter(poll=poll, lookup=lookup).update(sealed=sealed):
+            PendingBallot.objects.create(poll=poll, lookup=lookup, sealed=sealed)
         eligibility.has_voted = True
         eligibility.cast_via = source
         eligibility.revision += 1
         eligibility.save(update_fields=["has_voted", "cast_via", "revision"])
         if not replaced:
             _broadcast_turnout(poll)
-    return Receipt(tracker=ballot.tracker, revision=eligibility.revision, replaced=replaced)
+    tracker = formats.tracker_code(poll.secret.encode(), ballot_id)
+    return Receipt(tracker=tracker, revision=eligibility.revision, replaced=replaced)
+
+
+def _ballots_unseal(poll: Poll) -> None:
+    """Store every sealed ballot of a closing poll as a Ballot, in a random order and in the
+    closing transaction, which writes no eligibility mark: all ballots share its
+    transaction id, their physical order is the shuffle's, their ids are random."""
+    pending = list(PendingBallot.objects.filter(poll=poll).values_list("lookup", "sealed"))
+    ballots = []
+    for lookup, sealed in pending:
+        try:
+            data = sealing.unseal(poll_id=poll.pk, lookup=lookup, sealed=bytes(sealed))
+        except sealing.SealError as error:
+            raise VotingError(
+                _(
+                    "Een verzegelde stem kan niet worden geopend; is de geheime sleutel "
+                    "(SECRET_KEY) veranderd? Zet de oude sleutel in SECRET_KEY_FALLBACKS."
+                )
+            ) from error
+        ballots.append(
+            Ballot(
+                id=uuid.UUID(data["id"]),
+                poll=poll,
+                voter_key=data["voter_key"],
+                content=data["content"],
+                source=data["source"],
+                tracker=formats.tracker_code(poll.secret.encode(), data["id"]),
+            )
+        )
+    secrets.SystemRandom().shuffle(ballots)
+    # A ballot stored openly before sealing existed is replaced by its voter's later one.
+    Ballot.objects.filter(poll=poll, voter_key__in=[b.voter_key for b in ballots]).delete()
+    Ballot.objects.bulk_create(ballots, batch_size=500)
+    PendingBallot.objects.filter(poll=poll).delete()
 
 
 def _broadcast_turnout(poll: Poll) -> None:

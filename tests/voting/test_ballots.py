@@ -7,6 +7,8 @@ from tests.factories import UserFactory
 from voting import services
 from voting.models import Ballot, Eligibility, Method
 
+from .sealed import sealed_ballot, sealed_ballots
+
 pytestmark = pytest.mark.django_db
 
 TITLES = ["Speeltuin De Venser", "Bankjes Diemerpark", "Bloemenweide Arenapark"]
@@ -80,7 +82,7 @@ def test_each_ballot_works_as_a_plain_form(client, method, kw, form, stored):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Uw stem is opgeslagen" in html
-    ballot = Ballot.objects.get(poll=poll)
+    ballot = sealed_ballot(poll)
     assert ballot.content == stored
     assert ballot.tracker in html  # the receipt is shown after the vote is stored
 
@@ -110,7 +112,7 @@ def test_bad_input_gets_a_clear_message_and_nothing_is_stored(client, method, kw
     response = client.post(f"/stemmen/{poll.pk}/", {**form, "revision": "0"})
     assert response.status_code == 400
     assert message in response.content.decode()
-    assert not Ballot.objects.filter(poll=poll).exists()
+    assert not Ballot.objects.filter(poll=poll).exists() and not sealed_ballots(poll)
     assert not Eligibility.objects.get(poll=poll).has_voted
 
 
@@ -122,7 +124,7 @@ def test_duplicate_in_ranking_is_refused_even_if_posted_by_hand(client):
         f"/stemmen/{poll.pk}/", {"order": ["2", "2", "1"], "ranked": ["2", "1"], "revision": "0"}
     )
     assert response.status_code == 400
-    assert not Ballot.objects.exists()
+    assert not Ballot.objects.exists() and not sealed_ballots(poll)
 
 
 def test_ranking_by_keyboard_buttons_without_javascript(client):
@@ -133,7 +135,7 @@ def test_ranking_by_keyboard_buttons_without_javascript(client):
         {"order": ["1", "2", "3"], "ranked": [], "move": "up:3", "revision": "0"},
     )
     html = moved.content.decode()
-    assert moved.status_code == 200 and not Ballot.objects.exists()
+    assert moved.status_code == 200 and not sealed_ballots(poll)
     assert html.index('data-key="3"') < html.index('data-key="2"')
     assert 'id="ranked-3" name="ranked" value="3" checked' in html
 
@@ -145,10 +147,10 @@ def test_second_tab_submission_is_refused_with_a_message(client):
     stale = client.post(f"/stemmen/{poll.pk}/", {"option": ["2"], "revision": "0"})
     assert stale.status_code == 400
     assert "ander venster" in stale.content.decode()
-    assert Ballot.objects.get(poll=poll).content == ["1"]
+    assert sealed_ballot(poll).content == ["1"]
     again = client.post(f"/stemmen/{poll.pk}/", {"option": ["2"], "revision": "1"}, follow=True)
     assert "vervangt uw eerdere stem" in again.content.decode()
-    assert Ballot.objects.get(poll=poll).content == ["2"]
+    assert sealed_ballot(poll).content == ["2"]
 
 
 def test_budget_ballot_shows_the_money_left(client):

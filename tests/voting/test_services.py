@@ -8,6 +8,8 @@ from voting import selectors, services
 from voting.models import Ballot, Eligibility, Method, Poll
 from voting.services import OptionSpec, VotingError, VotingForbidden
 
+from .sealed import sealed_ballot, sealed_ballots
+
 pytestmark = pytest.mark.django_db
 
 
@@ -36,7 +38,7 @@ def test_revote_replaces_earlier_ballot_and_counts_once():
     second = services.ballot_cast(poll=poll, participant=anna, choice=["2", "3"])
     services.ballot_cast(poll=poll, participant=bram, choice=["2"])
     assert second.replaced and not first.replaced and first.tracker != second.tracker
-    assert Ballot.objects.filter(poll=poll).count() == 2
+    assert len(sealed_ballots(poll)) == 2
     assert selectors.turnout(poll) == selectors.Turnout(voted=2, eligible=3)
     result = services.poll_close(poll=poll, by=manager)
     assert result.outcome["scores"] == {"1": 0, "2": 2, "3": 1}
@@ -48,7 +50,7 @@ def test_form_from_a_second_tab_is_refused_and_nothing_changes():
     services.ballot_cast(poll=poll, participant=anna, choice=["1"], expected_revision=0)
     with pytest.raises(VotingError, match="ander venster"):
         services.ballot_cast(poll=poll, participant=anna, choice=["3"], expected_revision=0)
-    assert Ballot.objects.get(poll=poll).content == ["1"]
+    assert sealed_ballot(poll).content == ["1"]
 
 
 @pytest.mark.parametrize(
@@ -71,7 +73,7 @@ def test_bad_ballots_are_refused_with_a_dutch_message(method, choice, message, k
     poll, _manager, (anna, *_rest) = make_poll(method=method, **kw)
     with pytest.raises(VotingError, match=message):
         services.ballot_cast(poll=poll, participant=anna, choice=choice)
-    assert not Ballot.objects.filter(poll=poll).exists()
+    assert not Ballot.objects.filter(poll=poll).exists() and not sealed_ballots(poll)
     assert not Eligibility.objects.get(poll=poll, participant=anna).has_voted
 
 

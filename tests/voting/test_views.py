@@ -9,6 +9,8 @@ from tests.factories import UserFactory
 from voting import demo, services
 from voting.models import Ballot, Method, Poll
 
+from .sealed import sealed_ballot, sealed_ballots
+
 pytestmark = pytest.mark.django_db
 
 SCOPE = "summit:burgertop-2026"
@@ -96,7 +98,7 @@ def test_table_host_enters_a_paper_ballot_on_the_page(client):
         follow=True,
     )
     assert "papieren stem" in response.content.decode()
-    ballot = Ballot.objects.get(poll=poll)
+    ballot = sealed_ballot(poll)
     assert ballot.source == "paper" and ballot.content == ["3", "1"]
     client.force_login(anna)
     page = client.get(f"/stemmen/{poll.pk}/").content.decode()
@@ -114,7 +116,7 @@ def test_residents_cannot_enter_paper_ballots(client):
         ).status_code
         == 403
     )
-    assert not Ballot.objects.exists()
+    assert not Ballot.objects.exists() and not sealed_ballots(poll)
 
 
 def test_api_lists_polls_with_turnout_and_gives_closed_results():
@@ -172,7 +174,7 @@ def test_ballot_and_result_pages_read_in_english(client):
     assert "Open polls for you" in client.get("/stemmen/").content.decode()
     refused = client.post(f"/stemmen/{poll.pk}/", {"value-1": "yes"}).content.decode()
     assert "Choose for, against or abstain on every point." in refused
-    assert not Ballot.objects.filter(poll=poll).exists()
+    assert not Ballot.objects.filter(poll=poll).exists() and not sealed_ballots(poll)
 
 
 def test_summit_vote_step_link_lists_only_that_summits_open_polls(client):
