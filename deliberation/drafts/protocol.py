@@ -129,9 +129,7 @@ def _is_position(value: Any, text_name: str) -> bool:
     )
 
 
-def _is_user(value: Any) -> bool:
-    if not isinstance(value, dict):
-        return False
+def _is_user(value: dict[str, Any]) -> bool:
     name = value.get("name")
     if name is not None and not (isinstance(name, str) and len(name) <= PRESENCE_MAX_NAME):
         return False
@@ -161,14 +159,13 @@ def presence_is_valid(state: str, *, text_name: str) -> bool:
         return True
     if not isinstance(value, dict):
         return False
-    if "user" in value and value["user"] is not None and not _is_user(value["user"]):
+    if isinstance(value.get("user"), dict) and not _is_user(value["user"]):
         return False
+    # Pages look a cursor up only when it has both ends (any other value shows none).
     cursor = value.get("cursor")
-    return cursor is None or (
-        isinstance(cursor, dict)
-        and _is_position(cursor.get("anchor"), text_name)
-        and _is_position(cursor.get("head"), text_name)
-    )
+    if not isinstance(cursor, dict) or cursor.get("anchor") is None or cursor.get("head") is None:
+        return True
+    return _is_position(cursor["anchor"], text_name) and _is_position(cursor["head"], text_name)
 
 
 def awareness_frame(entries: list[AwarenessEntry]) -> bytes:

@@ -27,7 +27,7 @@ UNREADABLE = {
     "a colour that is CSS": json.dumps(
         {"user": {"name": "E", "color": "red; background-image: url(https://x.example/t)"}}
     ),  # fmt: skip
-    "a cursor that is a number": json.dumps(
+    "cursor ends that are numbers": json.dumps(
         {"user": {"name": "E"}, "cursor": {"anchor": 5, "head": 5}}
     ),  # fmt: skip
     "a cursor in another text": json.dumps(
