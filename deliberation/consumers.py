@@ -71,7 +71,7 @@ class SummitConsumer(HubConsumer):
         for part in query.split("&"):
             if part.startswith("hall="):
                 hall_token = part[5:]
-            elif part.startswith("since=") and part[6:].isdigit():
+            elif part.startswith("since=") and part[6:].isascii() and part[6:].isdigit():
                 since = int(part[6:])
         self.hall = hall_token is not None
         if not self.hall and (

@@ -247,7 +247,7 @@ def theme_tables(request: HttpRequest, slug: str) -> HttpResponse:
             result = services.theme_table_choose(
                 summit=summit,
                 by=request.user,
-                table_number=int(chosen) if chosen.isdigit() else None,
+                table_number=int(chosen) if chosen.isascii() and chosen.isdigit() else None,
                 now=timezone.now(),
             )
         except services.CommandRefused as refusal:

@@ -23,6 +23,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import TypeVar
 
+from samenspel.digits import is_digits
 from voting.tally import Number, RankItem
 
 T = TypeVar("T")
@@ -131,7 +132,7 @@ def _parse_order(
             i = end
         if numeric:
             for c in members:
-                if not c.isdigit():
+                if not is_digits(c):
                     raise BallotFileError(f"bad candidate number {c!r}", f"ongeldig kandidaatnummer {c!r}", line)
             members = tuple(c.lstrip("0") or "0" for c in members)
         for c in members:
@@ -155,7 +156,7 @@ def _int_header(headers: Mapping[str, tuple[str, int]], key: str) -> int:
     if key not in headers:
         raise BallotFileError(f"header '# {key}' is missing", f"kopregel '# {key}' ontbreekt")
     value, line = headers[key]
-    if not value.strip().isdigit():
+    if not is_digits(value.strip()):
         raise BallotFileError(f"'# {key}' is not a number", f"'# {key}' is geen getal", line)
     return int(value)
 
@@ -214,7 +215,7 @@ def parse_preflib(text: str, data_type: str | None = None) -> Election:
         count_text, sep, order_text = line.partition(":")
         if not sep:
             raise BallotFileError("expected 'count: preferences'", "verwacht 'aantal: voorkeuren'", number)
-        if not count_text.strip().isdigit() or int(count_text) < 1:
+        if not is_digits(count_text.strip()) or int(count_text) < 1:
             raise BallotFileError(
                 f"count {count_text.strip()!r} is not a positive number",
                 f"aantal {count_text.strip()!r} is geen positief getal", number,
@@ -437,7 +438,7 @@ def parse_pabulib(text: str) -> Election:
         ballots[ballot] += 1
     for key, actual, nl in (("num_projects", len(candidates), "projecten"),
                             ("num_votes", len(seen_voters), "stemmen")):
-        if key in meta and meta[key].isdigit() and int(meta[key]) != actual:
+        if key in meta and is_digits(meta[key]) and int(meta[key]) != actual:
             raise BallotFileError(
                 f"META says {key} {meta[key]}, the file has {actual} (truncated?)",
                 f"META zegt {meta[key]} {nl}, het bestand heeft er {actual} (afgekapt?)",
@@ -552,7 +553,7 @@ def parse_tracker_list(text: str) -> Election:
             pairs = []
             for part in filter(None, text_ballot.split(",")):
                 c, _, p = part.partition(":")
-                if c not in candidates or not p.isdigit():
+                if c not in candidates or not is_digits(p):
                     raise BallotFileError(f"ballot {index}: bad entry {part!r}", f"stem {index}: ongeldig {part!r}")
                 pairs.append((c, int(p)))
             ballot = tuple(sorted(pairs))

@@ -12,6 +12,8 @@ from typing import Any
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
+from samenspel.digits import whole_number
+
 from .models import BUDGET_METHODS, GRADED_METHODS, RANKED_METHODS, Method, Option, Poll
 from .services import VotingError
 
@@ -84,5 +86,4 @@ def choice_from_post(poll: Poll, options: Sequence[Option], data: QueryDict) -> 
 
 
 def revision_from_post(data: QueryDict) -> int | None:
-    raw = data.get("revision", "")
-    return int(raw) if raw.isdigit() else None
+    return whole_number(data.get("revision", ""))
