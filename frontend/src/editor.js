@@ -5,8 +5,12 @@ import { markdownKeymap, markdownLanguage } from "@codemirror/lang-markdown";
 import { EditorState } from "@codemirror/state";
 import { EditorView, drawSelection, keymap } from "@codemirror/view";
 import { yCollab, yUndoManagerKeymap } from "y-codemirror.next";
-import { WebsocketProvider } from "y-websocket";
+import * as decoding from "lib0/decoding";
+import { applyAwarenessUpdate } from "y-protocols/awareness";
+import { WebsocketProvider, messageAwareness } from "y-websocket";
 import * as Y from "yjs";
+
+import { readablePresence } from "./presence.js";
 
 const TEXTS = {
   nl: {
@@ -51,12 +55,22 @@ export function mountEditor(element, {
     params: token ? { token } : {},
   });
   const ytext = doc.getText(textName);
-  const color = user.color || "#00586c";
-  provider.awareness.setLocalStateField("user", {
-    name: user.name || (lang === "en" ? "Anonymous" : "Anoniem"),
-    color,
-    colorLight: lighten(color),
-  });
+  // Presence is applied only as far as this page can show it (presence.js).
+  provider.messageHandlers[messageAwareness] = (_encoder, decoder, from) => {
+    const readable = readablePresence(decoding.readVarUint8Array(decoder), textName);
+    if (readable) applyAwarenessUpdate(from.awareness, readable, from);
+  };
+  if (readOnly) {
+    // Readers have no presence: nobody sees their cursor, and the server passes none on.
+    provider.awareness.setLocalState(null);
+  } else {
+    const color = user.color || "#00586c";
+    provider.awareness.setLocalStateField("user", {
+      name: user.name || (lang === "en" ? "Anonymous" : "Anoniem"),
+      color,
+      colorLight: lighten(color),
+    });
+  }
 
   const status = document.createElement("p");
   status.className = "utrecht-paragraph ss-editor__status";
