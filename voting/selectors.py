@@ -40,11 +40,29 @@ def voter_key(poll: Poll, participant_id: int) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
 
 
-def pending_key(poll: Poll, participant_id: int) -> str:
-    """HMAC(SECRET_KEY, ...) naming a voter's sealed ballot while the poll is open; unlike
-    ``voter_key`` it is never stored on a ballot, so the two cannot be joined."""
+def pending_keys(poll: Poll, participant_id: int) -> list[str]:
+    """HMAC(SECRET_KEY, poll + participant) naming a voter's sealed ballot while the poll is
+    open, then the same under each of SECRET_KEY_FALLBACKS, so a ballot sealed before a key
+    change is still found and replaced. Unlike ``voter_key`` it is never stored on a ballot,
+    so the two cannot be joined."""
     message = f"voting.pending:{poll.pk}:{participant_id}".encode()
-    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return [hmac.new(str(s).encode(), message, hashlib.sha256).hexdigest() for s in secrets]
+
+
+def pending_key(poll: Poll, participant_id: int) -> str:
+    """The name of a ballot sealed now (under the current SECRET_KEY)."""
+    return pending_keys(poll, participant_id)[0]
+
+
+def pending_ballot(poll: Poll, participant_id: int) -> tuple[Any, str, bytes] | None:
+    """(id, lookup, sealed) of this participant's sealed ballot, if any."""
+    row = (
+        PendingBallot.objects.filter(poll=poll, lookup__in=pending_keys(poll, participant_id))
+        .values_list("pk", "lookup", "sealed")
+        .first()
+    )
+    return None if row is None else (row[0], row[1], bytes(row[2]))
 
 
 def turnout(poll: Poll) -> Turnout:
@@ -71,14 +89,10 @@ def ballot_contents(poll: Poll) -> list[tuple[str, Any, str]]:
 def own_tracker(poll: Poll, participant_id: int) -> str | None:
     """The receipt of this participant's counted ballot, if any: from their sealed ballot
     while the poll is open, from the stored ballot once it is closed."""
-    lookup = pending_key(poll, participant_id)
-    sealed = (
-        PendingBallot.objects.filter(poll=poll, lookup=lookup)
-        .values_list("sealed", flat=True)
-        .first()
-    )
-    if sealed is not None:
-        data = sealing.unseal(poll_id=poll.pk, lookup=lookup, sealed=bytes(sealed))
+    pending = pending_ballot(poll, participant_id)
+    if pending is not None:
+        _id, lookup, sealed = pending
+        data = sealing.unseal(poll_id=poll.pk, lookup=lookup, sealed=sealed)
         return formats.tracker_code(poll.secret.encode(), data["id"])
     return (
         Ballot.objects.filter(poll=poll, voter_key=voter_key(poll, participant_id))

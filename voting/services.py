@@ -307,7 +307,8 @@ def _cast(
         # The ballot waits sealed until closing (voting/sealing.py): this transaction also
         # writes the voter's mark, so nothing it stores may be found again in the ballot.
         ballot_id = str(uuid.uuid4())
-        lookup = selectors.pending_key(poll, participant.pk)
+        earlier = selectors.pending_ballot(poll, participant.pk)
+        lookup = earlier[1] if earlier else selectors.pending_key(poll, participant.pk)
         sealed = sealing.seal(
             poll_id=poll.pk,
             lookup=lookup,
@@ -320,7 +321,9 @@ def _cast(
             block=sealing.block_size(len(options)),
         )
         replaced = eligibility.has_voted
-        if not PendingBallot.objects.filter(poll=poll, lookup=lookup).update(sealed=sealed):
+        if earlier:
+            PendingBallot.objects.filter(pk=earlier[0]).update(sealed=sealed)
+        else:
             PendingBallot.objects.create(poll=poll, lookup=lookup, sealed=sealed)
         eligibility.has_voted = True
         eligibility.cast_via = source

@@ -169,3 +169,23 @@ def test_budget_poll_needs_costs():
             options=[OptionSpec("A"), OptionSpec("B")],
             budget=10,
         )
+
+
+def test_after_a_key_change_the_old_key_in_the_fallbacks_keeps_every_ballot_and_the_revote(
+    settings,
+):
+    poll, manager, (anna, bram, _cees) = make_poll()
+    services.ballot_cast(poll=poll, participant=anna, choice=["1"])
+    services.ballot_cast(poll=poll, participant=bram, choice=["2"])
+    old_key = settings.SECRET_KEY
+    settings.SECRET_KEY = "een-nieuwe-geheime-sleutel-voor-de-server-0123456789-abcdef"
+    with pytest.raises(VotingError, match="SECRET_KEY_FALLBACKS"):
+        services.poll_close(poll=poll, by=manager)
+    assert Poll.objects.get(pk=poll.pk).status == Poll.Status.OPEN
+    settings.SECRET_KEY_FALLBACKS = [old_key]
+    assert selectors.own_tracker(poll, bram.pk) is not None
+    receipt = services.ballot_cast(poll=poll, participant=anna, choice=["3"])
+    assert receipt.replaced and selectors.own_tracker(poll, anna.pk) == receipt.tracker
+    result = services.poll_close(poll=poll, by=manager)
+    assert result.ballots_counted == 2
+    assert result.outcome["scores"] == {"1": 0, "2": 1, "3": 1}
