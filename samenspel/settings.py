@@ -35,6 +35,9 @@ if not SECRET_KEY:
     if not DEBUG:
         raise RuntimeError("SECRET_KEY must be set when DEBUG is off")
     SECRET_KEY = "samenspel-insecure-development-key-only-for-the-embedded-demo"  # noqa: S105
+# Earlier keys, comma-separated, after a key change: sessions, login links and the sealed
+# ballots of polls still open (voting/sealing.py) made under an old key stay readable.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
