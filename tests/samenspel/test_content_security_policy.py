@@ -1,0 +1,209 @@
+"""Every page people use carries a strict Content-Security-Policy, and the API has a root.
+
+The pages are found as people find them: for each demo role, from the addresses people are
+given (the home page, a summit's screens, the nota and poll lists, the hall screen, the API),
+by following the site's own links and redirects (bounded). Every answer must carry the same
+strict policy, and an HTML page's import map the nonce that policy names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import Resolver404, resolve
+
+from deliberation.models import Participant, Summit
+from samenspel.models import Role, User
+
+pytestmark = pytest.mark.django_db
+
+MAX_PAGES_PER_PERSON = 80
+# The way out, files, and the admin's pages per row (its lists and forms are followed).
+SKIP = re.compile(r"^/(uitloggen|i18n|static)/|^/beheer/.+/\d+/|_popup=|/(bestand|trackers)/$")
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+STRICT = {
+    "default-src": {"'self'"},
+    "style-src": {"'self'"},
+    "img-src": {"'self'", "data:"},
+    "font-src": {"'self'"},
+    "connect-src": {"'self'"},
+    "object-src": {"'none'"},
+    "base-uri": {"'self'"},
+    "form-action": {"'self'"},
+    "frame-ancestors": {"'none'"},
+}
+# Page views that people open (tests/e2e and the demo's own links): the crawl must reach each.
+PAGES_PEOPLE_USE = {
+    "home", "login", "code_login", "staff_login", "magic_link_request", "accessibility",
+    "api-docs", "api-root", "api-polls", "admin:index", "admin:samenspel_user_changelist",
+    "summit_screen", "summit_control", "summit_desk", "summit_table", "summit_themes",
+    "summit_hall", "drafts:list", "drafts:detail", "drafts:editor", "drafts:versions",
+    "drafts:version", "poll_list", "poll_ballot", "poll_results",
+}  # fmt: skip
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.import_map_nonces: list[str | None] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "a" and values.get("href"):
+            self.hrefs.append(values["href"] or "")
+        if tag == "script" and values.get("type") == "importmap":
+            self.import_map_nonces.append(values.get("nonce"))
+
+
+def parse_policy(header: str) -> dict[str, set[str]]:
+    directives = {}
+    for part in header.split(";"):
+        name, *sources = part.split()
+        directives[name] = set(sources)
+    return directives
+
+
+def assert_strict(path: str, response) -> None:
+    header = response.get("Content-Security-Policy")
+    assert header, f"{path} ({response.status_code}) has no Content-Security-Policy"
+    policy = parse_policy(header)
+    scripts = policy.pop("script-src")
+    assert policy == STRICT, f"{path}: {header}"
+    nonces = {source for source in scripts if source.startswith("'nonce-")}
+    assert scripts - nonces == {"'self'"} and len(nonces) <= 1, f"{path}: {header}"
+    if response["Content-Type"].startswith("text/html"):
+        parser = Links()
+        parser.feed(response.content.decode())
+        for nonce in parser.import_map_nonces:
+            assert f"'nonce-{nonce}'" in nonces, f"{path}: the import map's nonce is not allowed"
+
+
+def crawl(client: Client, start: list[str]) -> Iterator[tuple[str, object]]:
+    """Follow the site's own links from ``start``, breadth first, at most MAX_PAGES_PER_PERSON."""
+    seen = set(start)
+    queue = deque(start)
+    visited = 0
+    while queue and visited < MAX_PAGES_PER_PERSON:
+        path = queue.popleft()
+        response = client.get(path)
+        visited += 1
+        yield path, response
+        hrefs = [response["Location"]] if response.status_code == 302 else []
+        if response.get("Content-Type", "").startswith("text/html"):
+            parser = Links()
+            parser.feed(response.content.decode())
+            hrefs += parser.hrefs
+        for href in hrefs:
+            url = urlsplit(urldefrag(href).url)
+            if url.netloc not in {"", "testserver"} or not url.path.startswith("/"):
+                continue
+            target = url.path + (f"?{url.query}" if url.query else "")
+            if target not in seen and not SKIP.search(url.path):
+                seen.add(target)
+                queue.append(target)
+
+
+@pytest.fixture
+def demo(tmp_path) -> Summit:
+    call_command(
+        "seed_demo",
+        "--small",
+        "--logins-file",
+        str(tmp_path / "logins.txt"),
+        "--codes-file",
+        str(tmp_path / "codes.csv"),
+        stdout=open(tmp_path / "out.txt", "w"),  # noqa: SIM115 - closed with the test's files
+    )
+    return Summit.objects.get()
+
+
+def people(summit: Summit) -> list[str | None]:
+    staff = ["beheer", "gespreksleider", "themateam", "ambtenaar", "raadslid"]
+    host = User.objects.filter(role_grants__role=Role.TABLE_HOST).first()
+    participant = (
+        Participant.objects.filter(summit=summit)
+        .exclude(user__role_grants__role=Role.TABLE_HOST)
+        .order_by("checked_in_at")
+        .last()
+    )
+    assert host and participant
+    return [None, *staff, host.username, participant.user.username]
+
+
+def test_every_page_people_use_sends_a_strict_content_security_policy(demo: Summit):
+    summit = f"/burgertop/{demo.slug}/"
+    given = [
+        "/",
+        *(summit + screen for screen in ["", "regie/", "balie/", "tafel/", "themateam/"]),
+        f"{summit}zaal/{demo.hall_token}/",
+        "/nota/",
+        "/stemmen/",
+        "/inloggen/code/",
+        "/inloggen/link/",
+        "/api/docs/",
+        "/api/docs/?script=",
+        "/api/v1/",
+        "/bestaat-niet/",
+    ]
+    reached: set[str] = set()
+    pages = 0
+    for username in people(demo):
+        client = Client(HTTP_ACCEPT=BROWSER_ACCEPT)
+        if username:
+            client.force_login(User.objects.get(username=username))
+        for path, response in crawl(client, given):
+            assert response.status_code in {200, 302, 403, 404}, f"{path} as {username}"
+            assert_strict(f"{path} as {username}", response)
+            pages += 1
+            try:
+                match = resolve(urlsplit(path).path)
+            except Resolver404:
+                continue
+            if response.status_code == 200:
+                reached.add(match.view_name)
+    assert reached >= PAGES_PEOPLE_USE, f"not reached: {PAGES_PEOPLE_USE - reached}"
+    assert pages > 200
+
+
+def test_each_page_gets_its_own_nonce(client):
+    first = parse_policy(client.get("/")["Content-Security-Policy"])["script-src"]
+    second = parse_policy(client.get("/")["Content-Security-Policy"])["script-src"]
+    assert first != second
+
+
+def test_api_root_lists_every_endpoint_with_its_address(client, demo: Summit):
+    response = client.get("/api/v1/", HTTP_ACCEPT="application/json")
+    assert response.status_code == 200
+    body = response.json()
+    base = "http://testserver/api/v1/"
+    assert body["endpoints"] == {
+        "neighbourhoods": base + "neighbourhoods/",
+        "me": base + "me/",
+        "polls": base + "polls/",
+        "poll": base + "polls/{pk}/",
+        "poll-result": base + "polls/{pk}/result/",
+    }
+    assert body["schema"] == "http://testserver/api/schema/"
+    assert body["docs"] == "http://testserver/api/docs/"
+    polls = client.get(body["endpoints"]["polls"]).json()
+    assert polls, "the demo's polls are listed"
+    detail = client.get(body["endpoints"]["poll"].format(pk=polls[0]["id"]))
+    assert detail.json()["title"] == polls[0]["title"]
+
+
+def test_api_docs_load_their_viewer_from_our_own_static_files(client):
+    page = client.get("/api/docs/").content.decode()
+    sources = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert any("swagger-ui-bundle.js" in source for source in sources)
+    assert all(source.startswith("/") and not source.startswith("//") for source in sources)
+    script = client.get("/api/docs/?script=").content.decode()
+    assert '"validatorUrl": null' in script, "no badge loaded from the validator's host"
+    assert "/api/schema/" in script
