@@ -187,6 +187,7 @@ class KillRun:
     killed_after: float  # seconds of typing before the kill
     typed: int
     confirmed: set[str]
+    confirmed_before_kill: set[str]  # what the editors had seen confirmed at the kill
     texts: set[str]  # the editors' texts at the end (one when they converged)
     reconnects: int
 
@@ -199,7 +200,7 @@ async def type_through_a_kill(
     kill_after: float,
     type_after: float,
     rate: float = 8.0,
-    resync: float = 0.25,
+    resync: float = 5.0,
 ) -> KillRun:
     """Connect the editors, let them type, SIGKILL ``processes[victim]`` after ``kill_after``
     seconds, let them type ``type_after`` seconds more, then ask each to sync once more.
@@ -217,6 +218,7 @@ async def type_through_a_kill(
     ]
     await asyncio.sleep(kill_after)
     processes[victim].send_signal(signal.SIGKILL)
+    before_kill = set().union(*(editor.confirmed for editor in editors))
     processes[victim].wait()
     await asyncio.gather(*typing)
     for editor in editors:
@@ -226,6 +228,7 @@ async def type_through_a_kill(
         killed_after=kill_after,
         typed=sum(len(editor.typed) for editor in editors),
         confirmed=set().union(*(editor.confirmed for editor in editors)),
+        confirmed_before_kill=before_kill,
         texts={str(editor.text) for editor in editors},
         reconnects=sum(editor.reconnects for editor in editors),
     )
