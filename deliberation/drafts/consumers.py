@@ -141,9 +141,8 @@ class DraftConsumer(HubConsumer):
             if frame.sync_type == YSyncMessageType.SYNC_UPDATE:
                 raise PermissionError
             return
-        guard = yupdates.guard_for(room.doc, text_name=selectors.TEXT_NAME)
         try:
-            guard.check(update)
+            yupdates.check_update(room.doc, update, text_name=selectors.TEXT_NAME)
         except yupdates.UpdateIncomplete:
             if frame.sync_type != YSyncMessageType.SYNC_UPDATE:
                 raise  # the client's whole state builds on what nobody sent us

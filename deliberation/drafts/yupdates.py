@@ -10,8 +10,9 @@ unless both read it the same way: it holds only text (strings and deleted ranges
 shared text, every number stays in the range both keep, it needs nothing the server lacks,
 and it never cuts a character in two (``UpdateGuard``).
 
-Pure: bytes in, a verdict out; the guard learns the document's clocks and the places of its
-two-unit characters from the updates the document applies (``UpdateGuard.learn``).
+Reading and the guard are pure: bytes in, a verdict out; the guard learns the document's
+clocks and the places of its two-unit characters from the updates the document applies
+(``UpdateGuard.learn``). Where an insert lands needs the document (``needs_rereading``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ import re
 import weakref
 from dataclasses import dataclass, field
 from typing import Any
+
+from pycrdt import Text, merge_updates
+from pycrdt._pycrdt import get_sticky_index_from_json_string
 
 logger = logging.getLogger(__name__)
 
@@ -73,15 +77,21 @@ class _Reader:
         return value
 
     def number(self) -> int:
+        data, pos = self.data, self.pos
         value, shift = 0, 0
-        while True:
-            byte = self.byte()
-            value |= (byte & 0x7F) << shift
-            if byte < 0x80:
-                break
-            shift += 7
-            if shift > 56:
-                raise UpdateRefused("number too long")
+        try:
+            while True:
+                byte = data[pos]
+                pos += 1
+                value |= (byte & 0x7F) << shift
+                if byte < 0x80:
+                    break
+                shift += 7
+                if shift > 56:
+                    raise UpdateRefused("number too long")
+        except IndexError as error:
+            raise UpdateRefused("truncated") from error
+        self.pos = pos
         if value > MAX_NUMBER:
             raise UpdateRefused("number out of range")
         return value
@@ -366,3 +376,73 @@ def guard_for(doc: Any, *, text_name: str) -> UpdateGuard:
     if watched is None:
         watched = _watched[doc] = _Watched(doc, text_name)
     return watched.current()
+
+
+def _offset(doc: Any, identifier: tuple[int, int], assoc: int) -> int:
+    """Where an item's unit is in the text (UTF-8 bytes of the visible text before it, and
+    after it with ``assoc`` -1); a deleted unit has both the same."""
+    client, clock = identifier
+    sticky = get_sticky_index_from_json_string(
+        f'{{"item":{{"client":{client},"clock":{clock}}},"assoc":{assoc}}}'
+    )
+    with doc.transaction() as transaction:
+        return int(sticky.get_offset(transaction._txn))
+
+
+def needs_rereading(doc: Any, read: Update, guard: UpdateGuard) -> bool:
+    """Whether an update's inserts must be checked by applying it both ways (``reads_alike``).
+
+    An insert names the item left of it (origin) and the one right of it (right origin);
+    a Yjs client names two neighbours. If the right one comes before the left one, where the
+    insert lands depends on what the document already holds, so a newcomer (who gets the
+    whole document at once) reads another text than the editors who got it piece by piece:
+    refused. When the two are neighbours in the shown text, or only deleted text lies
+    between them, the insert can land nowhere else; anything else (two people typing at one
+    spot at once, a neighbour deleted meanwhile, a neighbour in the same update) is rare and
+    is checked the slow way."""
+    doubtful = False
+    for struct in read.structs:
+        have = guard.state.get(struct.client, 0)
+        if struct.clock + struct.length <= have or struct.origin is None or struct.right is None:
+            continue
+        if struct.origin == struct.right:
+            raise UpdateRefused("an insert between an item and itself")
+        if any(
+            clock >= guard.state.get(client, 0) for client, clock in (struct.origin, struct.right)
+        ):
+            doubtful = True
+            continue
+        try:
+            after_left = _offset(doc, struct.origin, -1)
+            before_right = _offset(doc, struct.right, 0)
+            after_right = _offset(doc, struct.right, -1)
+        except BaseException:  # an item collected away: pycrdt panics instead of answering
+            doubtful = True
+            continue
+        if after_left > before_right:
+            raise UpdateRefused("an insert whose neighbours are out of order")
+        if after_left < before_right or after_right == before_right:
+            doubtful = True
+    return doubtful
+
+
+def reads_alike(doc: Any, update: bytes, *, text_name: str) -> bool:
+    """Whether the text is the same with the update applied after the document (as the
+    editors get it) and together with it (as a newcomer, or the log after compaction)."""
+    whole = doc.get_update()
+    piecewise = type(doc)()
+    piecewise.apply_update(whole)
+    piecewise.apply_update(update)
+    together = type(doc)()
+    together.apply_update(merge_updates(whole, update))
+    return bool(str(piecewise.get(text_name, type=Text)) == str(together.get(text_name, type=Text)))
+
+
+def check_update(doc: Any, data: bytes, *, text_name: str) -> None:
+    """Raise UpdateRefused (or UpdateIncomplete) unless the server may apply ``data`` to
+    ``doc``: read alike by pycrdt and yjs, needing nothing missing, and landing in the same
+    place however it reaches an editor."""
+    guard = guard_for(doc, text_name=text_name)
+    read = guard.check(data)
+    if needs_rereading(doc, read, guard) and not reads_alike(doc, data, text_name=text_name):
+        raise UpdateRefused("an insert that lands elsewhere for a newcomer")

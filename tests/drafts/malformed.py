@@ -82,11 +82,14 @@ class Case:
 
 
 EMOJI_WORDS = "Sport 😀 samen"  # the emoji's first half is at clock 6, its second at 7
+# The writer's next edits: "ab" after its "Sp" (clocks 14-15), then "cd" before it (16-17).
+WRITER_EDITS = [(2, "ab"), (0, "cd")]
+WRITTEN = "cdSpabort 😀 samen"
 
 
 def cases(writer: int, attacker: int) -> list[Case]:
     """Malformed updates from client ``attacker`` against a text in which client ``writer``
-    typed ``EMOJI_WORDS`` as its first edit (clocks 0-14)."""
+    typed ``EMOJI_WORDS`` (clocks 0-13), then ``WRITER_EDITS``, at the end of the text."""
     text = "codemirror"
     hello = item(STRING, string("Hallo "), parent=text)
     return [
@@ -112,6 +115,8 @@ def cases(writer: int, attacker: int) -> list[Case]:
         Case("delete an emoji's second half", update([], [(writer, 7, 1)])),
         Case("delete an emoji's first half", update([], [(writer, 5, 2)])),
         Case("insert inside its own emoji", update([(attacker, 0, [item(STRING, string("😀"), parent=text), item(STRING, string("Y"), origin=(attacker, 0))])])),
+        Case("an insert between an item and itself", update([(attacker, 0, [item(STRING, string("X"), origin=(writer, 3), right=(writer, 3))])])),
+        Case("an insert whose right neighbour comes first", update([(attacker, 0, [item(STRING, string("X"), origin=(writer, 10), right=(writer, 2))])])),
         Case("a gap in its clocks", update([(attacker, 5, [item(STRING, string("later"), origin=(attacker, 4))])]), incomplete=True),
         Case("an unknown origin", update([(attacker, 0, [item(STRING, string("x"), origin=(424242, 3))])]), incomplete=True),
         Case("delete what does not exist", update([], [(writer, 500, 10)]), incomplete=True),

@@ -2,13 +2,21 @@
 
 import pytest
 from asgiref.sync import sync_to_async
-from pycrdt import Doc, Text, YMessageType, YSyncMessageType, create_update_message
+from django.utils import timezone
+from pycrdt import (
+    Doc,
+    Text,
+    YMessageType,
+    YSyncMessageType,
+    create_update_message,
+    merge_updates,
+)
 
 from deliberation.drafts import selectors, services
 from deliberation.drafts.models import DraftUpdate
 from samenspel.models import Role
 from tests.drafts.factories import make_draft
-from tests.drafts.malformed import EMOJI_WORDS, Case, cases, yjs_read
+from tests.drafts.malformed import EMOJI_WORDS, WRITER_EDITS, WRITTEN, Case, cases, yjs_read
 from tests.drafts.yclient import YClient
 from tests.factories import UserFactory
 from tests.live import communicator, connected
@@ -50,8 +58,10 @@ async def test_a_malformed_update_is_neither_stored_nor_relayed_and_the_nota_sta
         writer.text = writer.doc.get(selectors.TEXT_NAME, type=Text)
         await writer.sync()
         await watcher.sync()
-        await writer.edit(len(str(writer.text)), EMOJI_WORDS)
-        expected = TEXT + EMOJI_WORDS
+        await writer.edit(len(TEXT), EMOJI_WORDS)
+        for at, words in WRITER_EDITS:
+            await writer.edit(len(TEXT) + at, words)
+        expected = TEXT + WRITTEN
         await watcher.wait_for_text(expected)
 
         attacker = await communicator(path, user=resident)
@@ -68,17 +78,26 @@ async def test_a_malformed_update_is_neither_stored_nor_relayed_and_the_nota_sta
             assert answer["type"] == "websocket.close", answer
             assert answer["code"] == 4400
         await attacker.disconnect()
-        # Nothing reached the other editors.
+        # Nothing reached the other editors, and a newcomer (who gets the whole document at
+        # once) reads what they read.
         assert await watcher_socket.receive_nothing(0.2)
         assert str(watcher.text) == str(writer.text) == expected
+        async with connected(path, user=editor) as newcomer_socket:
+            newcomer = YClient(newcomer_socket)
+            await newcomer.sync()
+            assert str(newcomer.text) == expected
 
     # Every socket is closed: the room wrote its log, and the text is read back from it.
     log = await sync_to_async(stored_log)(draft)
-    assert len(log) == rows_before + 1  # the writer's words only
+    assert len(log) == rows_before + 1 + len(WRITER_EDITS)  # the writer's edits only
     stored = await sync_to_async(selectors.draft_live_text)(draft)
     browser = yjs_read(log)
     assert stored == browser["text"] == expected
     assert not browser["pending"]
+    # The log folded into one snapshot reads the same, in pycrdt and in yjs.
+    assert yjs_read([merge_updates(*log)])["text"] == expected
+    await sync_to_async(services.draft_compact)(draft_id=draft.pk, now=timezone.now())
+    assert await sync_to_async(selectors.draft_live_text)(draft) == expected
 
 
 async def test_an_edit_built_on_one_the_server_has_not_seen_arrives_with_it(setup):
