@@ -63,6 +63,10 @@ FULL = "full"
 # how long one check may take before the layer counts as unreachable.
 WATCH_INTERVAL_SECONDS = 1.0
 WATCH_TIMEOUT_SECONDS = 2.0
+# A push that Redis has not taken after this long counts as lost. redis-py retries a
+# failed connection three times with growing waits (up to 14 s in all); meanwhile every
+# later push of the process would wait behind it, also after Redis is back.
+SEND_TIMEOUT_SECONDS = 5.0
 
 
 def dumps(message: Mapping[str, Any]) -> str:
@@ -147,20 +151,28 @@ class _Outbox:
 
 async def send_to_group(layer: Any, group: str, message: dict[str, Any]) -> None:
     """``group_send``, once more at once if it fails, as the first use of a connection to a
-    restarted Redis does. A push still lost (Redis is away) is repaired by the resync of the
-    hub when Redis is back: the database holds what it said."""
+    restarted Redis does.
+
+    A push that is lost is repaired when Redis is back: the hub then asks every process to
+    resync the group's sockets (the database holds what the push said). So while the hub
+    knows Redis is away, pushes are not tried at all: they would only hold up later ones.
+    """
+    current = hub()
+    watched = current.watch(layer)  # else nobody would resync: always try
+    if watched and current.disturbed:
+        current.unsent[group] = current.unsent.get(group, 0) + 1
+        return
     for attempt in (1, 2):
         try:
-            await layer.group_send(group, message)
+            await asyncio.wait_for(layer.group_send(group, message), SEND_TIMEOUT_SECONDS)
             return
         except Exception:
-            if attempt == 2:
-                current = hub()
-                if current.disturbed:
-                    logger.warning("broadcast to %s failed; the channel layer is away", group)
-                else:
-                    logger.exception("broadcast to %s failed", group)
-                current.disturbed = True
+            if attempt == 2 or (watched and current.disturbed):
+                logger.exception("broadcast to %s failed", group)
+                if watched:
+                    current.disturbed = True
+                    current.unsent[group] = current.unsent.get(group, 0) + 1
+                return
 
 
 def merged(items: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, dict[str, Any]]]:
@@ -495,6 +507,10 @@ class Hub:
         # The layer failed (a receive, a join) since the last check: when it answers again
         # every group is joined again and every socket brought up to date.
         self.disturbed = False
+        # Groups whose pushes were lost, with how many: every process resyncs them later.
+        self.unsent: dict[str, int] = {}
+        self.probes: dict[int, Any] = {}  # see ``lost_groups``
+        self.tasks: set[asyncio.Task[None]] = set()
         self.lock = asyncio.Lock()
 
     async def join(
@@ -518,8 +534,7 @@ class Hub:
                 # process for all "specific." channels; another prefix would contend for it.
                 self.channel_name = await layer.new_channel()
                 self.reader = asyncio.get_running_loop().create_task(self._read())
-                if can_check(layer):
-                    self.watcher = asyncio.get_running_loop().create_task(self._watch())
+                self.watch(layer)
             sockets = self.members.setdefault(group, set())
             first = not sockets
             sockets.add(socket)
@@ -602,6 +617,12 @@ class Hub:
                 # One bad message must not stop the hub: every later event would be lost.
                 logger.exception("hub could not deliver a message to %s", message.get("group"))
 
+    def watch(self, layer: Any) -> bool:
+        """Start the watcher (once) if ``layer`` can lose its state apart from this process."""
+        if self.watcher is None and can_check(layer):
+            self.watcher = asyncio.get_running_loop().create_task(self._watch())
+        return self.watcher is not None
+
     async def _watch(self) -> None:
         """Every second: does the layer still route our groups here? If not, recover."""
         while True:
@@ -624,12 +645,14 @@ class Hub:
         try:
             try:
                 lost = await asyncio.wait_for(
-                    lost_groups(layer, groups, self.channel_name or ""), WATCH_TIMEOUT_SECONDS
+                    lost_groups(layer, self.probes, groups, self.channel_name or ""),
+                    WATCH_TIMEOUT_SECONDS,
                 )
             except Exception:
-                # Once more: the first use of a pooled connection to a restarted Redis fails.
+                # Once more: the first use of a connection to a restarted Redis fails.
                 lost = await asyncio.wait_for(
-                    lost_groups(layer, groups, self.channel_name or ""), WATCH_TIMEOUT_SECONDS
+                    lost_groups(layer, self.probes, groups, self.channel_name or ""),
+                    WATCH_TIMEOUT_SECONDS,
                 )
         except Exception as error:
             if not self.disturbed:
@@ -641,20 +664,33 @@ class Hub:
         if self.disturbed:
             # Messages may have been lost in any group, also one Redis still knows.
             lost = groups
-        if not lost:
-            self.disturbed = False
-            return
         async with self.lock:
             lost = [group for group in lost if group in self.members]
             try:
                 for group in lost:
-                    await layer.group_add(group, self.channel_name)
+                    try:
+                        await layer.group_add(group, self.channel_name)
+                    except Exception:  # the first use of a pooled connection, see above
+                        await layer.group_add(group, self.channel_name)
             except Exception:
                 self.disturbed = True  # gone again: the next check tries once more
                 return
             self.disturbed = False
-        logger.warning("channel layer had lost %d group(s) of this process; resyncing", len(lost))
-        await self.resync(lost)
+        unsent, self.unsent = self.unsent, {}
+        if lost or unsent:
+            logger.warning(
+                "channel layer lost %d group(s) of this process and %d push(es) to %d group(s);"
+                " resyncing",
+                len(lost),
+                sum(unsent.values()),
+                len(unsent),
+            )
+        for group in unsent:
+            # Those pushes were lost for every process: ask each to resync the group.
+            request = {"type": HUB_MESSAGE_TYPE, "group": group, "resync": self.channel_name}
+            await send_to_group(layer, group, request)
+        if lost:
+            await self.resync(lost)
 
     async def resync(self, groups: list[str]) -> None:
         """Bring every local socket of ``groups`` up to date (they are joined again)."""
@@ -681,6 +717,13 @@ class Hub:
                         await close()
 
     async def deliver(self, message: Mapping[str, Any]) -> None:
+        if "resync" in message:  # another process lost pushes to this group (see ``check``)
+            group = message.get("group")
+            if message["resync"] != self.channel_name and group in self.members:
+                task = asyncio.get_running_loop().create_task(self.resync([group]))
+                self.tasks.add(task)
+                task.add_done_callback(self.tasks.discard)
+            return
         texts = message.get("texts")
         if isinstance(texts, list):  # several committed messages to one group (see merged)
             for text in texts:
@@ -719,18 +762,38 @@ def can_check(layer: Any) -> bool:
     return isinstance(layer, RedisChannelLayer)
 
 
-async def lost_groups(layer: Any, groups: list[str], channel: str) -> list[str]:
+async def lost_groups(
+    layer: Any, probes: dict[int, Any], groups: list[str], channel: str
+) -> list[str]:
     """The groups among ``groups`` that no longer hold ``channel`` on the Redis layer.
 
     channels_redis keeps a group as a sorted set of channel names; it has no call to ask
-    about a membership, so this reads that set the way its ``group_send`` does.
+    about a membership, so this reads that set the way its ``group_send`` does. It reads
+    through a connection of its own (kept in ``probes``) that fails at once while Redis is
+    away: the layer's connections retry with waits of seconds, and the check would notice
+    Redis coming back that much later.
     """
     lost = []
     for group in groups:
-        connection = layer.connection(layer.consistent_hash(group))
-        if await connection.zscore(layer._group_key(group), channel) is None:
+        index = layer.consistent_hash(group)
+        probe = probes.get(index)
+        if probe is None:
+            probe = probes[index] = probe_client(layer.hosts[index])
+        if await probe.zscore(layer._group_key(group), channel) is None:
             lost.append(group)
     return lost
+
+
+def probe_client(host: Mapping[str, Any]) -> Any:
+    """A client for one Redis host of the layer: one connection, no retries."""
+    from channels_redis.utils import create_pool
+    from redis.asyncio import Redis
+    from redis.asyncio.retry import Retry
+    from redis.backoff import NoBackoff
+
+    options = {**host, "retry": Retry(NoBackoff(), 0), "socket_connect_timeout": 1.0}
+    options["max_connections"] = 2
+    return Redis(connection_pool=create_pool(options))
 
 
 _hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub] = weakref.WeakKeyDictionary()
