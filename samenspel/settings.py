@@ -121,6 +121,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if TEST_SQLITE_NAME:
         DATABASES["default"]["TEST"] = {"NAME": TEST_SQLITE_NAME}
 
+# PostgreSQL: a bounded pool of connections per server process (psycopg_pool, through
+# Django's own pool support). Daphne runs every request in a thread of its own, and without
+# a pool each thread opened a connection of its own: a burst of a thousand ballots went past
+# PostgreSQL's max_connections and most were answered 500. With the pool a request waits up
+# to DB_POOL_TIMEOUT seconds for a free connection. DB_POOL_MAX_SIZE=0 turns it off (then
+# DB_CONN_MAX_AGE applies). Processes x DB_POOL_MAX_SIZE must stay below max_connections.
+DB_POOL_MAX_SIZE = int(os.environ.get("DB_POOL_MAX_SIZE", "10"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL_MAX_SIZE > 0:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections open instead
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": min(DB_POOL_MAX_SIZE, int(os.environ.get("DB_POOL_MIN_SIZE", "2"))),
+        "max_size": DB_POOL_MAX_SIZE,
+        "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "30")),
+    }
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -1,0 +1,433 @@
+"""Fault: a thousand voters press "Stem uitbrengen" at the same moment.
+
+    .venv/bin/python bench/faults/ballot_burst.py [--voters 1000] [--processes 2]
+        [--max-connections 100] [--env DB_POOL_MAX_SIZE=0 ...]
+
+Starts its own throwaway PostgreSQL (``max_connections`` as given, as a small managed
+database has), Redis and Daphne processes on loopback, with production settings (DEBUG
+off). It makes an open approval poll with ``--voters`` eligible residents, logs each of them
+in (a session made through Django's session store, as the login page makes it), then posts
+every ballot through the ballot form at once, the voters split over the Daphne ports, no
+proxy in front. It prints what was tried, what was accepted, the errors by kind, the
+ballots counted in the database, latency p50/p99 and the PostgreSQL connections at their
+peak and after the burst. ``--env NAME=VALUE`` passes a setting to the servers (e.g.
+``DB_POOL_MAX_SIZE=0`` for a connection per request thread, as before the pool).
+Everything it starts is stopped at the end; the whole run is bounded by ``--deadline``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import random
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from tests.multiprocess import free_port, production_env, wait_for_port  # noqa: E402
+
+CONTEXT = "summit:stemburst/step:1"
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+# ---------------------------------------------------------------------------------------
+# Servers: PostgreSQL as the postgres user on a throwaway data dir, Redis, Daphne
+# ---------------------------------------------------------------------------------------
+
+
+def pg_bin() -> Path:
+    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
+    if not versions:
+        raise SystemExit("PostgreSQL is not installed (apt-get install postgresql)")
+    return versions[-1]
+
+
+AS_POSTGRES = ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"]
+
+
+def start_postgres(work: Path, max_connections: int) -> tuple[subprocess.Popen[bytes], int]:
+    data = work / "pg"
+    data.mkdir()
+    shutil.chown(data, "postgres", "postgres")
+    subprocess.run(
+        [*AS_POSTGRES, str(pg_bin() / "initdb"), "-D", str(data / "data"), "-U", "postgres"]
+        + ["-A", "trust", "--no-sync", "-E", "UTF8"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    port = free_port()
+    log = (work / "pg.log").open("w")
+    process = subprocess.Popen(
+        [*AS_POSTGRES, str(pg_bin() / "postgres"), "-D", str(data / "data"), "-p", str(port)]
+        + ["-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={data}"]
+        + ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
+        + ["-c", f"max_connections={max_connections}"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    wait_for_port(process, port, 30)
+    return process, port
+
+
+def start_redis(work: Path) -> tuple[subprocess.Popen[bytes], int]:
+    port = free_port()
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
+        + ["--appendonly", "no", "--dir", str(work)],
+        stdout=(work / "redis.log").open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    wait_for_port(process, port, 30)
+    return process, port
+
+
+def start_daphne(port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)]
+        + ["samenspel.asgi:application"],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+def stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    """SIGINT: PostgreSQL's fast shutdown (SIGTERM would wait for its clients to leave)."""
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+    for process in processes:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+# ---------------------------------------------------------------------------------------
+# The poll and the logged-in voters (run in a child process with Django set up)
+# ---------------------------------------------------------------------------------------
+
+
+def prepare(voters: int) -> None:
+    """Make the poll and one session per voter; print them as JSON (the last line)."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samenspel.settings")
+    django.setup()
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from samenspel.models import User
+    from voting import services
+
+    manager = User.objects.create(username="stemleider", display_name="Stemleider")
+    User.objects.bulk_create(
+        User(username=f"kiezer{n:04d}", display_name=f"Kiezer {n}", password="!")
+        for n in range(voters)
+    )
+    residents = list(User.objects.filter(username__startswith="kiezer").order_by("username"))
+    poll = services.poll_create(
+        title="Wat komt er op het plein?",
+        method="approval",
+        context=CONTEXT,
+        eligible=residents,
+        by=manager,
+        options=[services.OptionSpec(t) for t in ("Bomen", "Bankjes", "Fonteinen")],
+    )
+    services.poll_open(poll=poll, by=manager)
+    sessions = []
+    for user in residents:
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        sessions.append(store.session_key)
+    print(json.dumps({"poll": poll.pk, "sessions": sessions}))
+
+
+# ---------------------------------------------------------------------------------------
+# Watching PostgreSQL's connections
+# ---------------------------------------------------------------------------------------
+
+
+class ConnectionWatch(threading.Thread):
+    """Counts the client connections to the project's database every 20 ms."""
+
+    def __init__(self, dsn: str, database: str) -> None:
+        super().__init__(daemon=True)
+        self.dsn, self.database = dsn, database
+        self.peak = 0
+        self.running = True
+
+    def count(self) -> int:
+        import psycopg
+
+        with psycopg.connect(self.dsn, autocommit=True) as conn:
+            row = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", [self.database]
+            ).fetchone()
+        return int(row[0]) if row else 0
+
+    def run(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.dsn, autocommit=True) as conn:
+            while self.running:
+                row = conn.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", [self.database]
+                ).fetchone()
+                self.peak = max(self.peak, int(row[0]) if row else 0)
+                time.sleep(0.02)
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process and its waited-for children have used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_cpu_seconds(postmaster: int) -> float:
+    """CPU time of the postmaster and its live backends."""
+    total = cpu_seconds(postmaster)
+    for child in Path(f"/proc/{postmaster}/task/{postmaster}/children").read_text().split():
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+            total += cpu_seconds(int(child))
+    return total
+
+
+# ---------------------------------------------------------------------------------------
+# The burst
+# ---------------------------------------------------------------------------------------
+
+
+async def burst(
+    ports: list[int], poll: int, sessions: list[str], timeout: float
+) -> tuple[Counter[str], list[float]]:
+    """Every voter posts a ballot at once; the outcomes by kind and the accepted latencies."""
+    import httpx
+
+    outcomes: Counter[str] = Counter()
+    latencies: list[float] = []
+    go = asyncio.Event()
+    limits = httpx.Limits(max_connections=None, max_keepalive_connections=0)
+
+    async def vote(index: int, session: str, client: httpx.AsyncClient) -> None:
+        port = ports[index % len(ports)]
+        csrf = secrets.token_hex(16)  # 32 characters: an unmasked token the form accepts
+        form = {
+            "csrfmiddlewaretoken": csrf,
+            "option": random.sample(["1", "2", "3"], random.randint(1, 3)),
+            "revision": "0",
+        }
+        headers = {"Cookie": f"sessionid={session}; csrftoken={csrf}"}
+        await go.wait()
+        started = time.perf_counter()
+        try:
+            response = await client.post(
+                f"http://127.0.0.1:{port}/stemmen/{poll}/", data=form, headers=headers
+            )
+        except httpx.HTTPError as error:
+            outcomes[f"{type(error).__name__} {str(error)[:60]}".strip()] += 1
+            return
+        if response.status_code == 302 and response.headers.get("location", "").endswith(
+            f"/stemmen/{poll}/"
+        ):
+            outcomes["accepted (302 to the ballot page)"] += 1
+            latencies.append(time.perf_counter() - started)
+        else:
+            outcomes[f"HTTP {response.status_code}"] += 1
+
+    async with httpx.AsyncClient(limits=limits, timeout=timeout) as client:
+        tasks = [
+            asyncio.create_task(vote(index, session, client))
+            for index, session in enumerate(sessions)
+        ]
+        await asyncio.sleep(0.5)  # every task is waiting at the gate
+        go.set()
+        await asyncio.wait_for(asyncio.gather(*tasks), timeout + 30)
+    return outcomes, latencies
+
+
+def close_and_count(poll: int) -> None:
+    """Close the poll as its facilitator does; print the ballots counted and the voters
+    marked as voted (JSON, the last line)."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samenspel.settings")
+    django.setup()
+    from samenspel.models import User
+    from voting import services
+    from voting.models import Ballot, Eligibility, Poll
+
+    services.poll_close(
+        poll=Poll.objects.get(pk=poll), by=User.objects.get(username="stemleider")
+    )
+    ballots = Ballot.objects.filter(poll=poll).count()
+    marked = Eligibility.objects.filter(poll=poll, has_voted=True).count()
+    print(json.dumps({"ballots": ballots, "marked": marked}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--voters", type=int, default=1000)
+    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--max-connections", type=int, default=100)
+    parser.add_argument("--timeout", type=float, default=60, help="per request, seconds")
+    parser.add_argument("--settle", type=float, default=10, help="seconds before 'final'")
+    parser.add_argument("--deadline", type=int, default=600, help="whole run, seconds")
+    parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for servers")
+    parser.add_argument("--logs", type=Path, help="copy the servers' logs into this folder")
+    parser.add_argument("--prepare", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--close", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.prepare is not None:
+        prepare(args.prepare)
+        return
+    if args.close is not None:
+        close_and_count(args.close)
+        return
+
+    def out_of_time(_signum: int, _frame: object) -> None:
+        raise SystemExit(f"stopped: the run took longer than {args.deadline} s")
+
+    signal.signal(signal.SIGALRM, out_of_time)
+    signal.alarm(args.deadline)
+    work = Path(tempfile.mkdtemp(prefix="ballot-burst-"))
+    work.chmod(0o755)
+    started: list[subprocess.Popen[bytes]] = []
+    daphnes: list[subprocess.Popen[bytes]] = []
+    try:
+        postgres, pg_port = start_postgres(work, args.max_connections)
+        started.append(postgres)
+        redis, redis_port = start_redis(work)
+        started.append(redis)
+        admin_dsn = f"postgresql://postgres@127.0.0.1:{pg_port}/postgres"
+        import psycopg
+
+        with psycopg.connect(admin_dsn, autocommit=True) as conn:
+            conn.execute('CREATE DATABASE "samenspel"')
+        env = production_env(
+            DATABASE_URL=f"postgres://postgres@127.0.0.1:{pg_port}/samenspel",
+            REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
+        )
+        for item in args.env:
+            name, _sep, value = item.partition("=")
+            env[name] = value
+        quiet = dict(cwd=ROOT, env=env, check=True)
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "-v0"], stdout=subprocess.DEVNULL, **quiet
+        )
+        prepared = subprocess.run(
+            [sys.executable, __file__, "--prepare", str(args.voters)],
+            capture_output=True,
+            text=True,
+            **quiet,
+        )
+        setup = json.loads(prepared.stdout.strip().splitlines()[-1])
+        ports = [free_port() for _ in range(args.processes)]
+        for index, port in enumerate(ports):
+            daphnes.append(start_daphne(port, env, work / f"daphne-{index}.log"))
+        for process, port in zip(daphnes, ports, strict=True):
+            wait_for_port(process, port, 60)
+
+        settings = {k: v for k, v in env.items() if k.startswith(("DB_", "ASGI_"))}
+        print(
+            f"tried: {args.voters} ballots at once, {args.processes} Daphne processes "
+            f"(no proxy), PostgreSQL max_connections={args.max_connections}, "
+            f"server settings {settings or 'defaults'}"
+        )
+        watch = ConnectionWatch(f"postgresql://postgres@127.0.0.1:{pg_port}/postgres", "samenspel")
+        before = watch.count()
+        watch.start()
+        cpu_before = [cpu_seconds(p.pid) for p in daphnes], postgres_cpu_seconds(postgres.pid)
+        began = time.perf_counter()
+        outcomes, latencies = asyncio.run(
+            burst(ports, setup["poll"], setup["sessions"], args.timeout)
+        )
+        took = time.perf_counter() - began
+        daphne_cpu = sum(cpu_seconds(p.pid) for p in daphnes) - sum(cpu_before[0])
+        # Backends that ended during the burst are not counted: a lower bound.
+        postgres_cpu = postgres_cpu_seconds(postgres.pid) - cpu_before[1]
+        peak = watch.peak
+        watch.running = False
+        time.sleep(args.settle)
+        final = watch.count()
+        closed = subprocess.run(
+            [sys.executable, __file__, "--close", str(setup["poll"])],
+            capture_output=True,
+            text=True,
+            **quiet,
+        )
+        tally = json.loads(closed.stdout.strip().splitlines()[-1])
+        ballots, marked = tally["ballots"], tally["marked"]
+        accepted = sum(n for kind, n in outcomes.items() if kind.startswith("accepted"))
+        print(
+            f"burst took {took:.1f} s; server CPU per ballot: Daphne "
+            f"{daphne_cpu / args.voters * 1000:.1f} ms, PostgreSQL (at least) "
+            f"{postgres_cpu / args.voters * 1000:.1f} ms"
+        )
+        print(f"accepted: {accepted} of {args.voters}")
+        for kind, n in sorted(outcomes.items(), key=lambda item: -item[1]):
+            if not kind.startswith("accepted"):
+                print(f"  error: {n} x {kind}")
+        print(
+            f"counted at closing: {ballots} ballots, {marked} voters marked as voted "
+            f"({args.voters - marked} did not get to vote)"
+        )
+        print(
+            f"latency of accepted ballots: p50 {pct(latencies, 0.5) * 1000:.0f} ms, "
+            f"p99 {pct(latencies, 0.99) * 1000:.0f} ms, max {max(latencies or [0]) * 1000:.0f} ms"
+        )
+        print(
+            f"PostgreSQL connections to the database: {before} before, peak {peak} during, "
+            f"{final} {args.settle:.0f} s after the burst"
+        )
+        lost = accepted - ballots
+        print(
+            "survived: every accepted ballot counted once"
+            if lost == 0 and ballots == marked
+            else f"lost or doubled: accepted {accepted}, ballots {ballots}, marked {marked}"
+        )
+        for index in range(len(daphnes)):
+            log = (work / f"daphne-{index}.log").read_text(errors="replace")
+            errors = Counter(
+                line.split(":", 1)[0][-80:]
+                for line in log.splitlines()
+                if "Error" in line and not line.startswith(" ")
+            )
+            for line, n in errors.most_common(3):
+                print(f"  daphne-{index} log: {n} x {line}")
+    finally:
+        if args.logs:
+            args.logs.mkdir(parents=True, exist_ok=True)
+            for log in work.glob("*.log"):
+                shutil.copy(log, args.logs / log.name)
+        stop(daphnes)
+        stop(list(reversed(started)))
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,56 @@
+"""PostgreSQL connections are bounded by configuration: a pool per server process."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PRINT = (
+    "import django, json; django.setup(); from django.conf import settings as s; "
+    "d = s.DATABASES['default']; "
+    "print(json.dumps({'pool': d.get('OPTIONS', {}).get('pool'), 'age': d['CONN_MAX_AGE']}))"
+)
+
+
+def database_settings(env: dict[str, str]) -> dict:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DB_", "DATABASE_"))}
+    done = subprocess.run(
+        [sys.executable, "-c", PRINT],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "samenspel.settings", "DEBUG": "1", **env},
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_postgres_gets_a_bounded_pool_sized_from_the_environment():
+    url = "postgres://u:p@db.example:5432/samenspel"
+    default = database_settings({"DATABASE_URL": url})
+    assert default["pool"]["max_size"] == 10 and default["age"] == 0
+    sized = database_settings(
+        {"DATABASE_URL": url, "DB_POOL_MAX_SIZE": "25", "DB_POOL_TIMEOUT": "5"}
+    )
+    assert sized["pool"] == {"min_size": 2, "max_size": 25, "timeout": 5.0}
+    off = database_settings({"DATABASE_URL": url, "DB_POOL_MAX_SIZE": "0"})
+    assert off["pool"] is None and off["age"] == 60
+
+
+def test_sqlite_has_no_pool():
+    assert database_settings({})["pool"] is None
+
+
+def test_compose_keeps_the_web_processes_pools_below_max_connections():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    pool = int(compose["web"]["environment"]["DB_POOL_MAX_SIZE"])
+    command = compose["db"]["command"]
+    max_connections = int(next(c for c in command if c.startswith("max_connections=")).split("=")[1])
+    # Room for four web processes (README: docker compose up --scale web=4) and a few more.
+    assert 4 * pool + 10 <= max_connections
