@@ -5,8 +5,10 @@ import random
 
 import pytest
 from asgiref.sync import sync_to_async
+from django.db import connection
 
 from deliberation.drafts import selectors
+from deliberation.drafts.models import Draft
 from samenspel import services as core_services
 from samenspel.models import Role
 from tests.drafts.crash import TEXT, editors_for, killable_daphnes, tokens_in, type_through_a_kill
@@ -15,6 +17,15 @@ from tests.factories import UserFactory
 from tests.multiprocess import database_url_of_tests
 
 pytestmark = [pytest.mark.multiprocess, pytest.mark.django_db(transaction=True)]
+
+
+def stored_tokens(draft: Draft) -> set[str]:
+    """The tokens in the stored nota; the connection of this thread is closed after, so the
+    test database can be dropped."""
+    try:
+        return tokens_in(selectors.draft_live_text(draft))
+    finally:
+        connection.close()
 
 
 @pytest.mark.parametrize("victim", [0, 1])
@@ -44,7 +55,7 @@ async def test_every_edit_an_editor_saw_confirmed_is_stored_after_a_process_is_k
             )
             # Read while the editors are still connected: confirmed means logged already,
             # not written when the last editor leaves.
-            stored = tokens_in(await sync_to_async(selectors.draft_live_text)(draft))
+            stored = await sync_to_async(stored_tokens)(draft)
         finally:
             for editor in editors:
                 await editor.close()
