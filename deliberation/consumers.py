@@ -146,6 +146,12 @@ class SummitConsumer(HubConsumer):
             return
         kind = frame.get("kind")
         if kind == "snapshot.request":
+            # A snapshot is the heaviest read there is: asked for in a loop, it would keep the
+            # database thread from everyone's commands. Hall screens have no person: per socket.
+            who = "a hall screen" if self.hall else f"user {self.user.pk}"
+            bucket = ("snapshot", self.hub_id if self.hall else self.user.pk)
+            if await self._over_limit(None, bucket, f"snapshot requests of {who}"):
+                return
             await self._send_snapshot()
             return
         if kind != "command":
@@ -162,16 +168,7 @@ class SummitConsumer(HubConsumer):
         if self.hall:
             await self._error(str(key), "read_only", _("Het zaalscherm kan alleen kijken."))
             return
-        verdict = command_limiter().take(self.user.pk, time.monotonic())
-        if not verdict.allowed:
-            if verdict.refused_in_a_row == 1:
-                logger.warning("live commands of user %s over the rate limit", self.user.pk)
-            await self._error(
-                str(key),
-                "rate_limited",
-                _(RATE_LIMITED),
-                retry_after=verdict.retry_after,
-            )
+        if await self._over_limit(str(key), self.user.pk, f"commands of user {self.user.pk}"):
             return
         try:
             result = await queue_for(self.summit).run(self.user, key, command, data)
@@ -184,6 +181,18 @@ class SummitConsumer(HubConsumer):
             )
             return
         await self.send(text_data=dumps({"kind": "ack", "id": str(key), "result": result}))
+
+    async def _over_limit(self, frame_id: str | None, bucket: Any, what: str) -> bool:
+        """Refuse the frame with ``rate_limited`` when ``bucket`` has none left just now."""
+        verdict = command_limiter().take(bucket, time.monotonic())
+        if verdict.allowed:
+            return False
+        if verdict.refused_in_a_row == 1:
+            logger.warning("live %s over the rate limit", what)
+        await self._error(
+            frame_id, "rate_limited", _(RATE_LIMITED), retry_after=verdict.retry_after
+        )
+        return True
 
     async def _error(self, frame_id: str | None, code: str, message: str, **extra: float) -> None:
         frame = {"kind": "error", "id": frame_id, "code": code, "message": message, **extra}

@@ -164,7 +164,8 @@ export function retryDelay(retryAfter) {
  * when a long outbox is resent after a reconnect) stays in the outbox and is sent again after
  * the server's `retry_after`, one at a time, at most `maxRateRetries` times; after that it is
  * refused like any other error: its promise rejects with the server's message and onError
- * reports it, so the page can give back what was typed.
+ * reports it, so the page can give back what was typed. A refused snapshot request (the same
+ * error without an id) is asked again after `retry_after`.
  */
 export class LiveSession {
   constructor({ storage = null, storageKey = "samenspel:outbox", transmit, maxFrameBytes = 16 * 1024,
@@ -187,6 +188,7 @@ export class LiveSession {
     this.holdTimer = null;
     this.holdDelay = 0;
     this.limitedTries = new Map();
+    this.snapshotTimer = null;
   }
 
   /**
@@ -271,7 +273,12 @@ export class LiveSession {
   }
 
   #error(frame) {
-    if (frame.code === "rate_limited" && frame.id && this.#hold(frame.id, frame.retry_after)) return;
+    if (frame.code === "rate_limited" && !frame.id) {
+      // A snapshot request came too soon after others: ask again when the server says.
+      this.#snapshotLater(frame.retry_after);
+      return;
+    }
+    if (frame.code === "rate_limited" && this.#hold(frame.id, frame.retry_after)) return;
     const error = Object.assign(new Error(frame.message || frame.code || "error"), {
       code: frame.code, id: frame.id ?? null });
     this.callbacks.onError(error.message, frame.code, error.id);
@@ -331,10 +338,20 @@ export class LiveSession {
     }
   }
 
-  /** A new connection resends the whole outbox itself. */
+  #snapshotLater(retryAfter) {
+    if (this.snapshotTimer !== null) return;
+    this.snapshotTimer = this.setTimer(() => {
+      this.snapshotTimer = null;
+      if (this.isOpen) this.transmit({ kind: "snapshot.request" });
+    }, retryDelay(retryAfter));
+  }
+
+  /** A new connection resends the whole outbox itself and starts with a snapshot. */
   #stopHolding() {
     if (this.holdTimer !== null) this.clearTimer(this.holdTimer);
+    if (this.snapshotTimer !== null) this.clearTimer(this.snapshotTimer);
     this.holdTimer = null;
+    this.snapshotTimer = null;
     this.held = [];
     this.retrying = null;
   }

@@ -165,3 +165,31 @@ describe("rate-limited commands", () => {
     assert.equal(retryDelay("x"), 1000);
   });
 });
+
+describe("rate-limited snapshot requests", () => {
+  test("a refused snapshot request is asked again after retry_after, once, and not reported", () => {
+    const { live, sent, errors, advance } = session();
+    live.opened();
+    live.receive({ kind: "snapshot", seq: 3, data: {} });
+    live.receive({ kind: "event", seq: 5, type: "idea.created", data: {} }); // a gap
+    assert.deepEqual(sent, [{ kind: "snapshot.request" }]);
+    live.receive({ ...limited(null, 0.2) });
+    live.receive({ ...limited(null, 0.2) });
+    advance(199);
+    assert.equal(sent.length, 1);
+    advance(1);
+    assert.deepEqual(sent, [{ kind: "snapshot.request" }, { kind: "snapshot.request" }]);
+    advance(10_000);
+    assert.equal(sent.length, 2);
+    assert.deepEqual(errors, []);
+  });
+
+  test("a closed socket drops the pending snapshot request: the next one starts with a snapshot", () => {
+    const { live, sent, timers } = session();
+    live.opened();
+    live.receive(limited(null, 1));
+    live.closed();
+    assert.equal(timers.length, 0);
+    assert.equal(sent.length, 0);
+  });
+});

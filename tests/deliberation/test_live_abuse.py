@@ -124,6 +124,31 @@ async def test_two_screens_of_one_person_share_the_limit_and_other_frames_are_no
     assert len(await sync_to_async(stored_texts)()) == 20
 
 
+@pytest.mark.usefixtures("slow_refill")
+async def test_snapshots_asked_for_in_a_loop_are_refused_after_the_burst(setup):
+    async with connected(PATH, user=setup.residents[0]) as phone:
+        await receive_json(phone)
+        for _ in range(25):
+            await phone.send_to(text_data=json.dumps({"kind": "snapshot.request"}))
+        kinds = [(await next_answer_or_snapshot(phone)) for _ in range(25)]
+        assert [kind for kind, _frame in kinds] == ["snapshot"] * 20 + ["rate_limited"] * 5
+        refused = kinds[-1][1]
+        assert refused["id"] is None and refused["retry_after"] > 0
+        # Commands have an allowance of their own.
+        key = str(uuid.uuid4())
+        await phone.send_to(text_data=idea_frame("Een idee na de snapshots", key))
+        assert (await answers(phone, [key]))[0]["kind"] == "ack"
+
+
+async def next_answer_or_snapshot(socket):
+    while True:
+        frame = await receive_json(socket)
+        if frame["kind"] == "snapshot":
+            return "snapshot", frame
+        if frame["kind"] == "error":
+            return frame["code"], frame
+
+
 def test_refusals_of_the_live_channel_have_english():
     from samenspel import i18n
 
