@@ -45,9 +45,10 @@ LINK_MESSAGE_TYPE = "draft.frames"
 
 
 def save_interval() -> float:
-    """Seconds between writes of the update log (``DRAFT_SAVE_INTERVAL``, 0.25). A crash loses
-    at most this much of the log; the clients still hold those edits and send them again
-    when they re-sync (step 2). A server that shuts down writes what it has first."""
+    """Seconds between writes of the update log (``DRAFT_SAVE_INTERVAL``, 0.25). A killed
+    process loses at most this much of its log, and nothing it confirmed: the other
+    processes log what it relayed to them, the browsers send what it did not relay when
+    they reconnect. A server that shuts down writes what it has first."""
     return float(getattr(settings, "DRAFT_SAVE_INTERVAL", 0.25))
 
 
