@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from csp.constants import NONCE, SELF
+from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -32,6 +36,30 @@ from .models import Amendment, Comment, Draft, Version
 from .passages import VersionText
 
 PRESENCE_COLOURS = ["#0b6e4f", "#8a2be2", "#b5400f", "#1f5faa", "#a1005a", "#5b6300"]
+
+
+def _style_hash(style: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(style.encode()).digest()).decode() + "'"
+
+
+# The editor page's additions to the Content-Security-Policy: CodeMirror writes its styles
+# into a <style> element (it carries the page's nonce), and y-codemirror.next colours each
+# writer's cursor and selection in a style attribute; only those of the colours above are
+# allowed, by hash (the selection is the colour with alpha 33, editor.js ``lighten``).
+EDITOR_POLICY = {
+    "style-src-elem": [SELF, NONCE],
+    "style-src-attr": [
+        "'unsafe-hashes'",
+        *(
+            _style_hash(style)
+            for colour in PRESENCE_COLOURS
+            for style in (
+                f"background-color: {colour}; border-color: {colour}",
+                f"background-color: {colour}33",
+            )
+        ),
+    ],
+}
 
 # The lookup for the poll of an amendment batch (or None), set by DraftsConfig.ready to
 # voting.amendments.poll_for_batch when voting is installed. Drafts reads only the poll's
@@ -197,6 +225,7 @@ def draft_discussion(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@csp_update(EDITOR_POLICY)
 def draft_editor(request: HttpRequest, slug: str) -> HttpResponse:
     draft = get_object_or_404(Draft, slug=slug)
     if not rules.can_read(request.user, draft):

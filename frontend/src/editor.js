@@ -119,11 +119,15 @@ export function mountEditor(element, {
   window.addEventListener("offline", goOffline);
   window.addEventListener("online", goOnline);
 
+  // CodeMirror puts its styles in a <style> element: the page's nonce lets it through the
+  // Content-Security-Policy (the import map in the base template carries that nonce).
+  const nonce = document.querySelector("script[nonce]")?.nonce;
   const view = new EditorView({
     parent: host,
     state: EditorState.create({
       doc: ytext.toString(),
       extensions: [
+        ...(nonce ? [EditorView.cspNonce.of(nonce)] : []),
         // Tab is deliberately not bound: it moves focus out of the editor like in any text field.
         keymap.of([...yUndoManagerKeymap, ...markdownKeymap, ...defaultKeymap]),
         drawSelection(),

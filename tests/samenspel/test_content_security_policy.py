@@ -76,9 +76,16 @@ def assert_strict(path: str, response) -> None:
     assert header, f"{path} ({response.status_code}) has no Content-Security-Policy"
     policy = parse_policy(header)
     scripts = policy.pop("script-src")
-    assert policy == STRICT, f"{path}: {header}"
     nonces = {source for source in scripts if source.startswith("'nonce-")}
     assert scripts - nonces == {"'self'"} and len(nonces) <= 1, f"{path}: {header}"
+    # The editor page's own additions: its <style> element by the same nonce, and cursor
+    # colours by hash; never 'unsafe-inline'.
+    elements = policy.pop("style-src-elem", {"'self'", *nonces})
+    assert elements == {"'self'", *nonces}, f"{path}: {header}"
+    attributes = policy.pop("style-src-attr", {"'unsafe-hashes'"})
+    hashes = {source for source in attributes if source.startswith("'sha256-")}
+    assert attributes - hashes == {"'unsafe-hashes'"}, f"{path}: {header}"
+    assert policy == STRICT, f"{path}: {header}"
     if response["Content-Type"].startswith("text/html"):
         parser = Links()
         parser.feed(response.content.decode())
