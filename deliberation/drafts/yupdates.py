@@ -23,7 +23,7 @@ import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
-from pycrdt import Text, merge_updates
+from pycrdt import Assoc, StickyIndex, Text, merge_updates
 from pycrdt._pycrdt import get_sticky_index_from_json_string
 
 logger = logging.getLogger(__name__)
@@ -379,14 +379,41 @@ def guard_for(doc: Any, *, text_name: str) -> UpdateGuard:
 
 
 def _offset(doc: Any, identifier: tuple[int, int], assoc: int) -> int:
-    """Where an item's unit is in the text (UTF-8 bytes of the visible text before it, and
-    after it with ``assoc`` -1); a deleted unit has both the same."""
+    """Where an item's unit is in the text, with ``assoc`` -1 just after it; a deleted unit
+    has both the same. pycrdt counts the items before the unit's item in UTF-8 bytes and
+    the units before it within its item in UTF-16 units: exact at an item's first unit."""
     client, clock = identifier
     sticky = get_sticky_index_from_json_string(
         f'{{"item":{{"client":{client},"clock":{clock}}},"assoc":{assoc}}}'
     )
     with doc.transaction() as transaction:
         return int(sticky.get_offset(transaction._txn))
+
+
+def _unit_at(text: Any, index: int, assoc: Assoc) -> tuple[int, int] | None:
+    """The unit right of (``Assoc.AFTER``) or left of (``Assoc.BEFORE``) a byte offset that
+    falls between two items."""
+    item = StickyIndex.new(text, index, assoc).to_json().get("item")
+    return None if item is None else (int(item["client"]), int(item["clock"]))
+
+
+def _neighbours(doc: Any, text: Any, origin: tuple[int, int], right: tuple[int, int]) -> bool:
+    """Whether ``right`` is the next shown unit after ``origin`` (or only deleted text lies
+    between them); UpdateRefused if it comes before ``origin``."""
+    before_left, after_left = _offset(doc, origin, 0), _offset(doc, origin, -1)
+    before_right, after_right = _offset(doc, right, 0), _offset(doc, right, -1)
+    if before_right == after_right:
+        return False  # deleted: its offset says too little
+    if after_left > before_right:
+        raise UpdateRefused("an insert whose neighbours are out of order")
+    shown = before_left != after_left
+    if shown and origin == (right[0], right[1] - 1) and after_left == before_right:
+        return True  # side by side in one item (counted alike)
+    if _unit_at(text, before_right, Assoc.AFTER) != right:
+        return False  # not the first unit of its item: its offset is not in bytes
+    if not shown:
+        return after_left == before_right  # both in bytes now
+    return _unit_at(text, before_right, Assoc.BEFORE) == origin
 
 
 def needs_rereading(doc: Any, read: Update, guard: UpdateGuard) -> bool:
@@ -401,6 +428,7 @@ def needs_rereading(doc: Any, read: Update, guard: UpdateGuard) -> bool:
     spot at once, a neighbour deleted meanwhile, a neighbour in the same update) is rare and
     is checked the slow way."""
     doubtful = False
+    text = doc.get(guard.text_name, type=Text)
     for struct in read.structs:
         have = guard.state.get(struct.client, 0)
         if struct.clock + struct.length <= have or struct.origin is None or struct.right is None:
@@ -413,15 +441,10 @@ def needs_rereading(doc: Any, read: Update, guard: UpdateGuard) -> bool:
             doubtful = True
             continue
         try:
-            after_left = _offset(doc, struct.origin, -1)
-            before_right = _offset(doc, struct.right, 0)
-            after_right = _offset(doc, struct.right, -1)
+            doubtful = doubtful or not _neighbours(doc, text, struct.origin, struct.right)
+        except UpdateRefused:
+            raise
         except BaseException:  # an item collected away: pycrdt panics instead of answering
-            doubtful = True
-            continue
-        if after_left > before_right:
-            raise UpdateRefused("an insert whose neighbours are out of order")
-        if after_left < before_right or after_right == before_right:
             doubtful = True
     return doubtful
 
