@@ -227,3 +227,51 @@ async def test_after_a_redis_restart_every_screen_gets_the_next_idea(
     finally:
         for socket in [*sockets, *site_sockets, host_socket]:
             await socket.close()
+
+
+async def test_after_a_redis_restart_poll_pages_show_the_turnout_of_a_ballot_cast_meanwhile(
+    cluster_on_own_redis, own_redis
+):
+    from voting import services as voting
+    from voting.models import Method
+
+    def open_poll() -> tuple[Any, list[Any]]:
+        manager = UserFactory(roles=[Role.FACILITATOR])
+        people = [UserFactory() for _ in range(3)]
+        poll = voting.poll_create(
+            title="Welk thema eerst?",
+            method=Method.IRV,
+            options=[voting.OptionSpec(name) for name in ("Groen", "Wonen", "Jeugd")],
+            eligible=people,
+            by=manager,
+        )
+        voting.poll_open(poll=poll, by=manager)
+        return poll, [*people, manager]
+
+    poll, viewers = await sync_to_async(open_poll)()
+    tokens = [await sync_to_async(services.api_token_for)(user=user) for user in viewers]
+    ports = cluster_on_own_redis
+    pages = [
+        await websockets.connect(f"ws://127.0.0.1:{ports[i % 2]}/ws/polls/{poll.pk}/?token={t}")
+        for i, t in enumerate(tokens)
+    ]
+    try:
+        for page in pages:
+            frame = json.loads(await asyncio.wait_for(page.recv(), 10))
+            assert frame["kind"] == "snapshot" and frame["data"]["voted"] == 0
+
+        own_redis.kill()
+        # The turnout push of this ballot reaches no server: Redis is gone.
+        await sync_to_async(voting.ballot_cast)(poll=poll, participant=viewers[0], choice=["2"])
+        await asyncio.sleep(2)
+        own_redis.start()
+
+        for page in pages:
+            async with asyncio.timeout(BACK_IN_STEP_SECONDS):
+                while True:
+                    frame = json.loads(await page.recv())
+                    if frame["data"].get("voted") == 1:
+                        break
+    finally:
+        for page in pages:
+            await page.close()
