@@ -146,8 +146,9 @@ class SummitConsumer(HubConsumer):
             return
         kind = frame.get("kind")
         if kind == "snapshot.request":
-            # A snapshot is the heaviest read there is: asked for in a loop, it would keep the
-            # database thread from everyone's commands. Hall screens have no person: per socket.
+            # A snapshot is the heaviest read there is: asked for in a loop, it keeps the
+            # process's database thread, which every command also needs, busy with one after
+            # another. Hall screens have no person: their allowance is per socket.
             who = "a hall screen" if self.hall else f"user {self.user.pk}"
             bucket = ("snapshot", self.hub_id if self.hall else self.user.pk)
             if await self._over_limit(None, bucket, f"snapshot requests of {who}"):

@@ -12,7 +12,9 @@ round with two table hosts and a resident at a table, each with an API token, an
 1. flood: the first host sends ``--ideas`` new ideas as fast as the socket takes them,
    without waiting for answers, while the second host sends one idea before the flood and
    one right after it (their ack times show whether anyone else waited);
-2. fuzz: the resident sends ``--fuzz`` malformed frames (nesting up to 8,000 deep, not JSON,
+2. snapshot loop: the first host asks for ``--snapshots`` snapshots at once, while the second
+   host sends an idea;
+3. fuzz: the resident sends ``--fuzz`` malformed frames (nesting up to 8,000 deep, not JSON,
    not UTF-8, wrong shapes and types, junk command data, ``NaN``), each under the 16 KiB
    frame limit, and waits for each answer; a closed socket is counted and reopened.
 
@@ -217,6 +219,32 @@ async def flood(url: str, other: str, ideas: int, timeout: float) -> dict:
     }
 
 
+async def snapshot_loop(url: str, other: str, requests: int, timeout: float) -> dict:
+    """One screen asks for ``requests`` snapshots at once; another host sends an idea."""
+    answers: Counter[str] = Counter()
+    async with websockets.connect(url, max_size=None) as ws:
+        await next_answer(ws, 10)
+        for _ in range(requests):
+            await ws.send('{"kind":"snapshot.request"}')
+        during = asyncio.create_task(one_idea(other, "Tijdens de snapshots: meer licht"))
+        started = time.perf_counter()
+        deadline = time.monotonic() + timeout
+        try:
+            while sum(answers.values()) < requests and time.monotonic() < deadline:
+                frame = await next_answer(ws, deadline - time.monotonic())
+                answers[frame.get("code", frame["kind"])] += 1
+        except (TimeoutError, websockets.ConnectionClosed) as error:
+            answers[f"unanswered ({type(error).__name__})"] += requests - sum(answers.values())
+        answered_seconds = time.perf_counter() - started
+        during_code, during_ms = await during
+    return {
+        "requests_sent": requests,
+        "answers": dict(answers),
+        "all_answered_in_s": round(answered_seconds, 2),
+        "other_host_during": {"answer": during_code, "ms": round(during_ms, 1)},
+    }
+
+
 def nested(depth: int, rng: random.Random) -> str:
     if rng.random() < 0.5:
         return "[" * depth + "]" * depth
@@ -392,6 +420,7 @@ def main() -> None:
     parser.add_argument("--stack", choices=["production", "embedded"], default="production")
     parser.add_argument("--ideas", type=int, default=3000)
     parser.add_argument("--fuzz", type=int, default=2000)
+    parser.add_argument("--snapshots", type=int, default=500)
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--deadline", type=float, default=300, help="seconds for the whole run")
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE")
@@ -456,6 +485,9 @@ def main() -> None:
 
             left = lambda: max(5.0, args.deadline - (time.monotonic() - started))  # noqa: E731
             flood_result = asyncio.run(flood(url("host1"), url("host2"), args.ideas, left() / 2))
+            snapshot_result = asyncio.run(
+                snapshot_loop(url("host1"), url("host2"), args.snapshots, left() / 2)
+            )
             fuzz_result = asyncio.run(fuzz(url("bewoner"), args.fuzz, args.seed, left()))
             counts = manage(
                 source,
@@ -475,6 +507,7 @@ def main() -> None:
             "settings": args.env,
             "load_average": Path("/proc/loadavg").read_text().split()[:3],
             "flood": flood_result,
+            "snapshot_loop": snapshot_result,
             "fuzz": fuzz_result,
             "ideas_stored": json.loads(counts.splitlines()[-1]),
             "server_log": {
