@@ -2,7 +2,9 @@
 
 import json
 import logging
+import random
 import uuid
+from collections import Counter
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -305,3 +307,66 @@ async def test_a_binary_frame_that_is_not_utf8_is_a_bad_frame(setup):
         assert (await next_answer(tablet))["code"] == "bad_frame"
         await tablet.send_to(bytes_data=b"[" * 2000)
         assert (await next_answer(tablet))["code"] == "bad_frame"
+
+
+JUNK_VALUES = [
+    None,
+    True,
+    -1,
+    0,
+    2**63,
+    10**30,
+    1.5,
+    -1e308,
+    "",
+    "x" * 300,
+    "7",
+    "abc",
+    [],
+    [1],
+    {},
+    {"a": 1},
+    "\u0000",
+    "\U0001f600" * 50,
+]
+FIELDS = [
+    "text",
+    "idea",
+    "into",
+    "theme",
+    "name",
+    "featured",
+    "table",
+    "seconds",
+    "code",
+    "participant",
+    "birth_year",
+    "seed",
+]
+
+
+async def test_junk_data_in_every_command_gets_a_clear_refusal_not_a_fault(setup, settings, caplog):
+    settings.LIVE_COMMAND_BURST = 0  # every command reaches its service
+    from deliberation.services import COMMANDS
+
+    rng = random.Random(5)
+    codes = Counter()
+    async with connected(PATH, user=setup.facilitator) as control:
+        await receive_json(control)
+        with caplog.at_level(logging.WARNING):
+            for _ in range(300):
+                data = {f: rng.choice(JUNK_VALUES) for f in rng.sample(FIELDS, rng.randint(1, 4))}
+                key = str(uuid.uuid4())
+                await control.send_to(
+                    text_data=json.dumps(
+                        {
+                            "kind": "command",
+                            "id": key,
+                            "type": rng.choice(sorted(COMMANDS)),
+                            "data": data,
+                        }
+                    )
+                )
+                codes[(await answers(control, [key]))[0].get("code", "ack")] += 1
+    assert "server_error" not in codes and codes["invalid"] > 0, codes
+    assert [record for record in caplog.records if record.levelno >= logging.ERROR] == []
