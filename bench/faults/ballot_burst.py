@@ -100,10 +100,14 @@ def start_redis(work: Path) -> tuple[subprocess.Popen[bytes], int]:
     return process, port
 
 
-def start_daphne(port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+def start_daphne(
+    port: int, env: dict[str, str], log: Path, backlog: int
+) -> subprocess.Popen[bytes]:
+    """Daphne as docker-compose.yml runs it: an endpoint with a listen backlog (Daphne's
+    -b/-p give Twisted's default of 50, and a burst overflows it: connections reset)."""
     return subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port)]
-        + ["samenspel.asgi:application"],
+        [sys.executable, "-m", "daphne", "-e"]
+        + [f"tcp:port={port}:interface=127.0.0.1:backlog={backlog}", "samenspel.asgi:application"],
         cwd=ROOT,
         env=env,
         stdout=log.open("w"),
@@ -217,6 +221,17 @@ def postgres_cpu_seconds(postmaster: int) -> float:
     return total
 
 
+def listen_overflows() -> int:
+    """Connections the kernel dropped because a listening socket's accept queue was full
+    (machine-wide: other programs' bursts count too)."""
+    lines = Path("/proc/net/netstat").read_text().splitlines()
+    for names, values in zip(lines[::2], lines[1::2], strict=False):
+        if names.startswith("TcpExt:"):
+            table = dict(zip(names.split()[1:], values.split()[1:], strict=True))
+            return int(table.get("ListenOverflows", 0))
+    return 0
+
+
 # ---------------------------------------------------------------------------------------
 # The burst
 # ---------------------------------------------------------------------------------------
@@ -296,6 +311,9 @@ def main() -> None:
     parser.add_argument("--max-connections", type=int, default=100)
     parser.add_argument("--timeout", type=float, default=60, help="per request, seconds")
     parser.add_argument("--settle", type=float, default=10, help="seconds before 'final'")
+    parser.add_argument(
+        "--backlog", type=int, default=1024, help="Daphne's listen backlog (its own default: 50)"
+    )
     parser.add_argument("--deadline", type=int, default=600, help="whole run, seconds")
     parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for servers")
     parser.add_argument("--logs", type=Path, help="copy the servers' logs into this folder")
@@ -348,25 +366,28 @@ def main() -> None:
         setup = json.loads(prepared.stdout.strip().splitlines()[-1])
         ports = [free_port() for _ in range(args.processes)]
         for index, port in enumerate(ports):
-            daphnes.append(start_daphne(port, env, work / f"daphne-{index}.log"))
+            daphnes.append(start_daphne(port, env, work / f"daphne-{index}.log", args.backlog))
         for process, port in zip(daphnes, ports, strict=True):
             wait_for_port(process, port, 60)
 
         settings = {k: v for k, v in env.items() if k.startswith(("DB_", "ASGI_"))}
         print(
             f"tried: {args.voters} ballots at once, {args.processes} Daphne processes "
-            f"(no proxy), PostgreSQL max_connections={args.max_connections}, "
+            f"(no proxy, listen backlog {args.backlog}), "
+            f"PostgreSQL max_connections={args.max_connections}, "
             f"server settings {settings or 'defaults'}"
         )
         watch = ConnectionWatch(f"postgresql://postgres@127.0.0.1:{pg_port}/postgres", "samenspel")
         before = watch.count()
         watch.start()
         cpu_before = [cpu_seconds(p.pid) for p in daphnes], postgres_cpu_seconds(postgres.pid)
+        overflows = listen_overflows()
         began = time.perf_counter()
         outcomes, latencies = asyncio.run(
             burst(ports, setup["poll"], setup["sessions"], args.timeout)
         )
         took = time.perf_counter() - began
+        overflows = listen_overflows() - overflows
         daphne_cpu = sum(cpu_seconds(p.pid) for p in daphnes) - sum(cpu_before[0])
         # Backends that ended during the burst are not counted: a lower bound.
         postgres_cpu = postgres_cpu_seconds(postgres.pid) - cpu_before[1]
@@ -389,6 +410,7 @@ def main() -> None:
             f"{postgres_cpu / args.voters * 1000:.1f} ms"
         )
         print(f"accepted: {accepted} of {args.voters}")
+        print(f"  connections dropped at a full accept queue (whole machine): {overflows}")
         for kind, n in sorted(outcomes.items(), key=lambda item: -item[1]):
             if not kind.startswith("accepted"):
                 print(f"  error: {n} x {kind}")
@@ -410,15 +432,20 @@ def main() -> None:
             if lost == 0 and ballots == marked
             else f"lost or doubled: accepted {accepted}, ballots {ballots}, marked {marked}"
         )
-        for index in range(len(daphnes)):
-            log = (work / f"daphne-{index}.log").read_text(errors="replace")
-            errors = Counter(
-                line.split(":", 1)[0][-80:]
-                for line in log.splitlines()
-                if "Error" in line and not line.startswith(" ")
-            )
-            for line, n in errors.most_common(3):
-                print(f"  daphne-{index} log: {n} x {line}")
+        logs = "".join(
+            (work / f"daphne-{index}.log").read_text(errors="replace")
+            for index in range(len(daphnes))
+        ).splitlines()
+        causes = {
+            "requests that raised inside the server (HTTP 500)": "Exception inside application",
+            "of them: PostgreSQL refused a connection": "django.db.utils.OperationalError: "
+            "connection failed",
+            "of them: no pooled connection within DB_POOL_TIMEOUT": "PoolTimeout:",
+        }
+        for label, pattern in causes.items():
+            found = sum(pattern in line for line in logs)
+            if found:
+                print(f"  server logs: {found} {label}")
     finally:
         if args.logs:
             args.logs.mkdir(parents=True, exist_ok=True)

@@ -54,3 +54,11 @@ def test_compose_keeps_the_web_processes_pools_below_max_connections():
     max_connections = int(next(c for c in command if c.startswith("max_connections=")).split("=")[1])
     # Room for four web processes (README: docker compose up --scale web=4) and a few more.
     assert 4 * pool + 10 <= max_connections
+
+
+def test_compose_gives_daphne_a_listen_backlog_for_a_burst():
+    """Twisted listens with a backlog of 50: a burst of a thousand connections overflowed it
+    and the overflowing ones were reset."""
+    command = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]["web"]["command"]
+    endpoint = command[command.index("-e") + 1]
+    assert endpoint.startswith("tcp:port=8000:") and ":backlog=1024" in endpoint
