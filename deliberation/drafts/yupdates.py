@@ -356,10 +356,13 @@ class _Watched:
             doc = self.doc()
             assert doc is not None
             guard = UpdateGuard(self.text_name)
-            try:
-                guard.learn(doc.get_update())
-            except UpdateRefused:
-                logger.warning("a draft's document holds an update that cannot be read")
+            # Only a shown two-unit character can be cut in a way anyone sees (a deleted one
+            # keeps no text), and reading the whole document is the costly part.
+            if _ASTRAL.search(str(doc.get(self.text_name, type=Text))):
+                try:
+                    guard.learn(doc.get_update())
+                except UpdateRefused:
+                    logger.warning("a draft's document holds an update that cannot be read")
             # Applied clocks only: the whole encoding also carries what waits for a missing one.
             guard.state = _state_vector(doc.get_state())
             self.guard = guard
