@@ -118,6 +118,10 @@ class DraftConsumer(HubConsumer):
                 if presence is not None:
                     await self.send(bytes_data=presence)
         except yupdates.UpdateRefused as error:
+            # An editor's page never sends these: the operator should know who did.
+            logger.warning(
+                "draft %s: refused an update from user %s: %s", room.slug, self.user_id, error
+            )
             await self.close(code=ws.CLOSE_BAD_REQUEST, reason=f"update refused: {error}")
         except protocol.ProtocolError:
             await self.close(code=ws.CLOSE_BAD_REQUEST)

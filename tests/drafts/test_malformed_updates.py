@@ -44,7 +44,7 @@ def stored_log(draft) -> list[bytes]:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
 async def test_a_malformed_update_is_neither_stored_nor_relayed_and_the_nota_stays_what_yjs_reads(
-    setup, case: Case
+    setup, case: Case, caplog
 ):
     draft, editor, resident = setup
     path = f"/ws/drafts/{draft.slug}"
@@ -77,6 +77,8 @@ async def test_a_malformed_update_is_neither_stored_nor_relayed_and_the_nota_sta
         else:
             assert answer["type"] == "websocket.close", answer
             assert answer["code"] == 4400
+            # The operator's log says who sent it.
+            assert f"refused an update from user {resident.pk}" in caplog.text
         await attacker.disconnect()
         # Nothing reached the other editors, and a newcomer (who gets the whole document at
         # once) reads what they read.
