@@ -34,6 +34,7 @@ UNREADABLE = {
         {"cursor": {"anchor": {"tname": "x"}, "head": {"tname": "x"}}}
     ),  # fmt: skip
     "a name of a book": json.dumps({"user": {"name": "x" * 5000}}),
+    "a thousand nested lists": "[" * 1000 + "]" * 1000,
 }
 
 
