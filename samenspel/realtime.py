@@ -67,6 +67,8 @@ WATCH_TIMEOUT_SECONDS = 2.0
 # failed connection three times with growing waits (up to 14 s in all); meanwhile every
 # later push of the process would wait behind it, also after Redis is back.
 SEND_TIMEOUT_SECONDS = 5.0
+# Sockets resynced at once: commands that arrive during a resync wait for one wave only.
+RESYNC_WAVE = 25
 
 
 def dumps(message: Mapping[str, Any]) -> str:
@@ -703,10 +705,15 @@ class Hub:
                 # No batch for them until their snapshot; it holds what they missed.
                 batcher.waiting.update(sockets)
             members.extend(sockets)
-        results = await asyncio.gather(
-            *(socket.resync() for socket in members),  # type: ignore[attr-defined]
-            return_exceptions=True,
-        )
+        results: list[Any] = []
+        for start in range(0, len(members), RESYNC_WAVE):
+            # In waves: the database thread takes them in turn with the live commands that
+            # arrive meanwhile, instead of acknowledging those after every snapshot.
+            wave = members[start : start + RESYNC_WAVE]
+            results += await asyncio.gather(
+                *(socket.resync() for socket in wave),  # type: ignore[attr-defined]
+                return_exceptions=True,
+            )
         for socket, result in zip(members, results, strict=True):
             if isinstance(result, BaseException):
                 # Better closed than silently stale: the client reconnects to a snapshot.

@@ -298,6 +298,7 @@ async def run(args: argparse.Namespace, env: dict[str, str], ports: list[int], r
 
     outcomes: Counter[str] = Counter()
     acked: dict[int, str] = {}  # idea id -> phase
+    ack_times: dict[str, list[float]] = {}  # phase -> seconds from sending to the ack
     phase = "before"
     stop_sending = asyncio.Event()
 
@@ -307,6 +308,7 @@ async def run(args: argparse.Namespace, env: dict[str, str], ports: list[int], r
         while not stop_sending.is_set():
             n += 1
             sent_in = phase
+            sent_at = time.monotonic()
             try:
                 frame = await host.command(
                     "idea.create", {"text": f"Tafel {index + 1}, idee {n}"}, timeout=20
@@ -317,6 +319,7 @@ async def run(args: argparse.Namespace, env: dict[str, str], ports: list[int], r
                 if frame["kind"] == "ack":
                     outcomes["acknowledged"] += 1
                     acked[frame["result"]["idea"]] = sent_in
+                    ack_times.setdefault(sent_in, []).append(time.monotonic() - sent_at)
                 else:
                     outcomes[f"refused ({frame.get('code')})"] += 1
             outcomes["sent"] += 1
@@ -372,6 +375,11 @@ async def run(args: argparse.Namespace, env: dict[str, str], ports: list[int], r
         f"  acknowledged: {outcomes['acknowledged']} (before the kill {by_phase['before']},"
         f" while Redis was down {by_phase['down']}, after it came back {by_phase['after']})"
     )
+    for name, times in ack_times.items():
+        print(
+            f"  ack time of ideas sent {name}: median {statistics.median(times) * 1000:.0f} ms,"
+            f" p99 {pct(times, 0.99) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms"
+        )
     others = {k: v for k, v in outcomes.items() if k not in {"sent", "acknowledged"}}
     print(f"  refused or unanswered: {sum(others.values())} {dict(others) if others else ''}")
     print(
