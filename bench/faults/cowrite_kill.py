@@ -1,7 +1,7 @@
 """Fault: a Daphne process is killed (SIGKILL) while five editors co-write a nota through two.
 
     .venv/bin/python bench/faults/cowrite_kill.py [--runs 20] [--editors 5] [--seconds 3]
-        [--rate 8] [--resync 5] [--seed N] [--deadline 900]
+        [--rate 8] [--resync 5] [--seed N] [--deadline 900] [--no-kill]
 
 Starts a throwaway PostgreSQL (as the postgres user, its own data dir) and Redis on loopback,
 and for every run a new draft and two new Daphne processes on them (production settings).
@@ -15,7 +15,8 @@ once more and the stored nota is read from the database while they are still con
 Per run it prints the process killed and when, the edits typed, the edits the editors saw
 confirmed (the answer to a sync request, see ``docs/cowriting.md``), the confirmed edits
 missing from the stored nota, and whether the editors' texts converged; at the end the
-totals. Exit status 1 when a confirmed edit was lost or the editors diverged. Everything it
+totals, with the rows of the update log and how many of them repeat another (logged by
+both processes; ``--no-kill`` shows how many that is without a crash). Exit status 1 when a confirmed edit was lost or the editors diverged. Everything it
 starts is stopped at the end; the whole run is bounded by ``--deadline`` seconds.
 """
 
@@ -152,6 +153,17 @@ def new_draft(number: int, editors: int) -> tuple[object, list[str]]:
     return draft, tokens
 
 
+def logged_twice(draft: object) -> tuple[int, int]:
+    """Rows in the draft's update log, and how many of them repeat an earlier row's update
+    (a process logged what another had logged too)."""
+    from deliberation.drafts.models import DraftUpdate
+
+    data = [
+        bytes(d) for d in DraftUpdate.objects.filter(draft=draft).values_list("data", flat=True)
+    ]
+    return len(data), len(data) - len(set(data))
+
+
 async def one_run(
     draft: object, tokens: list[str], env: dict[str, str], work: Path, rng: random.Random, args
 ) -> dict[str, object]:  # type: ignore[no-untyped-def]
@@ -160,7 +172,7 @@ async def one_run(
     from deliberation.drafts import selectors
     from tests.drafts.crash import editors_for, killable_daphnes, tokens_in, type_through_a_kill
 
-    victim = rng.randrange(2)
+    victim = None if args.no_kill else rng.randrange(2)
     kill_after = 0.3 + rng.random() * (args.seconds - 0.3)
     with killable_daphnes(2, env, work) as (processes, ports):
         editors = editors_for(draft.slug, tokens, ports, rng)  # type: ignore[attr-defined]
@@ -175,6 +187,7 @@ async def one_run(
                 resync=args.resync,
             )
             stored_text = await sync_to_async(selectors.draft_live_text)(draft)
+            rows, twice = await sync_to_async(logged_twice)(draft)
         finally:
             for editor in editors:
                 await editor.close()
@@ -191,6 +204,8 @@ async def one_run(
         "held_by_editors_not_stored": len(held - stored),
         "converged": len(run.texts) == 1,
         "reconnects": run.reconnects,
+        "log_rows": rows,
+        "logged_twice": twice,
     }
 
 
@@ -203,6 +218,7 @@ def main() -> int:
     parser.add_argument("--resync", type=float, default=5.0, help="seconds between syncs")
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--deadline", type=float, default=900.0, help="seconds for all runs")
+    parser.add_argument("--no-kill", action="store_true", help="the same runs without a kill")
     args = parser.parse_args()
     seed = args.seed if args.seed is not None else random.randrange(1 << 30)
     rng = random.Random(seed)
@@ -217,8 +233,9 @@ def main() -> int:
         env = production_env(DATABASE_URL=database_url, REDIS_URL=redis_url, LOG_LEVEL="WARNING")
         print(
             f"seed {seed}: {args.runs} runs, {args.editors} editors on 2 Daphne processes, "
-            f"{args.rate:g} edits/s each, sync every {args.resync:g} s, SIGKILL of either "
-            f"process within {args.seconds:g} s, {TYPE_AFTER_KILL:g} s of typing after it",
+            f"{args.rate:g} edits/s each, sync every {args.resync:g} s, "
+            + ("no kill" if args.no_kill else "SIGKILL of either process")
+            + f" within {args.seconds:g} s, {TYPE_AFTER_KILL:g} s of typing after it",
             flush=True,
         )
         for number in range(args.runs):
@@ -242,6 +259,8 @@ def main() -> int:
         "confirmed_lost": lost,
         "runs_losing_confirmed_edits": sum(1 for row in rows if row["confirmed_missing"]),
         "runs_diverged": diverged,
+        "log_rows": sum(int(row["log_rows"]) for row in rows),  # type: ignore[call-overload]
+        "logged_twice": sum(int(row["logged_twice"]) for row in rows),  # type: ignore[call-overload]
         "seconds": round(time.monotonic() - started, 1),
     }
     print("total", json.dumps(totals))

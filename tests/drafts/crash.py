@@ -183,7 +183,7 @@ class Editor:
 
 @dataclass
 class KillRun:
-    victim: int  # index of the killed process
+    victim: int | None  # index of the killed process
     killed_after: float  # seconds of typing before the kill
     typed: int
     confirmed: set[str]
@@ -196,14 +196,15 @@ async def type_through_a_kill(
     *,
     editors: list[Editor],
     processes: list[subprocess.Popen[bytes]],
-    victim: int,
+    victim: int | None,
     kill_after: float,
     type_after: float,
     rate: float = 8.0,
     resync: float = 5.0,
 ) -> KillRun:
-    """Connect the editors, let them type, SIGKILL ``processes[victim]`` after ``kill_after``
-    seconds, let them type ``type_after`` seconds more, then ask each to sync once more.
+    """Connect the editors, let them type, SIGKILL ``processes[victim]`` (unless None) after
+    ``kill_after`` seconds, let them type ``type_after`` seconds more, then ask each to sync
+    once more.
 
     The editors stay connected when this returns: read the stored text, then close them.
     """
@@ -217,9 +218,11 @@ async def type_through_a_kill(
         loop.create_task(editor.type_until(until, rate=rate, resync=resync)) for editor in editors
     ]
     await asyncio.sleep(kill_after)
-    processes[victim].send_signal(signal.SIGKILL)
+    if victim is not None:
+        processes[victim].send_signal(signal.SIGKILL)
     before_kill = set().union(*(editor.confirmed for editor in editors))
-    processes[victim].wait()
+    if victim is not None:
+        processes[victim].wait()
     await asyncio.gather(*typing)
     for editor in editors:
         await editor.settle()
