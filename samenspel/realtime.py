@@ -513,6 +513,7 @@ class Hub:
         self.unsent: dict[str, int] = {}
         self.probes: dict[int, Any] = {}  # see ``lost_groups``
         self.tasks: set[asyncio.Task[None]] = set()
+        self.queued: set[LocalSocket] = set()  # waiting for their turn in a resync
         self.lock = asyncio.Lock()
 
     async def join(
@@ -696,24 +697,34 @@ class Hub:
 
     async def resync(self, groups: list[str]) -> None:
         """Bring every local socket of ``groups`` up to date (they are joined again)."""
+        await self.resync_sockets({group: list(self.members.get(group, ())) for group in groups})
+
+    async def resync_sockets(self, targets: Mapping[str, Iterable[LocalSocket]]) -> None:
+        """Call ``resync`` on each socket, a wave at a time, with the groups' replay logs
+        forgotten and their batches held back from them until their snapshot."""
         members: list[LocalSocket] = []
-        for group in groups:
-            sockets = [s for s in self.members.get(group, ()) if hasattr(s, "resync")]
+        for group, found in targets.items():
+            sockets = [s for s in found if hasattr(s, "resync")]
             batcher = self.batchers.get(group)
             if batcher is not None:
                 batcher.forget()
                 # No batch for them until their snapshot; it holds what they missed.
                 batcher.waiting.update(sockets)
             members.extend(sockets)
+        self.queued.update(members)
         results: list[Any] = []
-        for start in range(0, len(members), RESYNC_WAVE):
-            # In waves: the database thread takes them in turn with the live commands that
-            # arrive meanwhile, instead of acknowledging those after every snapshot.
-            wave = members[start : start + RESYNC_WAVE]
-            results += await asyncio.gather(
-                *(socket.resync() for socket in wave),  # type: ignore[attr-defined]
-                return_exceptions=True,
-            )
+        try:
+            for start in range(0, len(members), RESYNC_WAVE):
+                # In waves: the database thread takes them in turn with the live commands
+                # that arrive meanwhile, instead of acknowledging those after every snapshot.
+                wave = members[start : start + RESYNC_WAVE]
+                self.queued.difference_update(wave)
+                results += await asyncio.gather(
+                    *(socket.resync() for socket in wave),  # type: ignore[attr-defined]
+                    return_exceptions=True,
+                )
+        finally:
+            self.queued.difference_update(members)
         for socket, result in zip(members, results, strict=True):
             if isinstance(result, BaseException):
                 # Better closed than silently stale: the client reconnects to a snapshot.
@@ -727,7 +738,9 @@ class Hub:
         if "resync" in message:  # another process lost pushes to this group (see ``check``)
             group = message.get("group")
             if message["resync"] != self.channel_name and group in self.members:
-                task = asyncio.get_running_loop().create_task(self.resync([group]))
+                # A socket still queued for a resync gets a snapshot read after this anyway.
+                due = [s for s in self.members[group] if s not in self.queued]
+                task = asyncio.get_running_loop().create_task(self.resync_sockets({group: due}))
                 self.tasks.add(task)
                 task.add_done_callback(self.tasks.discard)
             return
