@@ -381,7 +381,7 @@ def guard_for(doc: Any, *, text_name: str) -> UpdateGuard:
     return watched.current()
 
 
-def _offset(doc: Any, identifier: tuple[int, int], assoc: int) -> int:
+def _offset(transaction: Any, identifier: tuple[int, int], assoc: int) -> int:
     """Where an item's unit is in the text, with ``assoc`` -1 just after it; a deleted unit
     has both the same. pycrdt counts the items before the unit's item in UTF-8 bytes and
     the units before it within its item in UTF-16 units: exact at an item's first unit."""
@@ -389,8 +389,7 @@ def _offset(doc: Any, identifier: tuple[int, int], assoc: int) -> int:
     sticky = get_sticky_index_from_json_string(
         f'{{"item":{{"client":{client},"clock":{clock}}},"assoc":{assoc}}}'
     )
-    with doc.transaction() as transaction:
-        return int(sticky.get_offset(transaction._txn))
+    return int(sticky.get_offset(transaction._txn))
 
 
 def _unit_at(text: Any, index: int, assoc: Assoc) -> tuple[int, int] | None:
@@ -400,11 +399,13 @@ def _unit_at(text: Any, index: int, assoc: Assoc) -> tuple[int, int] | None:
     return None if item is None else (int(item["client"]), int(item["clock"]))
 
 
-def _neighbours(doc: Any, text: Any, origin: tuple[int, int], right: tuple[int, int]) -> bool:
+def _neighbours(
+    transaction: Any, text: Any, origin: tuple[int, int], right: tuple[int, int]
+) -> bool:
     """Whether ``right`` is the next shown unit after ``origin`` (or only deleted text lies
     between them); UpdateRefused if it comes before ``origin``."""
-    before_left, after_left = _offset(doc, origin, 0), _offset(doc, origin, -1)
-    before_right, after_right = _offset(doc, right, 0), _offset(doc, right, -1)
+    before_left, after_left = _offset(transaction, origin, 0), _offset(transaction, origin, -1)
+    before_right, after_right = _offset(transaction, right, 0), _offset(transaction, right, -1)
     if before_right == after_right:
         return False  # deleted: its offset says too little
     if after_left > before_right:
@@ -430,26 +431,30 @@ def needs_rereading(doc: Any, read: Update, guard: UpdateGuard) -> bool:
     between them, the insert can land nowhere else; anything else (two people typing at one
     spot at once, a neighbour deleted meanwhile, a neighbour in the same update) is rare and
     is checked the slow way."""
-    doubtful = False
-    text = doc.get(guard.text_name, type=Text)
+    inserts = []
     for struct in read.structs:
         have = guard.state.get(struct.client, 0)
         if struct.clock + struct.length <= have or struct.origin is None or struct.right is None:
             continue
         if struct.origin == struct.right:
             raise UpdateRefused("an insert between an item and itself")
-        if any(
-            clock >= guard.state.get(client, 0) for client, clock in (struct.origin, struct.right)
-        ):
-            doubtful = True
-            continue
-        try:
-            doubtful = doubtful or not _neighbours(doc, text, struct.origin, struct.right)
-        except UpdateRefused:
-            raise
-        except BaseException:  # an item collected away: pycrdt panics instead of answering
-            doubtful = True
-    return doubtful
+        neighbours = (struct.origin, struct.right)
+        if any(clock >= guard.state.get(client, 0) for client, clock in neighbours):
+            return True
+        inserts.append(neighbours)
+    if not inserts:
+        return False
+    text = doc.get(guard.text_name, type=Text)
+    with doc.transaction() as transaction:  # one for every lookup: each costs a commit
+        for origin, right in inserts:
+            try:
+                if not _neighbours(transaction, text, origin, right):
+                    return True
+            except UpdateRefused:
+                raise
+            except BaseException:  # an item collected away: pycrdt panics instead of answering
+                return True
+    return False
 
 
 def reads_alike(doc: Any, update: bytes, *, text_name: str) -> bool:
