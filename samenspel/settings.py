@@ -133,7 +133,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": min(DB_POOL_MAX_SIZE, int(os.environ.get("DB_POOL_MIN_SIZE", "2"))),
         "max_size": DB_POOL_MAX_SIZE,
-        "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "30")),
+        "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "60")),
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
