@@ -779,7 +779,10 @@ def can_check(layer: Any) -> bool:
         from channels_redis.core import RedisChannelLayer
     except ImportError:
         return False
-    return isinstance(layer, RedisChannelLayer)
+    # ``lost_groups`` reads how channels_redis stores a group (pinned in pyproject.toml); a
+    # version without these would make every check fail and stop every push.
+    needed = ("_group_key", "consistent_hash", "hosts")
+    return isinstance(layer, RedisChannelLayer) and all(hasattr(layer, n) for n in needed)
 
 
 async def lost_groups(
