@@ -26,6 +26,8 @@ CHOICE_STEPS = {str(Step.Kind.THEME_CHOICE)}
 
 @dataclass(frozen=True)
 class CommandRule:
+    """Who may send a live command, and during which step; each command names one."""
+
     roles: frozenset[str]
     steps: frozenset[str] | None = None  # None: any step (and before the first one)
     needs_running: bool = False  # the step's timer must run (not paused or not started)
@@ -35,35 +37,19 @@ def _rule(roles: set[str], steps: set[str] | None = None, running: bool = False)
     return CommandRule(frozenset(roles), frozenset(steps) if steps is not None else None, running)
 
 
-CONTROL = STAFF_ROLES
-DESK = STAFF_ROLES
 WRITERS = {TABLE_HOST, PARTICIPANT}
 CURATORS = {THEME_TEAM, FACILITATOR}
 # Registered residents who are not in the hall may join an online table themselves.
 JOINERS = {RESIDENT, PARTICIPANT}
 
-COMMAND_RULES: dict[str, CommandRule] = {
-    "step.start": _rule(CONTROL),
-    "step.pause": _rule(CONTROL),
-    "step.extend": _rule(CONTROL),
-    "step.advance": _rule(CONTROL),
-    "message.send": _rule(CONTROL),
-    "participant.check_in": _rule(DESK),
-    "participant.walk_in": _rule(DESK),
-    "participant.seat_all": _rule(DESK),
-    "idea.create": _rule(WRITERS, IDEA_STEPS, running=True),
-    "idea.edit": _rule(WRITERS, IDEA_STEPS, running=True),
-    "idea.withdraw": _rule(WRITERS, IDEA_STEPS, running=True),
-    "idea.hide": _rule(CURATORS, CURATION_STEPS),
-    "idea.merge": _rule(CURATORS, CURATION_STEPS),
-    "theme.create": _rule(CURATORS, CURATION_STEPS),
-    "theme.rename": _rule(CURATORS, CURATION_STEPS),
-    "theme.assign": _rule(CURATORS, CURATION_STEPS),
-    "theme.feature": _rule(CURATORS, CURATION_STEPS),
-    "table.spread_themes": _rule(CURATORS, THEME_TABLE_STEPS),
-    "table.choose": _rule({PARTICIPANT}, CHOICE_STEPS),
-    "participant.join_online": _rule(JOINERS),
-}
+# The named rules of live commands; each command declares one (``deliberation.services``).
+RUN_AGENDA = _rule(STAFF_ROLES)  # the steps, their timer and messages to every screen
+RUN_DESK = _rule(STAFF_ROLES)  # check-in, walk-ins and seating
+WRITE_IDEAS = _rule(WRITERS, IDEA_STEPS, running=True)
+CURATE = _rule(CURATORS, CURATION_STEPS)  # hide and merge ideas, make and fill themes
+SPREAD_THEME_TABLES = _rule(CURATORS, THEME_TABLE_STEPS)
+CHOOSE_THEME_TABLE = _rule({PARTICIPANT}, CHOICE_STEPS)
+JOIN_ONLINE = _rule(JOINERS)
 
 
 # Table and column names as the migrations create them (checked by tests/deliberation).
@@ -118,20 +104,16 @@ def can_view_summit(roles: set[str]) -> bool:
     return bool(roles & (STAFF_ROLES | CURATORS | WRITERS))
 
 
-def command_allowed(
-    command: str, *, roles: set[str], step_kind: str | None, step_state: str
-) -> bool:
-    """deliberation.<command>: the role x step matrix. Object checks are in the services."""
-    rule = COMMAND_RULES.get(command)
-    if rule is None or not (roles & rule.roles):
-        return False
+def command_refusal(
+    rule: CommandRule, *, roles: set[str], step_kind: str | None, step_state: str
+) -> str | None:
+    """Why ``rule`` refuses a command now (``forbidden`` or ``step_closed``), or None when it
+    allows it: the role x step matrix. Object checks (whose idea, which table) are in the
+    services, which run this for every command."""
+    if not roles & rule.roles:
+        return "forbidden"
     if rule.steps is not None and step_kind not in rule.steps:
-        return False
-    return not (rule.needs_running and step_state != "running")
-
-
-def step_open_for(command: str, *, step_kind: str | None, step_state: str) -> bool:
-    rule = COMMAND_RULES[command]
-    if rule.steps is not None and step_kind not in rule.steps:
-        return False
-    return not (rule.needs_running and step_state != "running")
+        return "step_closed"
+    if rule.needs_running and step_state != "running":
+        return "step_closed"
+    return None

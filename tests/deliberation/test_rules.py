@@ -1,15 +1,20 @@
-"""The whole role x step matrix of live commands, on the rule and through the channel."""
+"""The whole role x step matrix of live commands: on the rule each command declares, through
+its service, and through the channel."""
 
 import json
 import uuid
 
 import pytest
 from asgiref.sync import sync_to_async
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from deliberation import rules
+from deliberation import rules, services
 from deliberation.models import Step, Summit
 from samenspel.models import Role
-from tests.deliberation.factories import make_summit
+from tests.deliberation.factories import go_to_step, make_summit
+from tests.factories import UserFactory
 from tests.live import connected, receive_json
 
 ROLES = [
@@ -65,17 +70,85 @@ def expected(command, role, step, state):
     }
 
 
-def test_every_command_has_a_rule():
-    assert set(rules.COMMAND_RULES) == ALL
+def test_every_command_is_declared_once_with_its_rule():
+    assert set(services.COMMANDS) == ALL
+    assert all(declared.name == name for name, declared in services.COMMANDS.items())
 
 
 @pytest.mark.parametrize("command", sorted(ALL))
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("step", STEPS)
 def test_role_by_step_matrix(command, role, step):
+    """The check every service runs (``rules.command_refusal`` on the declared rule)."""
+    rule = services.COMMANDS[command].rule
     for state in ("running", "paused", "idle"):
-        allowed = rules.command_allowed(command, roles={role}, step_kind=step, step_state=state)
-        assert allowed == expected(command, role, step, state), (command, role, step, state)
+        refusal = rules.command_refusal(rule, roles={role}, step_kind=step, step_state=state)
+        assert (refusal is None) == expected(command, role, step, state), (
+            command,
+            role,
+            step,
+            state,
+        )
+
+
+@pytest.mark.django_db
+def test_every_service_refuses_what_the_matrix_refuses_and_nothing_else():
+    """Each command sent by each role at several steps: refused by its service exactly when
+    the matrix says so, with the matrix's reason (each try is rolled back)."""
+    setup = make_summit()
+    scope = setup.summit.scope
+    senders = {
+        Role.FACILITATOR: setup.facilitator,
+        Role.ADMINISTRATOR: UserFactory(roles=[(Role.ADMINISTRATOR, scope)]),
+        Role.THEME_TEAM: setup.theme_team,
+        Role.TABLE_HOST: setup.hosts[0],
+        rules.PARTICIPANT: setup.residents[0],
+        Role.RESIDENT: UserFactory(roles=[(Role.RESIDENT, scope)]),  # registered, not here
+    }
+    not_allowed = _("U mag dit niet doen in deze burgertop.")
+    situations = [
+        (None, "idle"),
+        ("table_round", "running"),
+        ("table_round", "paused"),
+        ("clustering", "running"),
+        ("theme_choice", "running"),
+        ("vote", "running"),
+    ]
+    for step, state in situations:
+        if step is None:
+            Summit.objects.filter(pk=setup.summit.pk).update(current_step=None, step_state=state)
+        else:
+            go_to_step(setup.summit, step, state=state)
+        for command in sorted(ALL):
+            for role, sender in senders.items():
+                refused = None
+                with transaction.atomic():
+                    try:
+                        services.command_run(
+                            summit=setup.summit,
+                            by=sender,
+                            key=uuid.uuid4(),
+                            command=command,
+                            data={},
+                            now=timezone.now(),
+                        )
+                    except services.CommandRefused as refusal:
+                        refused = refusal
+                    transaction.set_rollback(True)
+                case = (command, role, step, state, refused and refused.message)
+                if expected(command, role, step, state):
+                    # Allowed by the rule: refused, if at all, for what was (not) sent.
+                    assert refused is None or refused.code != "step_closed", case
+                    assert refused is None or refused.message != not_allowed, case
+                else:
+                    assert refused is not None, case
+                    assert refused.code in {"forbidden", "step_closed"}, case
+                    assert refused.code == rules.command_refusal(
+                        services.COMMANDS[command].rule,
+                        roles={role},
+                        step_kind=step,
+                        step_state=state,
+                    ), case
 
 
 @pytest.mark.django_db(transaction=True)

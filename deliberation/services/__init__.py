@@ -1,0 +1,69 @@
+"""Every write of a live summit, one module per noun: ``agenda`` (steps, timer, messages),
+``attendance`` (check-in, seating, online and theme tables), ``ideas`` and ``themes``.
+Each service checks its command's rule, writes in one transaction with the summit row
+locked, and broadcasts its events after commit, each with the summit's next sequence number.
+
+``context`` holds what they share (the command declarations, the batch, the lock, the
+numbered broadcast); ``bus`` runs live commands, alone or in batches. Callers import this
+package: ``from deliberation import services`` then ``services.idea_create(...)``.
+"""
+
+from .agenda import (
+    MAX_EXTEND_SECONDS,
+    MESSAGE_MAX_LENGTH,
+    summit_message_send,
+    summit_step_advance,
+    summit_step_extend,
+    summit_step_pause,
+    summit_step_start,
+)
+from .attendance import (
+    participant_check_in,
+    participant_join_online,
+    participant_seat_all,
+    participant_walk_in,
+    theme_table_choose,
+)
+from .bus import Command, command_run, command_run_batch
+from .context import COMMANDS, CommandRefused, LiveCommand
+from .ideas import idea_create, idea_edit, idea_hide, idea_merge, idea_withdraw
+from .themes import (
+    THEME_NAME_MAX_LENGTH,
+    theme_assign,
+    theme_create,
+    theme_feature,
+    theme_rename,
+    theme_tables_spread,
+)
+
+__all__ = [
+    "COMMANDS",
+    "MAX_EXTEND_SECONDS",
+    "MESSAGE_MAX_LENGTH",
+    "THEME_NAME_MAX_LENGTH",
+    "Command",
+    "CommandRefused",
+    "LiveCommand",
+    "command_run",
+    "command_run_batch",
+    "idea_create",
+    "idea_edit",
+    "idea_hide",
+    "idea_merge",
+    "idea_withdraw",
+    "participant_check_in",
+    "participant_join_online",
+    "participant_seat_all",
+    "participant_walk_in",
+    "summit_message_send",
+    "summit_step_advance",
+    "summit_step_extend",
+    "summit_step_pause",
+    "summit_step_start",
+    "theme_assign",
+    "theme_create",
+    "theme_feature",
+    "theme_rename",
+    "theme_tables_spread",
+    "theme_table_choose",
+]

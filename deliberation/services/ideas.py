@@ -1,0 +1,177 @@
+"""What the tables write: ideas, and how the theme team curates them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from samenspel.models import Role, User
+
+from .. import events, rules
+from ..models import IDEA_MAX_LENGTH, Idea, Summit
+from .context import (
+    CommandRefused,
+    atomic,
+    authorise,
+    clean_text,
+    emit,
+    live_command,
+    locked,
+    row_id,
+    table_of,
+)
+
+
+def _idea_text(raw: Any) -> str:
+    return clean_text(
+        raw,
+        limit=IDEA_MAX_LENGTH,
+        empty=_("Een idee mag niet leeg zijn."),
+        too_long=_("Een idee is hoogstens %(limit)s tekens lang.") % {"limit": IDEA_MAX_LENGTH},
+    )
+
+
+def new_idea(summit: Summit, by: User, text: Any, now: datetime) -> Idea:
+    """The idea ``by`` may write now, checked and not yet saved; refusals come first."""
+    roles = authorise(summit, by, "idea.create")
+    text = _idea_text(text)
+    table = table_of(summit, by, roles)
+    if table is None:
+        raise CommandRefused("no_table", _("U zit nog niet aan een tafel."))
+    return Idea(
+        summit=summit,
+        table=table,
+        step=summit.current_step,
+        author=by,
+        text=text,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def idea_created(summit: Summit, idea: Idea) -> None:
+    emit(
+        summit,
+        events.idea_created,
+        {"id": idea.pk, "table": idea.table.number, "text": idea.text, "theme": None},
+    )
+
+
+@live_command(
+    "idea.create",
+    rules.WRITE_IDEAS,
+    parse=lambda data, now: {"text": data.get("text"), "now": now},
+    keeps_lookups=True,
+    lock_late=True,
+)
+def idea_create(*, summit: Summit, by: User, text: Any, now: datetime) -> dict[str, Any]:
+    """A host writes for their table; a seated participant for the table they sit at."""
+    with atomic():
+        summit = locked(summit)
+        idea = new_idea(summit, by, text, now)
+        idea.save()
+        idea_created(summit, idea)
+        return {"idea": idea.pk}
+
+
+def _own_idea(summit: Summit, by: User, roles: set[str], idea_id: Any) -> Idea:
+    idea = Idea.objects.select_related("table").filter(summit=summit, pk=row_id(idea_id)).first()
+    if idea is None or idea.status != Idea.Status.VISIBLE:
+        raise CommandRefused("not_found", _("Dit idee bestaat niet (meer)."))
+    hosts_it = Role.TABLE_HOST in roles and idea.table.host_id == by.pk
+    if idea.author_id != by.pk and not hosts_it:
+        raise CommandRefused("forbidden", _("U kunt alleen ideeën van uw eigen tafel wijzigen."))
+    return idea
+
+
+@live_command(
+    "idea.edit",
+    rules.WRITE_IDEAS,
+    parse=lambda data, now: {"idea_id": data.get("idea"), "text": data.get("text"), "now": now},
+    keeps_lookups=True,
+)
+def idea_edit(
+    *, summit: Summit, by: User, idea_id: Any, text: Any, now: datetime
+) -> dict[str, Any]:
+    with atomic():
+        summit = locked(summit)
+        roles = authorise(summit, by, "idea.edit")
+        idea = _own_idea(summit, by, roles, idea_id)
+        idea.text = _idea_text(text)
+        idea.updated_at = now
+        idea.save(update_fields=["text", "updated_at"])
+        emit(summit, events.idea_edited, {"id": idea.pk, "text": idea.text})
+        return {"idea": idea.pk}
+
+
+@live_command(
+    "idea.withdraw",
+    rules.WRITE_IDEAS,
+    parse=lambda data, now: {"idea_id": data.get("idea"), "now": now},
+    keeps_lookups=True,
+)
+def idea_withdraw(*, summit: Summit, by: User, idea_id: Any, now: datetime) -> dict[str, Any]:
+    with atomic():
+        summit = locked(summit)
+        roles = authorise(summit, by, "idea.withdraw")
+        idea = _own_idea(summit, by, roles, idea_id)
+        idea.status = Idea.Status.WITHDRAWN
+        idea.updated_at = now
+        idea.save(update_fields=["status", "updated_at"])
+        emit(summit, events.idea_withdrawn, {"id": idea.pk})
+        return {"idea": idea.pk}
+
+
+def curated_idea(summit: Summit, idea_id: Any) -> Idea:
+    idea = Idea.objects.filter(summit=summit, pk=row_id(idea_id)).first()
+    if idea is None or idea.status != Idea.Status.VISIBLE:
+        raise CommandRefused("not_found", _("Dit idee bestaat niet (meer)."))
+    return idea
+
+
+@live_command(
+    "idea.hide",
+    rules.CURATE,
+    parse=lambda data, now: {"idea_id": data.get("idea"), "now": now},
+    keeps_lookups=True,
+)
+def idea_hide(*, summit: Summit, by: User, idea_id: Any, now: datetime) -> dict[str, Any]:
+    """Take an idea off every screen (e.g. a personal attack); the text stays stored."""
+    with atomic():
+        summit = locked(summit)
+        authorise(summit, by, "idea.hide")
+        idea = curated_idea(summit, idea_id)
+        idea.status = Idea.Status.HIDDEN
+        idea.updated_at = now
+        idea.save(update_fields=["status", "updated_at"])
+        emit(summit, events.idea_hidden, {"id": idea.pk})
+        return {"idea": idea.pk}
+
+
+@live_command(
+    "idea.merge",
+    rules.CURATE,
+    parse=lambda data, now: {"idea_id": data.get("idea"), "into_id": data.get("into"), "now": now},
+    keeps_lookups=True,
+)
+def idea_merge(
+    *, summit: Summit, by: User, idea_id: Any, into_id: Any, now: datetime
+) -> dict[str, Any]:
+    """Fold a duplicate into another idea; the duplicate leaves the lists."""
+    with atomic():
+        summit = locked(summit)
+        authorise(summit, by, "idea.merge")
+        idea = curated_idea(summit, idea_id)
+        into = curated_idea(summit, into_id)
+        if idea.pk == into.pk:
+            raise CommandRefused(
+                "invalid", _("Een idee kan niet met zichzelf worden samengevoegd.")
+            )
+        idea.status = Idea.Status.MERGED
+        idea.merged_into = into
+        idea.updated_at = now
+        idea.save(update_fields=["status", "merged_into", "updated_at"])
+        emit(summit, events.idea_merged, {"id": idea.pk, "into": into.pk})
+        return {"idea": idea.pk, "into": into.pk}
