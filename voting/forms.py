@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from samenspel.digits import whole_number
 
-from .models import BUDGET_METHODS, GRADED_METHODS, RANKED_METHODS, Method, Option, Poll
+from . import methods
+from .models import Option, Poll
 from .services import VotingError
 
 
@@ -63,19 +64,20 @@ def move(state: BallotState, instruction: str) -> None:
 def choice_from_post(poll: Poll, options: Sequence[Option], data: QueryDict) -> Any:
     """The choice in the shape services.clean_choice expects, or VotingError."""
     keys = [option.key for option in options]
-    if poll.method == Method.YES_NO:
+    shape = poll.voting_method.shape
+    if shape is methods.YES_NO:
         return {key: data.get(f"value-{key}", "") for key in keys}
-    if poll.method in RANKED_METHODS:
+    if shape is methods.RANKING:
         order = data.getlist("order")
         ranked = set(data.getlist("ranked"))
         return [key for key in order if key in ranked]
-    if poll.method == Method.APPROVAL or poll.method in BUDGET_METHODS:
+    if shape is methods.CHOICE:
         return data.getlist("option")
     values: dict[str, int] = {}
     for key in keys:
         raw = data.get(f"value-{key}", "").strip()
         if raw == "":
-            if poll.method in GRADED_METHODS:
+            if shape is methods.GRADES:
                 raise VotingError(_("Geef elke optie een cijfer."))
             continue
         try:

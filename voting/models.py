@@ -18,6 +18,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import methods
+
 
 class Method(models.TextChoices):
     YES_NO = "yes_no", _("Voor / tegen / onthouding")
@@ -34,9 +36,10 @@ class Method(models.TextChoices):
     BUDGET_MES = "budget_mes", _("Begroten (gelijke aandelen)")
 
 
-RANKED_METHODS = frozenset({Method.IRV, Method.STV, Method.SCHULZE, Method.BORDA, Method.COPELAND})
-BUDGET_METHODS = frozenset({Method.BUDGET_GREEDY, Method.BUDGET_MES})
-GRADED_METHODS = frozenset({Method.SCORE, Method.MAJORITY_JUDGMENT})
+# What each method is and does lives in voting.methods (one entry per value above).
+RANKED_METHODS = methods.keys_of(methods.RANKING)
+BUDGET_METHODS = frozenset(m.key for m in methods.REGISTRY.values() if m.needs_budget)
+GRADED_METHODS = methods.keys_of(methods.GRADES)
 
 
 class Poll(models.Model):
@@ -108,12 +111,17 @@ class Poll(models.Model):
         return self.title
 
     @property
+    def voting_method(self) -> methods.VotingMethod:
+        """This poll's entry in the registry of voting methods (voting.methods)."""
+        return methods.get(self.method)
+
+    @property
     def is_ranked(self) -> bool:
-        return self.method in RANKED_METHODS
+        return self.voting_method.shape is methods.RANKING
 
     @property
     def is_budget(self) -> bool:
-        return self.method in BUDGET_METHODS
+        return self.voting_method.needs_budget
 
     @property
     def group(self) -> str:

@@ -12,18 +12,11 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext, gettext_noop
 
-from . import formats, sealing
-from .models import Ballot, Eligibility, Method, Option, PendingBallot, Poll
+from . import formats, methods, sealing
+from .models import Ballot, Eligibility, Option, PendingBallot, Poll
 
 # Stored and published in Dutch (the published files are the record); shown translated.
-GRADE_LABELS = (
-    gettext_noop("Afwijzen"),
-    gettext_noop("Slecht"),
-    gettext_noop("Matig"),
-    gettext_noop("Voldoende"),
-    gettext_noop("Goed"),
-    gettext_noop("Uitstekend"),
-)
+GRADE_LABELS = methods.GRADE_LABELS
 YES_NO_LABELS = {"yes": gettext_noop("Voor"), "no": gettext_noop("Tegen"), "abstain": gettext_noop("Onthouding")}
 
 
@@ -134,7 +127,8 @@ def result_rows(poll: Poll, outcome: dict[str, Any]) -> list[dict[str, Any]]:
     options = poll_options(poll)
     winners = set(outcome.get("winners", []))
     rows: list[dict[str, Any]] = []
-    if poll.method == Method.YES_NO:
+    kind = poll.voting_method
+    if kind.shape is methods.YES_NO:
         for option in options:
             point = outcome["points"][option.key]
             rows.append(
@@ -151,29 +145,14 @@ def result_rows(poll: Poll, outcome: dict[str, Any]) -> list[dict[str, Any]]:
                 }
             )
         return rows
-    values: dict[str, Any]
-    if poll.method in (Method.BUDGET_GREEDY, Method.BUDGET_MES):
-        values = outcome["votes"]
-    elif poll.method == Method.MAJORITY_JUDGMENT:
-        values = outcome["medians"]
-    elif poll.method == Method.IRV or poll.method == Method.STV:
-        rounds = outcome["rounds"]
-        values = rounds[0]["counts"] if rounds else {}
-    elif poll.method == Method.SCHULZE:
-        pairwise = outcome["pairwise"]
-        values = {
-            c: sum(1 for d in pairwise.get(c, {}) if pairwise[c][d] > pairwise[d][c])
-            for c in outcome["candidates"]
-        }
-    else:
-        values = outcome["scores"]
+    values = kind.result_values(outcome)
     order = {key: index for index, key in enumerate(outcome.get("ranking") or [])}
     for option in options:
         raw = values.get(option.key, 0)
         number = float(Fraction(raw)) if isinstance(raw, str) else raw
         text = _number(raw)
-        if poll.method == Method.MAJORITY_JUDGMENT:
-            text = gettext(GRADE_LABELS[int(raw)])
+        if kind.grade_labels:
+            text = gettext(kind.grade_labels[int(raw)])
         rows.append(
             {
                 "key": option.key,
@@ -193,21 +172,5 @@ def result_rows(poll: Poll, outcome: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def value_label(poll: Poll) -> str:
-    """What the number in the results table means (Dutch)."""
-    from django.utils.translation import gettext as _
-
-    labels = {
-        Method.YES_NO: _("Stemmen voor"),
-        Method.APPROVAL: _("Goedkeuringen"),
-        Method.IRV: _("Eerste voorkeuren"),
-        Method.STV: _("Eerste voorkeuren"),
-        Method.SCHULZE: _("Gewonnen tweegevechten"),
-        Method.BORDA: _("Bordapunten"),
-        Method.COPELAND: _("Copelandscore"),
-        Method.SCORE: _("Gemiddeld cijfer"),
-        Method.MAJORITY_JUDGMENT: _("Mediaan oordeel"),
-        Method.DOT: _("Punten"),
-        Method.BUDGET_GREEDY: _("Stemmen"),
-        Method.BUDGET_MES: _("Stemmen"),
-    }
-    return str(labels[Method(poll.method)])
+    """What the number in the results table means (translated)."""
+    return gettext(poll.voting_method.value_label)

@@ -9,10 +9,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from fractions import Fraction
 from typing import Any
 
 from django.db import transaction
@@ -23,11 +22,8 @@ from django.utils.translation import gettext as _
 from samenspel.models import User
 from samenspel.realtime import broadcast
 
-from . import events, formats, rules, sealing, selectors, tally
+from . import events, formats, methods, rules, sealing, selectors
 from .models import (
-    BUDGET_METHODS,
-    GRADED_METHODS,
-    RANKED_METHODS,
     Ballot,
     CastVia,
     Eligibility,
@@ -38,9 +34,9 @@ from .models import (
     Result,
 )
 
-MAX_GRADE = 5
-YES_NO_ANSWERS = ("yes", "no", "abstain")
-YES_NO_POINTS = {"yes": 2, "no": 1, "abstain": 0}
+MAX_GRADE = methods.MAX_GRADE
+YES_NO_ANSWERS = methods.YES_NO_ANSWERS
+YES_NO_POINTS = methods.YES_NO_POINTS
 
 
 class VotingError(Exception):
@@ -92,17 +88,18 @@ def poll_create(
 ) -> Poll:
     """A draft poll with its options and eligible participants, checked for consistency."""
     now = now or timezone.now()
-    if method not in Method.values:
+    if method not in Method.values or method not in methods.REGISTRY:
         raise VotingError(_("Onbekende stemmethode."))
-    if len(options) < (1 if method == Method.YES_NO else 2):
+    kind = methods.get(method)
+    if len(options) < kind.min_options:
         raise VotingError(_("Een stemming heeft ten minste twee opties."))
-    if not 1 <= seats <= max(1, len(options) - (1 if method == Method.STV else 0)):
+    if not 1 <= seats <= max(1, len(options) - (1 if kind.seats_below_options else 0)):
         raise VotingError(_("Het aantal winnaars past niet bij het aantal opties."))
     if max_choices is not None and max_choices < min_choices:
         raise VotingError(_("Het maximum aantal keuzes is kleiner dan het minimum."))
-    if method in BUDGET_METHODS and (not budget or any(o.cost is None for o in options)):
+    if kind.needs_budget and (not budget or any(o.cost is None for o in options)):
         raise VotingError(_("Een begroting heeft een budget en kosten per project."))
-    if method == Method.DOT and not points:
+    if kind.needs_points and not points:
         raise VotingError(_("Geef op hoeveel punten iedere deelnemer mag verdelen."))
     with transaction.atomic():
         poll = Poll.objects.create(
@@ -113,8 +110,8 @@ def poll_create(
             seats=seats,
             min_choices=min_choices,
             max_choices=max_choices,
-            budget=budget if method in BUDGET_METHODS else None,
-            points=points if method == Method.DOT else None,
+            budget=budget if kind.needs_budget else None,
+            points=points if kind.needs_points else None,
             majority_rule=majority_rule,
             seed=secrets.token_hex(16),
             secret=secrets.token_hex(32),
@@ -378,82 +375,34 @@ def _broadcast_turnout(poll: Poll) -> None:
     )
 
 
+def poll_spec(poll: Poll, options: Sequence[Option]) -> methods.PollSpec:
+    """What the registry of voting methods needs of a poll, as plain data."""
+    return methods.PollSpec(
+        keys=tuple(option.key for option in options),
+        names={option.key: option.title for option in options},
+        seats=poll.seats,
+        seed=poll.seed,
+        min_choices=poll.min_choices,
+        max_choices=poll.max_choices,
+        budget=poll.budget,
+        points=poll.points,
+        costs={option.key: option.cost or 0 for option in options},
+        two_thirds=poll.majority_rule == Poll.MajorityRule.TWO_THIRDS,
+    )
+
+
 def clean_choice(poll: Poll, options: Sequence[Option], choice: Any) -> Any:
     """The canonical stored content of a ballot, or VotingError saying what is wrong.
 
     Shapes (option keys are "1", "2", ...): yes/no {key: "yes"|"no"|"abstain"} for every
     decision point; approval and budgets [key, ...]; ranked [key, ...] best first, may stop
-    early; score and majority judgment {key: 0..5}; dot {key: points}.
+    early; score and majority judgment {key: 0..5}; dot {key: points} (voting.methods).
     """
-    keys = [option.key for option in options]
-    known = set(keys)
-    method = poll.method
-    if method == Method.YES_NO:
-        if not isinstance(choice, Mapping):
-            raise VotingError(_("Kies bij elk punt voor, tegen of onthouding."))
-        _check_known(choice.keys(), known)
-        answers = {key: choice.get(key) for key in keys}
-        if any(answer not in YES_NO_ANSWERS for answer in answers.values()):
-            raise VotingError(_("Kies bij elk punt voor, tegen of onthouding."))
-        return answers
-    if method in GRADED_METHODS or method == Method.DOT:
-        if not isinstance(choice, Mapping):
-            raise VotingError(_("Deze stem is niet leesbaar. Vul het formulier opnieuw in."))
-        _check_known(choice.keys(), known)
-        values: dict[str, int] = {}
-        for key in keys:
-            raw = choice.get(key, 0)
-            if isinstance(raw, bool) or not isinstance(raw, int):
-                raise VotingError(_("Gebruik alleen hele getallen."))
-            values[key] = raw
-        if method in GRADED_METHODS:
-            if any(not 0 <= value <= MAX_GRADE for value in values.values()):
-                raise VotingError(_("Een cijfer ligt tussen 0 en 5."))
-            return values
-        if any(value < 0 for value in values.values()):
-            raise VotingError(_("Punten kunnen niet negatief zijn."))
-        total = sum(values.values())
-        if poll.points is not None and total > poll.points:
-            raise VotingError(
-                _("U verdeelt %(total)s punten, maar u hebt er %(points)s.")
-                % {"total": total, "points": poll.points}
-            )
-        if total == 0:
-            raise VotingError(_("Verdeel ten minste één punt."))
-        return {key: value for key, value in values.items() if value}
-    if not isinstance(choice, Sequence) or isinstance(choice, str):
-        raise VotingError(_("Deze stem is niet leesbaar. Vul het formulier opnieuw in."))
-    picked = [str(item) for item in choice]
-    _check_known(picked, known)
-    if len(set(picked)) != len(picked):
-        if method in RANKED_METHODS:
-            raise VotingError(_("U hebt een optie twee keer in uw rangorde gezet."))
-        raise VotingError(_("U hebt een optie twee keer gekozen."))
-    least = max(poll.min_choices, 1 if method in RANKED_METHODS else 0)
-    if len(picked) < least:
-        raise VotingError(_("Kies ten minste %(count)s optie(s).") % {"count": least})
-    if poll.max_choices is not None and len(picked) > poll.max_choices:
-        raise VotingError(_("Kies hoogstens %(count)s optie(s).") % {"count": poll.max_choices})
-    if method in BUDGET_METHODS:
-        costs = {option.key: option.cost or 0 for option in options}
-        total = sum(costs[key] for key in picked)
-        if poll.budget is not None and total > poll.budget:
-            raise VotingError(
-                _("Uw keuze kost € %(total)s, meer dan het budget van € %(budget)s.")
-                % {
-                    "total": f"{total:,}".replace(",", "."),
-                    "budget": f"{poll.budget:,}".replace(",", "."),
-                }
-            )
-        return sorted(picked, key=int)
-    if method == Method.APPROVAL:
-        return sorted(picked, key=int)
-    return picked
-
-
-def _check_known(keys: Iterable[Any], known: set[str]) -> None:
-    if any(str(key) not in known for key in keys):
-        raise VotingError(_("Deze stem noemt een optie die niet bij de stemming hoort."))
+    try:
+        return poll.voting_method.clean(poll_spec(poll, options), choice)
+    except methods.Refused as refused:
+        message = _(refused.message)
+        raise VotingError(message % refused.params if refused.params else message) from None
 
 
 # ---------------------------------------------------------------------------------------
@@ -461,70 +410,9 @@ def _check_known(keys: Iterable[Any], known: set[str]) -> None:
 # ---------------------------------------------------------------------------------------
 
 
-def _threshold(poll: Poll) -> tuple[Fraction, bool]:
-    if poll.majority_rule == Poll.MajorityRule.TWO_THIRDS:
-        return Fraction(2, 3), True
-    return Fraction(1, 2), False
-
-
 def count(poll: Poll, options: Sequence[Option], contents: Sequence[Any]) -> dict[str, Any]:
     """The stored result of counting ``contents`` (as JSON), with its explanation lines."""
-    keys = [option.key for option in options]
-    seed, seats, method = poll.seed, poll.seats, poll.method
-    if method == Method.YES_NO:
-        threshold, inclusive = _threshold(poll)
-        points: dict[str, Any] = {}
-        explanation: list[str] = []
-        for option in options:
-            point = tally.yes_no(
-                [content[option.key] for content in contents],
-                threshold=threshold,
-                inclusive=inclusive,
-            )
-            points[option.key] = point.to_dict()
-            explanation += [f"{option.key}. {option.title}"] + point.explain()
-        winners = [key for key in keys if points[key]["passed"]]
-        return {
-            "method": "yes_no",
-            "candidates": keys,
-            "winners": winners,
-            "ranking": None,
-            "seed": seed,
-            "points": points,
-            "explanation": explanation,
-        }
-    outcome: tally.Outcome
-    if method == Method.APPROVAL:
-        outcome = tally.approval(keys, [set(c) for c in contents], seats=seats, seed=seed)
-    elif method == Method.IRV:
-        outcome = tally.irv(keys, [tuple(c) for c in contents], seed=seed)
-    elif method == Method.STV:
-        outcome = tally.stv(keys, [tuple(c) for c in contents], seats=seats, seed=seed)
-    elif method == Method.SCHULZE:
-        outcome = tally.schulze(keys, [tuple(c) for c in contents], seats=seats, seed=seed)
-    elif method == Method.BORDA:
-        outcome = tally.borda(keys, [tuple(c) for c in contents], seats=seats, seed=seed)
-    elif method == Method.COPELAND:
-        outcome = tally.copeland(keys, [tuple(c) for c in contents], seats=seats, seed=seed)
-    elif method == Method.SCORE:
-        outcome = tally.score(keys, contents, low=0, high=MAX_GRADE, seats=seats, seed=seed)
-    elif method == Method.MAJORITY_JUDGMENT:
-        outcome = tally.majority_judgment(
-            keys, contents, grades=selectors.GRADE_LABELS, seats=seats, seed=seed
-        )
-    elif method == Method.DOT:
-        outcome = tally.dot_voting(keys, contents, seats=seats, seed=seed)
-    else:
-        costs = {option.key: option.cost or 0 for option in options}
-        approvals = [set(c) for c in contents]
-        budget = poll.budget or 0
-        if method == Method.BUDGET_GREEDY:
-            outcome = tally.greedy_budget(costs, budget, approvals, seed=seed)
-        else:
-            outcome = tally.method_of_equal_shares(costs, budget, approvals, seed=seed)
-    data = outcome.to_dict()
-    data["explanation"] = outcome.explain()
-    return data
+    return poll.voting_method.stored_result(poll_spec(poll, options), contents)
 
 
 @dataclass(frozen=True)
@@ -539,38 +427,28 @@ def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _file_ballot(poll: Poll, content: Any) -> formats.Ballot:
-    if poll.method in RANKED_METHODS:
-        return tuple(content)
-    if poll.method == Method.APPROVAL or poll.method in BUDGET_METHODS:
-        return frozenset(content)
-    if poll.method == Method.YES_NO:
-        return tuple(sorted((key, YES_NO_POINTS[answer]) for key, answer in content.items()))
-    return tuple(sorted(content.items()))
-
-
 def published_files(
     poll: Poll, options: Sequence[Option], stored: Sequence[tuple[str, Any, str]], now: datetime
 ) -> Published:
     """The anonymised ballot file (PrefLib, Pabulib or, for points, the tracker list) and
     the tracker list, each shuffled with the poll's unpublished secret. No voter, no time
     per ballot; the publication date is the closing day."""
+    kind = poll.voting_method
+    to_file = kind.shape.to_file
     candidates = {option.key: option.title for option in options}
     name = f"samenspel-poll-{poll.pk}"
     day = timezone.localdate(now).isoformat()
-    title = poll.title
-    if poll.method == Method.YES_NO:
-        title = f"{poll.title} (2 = voor, 1 = tegen, 0 = onthouding)"
+    title = poll.title + kind.file_title_note
     receipts = formats.shuffled(
-        [(tracker, _file_ballot(poll, content)) for tracker, content, _source in stored],
+        [(tracker, to_file(content)) for tracker, content, _source in stored],
         f"{poll.secret}:trackers",
     )
     ballots = formats.shuffled(
-        [_file_ballot(poll, content) for _tracker, content, _source in stored],
+        [to_file(content) for _tracker, content, _source in stored],
         f"{poll.secret}:ballots",
     )
-    if poll.method in RANKED_METHODS or poll.method == Method.APPROVAL:
-        data_type, vote_type = ("soi", "ordinal") if poll.is_ranked else ("cat", "approval")
+    if kind.file_type in ("soi", "cat"):
+        data_type, vote_type = kind.file_type, kind.vote_type
         file_name = f"{name}.{data_type}"
         file_text = formats.preflib_text(
             data_type=data_type,
@@ -582,7 +460,7 @@ def published_files(
             publication_date=day,
         )
         election = formats.Election(data_type, vote_type, candidates, (), title)
-    elif poll.is_budget:
+    elif kind.file_type == "pb":
         file_name = f"{name}.pb"
         costs = {option.key: option.cost or 0 for option in options}
         file_text = formats.pabulib_text(
@@ -592,17 +470,16 @@ def published_files(
                 "unit": "Diemen",
                 "instance": day,
                 "budget": str(poll.budget),
-                "rule": "greedy" if poll.method == Method.BUDGET_GREEDY else "equalshares",
+                "rule": kind.pabulib_rule,
                 "date_end": day,
             },
             projects={key: (candidates[key], costs[key]) for key in candidates},
             ballots=ballots,  # type: ignore[arg-type]
-            vote_type="approval",
+            vote_type=kind.vote_type,
         )
-        election = formats.Election("pb", "approval", candidates, (), title, poll.budget, costs)
+        election = formats.Election("pb", kind.vote_type, candidates, (), title, poll.budget, costs)
     else:
-        vote_type = "cumulative" if poll.method == Method.DOT else "scoring"
-        election = formats.Election("points", vote_type, candidates, (), title)
+        election = formats.Election("points", kind.vote_type, candidates, (), title)
         file_name = f"{name}.json"
         file_text = formats.tracker_list_text(election, receipts)
     tracker_text = formats.tracker_list_text(election, receipts)

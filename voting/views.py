@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from samenspel.models import User
 
-from . import forms, rules, selectors, services
-from .models import BUDGET_METHODS, RANKED_METHODS, CastVia, Eligibility, Method, Poll
+from . import forms, methods, rules, selectors, services
+from .models import CastVia, Eligibility, Poll
 
 
 def euro(amount: int | None) -> str:
@@ -25,7 +25,6 @@ def euro(amount: int | None) -> str:
     return f"{amount or 0:,}".replace(",", ".")
 
 
-GRADES = [(grade, gettext_lazy(label)) for grade, label in enumerate(selectors.GRADE_LABELS)]
 YES_NO_CHOICES = [(key, gettext_lazy(label)) for key, label in selectors.YES_NO_LABELS.items()]
 
 
@@ -58,8 +57,9 @@ def _ballot_context(
     by_key = {option.key: option for option in options}
     eligibility = Eligibility.objects.filter(poll=poll, participant=request.user.pk).first()
     chosen_cost = sum(by_key[key].cost or 0 for key in state.picked if key in by_key)
+    kind = poll.voting_method
     rows = []
-    for key in state.order if poll.method in RANKED_METHODS else [o.key for o in options]:
+    for key in state.order if kind.shape is methods.RANKING else [o.key for o in options]:
         option = by_key[key]
         rows.append(
             {
@@ -81,15 +81,15 @@ def _ballot_context(
         "can_paper": rules.can_enter_paper_ballot(request.user, poll),
         "tracker": selectors.own_tracker(poll, request.user.pk),
         "turnout": selectors.turnout(poll),
-        "is_ranked": poll.method in RANKED_METHODS,
-        "is_budget": poll.method in BUDGET_METHODS,
-        "is_choice": poll.method == Method.APPROVAL or poll.method in BUDGET_METHODS,
-        "is_yes_no": poll.method == Method.YES_NO,
-        "is_graded": poll.method in (Method.SCORE, Method.MAJORITY_JUDGMENT),
-        "is_dot": poll.method == Method.DOT,
-        "grades": GRADES
-        if poll.method == Method.MAJORITY_JUDGMENT
-        else [(g, str(g)) for g in range(6)],
+        "is_ranked": kind.shape is methods.RANKING,
+        "is_budget": kind.needs_budget,
+        "is_choice": kind.shape is methods.CHOICE,
+        "is_yes_no": kind.shape is methods.YES_NO,
+        "is_graded": kind.shape is methods.GRADES,
+        "is_dot": kind.shape is methods.POINTS,
+        "grades": [(g, gettext_lazy(label)) for g, label in enumerate(kind.grade_labels)]
+        if kind.grade_labels
+        else [(g, str(g)) for g in range(methods.MAX_GRADE + 1)],
         "yes_no_choices": YES_NO_CHOICES,
         "money_left": euro((poll.budget or 0) - chosen_cost),
         "budget": euro(poll.budget),
@@ -218,8 +218,8 @@ def poll_results(request: HttpRequest, pk: int) -> HttpResponse:
             "result": result,
             "rows": rows,
             "value_label": selectors.value_label(poll),
-            "is_yes_no": poll.method == Method.YES_NO,
-            "is_budget": poll.method in BUDGET_METHODS,
+            "is_yes_no": poll.voting_method.shape is methods.YES_NO,
+            "is_budget": poll.voting_method.needs_budget,
             "tracker": selectors.own_tracker(poll, request.user.pk)
             if request.user.is_authenticated
             else None,

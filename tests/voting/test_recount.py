@@ -150,5 +150,23 @@ def test_budget_methods_need_project_costs() -> None:
     assert "projectkosten" in one_line_error(recount(str(DATA / "groenplan.cat"), "--method", "mes"))
 
 
-def test_method_needing_strict_rankings_refuses_ties() -> None:
-    assert "strict" in one_line_error(recount(str(DATA / "speelplek.toi"), "--method", "irv"))
+def test_irv_counts_tied_ranks_under_each_documented_rule() -> None:
+    # Round 1: Anouk 5, Bram 4, Cas 3, Dewi 1; Dewi out. Round 2: Cas out; Cas's three
+    # ballots rank Anouk and Dewi equal next, then Bram.
+    path = str(DATA / "overstem.toi")
+    exhaust = recount_json(path, "--method", "irv", "--tied-ranks", "exhaust")
+    assert exhaust["winners"] == ["1"] and exhaust["tied_ranks"] == "exhaust"
+    assert exhaust["rounds"][1]["exhausted_now"] == 3
+    skip = recount_json(path, "--method", "irv", "--tied-ranks", "skip")
+    assert skip["winners"] == ["2"] and skip["rounds"][1]["transfers"] == {"2": 3}
+    assert recount_json(path, "--method", "irv")["winners"] == ["1"]  # exhaust is the default
+    done = recount(path, "--method", "irv")
+    assert "Gelijke plaatsen / Tied ranks: exhaust" in done.stdout
+
+
+def test_stv_counts_a_toi_file_with_tied_ranks() -> None:
+    path = str(DATA / "overstem.toi")
+    # Quota floor(13 / 3) + 1 = 5: Anouk is elected at once, Bram fills the second seat.
+    for rule in ("exhaust", "skip"):
+        assert recount_json(path, "--method", "stv", "--seats", "2", "--tied-ranks", rule)["winners"] == ["1", "2"]
+    assert recount_json(str(DATA / "speelplek.toi"), "--method", "stv", "--seats", "2")["winners"]

@@ -54,11 +54,22 @@ from .pairwise import (
     pairwise_matrix,
     schulze,
 )
-from .ranked import IrvOutcome, IrvRound, StvOutcome, StvRound, irv, stv
+from .ranked import (
+    TIED_RANK_RULES,
+    IrvOutcome,
+    IrvRound,
+    StvOutcome,
+    StvRound,
+    TiedRanks,
+    irv,
+    stv,
+    untie_rankings,
+)
 from .scores import (
     MajorityJudgmentOutcome,
     ScoredOutcome,
     YesNoOutcome,
+    YesNoPointsOutcome,
     _majority_value,
     _point_totals,
     approval,
@@ -66,12 +77,14 @@ from .scores import (
     majority_judgment,
     score,
     yes_no,
+    yes_no_points,
 )
 
 __all__ = [
     "BudgetOutcome", "BudgetStep", "IrvOutcome", "IrvRound", "MajorityJudgmentOutcome",
     "Number", "Outcome", "RankItem", "ScoredOutcome", "SchulzeOutcome", "StvOutcome",
-    "StvRound", "TallyError", "TieBreak", "YesNoOutcome", "_Lottery", "_Piles",
+    "StvRound", "TIED_RANK_RULES", "TallyError", "TieBreak", "TiedRanks", "YesNoOutcome",
+    "YesNoPointsOutcome", "_Lottery", "_Piles",
     "_budget_input", "_check_candidates", "_check_seats", "_encode_strict", "_fmt",
     "_greedy_fill", "_jsonable", "_majority_value", "_matrix_lines", "_max_payment",
     "_mes_run", "_named_matrix", "_normalise_ranking", "_pairwise", "_pairwise_any",
@@ -79,5 +92,5 @@ __all__ = [
     "_ranked_groups", "_record_equal_ties", "_strict_input", "_strict_only",
     "_strongest_paths", "approval", "borda", "copeland", "dot_voting", "greedy_budget",
     "irv", "lottery_key", "lottery_order", "majority_judgment", "method_of_equal_shares",
-    "pairwise_matrix", "schulze", "score", "stv", "yes_no",
+    "pairwise_matrix", "schulze", "score", "stv", "untie_rankings", "yes_no", "yes_no_points",
 ]

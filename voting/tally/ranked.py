@@ -14,10 +14,12 @@ from .core import (
     Number,
     Outcome,
     RankItem,
+    TallyError,
     _check_candidates,
     _check_seats,
     _fmt,
     _Piles,
+    _ranked_groups,
     _record_equal_ties,
     _strict_input,
 )
@@ -99,20 +101,62 @@ class StvOutcome(Outcome):
         return lines
 
 
+TiedRanks = Literal["refuse", "exhaust", "skip"]
+TIED_RANK_RULES: tuple[TiedRanks, ...] = ("refuse", "exhaust", "skip")
+"""What IRV and STV do with a ballot that ranks candidates equal (PrefLib .toi/.toc):
+refuse it (the default: the platform's own ballots are strict), exhaust the ballot at
+its first tied place (an overvote, as most IRV statutes have it), or skip every tied
+place and go on with the next one. The rule looks at the ballot as cast, not at which
+of the tied candidates are still continuing."""
+
+
+def untie_rankings(
+    ballots: Iterable[Sequence[RankItem]] | Mapping[tuple[RankItem, ...], int],
+    candidates: Sequence[str],
+    rule: TiedRanks,
+) -> dict[tuple[str, ...], int]:
+    """Strict rankings (grouped, with counts) from rankings that may hold tied places,
+    under ``rule`` ("exhaust" or "skip"); unknown or repeated candidates still raise."""
+    if rule not in ("exhaust", "skip"):
+        raise TallyError(f"unknown rule for tied ranks {rule!r} (exhaust or skip)")
+    groups, blank, _strict = _ranked_groups(ballots, _check_candidates(candidates))
+    out: Counter[tuple[str, ...]] = Counter()
+    for ranking, count in groups:
+        kept: list[str] = []
+        for item in ranking:
+            if isinstance(item, str):
+                kept.append(item)
+            elif rule == "exhaust":
+                break
+        out[tuple(kept)] += count
+    if blank:
+        out[()] += blank
+    return dict(out)
+
+
+def _untied(
+    ballots: Iterable[Sequence[RankItem]] | Mapping[tuple[RankItem, ...], int],
+    cands: Sequence[str],
+    rule: TiedRanks,
+) -> Iterable[Sequence[RankItem]] | Mapping[tuple[RankItem, ...], int]:
+    return ballots if rule == "refuse" else untie_rankings(ballots, cands, rule)
+
 
 def irv(
     candidates: Sequence[str],
     ballots: Iterable[Sequence[RankItem]] | Mapping[tuple[RankItem, ...], int],
     *,
     seed: str = "",
+    tied_ranks: TiedRanks = "refuse",
 ) -> IrvOutcome:
     """Instant-runoff: eliminate the candidate with the fewest votes until one is left.
 
     Candidates with no votes at all are eliminated together (it cannot change who wins);
     the count continues past the first majority so that the elimination order gives a
-    full ranking (winner first)."""
+    full ranking (winner first). ``tied_ranks`` says what a ballot with tied places does
+    (``TIED_RANK_RULES``)."""
     cands = _check_candidates(candidates)
-    rows, row_counts, blank = _strict_input(ballots, cands, "IRV")
+    rows, row_counts, blank = _strict_input(_untied(ballots, cands, tied_ranks), cands, "IRV")
     m = len(cands)
     lottery = _Lottery(seed, cands)
     continuing = set(cands)
@@ -197,6 +241,7 @@ def stv(
     *,
     seats: int,
     seed: str = "",
+    tied_ranks: TiedRanks = "refuse",
 ) -> StvOutcome:
     """STV with the Droop quota floor(valid / (seats + 1)) + 1 and the weighted inclusive
     Gregory method in exact fractions: an elected candidate's surplus moves all of their
@@ -206,7 +251,7 @@ def stv(
     candidates just fill the seats left, they are all elected."""
     cands = _check_candidates(candidates)
     _check_seats(seats, cands)
-    rows, row_counts, _blank = _strict_input(ballots, cands, "STV")
+    rows, row_counts, _blank = _strict_input(_untied(ballots, cands, tied_ranks), cands, "STV")
     m = len(cands)
     index = {c: i for i, c in enumerate(cands)}
     lottery = _Lottery(seed, cands)

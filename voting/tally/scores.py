@@ -40,6 +40,27 @@ class YesNoOutcome(Outcome):
         ]
 
 
+
+@dataclass(frozen=True)
+class YesNoPointsOutcome(Outcome):
+    """Several decision points voted yes/no/abstain on one ballot (amendments): each
+    point is decided on its own; ``winners`` are the points adopted, in candidate order."""
+
+    points: Mapping[str, YesNoOutcome]
+    names: Mapping[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, object]:
+        data = super().to_dict()
+        data.pop("names", None)
+        return data
+
+    def _explain_body(self) -> list[str]:
+        lines: list[str] = []
+        for key in self.candidates:
+            lines += [f"{key}. {self.names.get(key, key)}", *self.points[key].explain()]
+        return lines
+
+
 @dataclass(frozen=True)
 class ScoredOutcome(Outcome):
     """Approval, Borda, score, dot voting and Copeland: one number per candidate."""
@@ -248,4 +269,31 @@ def majority_judgment(
     return MajorityJudgmentOutcome(
         "majority_judgment", cands, ranking[:seats], ranking, tuple(ties), seed,
         tuple(grades), medians, {c: tuple(dist[c]) for c in cands},
+    )
+
+
+def yes_no_points(
+    candidates: Sequence[str],
+    ballots: Iterable[Mapping[str, str]],
+    *,
+    threshold: Fraction = Fraction(1, 2),
+    inclusive: bool = False,
+    names: Mapping[str, str] | None = None,
+    seed: str = "",
+) -> YesNoPointsOutcome:
+    """``yes_no`` for every decision point; a ballot answers each point ("yes", "no" or
+    "abstain"), and a point a ballot leaves out counts as an abstention."""
+    cands = _check_candidates(candidates)
+    rows = list(ballots)
+    known = frozenset(cands)
+    for row in rows:
+        if not known.issuperset(row):
+            raise TallyError(f"ballot names unknown decision points {sorted(set(row) - known)}")
+    points = {
+        c: yes_no([row.get(c, "abstain") for row in rows], threshold=threshold, inclusive=inclusive)
+        for c in cands
+    }
+    return YesNoPointsOutcome(
+        "yes_no", cands, tuple(c for c in cands if points[c].passed), None, (), seed,
+        points, dict(names or {}),
     )
