@@ -10,7 +10,7 @@ from typing import Any
 from samenspel.demo import DemoContext
 from samenspel.models import User
 
-from . import services
+from . import methods, services
 from .models import Method, Poll
 from .services import OptionSpec
 
@@ -211,11 +211,12 @@ def _demo_choice(poll: Poll, rng: random.Random, keys: list[str], costs: dict[st
     """A plausible ballot: some options are more popular than others."""
     weights = [len(keys) - i + rng.random() * 3 for i in range(len(keys))]
     favourite_first = [k for _w, k in sorted(zip(weights, keys, strict=True), reverse=True)]
-    if poll.method == Method.YES_NO:
+    shape = poll.voting_method.shape
+    if shape is methods.YES_NO:
         return {k: rng.choices(["yes", "no", "abstain"], [6, 3, 1])[0] for k in keys}
-    if poll.is_ranked:
+    if shape is methods.RANKING:
         return favourite_first[: rng.randint(1, len(keys))]
-    if poll.method == Method.APPROVAL:
+    if shape is methods.CHOICE and not poll.is_budget:
         return favourite_first[: rng.randint(poll.min_choices or 1, poll.max_choices or len(keys))]
     if poll.is_budget:
         chosen, left = [], poll.budget or 0
@@ -224,7 +225,7 @@ def _demo_choice(poll: Poll, rng: random.Random, keys: list[str], costs: dict[st
                 chosen.append(key)
                 left -= costs[key]
         return chosen or [min(keys, key=costs.__getitem__)]
-    if poll.method == Method.DOT:
+    if shape is methods.POINTS:
         points: dict[str, int] = {}
         for _ in range(poll.points or 1):
             key = rng.choice(favourite_first[:3])
