@@ -272,7 +272,8 @@ class VotingMethod:
     ``recount_name`` the name for ``python -m voting.recount --method`` (``aliases`` work
     too, the key always does). ``file_type`` is the published ballot file: PrefLib
     ``soi``/``cat``, Pabulib ``pb``, or ``points``, the tracker-list JSON; ``vote_types``
-    are the file vote types the recount accepts for it."""
+    are the file vote types the recount accepts for it. ``uses_tied_ranks``: a ranking
+    with tied places counts under ``PollSpec.tied_ranks`` (IRV, STV)."""
 
     key: str
     label: str
@@ -285,6 +286,7 @@ class VotingMethod:
     aliases: tuple[str, ...] = ()
     min_options: int = 2
     seats_below_options: bool = False
+    uses_tied_ranks: bool = False
     needs_budget: bool = False
     needs_points: bool = False
     grade_labels: tuple[str, ...] | None = None
@@ -346,12 +348,12 @@ REGISTRY: dict[str, VotingMethod] = {
         VotingMethod(
             "irv", gettext_noop("Rangschikken (instant runoff)"), RANKING, recount_name="irv",
             value_label=gettext_noop("Eerste voorkeuren"), result_values=_first_round,
-            **_RANKED,  # type: ignore[arg-type]
+            uses_tied_ranks=True, **_RANKED,  # type: ignore[arg-type]
         ),
         VotingMethod(
             "stv", gettext_noop("Rangschikken, meerdere zetels (STV)"), RANKING, recount_name="stv",
             value_label=gettext_noop("Eerste voorkeuren"), result_values=_first_round,
-            seats_below_options=True, **_RANKED,  # type: ignore[arg-type]
+            seats_below_options=True, uses_tied_ranks=True, **_RANKED,  # type: ignore[arg-type]
         ),
         VotingMethod(
             "schulze", gettext_noop("Rangschikken (Schulze)"), RANKING, recount_name="schulze",

@@ -144,7 +144,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Fout: telling niet mogelijk ({error}) / Error: cannot count ({error})", file=sys.stderr)
         return 2
     # Only a ranking with a tied place, counted by IRV or STV, depends on the rule.
-    tied = outcome.method in ("irv", "stv") and any(
+    method = methods.by_recount_name(args.method)
+    tied = method is not None and method.uses_tied_ranks and any(
         not isinstance(item, str) for ballot, _n in election.ballots for item in ballot  # type: ignore[union-attr]
     )
     if args.json:
