@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import time
 import uuid
+import weakref
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -48,6 +51,75 @@ def _snapshot(summit: Summit, user: Any, hall: bool) -> selectors.LiveSnapshot:
     return selectors.live_snapshot(
         summit, user=None if hall else user, roles=roles, now=timezone.now(), hall=hall
     )
+
+
+@database_sync_to_async
+def _snapshots(
+    summit: Summit, screens: list[tuple[Any, bool]]
+) -> list[selectors.LiveSnapshot | Exception]:
+    """Snapshots for several screens in one trip to the database thread; one per person."""
+    made: dict[tuple[Any, bool], selectors.LiveSnapshot | Exception] = {}
+    for user, hall in screens:
+        who = (None if hall else user.pk, hall)
+        if who not in made:
+            try:
+                made[who] = _snapshot.func(summit, user, hall)  # type: ignore[attr-defined]
+            except Exception as error:  # noqa: BLE001 - that screen is closed, see below
+                made[who] = error
+    return [made[(None if hall else user.pk, hall)] for user, hall in screens]
+
+
+# Screens whose snapshot one trip to the database thread makes: live commands that arrive
+# meanwhile wait for one wave only, not for every screen that asked.
+SNAPSHOT_WAVE = 10
+
+
+class SnapshotRequests:
+    """The snapshot requests of one summit in this process, answered together in waves."""
+
+    def __init__(self, summit: Summit) -> None:
+        self.summit = summit
+        self.waiting: dict[SummitConsumer, None] = {}  # in the order they asked
+        self.worker: asyncio.Task[None] | None = None
+
+    def ask(self, screen: SummitConsumer) -> None:
+        assert screen.group is not None
+        hub().hold(screen.group, screen)
+        self.waiting[screen] = None
+        if self.worker is None or self.worker.done():
+            self.worker = asyncio.get_running_loop().create_task(self._work())
+
+    async def _work(self) -> None:
+        while self.waiting:
+            wave = list(self.waiting)[:SNAPSHOT_WAVE]
+            for screen in wave:
+                del self.waiting[screen]
+            made = await _snapshots(self.summit, [(s.user, s.hall) for s in wave])
+            for screen, frame in zip(wave, made, strict=True):
+                if screen not in hub().members.get(screen.group or "", ()):
+                    continue  # closed meanwhile
+                try:
+                    if isinstance(frame, Exception):
+                        raise frame
+                    await screen.deliver_snapshot(frame)
+                except Exception:
+                    # Better closed than stale: the client reconnects to a snapshot.
+                    logger.warning("could not send a live snapshot; closing", exc_info=True)
+                    with contextlib.suppress(Exception):
+                        await screen.close()
+
+
+_requests: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, SnapshotRequests]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def snapshot_requests(summit: Summit) -> SnapshotRequests:
+    """The snapshot requests of ``summit`` in this process (one set per event loop)."""
+    found = _requests.setdefault(asyncio.get_running_loop(), {})
+    if summit.pk not in found:
+        found[summit.pk] = SnapshotRequests(summit)
+    return found[summit.pk]
 
 
 def command_limiter() -> RateLimiter:
@@ -116,6 +188,15 @@ class SummitConsumer(HubConsumer):
         await self.send(text_data=frame.text)
         hub().start(self.group, self, after=frame.seq)
 
+    async def deliver_snapshot(self, frame: selectors.LiveSnapshot) -> None:
+        """Send a snapshot made for this screen (see ``SnapshotRequests``), then the events
+        after its seq."""
+        assert self.group is not None
+        self.live_audience = frame.audience
+        self.live_participant = frame.participant
+        await self.send(text_data=frame.text)
+        hub().start(self.group, self, after=frame.seq)
+
     async def resync(self) -> None:
         """The hub lost this summit's events (Redis restarted): send a fresh snapshot."""
         await self._send_snapshot()
@@ -146,6 +227,16 @@ class SummitConsumer(HubConsumer):
             return
         kind = frame.get("kind")
         if kind == "snapshot.request":
+            assert self.group is not None
+            since = frame.get("seq")
+            if (
+                isinstance(since, int)
+                and not isinstance(since, bool)
+                and hub().repair(self.group, self, since=since)
+            ):
+                # The screen saw a gap and this process holds what it missed: those events,
+                # with the next batch, cost no database read and count against no limit.
+                return
             # A snapshot is the heaviest read there is: asked for in a loop, it keeps the
             # process's database thread, which every command also needs, busy with one after
             # another. Hall screens have no person: their allowance is per socket.
@@ -153,7 +244,7 @@ class SummitConsumer(HubConsumer):
             bucket = ("snapshot", self.hub_id if self.hall else self.user.pk)
             if await self._over_limit(None, bucket, f"snapshot requests of {who}"):
                 return
-            await self._send_snapshot()
+            snapshot_requests(self.summit).ask(self)
             return
         if kind != "command":
             await self._error(None, "bad_frame", _("Onbekend soort bericht."))

@@ -27,6 +27,7 @@ import json
 import logging
 import os
 import threading
+import time
 import weakref
 from collections import deque
 from collections.abc import Hashable, Iterable, Mapping
@@ -54,8 +55,11 @@ BATCH_WINDOW_SECONDS = 0.12
 FLUSH_SHARE = 3.0
 MAX_BATCH_WINDOW_SECONDS = 1.0
 # How long a batch waits for a missing seq (events committed by two processes can arrive
-# out of order) before it is sent anyway; clients then see the gap and ask for a snapshot.
-GAP_WAIT_SECONDS = 0.5
+# out of order) before it is sent anyway: as long as a push can still be on its way, which
+# is longer than the longest batch window (a process busy with a batch that long was seen
+# to send its pushes that much later). Clients then see the gap and ask for what they
+# missed: the events if this process has them by then, else a snapshot.
+GAP_WAIT_SECONDS = MAX_BATCH_WINDOW_SECONDS + 0.5
 # Events kept per group for reconnecting sockets; older ones are served by a snapshot.
 REPLAY_EVENTS = 5000
 FULL = "full"
@@ -69,6 +73,8 @@ WATCH_TIMEOUT_SECONDS = 2.0
 SEND_TIMEOUT_SECONDS = 5.0
 # Sockets resynced at once: commands that arrive during a resync wait for one wave only.
 RESYNC_WAVE = 25
+# A push slower than this from its commit to Redis is logged (with where the time went).
+SLOW_PUSH_SECONDS = 0.25
 
 
 def dumps(message: Mapping[str, Any]) -> str:
@@ -117,63 +123,110 @@ def broadcast(group: str, message: Mapping[str, Any] | bytes, *, skip: str | Non
 
 
 class _Outbox:
-    """Pushes committed by database threads, sent by the event loop in commit order.
+    """Pushes committed by database threads, sent in commit order.
 
-    One wake-up of the loop for all pushes queued meanwhile, and one channel-layer message
-    for a run of text messages to the same group (a batch of live commands commits many
-    events at once: with Redis that is one round of messages instead of one per event).
+    With Redis they are sent from a thread of their own (``_push_loop``), not from the
+    server's event loop: each ``group_send`` takes four round trips to Redis, and on the
+    server's loop each waited for a turn of it, behind whole batches of frames written to
+    thousands of sockets. Under a burst a process's pushes then reached Redis seconds after
+    their commit, after events the other process committed later, and the other process's
+    screens saw a gap (bench/live_summit.py). The in-memory layer lives on the server's loop
+    and is only usable from it.
+
+    One wake-up for all pushes queued meanwhile, and one channel-layer message for a run of
+    text messages to the same group (a batch of live commands commits many events at once:
+    with Redis that is one round of messages instead of one per event).
     """
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self.loop = loop
+        self.loop = loop  # the server's loop, whose hub keeps track of lost pushes
         self.lock = threading.Lock()
         self.items: list[tuple[str, dict[str, Any]]] = []
         self.scheduled = False
+        self.oldest: float | None = None  # when the oldest push waiting here was committed
 
     def put(self, group: str, message: dict[str, Any]) -> None:
         with self.lock:
             self.items.append((group, message))
+            if self.oldest is None:
+                self.oldest = time.monotonic()
             if self.scheduled:
                 return
             self.scheduled = True
-        pushed = asyncio.run_coroutine_threadsafe(self.drain(), self.loop)
+        sender = _push_loop() if can_check(get_channel_layer()) else self.loop
+        pushed = asyncio.run_coroutine_threadsafe(self.drain(), sender)
         pushed.add_done_callback(lambda done: _report(done, group))
 
     async def drain(self) -> None:
         layer = get_channel_layer()
+        current = _hubs.get(self.loop)
         while True:
             with self.lock:
                 items, self.items = self.items, []
+                committed, self.oldest = self.oldest, None
                 if not items:
                     self.scheduled = False
                     return
+            started = time.monotonic()
             for group, message in merged(items):
-                await send_to_group(layer, group, message)
+                await send_to_group(layer, group, message, current=current)
+            if committed is not None and time.monotonic() - committed > SLOW_PUSH_SECONDS:
+                logger.warning(
+                    "live push took %.3f s from commit to Redis (%.3f s waiting for its turn,"
+                    " %.3f s sending %d message(s))",
+                    time.monotonic() - committed,
+                    started - committed,
+                    time.monotonic() - started,
+                    len(items),
+                )
 
 
-async def send_to_group(layer: Any, group: str, message: dict[str, Any]) -> None:
+_pusher: tuple[int, asyncio.AbstractEventLoop] | None = None
+
+
+def _push_loop() -> asyncio.AbstractEventLoop:
+    """The event loop of this process's push thread (started on first use)."""
+    global _pusher
+    with _outboxes_lock:
+        if _pusher is None or _pusher[0] != os.getpid():
+            loop = asyncio.new_event_loop()
+            threading.Thread(target=loop.run_forever, name="live-push", daemon=True).start()
+            _pusher = (os.getpid(), loop)
+        return _pusher[1]
+
+
+async def send_to_group(
+    layer: Any, group: str, message: dict[str, Any], *, current: Hub | None = None
+) -> None:
     """``group_send``, once more at once if it fails, as the first use of a connection to a
     restarted Redis does.
 
     A push that is lost is repaired when Redis is back: the hub then asks every process to
     resync the group's sockets (the database holds what the push said). So while the hub
     knows Redis is away, pushes are not tried at all: they would only hold up later ones.
+    ``current`` is the hub of the server's loop when this runs in the push thread.
     """
-    current = hub()
-    watched = current.watch(layer)  # else nobody would resync: always try
-    if watched and current.disturbed:
-        current.unsent[group] = current.unsent.get(group, 0) + 1
+    if current is None:
+        try:
+            current = hub()
+            watched = current.watch(layer)  # else nobody would resync: always try
+        except RuntimeError:  # no hub of the server's loop yet: nothing to resync
+            watched = False
+    else:
+        watched = current.watcher is not None
+    if watched and current is not None and current.disturbed:
+        current.lost_push(group)
         return
     for attempt in (1, 2):
         try:
             await asyncio.wait_for(layer.group_send(group, message), SEND_TIMEOUT_SECONDS)
             return
         except Exception:
-            if attempt == 2 or (watched and current.disturbed):
+            if attempt == 2 or (watched and current is not None and current.disturbed):
                 logger.exception("broadcast to %s failed", group)
-                if watched:
+                if watched and current is not None:
                     current.disturbed = True
-                    current.unsent[group] = current.unsent.get(group, 0) + 1
+                    current.lost_push(group)
                 return
 
 
@@ -350,6 +403,16 @@ class Batcher:
         if not isinstance(seq, int) or event.get("kind") != "event":
             return False
         self.pending[seq] = (event, text)
+        if self.gap_since is not None and self.last_seq is not None and seq == self.last_seq + 1:
+            # The missing event came: the batch goes at the window's pace, not at the end
+            # of the wait for it.
+            loop = asyncio.get_running_loop()
+            logger.info(
+                "live seq %d of %s came %.3f s late", seq, self.group, loop.time() - self.gap_since
+            )
+            if self.timer is not None:
+                self.timer.cancel()
+                self.timer = None
         self.schedule()
         return True
 
@@ -395,6 +458,12 @@ class Batcher:
         if self.gap_since is None:
             self.gap_since = now
         if now - self.gap_since >= GAP_WAIT_SECONDS:
+            logger.warning(
+                "live seq %d of %s missing after %.3f s; sent on without it",
+                expected,
+                self.group,
+                now - self.gap_since,
+            )
             self.gap_since = None
             return seqs
         return run
@@ -471,6 +540,24 @@ class Batcher:
             return False  # older than anything this process still holds
         return all(seq in known for seq in range(since + 1, min(max(known), upto) + 1))
 
+    def repair(self, socket: LocalSocket, since: int) -> bool:
+        """Send ``socket`` the events after ``since`` it asked for again (it saw a gap), if
+        this process sent every one of them; False: it needs a snapshot.
+
+        Events still pending follow in their batch. A socket still waiting for a snapshot
+        needs nothing more: the snapshot is on its way.
+        """
+        if socket not in self.sockets:
+            return False
+        if socket in self.waiting:
+            return True
+        if self.last_seq is None or since > self.last_seq or self.last_seq - since > REPLAY_EVENTS:
+            return False
+        if any(seq not in self.log for seq in range(since + 1, self.last_seq + 1)):
+            return False
+        self.start(socket, since)
+        return True
+
     def forget(self) -> None:
         """Events went missing (the layer lost the group): the replay log has holes, and
         the seq the next batch waits for may never come. Sockets get a snapshot instead."""
@@ -511,6 +598,7 @@ class Hub:
         self.disturbed = False
         # Groups whose pushes were lost, with how many: every process resyncs them later.
         self.unsent: dict[str, int] = {}
+        self.unsent_lock = threading.Lock()  # the push thread counts lost pushes too
         self.probes: dict[int, Any] = {}  # see ``lost_groups``
         self.tasks: set[asyncio.Task[None]] = set()
         self.queued: set[LocalSocket] = set()  # waiting for their turn in a resync
@@ -577,6 +665,11 @@ class Hub:
                         # A membership left behind only brings messages nobody here wants.
                         logger.warning("could not leave %s on the channel layer", group)
 
+    def lost_push(self, group: str) -> None:
+        """A push to ``group`` was lost: the next check has every process resync it."""
+        with self.unsent_lock:
+            self.unsent[group] = self.unsent.get(group, 0) + 1
+
     def local_count(self, group: str) -> int:
         return len(self.members.get(group, ()))
 
@@ -599,6 +692,12 @@ class Hub:
             return False
         batcher.start(socket, since)
         return True
+
+    def repair(self, group: str, socket: LocalSocket, *, since: int) -> bool:
+        """A socket saw a gap after ``since``: send it the missing events from this process's
+        log (one frame, with the next batch) when they are all here; False: send a snapshot."""
+        batcher = self.batchers.get(group)
+        return batcher is not None and batcher.repair(socket, since)
 
     async def _read(self) -> None:
         layer = get_channel_layer()
@@ -679,7 +778,8 @@ class Hub:
                 self.disturbed = True  # gone again: the next check tries once more
                 return
             self.disturbed = False
-        unsent, self.unsent = self.unsent, {}
+        with self.unsent_lock:
+            unsent, self.unsent = self.unsent, {}
         if lost or unsent:
             logger.warning(
                 "channel layer lost %d group(s) of this process and %d push(es) to %d group(s);"

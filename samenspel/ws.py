@@ -55,7 +55,7 @@ class TokenAuthMiddleware:
 
 class SameHostOriginValidator(OriginValidator):
     """Browsers must come from one of ALLOWED_HOSTS; a missing Origin is a non-browser
-    client, allowed only with a token. A refused socket is accepted and closed with 4403
+    client, allowed only with a token or a hall screen's token. A refused socket is accepted and closed with 4403
     so the client sees why, and the refusal is logged."""
 
     def __init__(self, application: Any) -> None:
@@ -69,8 +69,11 @@ class SameHostOriginValidator(OriginValidator):
             if name == b"origin":
                 origin = value.decode("latin-1")
         if origin is None:
+            # Also a hall screen's token (``?hall=``): a projector kiosk may send no Origin.
+            # Like an API token it is a secret in the URL, which a cross-site page cannot
+            # use, and a browser always sends an Origin.
             query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-            allowed = "token" in query
+            allowed = "token" in query or "hall" in query
         else:
             allowed = origin_allowed(origin)
         if allowed:

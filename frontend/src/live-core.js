@@ -29,35 +29,48 @@ export function uuid4(cryptoObject = globalThis.crypto) {
 
 /**
  * Decides what to do with each event's sequence number. Until a snapshot has arrived (at
- * the start, after a reconnect and after a gap) events are ignored: the snapshot covers them.
+ * the start and after a reconnect) events are ignored: the snapshot covers them. After a gap
+ * the client asks again for what it missed after `seq` (the server sends those events, or a
+ * snapshot); meanwhile events that follow `seq` in order still apply, later ones wait.
  */
 export class SequenceTracker {
   constructor() {
     this.seq = null;
     this.waiting = true;
+    this.repairing = false;
+    this.highest = null; // the highest seq seen since the last snapshot
   }
 
   /** A snapshot carries the seq of the last event it includes. */
   snapshot(seq) {
     this.seq = seq;
+    this.highest = seq;
     this.waiting = false;
+    this.repairing = false;
   }
 
-  /** Returns "apply", "duplicate", "gap" (ask for a snapshot) or "waiting" (ignore). */
+  /**
+   * Returns "apply", "duplicate", "gap" (ask for the missed events), "repairing" (a gap
+   * already asked about: skip it) or "waiting" (ignore).
+   */
   event(seq) {
     if (this.waiting) return "waiting";
     if (seq <= this.seq) return "duplicate";
     if (seq === this.seq + 1) {
       this.seq = seq;
+      if (this.repairing && seq >= this.highest) this.repairing = false;
       return "apply";
     }
-    this.waiting = true;
+    this.highest = Math.max(this.highest ?? seq, seq);
+    if (this.repairing) return "repairing";
+    this.repairing = true;
     return "gap";
   }
 
   /** The connection dropped: what comes next starts with a snapshot. */
   reset() {
     this.waiting = true;
+    this.repairing = false;
   }
 
   /**
@@ -269,7 +282,7 @@ export class LiveSession {
     if (!Number.isInteger(frame.seq)) return;
     const decision = this.tracker.event(frame.seq);
     if (decision === "apply") this.callbacks.onEvent(frame.type, frame.data, frame.seq);
-    else if (decision === "gap") this.transmit({ kind: "snapshot.request" });
+    else if (decision === "gap") this.transmit(this.#repairRequest());
   }
 
   #error(frame) {
@@ -338,11 +351,20 @@ export class LiveSession {
     }
   }
 
+  /**
+   * After a gap: the last seq applied, so a server that still holds the missed events sends
+   * only those (no snapshot); without a seq to name, a plain snapshot request.
+   */
+  #repairRequest() {
+    const { seq, waiting } = this.tracker;
+    return waiting || seq === null ? { kind: "snapshot.request" } : { kind: "snapshot.request", seq };
+  }
+
   #snapshotLater(retryAfter) {
     if (this.snapshotTimer !== null) return;
     this.snapshotTimer = this.setTimer(() => {
       this.snapshotTimer = null;
-      if (this.isOpen) this.transmit({ kind: "snapshot.request" });
+      if (this.isOpen) this.transmit(this.#repairRequest());
     }, retryDelay(retryAfter));
   }
 

@@ -53,9 +53,9 @@ describe("batch frames", () => {
     live.receive({ kind: "snapshot", seq: 1, data: {} });
     live.receive(batch(event(2), event(4), event(5)));
     assert.deepEqual(seen.events.map((e) => e.seq), [2]);
-    assert.deepEqual(sent, [{ kind: "snapshot.request" }]);
+    assert.deepEqual(sent, [{ kind: "snapshot.request", seq: 2 }]);
     live.receive(batch(event(6), event(7)));
-    assert.deepEqual(sent, [{ kind: "snapshot.request" }], "asked once, not per event");
+    assert.deepEqual(sent, [{ kind: "snapshot.request", seq: 2 }], "asked once, not per event");
     live.receive({ kind: "snapshot", seq: 6, data: {} });
     live.receive(batch(event(7), event(8)));
     assert.deepEqual(seen.events.map((e) => e.seq), [2, 7, 8]);
@@ -118,7 +118,7 @@ describe("resume after a reconnect", () => {
     live.closed();
     live.opened({ resumed: true });
     live.receive(event(9));
-    assert.deepEqual(sent, [{ kind: "snapshot.request" }]);
+    assert.deepEqual(sent, [{ kind: "snapshot.request", seq: 3 }]);
   });
 
   test("the resume URL carries since= once, next to other parameters", () => {

@@ -107,7 +107,7 @@ test("events before the first snapshot wait for it; a gap after a reconnect asks
   assert.equal(second.url, "wss://samenspel.test/ws/summits/burgertop/?since=3");
   second.open();
   second.push({ kind: "event", seq: 9, type: "idea.created", data: {} });
-  assert.deepEqual(second.sent, [{ kind: "snapshot.request" }]);
+  assert.deepEqual(second.sent, [{ kind: "snapshot.request", seq: 3 }]);
   second.push({ kind: "snapshot", seq: 9, data: {} });
   second.push({ kind: "event", seq: 10, type: "idea.created", data: {} });
   assert.deepEqual(log.events, [10]);

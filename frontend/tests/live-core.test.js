@@ -75,7 +75,7 @@ describe("sequence numbers", () => {
     live.receive(event(2));
     live.receive(event(4));
     live.receive(event(5));
-    assert.deepEqual(sent, [{ kind: "snapshot.request" }]);
+    assert.deepEqual(sent, [{ kind: "snapshot.request", seq: 2 }]);
     assert.deepEqual(seen.events.map((e) => e.seq), [2]);
     live.receive({ kind: "snapshot", seq: 5, data: { fresh: true } });
     live.receive(event(5));

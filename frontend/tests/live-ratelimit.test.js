@@ -172,13 +172,13 @@ describe("rate-limited snapshot requests", () => {
     live.opened();
     live.receive({ kind: "snapshot", seq: 3, data: {} });
     live.receive({ kind: "event", seq: 5, type: "idea.created", data: {} }); // a gap
-    assert.deepEqual(sent, [{ kind: "snapshot.request" }]);
+    assert.deepEqual(sent, [{ kind: "snapshot.request", seq: 3 }]);
     live.receive({ ...limited(null, 0.2) });
     live.receive({ ...limited(null, 0.2) });
     advance(199);
     assert.equal(sent.length, 1);
     advance(1);
-    assert.deepEqual(sent, [{ kind: "snapshot.request" }, { kind: "snapshot.request" }]);
+    assert.deepEqual(sent, [{ kind: "snapshot.request", seq: 3 }, { kind: "snapshot.request", seq: 3 }]);
     advance(10_000);
     assert.equal(sent.length, 2);
     assert.deepEqual(errors, []);
