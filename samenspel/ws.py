@@ -55,8 +55,8 @@ class TokenAuthMiddleware:
 
 class SameHostOriginValidator(OriginValidator):
     """Browsers must come from one of ALLOWED_HOSTS; a missing Origin is a non-browser
-    client, allowed only with a token or a hall screen's token. A refused socket is accepted and closed with 4403
-    so the client sees why, and the refusal is logged."""
+    client, allowed only with a token or a hall screen's token. A refused socket is
+    accepted and closed with 4403 so the client sees why, and the refusal is logged."""
 
     def __init__(self, application: Any) -> None:
         super().__init__(application, settings.ALLOWED_HOSTS)
