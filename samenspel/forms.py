@@ -34,7 +34,3 @@ class StaffLoginForm(AuthenticationForm):
         self.fields["password"].widget.attrs["class"] = "utrecht-textbox"
         self.fields["username"].label = _("Gebruikersnaam")
         self.fields["password"].label = _("Wachtwoord")
-
-
-class SiteNoticeForm(forms.Form):
-    text = forms.CharField(label=_("Mededeling"), max_length=500, widget=forms.Textarea)

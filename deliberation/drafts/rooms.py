@@ -559,9 +559,3 @@ async def room_leave(room: DraftRoom, socket: LocalSocket) -> None:
         if not room.sockets and rooms.get(room.slug) is room:
             del rooms[room.slug]
             await room.close()
-
-
-def open_room(slug: str) -> DraftRoom | None:
-    """The room of this process, if a socket has it open (for tests and benchmarks)."""
-    rooms, _lock = _registry()
-    return rooms.get(slug)
