@@ -280,15 +280,6 @@ def _report(done: Any, group: str) -> None:
         logger.error("broadcast to %s failed", group, exc_info=done.exception())
 
 
-async def broadcast_now(
-    group: str, message: Mapping[str, Any] | bytes, *, skip: str | None = None
-) -> None:
-    """Send at once, for data that lives outside the database (presence, CRDT updates)."""
-    layer = get_channel_layer()
-    if layer is not None:
-        await layer.group_send(group, envelope(group, message, skip))
-
-
 class HubConsumer(AsyncWebsocketConsumer):
     """A live route's consumer: its frames come from the process's hub, not its own channel.
 
@@ -669,9 +660,6 @@ class Hub:
         """A push to ``group`` was lost: the next check has every process resync it."""
         with self.unsent_lock:
             self.unsent[group] = self.unsent.get(group, 0) + 1
-
-    def local_count(self, group: str) -> int:
-        return len(self.members.get(group, ()))
 
     def hold(self, group: str, socket: LocalSocket) -> None:
         """Keep batched events from ``socket`` until ``start`` (while a snapshot is made)."""
