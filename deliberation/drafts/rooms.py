@@ -254,6 +254,7 @@ class DraftRoom:
         """Return once what other processes sent before the call is in the log or queued for
         ours: they said they logged it, or ``_keep_unlogged`` took it over."""
         targets = {origin: pending[-1].upto for origin, pending in self.unlogged.items()}
+        loop = asyncio.get_running_loop()
         while True:
             waiting = False
             for origin, upto in targets.items():
@@ -261,7 +262,11 @@ class DraftRoom:
                 waiting = waiting or bool(pending and pending[0].upto <= upto)
             if not waiting:
                 return
-            await self.unlogged_changed.wait()
+            try:
+                await asyncio.wait_for(self.unlogged_changed.wait(), others_log_wait())
+            except TimeoutError:
+                # Not left to the keeper alone: an answer must never wait for good.
+                self._log_unlogged(arrived_before=loop.time() - others_log_wait())
 
     def apply_local(self, update: bytes, author_id: int | None) -> None:
         """Apply an editor's update (ValueError if malformed) and queue it for the log."""
