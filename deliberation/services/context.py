@@ -41,8 +41,8 @@ Parser = Callable[[dict[str, Any], datetime], dict[str, Any]]
 Service = TypeVar("Service", bound=Callable[..., dict[str, Any]])
 
 
-def data_none(data: dict[str, Any], now: datetime) -> dict[str, Any]:
-    """The parser of a command that takes nothing from its frame."""
+def only_now(data: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The parser of a command whose service takes nothing from the frame but the time."""
     return {"now": now}
 
 
@@ -71,7 +71,7 @@ def live_command(
     name: str,
     rule: rules.CommandRule,
     *,
-    parse: Parser = data_none,
+    parse: Parser = only_now,
     keeps_lookups: bool = False,
     lock_late: bool = False,
 ) -> Callable[[Service], Service]:
