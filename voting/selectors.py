@@ -69,6 +69,13 @@ def poll_options(poll: Poll) -> list[Option]:
     return list(poll.options.order_by("position"))
 
 
+def poll_with_options(pk: int) -> tuple[Poll, list[Option]] | None:
+    """A poll and its options in one query (every poll has at least one option), for the
+    ballot post, which a thousand voters may send at once."""
+    options = list(Option.objects.filter(poll=pk).select_related("poll").order_by("position"))
+    return (options[0].poll, options) if options else None
+
+
 def ballot_contents(poll: Poll) -> list[tuple[str, Any, str]]:
     """(tracker, content, source) of every counted ballot, in tracker order: an order that
     says nothing about when or by whom a ballot was cast."""

@@ -6,21 +6,28 @@ stored rows into their plain data and stores what they return.
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import hashlib
+import logging
 import secrets
+import threading
+import time
 import uuid
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import transaction
+from asgiref.sync import sync_to_async
+from django.db import close_old_connections, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samenspel.models import User
-from samenspel.realtime import broadcast
+from samenspel.realtime import _server_loop, broadcast
 
 from . import events, formats, methods, rules, sealing, selectors
 from .models import (
@@ -33,6 +40,8 @@ from .models import (
     Poll,
     Result,
 )
+
+logger = logging.getLogger(__name__)
 
 MAX_GRADE = methods.MAX_GRADE
 YES_NO_ANSWERS = methods.YES_NO_ANSWERS
@@ -170,11 +179,17 @@ def poll_close(*, poll: Poll, by: User, now: datetime | None = None) -> Result:
     then reveal the result to everyone watching the poll."""
     now = now or timezone.now()
     with transaction.atomic():
-        poll = Poll.objects.select_for_update().get(pk=poll.pk)
+        poll = Poll.objects.select_for_update(no_key=True).get(pk=poll.pk)
         if not rules.can_manage_poll(by, poll):
             raise VotingForbidden(_("U mag deze stemming niet sluiten."))
         if poll.status != Poll.Status.OPEN:
             raise VotingError(_("Alleen een open stemming kan worden gesloten."))
+        # A cast locks its voter's mark, then reads the poll's status (see _cast). Locking
+        # every mark waits for the casts in flight, which saw the poll open and are counted
+        # below; a cast that comes later waits for this commit and then finds it closed.
+        # The poll's row is locked without its key (no_key): a cast in flight stores its
+        # ballot, whose reference to the poll must not wait for this lock (a deadlock).
+        list(Eligibility.objects.select_for_update().filter(poll=poll).values_list("pk"))
         poll.status = Poll.Status.CLOSED
         poll.closed_at = now
         poll.save(update_fields=["status", "closed_at"])
@@ -240,11 +255,13 @@ def ballot_cast(
     participant: User,
     choice: Any,
     expected_revision: int | None = None,
+    options: Sequence[Option] | None = None,
 ) -> Receipt:
     """Store an online ballot; a re-vote before closing replaces the earlier one.
 
     ``expected_revision`` is the revision the ballot form was opened at: a form from a
     second tab, opened before a cast in the first, is refused and nothing changes.
+    ``options``: the poll's options if the caller has read them (they never change).
     """
     return _cast(
         poll=poll,
@@ -252,6 +269,7 @@ def ballot_cast(
         choice=choice,
         source="online",
         expected_revision=expected_revision,
+        options=options,
     )
 
 
@@ -270,24 +288,26 @@ def _cast(
     choice: Any,
     source: str,
     expected_revision: int | None = None,
+    options: Sequence[Option] | None = None,
 ) -> Receipt:
+    # A thousand voters may press at once, so a cast takes one lock, on its voter's mark,
+    # and the fewest queries it can: no lock on the poll row, which every cast would wait
+    # for in turn. The status is read after the lock: closing locks every mark before it
+    # closes (poll_close), so either this cast got its mark first and is counted, or it
+    # waited for the closing to commit and reads the poll as closed.
     with transaction.atomic():
-        poll = Poll.objects.get(pk=poll.pk)
-        if poll.status == Poll.Status.DRAFT:
-            raise VotingError(_("Deze stemming is nog niet geopend."))
-        if poll.status == Poll.Status.CLOSED:
-            raise VotingError(_("Deze stemming is gesloten; stemmen kan niet meer."))
         eligibility = (
             Eligibility.objects.select_for_update()
             .filter(poll=poll, participant=participant)
             .first()
         )
+        status = Poll.objects.filter(pk=poll.pk).values_list("status", flat=True).first()
+        if status == Poll.Status.DRAFT:
+            raise VotingError(_("Deze stemming is nog niet geopend."))
+        if status != Poll.Status.OPEN:
+            raise VotingError(_("Deze stemming is gesloten; stemmen kan niet meer."))
         if eligibility is None:
             raise VotingForbidden(_("U staat niet op de lijst van deelnemers aan deze stemming."))
-        # Re-read under the lock: closing takes the poll row, so a cast cannot slip past it.
-        poll = Poll.objects.select_for_update().get(pk=poll.pk)
-        if poll.status != Poll.Status.OPEN:
-            raise VotingError(_("Deze stemming is gesloten; stemmen kan niet meer."))
         if eligibility.cast_via == CastVia.PAPER:
             raise VotingError(_("Voor deze deelnemer is al een papieren stem ingevoerd; die telt."))
         if source == CastVia.PAPER and eligibility.has_voted:
@@ -299,12 +319,15 @@ def _cast(
                     "Er is niets veranderd. Bekijk de stemming en stem opnieuw als u wilt."
                 )
             )
-        options = selectors.poll_options(poll)
+        if options is None:
+            options = selectors.poll_options(poll)
         content = clean_choice(poll, options, choice)
         # The ballot waits sealed until closing (voting/sealing.py): this transaction also
         # writes the voter's mark, so nothing it stores may be found again in the ballot.
         ballot_id = str(uuid.uuid4())
-        earlier = selectors.pending_ballot(poll, participant.pk)
+        replaced = eligibility.has_voted
+        # Only someone who voted before can have a sealed ballot to replace.
+        earlier = selectors.pending_ballot(poll, participant.pk) if replaced else None
         lookup = earlier[1] if earlier else selectors.pending_key(poll, participant.pk)
         sealed = sealing.seal(
             poll_id=poll.pk,
@@ -317,7 +340,6 @@ def _cast(
             },
             block=sealing.block_size(len(options)),
         )
-        replaced = eligibility.has_voted
         if earlier:
             PendingBallot.objects.filter(pk=earlier[0]).update(sealed=sealed)
         else:
@@ -365,14 +387,103 @@ def _ballots_unseal(poll: Poll) -> None:
     PendingBallot.objects.filter(poll=poll).delete()
 
 
+# Turnout pushes of one poll leave a server process at most this often (DESIGN.md: chatty
+# counters are coalesced). A burst of a thousand ballots then costs a few pushes, each
+# counting the turnout once, instead of a count and a push per ballot.
+TURNOUT_PUSH_SECONDS = 0.25
+
+
 def _broadcast_turnout(poll: Poll) -> None:
+    """After the commit, have the poll's screens shown its turnout: at once in a script or
+    test, coalesced in a server process (``_TurnoutPushes``)."""
+    poll_id, group = poll.pk, poll.group
+
+    def changed() -> None:
+        loop = _server_loop()
+        if loop is None:
+            _push_turnout(poll_id, group)
+        else:
+            _turnout_pushes(loop).changed(poll_id, group)
+
+    transaction.on_commit(changed)
+
+
+def _push_turnout(poll_id: int, group: str) -> None:
+    """Count the turnout now and push it, unless the poll closed meanwhile (its
+    ``poll.closed`` event carries the final count)."""
+    poll = Poll.objects.filter(pk=poll_id, status=Poll.Status.OPEN).only("pk").first()
+    if poll is None:
+        return
     counts = selectors.turnout(poll)
     broadcast(
-        poll.group,
-        events.turnout_changed(
-            {"poll": poll.pk, "voted": counts.voted, "eligible": counts.eligible}
-        ),
+        group,
+        events.turnout_changed({"poll": poll_id, "voted": counts.voted, "eligible": counts.eligible}),
     )
+
+
+def _push_turnout_and_release(poll_id: int, group: str) -> None:
+    """``_push_turnout`` in a worker thread of the server, then its database connection is
+    given back (to the pool): closed here, in the context that opened it."""
+    try:
+        _push_turnout(poll_id, group)
+    finally:
+        close_old_connections()
+
+
+class _TurnoutPushes:
+    """One server process's turnout pushes: a poll whose turnout changed gets one push at
+    once, or, within TURNOUT_PUSH_SECONDS of the last, one at the end of that time; the
+    turnout is counted when the push leaves, so the latest count always goes out."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.lock = threading.Lock()
+        self.last: dict[int, float] = {}
+        self.due: set[int] = set()
+        self.tasks: set[asyncio.Task[None]] = set()
+
+    def changed(self, poll_id: int, group: str) -> None:
+        with self.lock:
+            if poll_id in self.due:
+                return
+            self.due.add(poll_id)
+            wait = self.last.get(poll_id, -TURNOUT_PUSH_SECONDS) + TURNOUT_PUSH_SECONDS
+            wait = max(0.0, wait - time.monotonic())
+        # In a context of its own: not the committing request's (its language, its thread).
+        self.loop.call_soon_threadsafe(
+            self._start, poll_id, group, wait, context=contextvars.Context()
+        )
+
+    def _start(self, poll_id: int, group: str, wait: float) -> None:
+        task = self.loop.create_task(self._push(poll_id, group, wait))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def _push(self, poll_id: int, group: str, wait: float) -> None:
+        await asyncio.sleep(wait)
+        with self.lock:
+            # Casts committed from here on ask for a push of their own.
+            self.due.discard(poll_id)
+            self.last[poll_id] = time.monotonic()
+        try:
+            await sync_to_async(_push_turnout_and_release, thread_sensitive=False)(poll_id, group)
+        except Exception:
+            # The screens catch up at the next push or snapshot; the ballots are stored.
+            logger.exception("turnout push for poll %s failed", poll_id)
+
+
+_turnout_pushers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _TurnoutPushes] = (
+    weakref.WeakKeyDictionary()
+)
+_turnout_pushers_lock = threading.Lock()
+
+
+def _turnout_pushes(loop: asyncio.AbstractEventLoop) -> _TurnoutPushes:
+    with _turnout_pushers_lock:
+        found = _turnout_pushers.get(loop)
+        if found is None:
+            found = _turnout_pushers[loop] = _TurnoutPushes(loop)
+        return found
 
 
 def poll_spec(poll: Poll, options: Sequence[Option]) -> methods.PollSpec:
