@@ -1,17 +1,21 @@
 """Fault: a thousand voters press "Stem uitbrengen" at the same moment.
 
     .venv/bin/python bench/faults/ballot_burst.py [--voters 1000] [--processes 2]
-        [--max-connections 100] [--env DB_POOL_MAX_SIZE=0 ...]
+        [--max-connections 100] [--env DB_POOL_MAX_SIZE=0 ...] [--no-reference]
 
 Starts its own throwaway PostgreSQL (``max_connections`` as given, as a small managed
 database has), Redis and Daphne processes on loopback, with production settings (DEBUG
-off). It makes an open approval poll with ``--voters`` eligible residents, logs each of them
-in (a session made through Django's session store, as the login page makes it), then posts
-every ballot through the ballot form at once, the voters split over the Daphne ports, no
-proxy in front. It prints what was tried, what was accepted, the errors by kind, the
-ballots counted in the database, latency p50/p99 and the PostgreSQL connections at their
-peak and after the burst. ``--env NAME=VALUE`` passes a setting to the servers (e.g.
-``DB_POOL_MAX_SIZE=0`` for a connection per request thread, as before the pool).
+off) plus one reference page (reference_settings.py, reference_urls.py). It makes an open
+approval poll with ``--voters`` eligible residents, logs each of them in (a session made
+through Django's session store, as the login page makes it), then runs two bursts on the
+same servers with the same client: first every voter posts the form at once to the
+reference page (the session, login and CSRF work of a ballot post and one query), then
+every voter posts the ballot form at once, the voters split over the Daphne ports, no
+proxy in front. For each it prints what was tried, what was accepted, the errors by kind,
+latency p50/p99 and the server CPU per request; then the ratio of the two, the queries of
+one ballot post and one reference post, the ballots counted at closing and the PostgreSQL
+connections at their peak and after. ``--env NAME=VALUE`` passes a setting to the servers
+(e.g. ``DB_POOL_MAX_SIZE=0`` for a connection per request thread, as before the pool).
 Everything it starts is stopped at the end; the whole run is bounded by ``--deadline``.
 """
 
@@ -33,6 +37,7 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -238,9 +243,10 @@ def listen_overflows() -> int:
 
 
 async def burst(
-    ports: list[int], poll: int, sessions: list[str], timeout: float
+    ports: list[int], poll: int, sessions: list[str], timeout: float, path: str
 ) -> tuple[Counter[str], list[float]]:
-    """Every voter posts a ballot at once; the outcomes by kind and the accepted latencies."""
+    """Every voter posts the ballot form to ``path`` at once; the outcomes by kind and the
+    accepted latencies (an accepted post is redirected to the ballot page)."""
     import httpx
 
     outcomes: Counter[str] = Counter()
@@ -261,7 +267,7 @@ async def burst(
         started = time.perf_counter()
         try:
             response = await client.post(
-                f"http://127.0.0.1:{port}/stemmen/{poll}/", data=form, headers=headers
+                f"http://127.0.0.1:{port}{path}", data=form, headers=headers
             )
         except httpx.HTTPError as error:
             outcomes[f"{type(error).__name__} {str(error)[:60]}".strip()] += 1
@@ -285,9 +291,58 @@ async def burst(
     return outcomes, latencies
 
 
+def queries_per_request() -> dict[str, int]:
+    """The database queries of one ballot post and of one reference post, counted with
+    Django's test client for a voter of a poll of its own (the burst's poll is untouched)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from samenspel.models import User
+    from voting import services
+
+    manager = User.objects.get(username="stemleider")
+    voter = User.objects.create(username="telkiezer", display_name="Telkiezer", password="!")
+    poll = services.poll_create(
+        title="Tellen",
+        method="approval",
+        context=CONTEXT,
+        eligible=[voter],
+        by=manager,
+        options=[services.OptionSpec(t) for t in ("Bomen", "Bankjes", "Fonteinen")],
+    )
+    services.poll_open(poll=poll, by=manager)
+    client = Client(enforce_csrf_checks=True, SERVER_NAME="127.0.0.1")
+    client.force_login(voter)
+    csrf = secrets.token_hex(16)
+    client.cookies["csrftoken"] = csrf
+    form = {"csrfmiddlewaretoken": csrf, "option": ["1", "3"], "revision": "0"}
+    counted = {}
+
+    def post(name: str, path: str) -> None:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(path, form)
+        if response.status_code != 302:
+            raise SystemExit(f"{name} post answered {response.status_code}")
+        counted[name] = len(queries)
+        connection.close()
+
+    async def as_in_daphne() -> None:
+        # Daphne runs a request in a worker thread of its event loop: the turnout push is
+        # then made on that loop, a few times a second, not in the request.
+        from asgiref.sync import sync_to_async
+
+        await sync_to_async(post)("reference", f"/bench/referentie/{poll.pk}/")
+        await sync_to_async(post)("ballot", f"/stemmen/{poll.pk}/")
+        await asyncio.sleep(1)
+
+    asyncio.run(as_in_daphne())
+    return counted
+
+
 def close_and_count(poll: int) -> None:
-    """Close the poll as its facilitator does; print the ballots counted and the voters
-    marked as voted (JSON, the last line)."""
+    """Close the poll as its facilitator does; print the ballots counted, the voters
+    marked as voted and the queries per request (JSON, the last line)."""
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samenspel.settings")
@@ -296,12 +351,13 @@ def close_and_count(poll: int) -> None:
     from voting import services
     from voting.models import Ballot, Eligibility, Poll
 
+    queries = queries_per_request()
     services.poll_close(
         poll=Poll.objects.get(pk=poll), by=User.objects.get(username="stemleider")
     )
     ballots = Ballot.objects.filter(poll=poll).count()
     marked = Eligibility.objects.filter(poll=poll, has_voted=True).count()
-    print(json.dumps({"ballots": ballots, "marked": marked}))
+    print(json.dumps({"ballots": ballots, "marked": marked, "queries": queries}))
 
 
 def main() -> None:
@@ -317,6 +373,9 @@ def main() -> None:
     parser.add_argument("--deadline", type=int, default=600, help="whole run, seconds")
     parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for servers")
     parser.add_argument("--logs", type=Path, help="copy the servers' logs into this folder")
+    parser.add_argument(
+        "--no-reference", action="store_true", help="skip the reference burst before the ballots"
+    )
     parser.add_argument("--prepare", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--close", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -350,6 +409,8 @@ def main() -> None:
             DATABASE_URL=f"postgres://postgres@127.0.0.1:{pg_port}/samenspel",
             REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
         )
+        # The product's settings and routes plus the reference page (reference_urls.py).
+        env["DJANGO_SETTINGS_MODULE"] = "bench.faults.reference_settings"
         for item in args.env:
             name, _sep, value = item.partition("=")
             env[name] = value
@@ -375,22 +436,69 @@ def main() -> None:
             f"tried: {args.voters} ballots at once, {args.processes} Daphne processes "
             f"(no proxy, listen backlog {args.backlog}), "
             f"PostgreSQL max_connections={args.max_connections}, "
-            f"server settings {settings or 'defaults'}"
+            f"server settings {settings or 'defaults'}; load average before: "
+            f"{' '.join(f'{v:.2f}' for v in os.getloadavg())}"
         )
         watch = ConnectionWatch(f"postgresql://postgres@127.0.0.1:{pg_port}/postgres", "samenspel")
         before = watch.count()
         watch.start()
-        cpu_before = [cpu_seconds(p.pid) for p in daphnes], postgres_cpu_seconds(postgres.pid)
-        overflows = listen_overflows()
-        began = time.perf_counter()
-        outcomes, latencies = asyncio.run(
-            burst(ports, setup["poll"], setup["sessions"], args.timeout)
-        )
-        took = time.perf_counter() - began
-        overflows = listen_overflows() - overflows
-        daphne_cpu = sum(cpu_seconds(p.pid) for p in daphnes) - sum(cpu_before[0])
-        # Backends that ended during the burst are not counted: a lower bound.
-        postgres_cpu = postgres_cpu_seconds(postgres.pid) - cpu_before[1]
+
+        def measured(path: str) -> dict[str, Any]:
+            """One burst of every voter at once to ``path``, with the server CPU it took."""
+            cpu_before = [cpu_seconds(p.pid) for p in daphnes], postgres_cpu_seconds(postgres.pid)
+            overflows = listen_overflows()
+            began = time.perf_counter()
+            outcomes, latencies = asyncio.run(
+                burst(ports, setup["poll"], setup["sessions"], args.timeout, path)
+            )
+            return {
+                "took": time.perf_counter() - began,
+                "overflows": listen_overflows() - overflows,
+                "daphne_cpu": sum(cpu_seconds(p.pid) for p in daphnes) - sum(cpu_before[0]),
+                # Backends that ended during the burst are not counted: a lower bound.
+                "postgres_cpu": postgres_cpu_seconds(postgres.pid) - cpu_before[1],
+                "outcomes": outcomes,
+                "latencies": latencies,
+                "accepted": sum(n for kind, n in outcomes.items() if kind.startswith("accepted")),
+            }
+
+        def report(name: str, run: dict[str, Any]) -> None:
+            latencies = run["latencies"]
+            print(
+                f"{name}: burst took {run['took']:.1f} s; accepted {run['accepted']} of "
+                f"{args.voters}; server CPU per request: Daphne "
+                f"{run['daphne_cpu'] / args.voters * 1000:.1f} ms, PostgreSQL (at least) "
+                f"{run['postgres_cpu'] / args.voters * 1000:.1f} ms"
+            )
+            print(
+                f"  latency of accepted posts: p50 {pct(latencies, 0.5) * 1000:.0f} ms, "
+                f"p99 {pct(latencies, 0.99) * 1000:.0f} ms, "
+                f"max {max(latencies or [0]) * 1000:.0f} ms"
+            )
+            print(
+                f"  connections dropped at a full accept queue (whole machine): {run['overflows']}"
+            )
+            for kind, n in sorted(run["outcomes"].items(), key=lambda item: -item[1]):
+                if not kind.startswith("accepted"):
+                    print(f"  error: {n} x {kind}")
+
+        reference = None
+        if not args.no_reference:
+            # The same voters, client and server processes, on a page that does the session,
+            # login and CSRF work of a ballot post and one query (reference_urls.py).
+            reference = measured(f"/bench/referentie/{setup['poll']}/")
+            report("reference (session, login, CSRF, one query)", reference)
+            time.sleep(2)
+        ballot = measured(f"/stemmen/{setup['poll']}/")
+        report("ballots", ballot)
+        if reference is not None:
+            latencies, floor = ballot["latencies"], reference["latencies"]
+            print(
+                "ballots / reference: p50 "
+                f"{pct(latencies, 0.5) / pct(floor, 0.5):.2f}, p99 "
+                f"{pct(latencies, 0.99) / pct(floor, 0.99):.2f}, Daphne CPU "
+                f"{ballot['daphne_cpu'] / max(reference['daphne_cpu'], 1e-9):.2f}"
+            )
         peak = watch.peak
         watch.running = False
         time.sleep(args.settle)
@@ -403,28 +511,19 @@ def main() -> None:
         )
         tally = json.loads(closed.stdout.strip().splitlines()[-1])
         ballots, marked = tally["ballots"], tally["marked"]
-        accepted = sum(n for kind, n in outcomes.items() if kind.startswith("accepted"))
+        accepted = ballot["accepted"]
         print(
-            f"burst took {took:.1f} s; server CPU per ballot: Daphne "
-            f"{daphne_cpu / args.voters * 1000:.1f} ms, PostgreSQL (at least) "
-            f"{postgres_cpu / args.voters * 1000:.1f} ms"
+            f"queries per request (one more voter, Django's test client, as in Daphne): ballot "
+            f"{tally['queries']['ballot']}, reference {tally['queries']['reference']}"
         )
-        print(f"accepted: {accepted} of {args.voters}")
-        print(f"  connections dropped at a full accept queue (whole machine): {overflows}")
-        for kind, n in sorted(outcomes.items(), key=lambda item: -item[1]):
-            if not kind.startswith("accepted"):
-                print(f"  error: {n} x {kind}")
         print(
             f"counted at closing: {ballots} ballots, {marked} voters marked as voted "
             f"({args.voters - marked} did not get to vote)"
         )
         print(
-            f"latency of accepted ballots: p50 {pct(latencies, 0.5) * 1000:.0f} ms, "
-            f"p99 {pct(latencies, 0.99) * 1000:.0f} ms, max {max(latencies or [0]) * 1000:.0f} ms"
-        )
-        print(
             f"PostgreSQL connections to the database: {before} before, peak {peak} during, "
-            f"{final} {args.settle:.0f} s after the burst"
+            f"{final} {args.settle:.0f} s after the bursts; load average after: "
+            f"{' '.join(f'{v:.2f}' for v in os.getloadavg())}"
         )
         lost = accepted - ballots
         print(
