@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from itertools import chain
 from typing import Any, Literal
 
 from voting import formats, tally
@@ -210,7 +211,14 @@ def _count_yes_no(spec: PollSpec, ballots: Sequence[Any]) -> tally.Outcome:
 
 
 def _rankings(ballots: Sequence[Any]) -> list[tuple[tally.RankItem, ...]]:
-    return [tuple(tuple(item) if isinstance(item, list) else item for item in b) for b in ballots]
+    rankings = [tuple(b) for b in ballots]
+    try:
+        # The usual ballot holds only option keys, which one pass in C proves. A tied place
+        # read back from JSON is a list (unhashable); only then is each place converted.
+        frozenset(chain.from_iterable(rankings))
+    except TypeError:
+        return [tuple(tuple(item) if isinstance(item, list) else item for item in r) for r in rankings]
+    return rankings
 
 
 def _approvals(ballots: Sequence[Any]) -> list[set[str]]:
