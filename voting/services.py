@@ -450,9 +450,14 @@ class _TurnoutPushes:
             wait = self.last.get(poll_id, -TURNOUT_PUSH_SECONDS) + TURNOUT_PUSH_SECONDS
             wait = max(0.0, wait - time.monotonic())
         # In a context of its own: not the committing request's (its language, its thread).
-        self.loop.call_soon_threadsafe(
-            self._start, poll_id, group, wait, context=contextvars.Context()
-        )
+        try:
+            self.loop.call_soon_threadsafe(
+                self._start, poll_id, group, wait, context=contextvars.Context()
+            )
+        except RuntimeError:  # the loop closed meanwhile (the process is stopping)
+            with self.lock:
+                self.due.discard(poll_id)
+            _push_turnout(poll_id, group)
 
     def _start(self, poll_id: int, group: str, wait: float) -> None:
         task = self.loop.create_task(self._push(poll_id, group, wait))
