@@ -20,31 +20,55 @@ def passage_at_field() -> forms.IntegerField:
     return forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
 
+class LimitedText(forms.CharField):
+    """A text with a limit the server checks and names; the page sets no ``maxlength``,
+    because a browser silently cuts pasted text at it."""
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
+
+
+TOO_LONG_PASSAGE = _(
+    "Het gekozen stuk tekst is %(show_value)d tekens lang. Er passen er %(limit_value)d in."
+)
+TOO_LONG_COMMENT = _("Uw reactie is %(show_value)d tekens lang. Er passen er %(limit_value)d in.")
+
+
 class CommentForm(forms.Form):
-    passage = forms.CharField(
+    passage = LimitedText(
         label=_("Over welk stuk tekst?"),
         help_text=PASSAGE_HELP,
         widget=forms.Textarea(attrs=TEXTAREA),
         max_length=5000,
+        error_messages={"max_length": TOO_LONG_PASSAGE},
     )
     at = passage_at_field()
-    body = forms.CharField(
-        label=_("Uw reactie"), widget=forms.Textarea(attrs=TEXTAREA), max_length=5000
+    body = LimitedText(
+        label=_("Uw reactie"),
+        widget=forms.Textarea(attrs=TEXTAREA),
+        max_length=5000,
+        error_messages={"max_length": TOO_LONG_COMMENT},
     )
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(
-        label=_("Antwoord"), widget=forms.Textarea(attrs=TEXTAREA), max_length=5000
+    body = LimitedText(
+        label=_("Antwoord"),
+        widget=forms.Textarea(attrs=TEXTAREA),
+        max_length=5000,
+        error_messages={"max_length": TOO_LONG_COMMENT},
     )
 
 
 class AmendmentForm(forms.Form):
-    passage = forms.CharField(
+    passage = LimitedText(
         label=_("Welk stuk tekst wilt u veranderen?"),
         help_text=PASSAGE_HELP,
         widget=forms.Textarea(attrs=TEXTAREA),
         max_length=5000,
+        error_messages={"max_length": TOO_LONG_PASSAGE},
     )
     at = passage_at_field()
     replacement = forms.CharField(

@@ -288,7 +288,11 @@ def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
     version = selectors.latest_version(draft)
     form = CommentForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Vul de passage en uw reactie in."))
+        # A comment that is too long is refused with the limit, at the top and at the field.
+        if form.has_error("body", "max_length"):
+            messages.error(request, " ".join(form.errors["body"]))
+        else:
+            messages.error(request, _("Vul de passage en uw reactie in."))
         return _detail(request, draft, comment_form=form, status=400)
 
     def add() -> None:
