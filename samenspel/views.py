@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import rules, services
 from .discovery import project_modules
 from .forms import CodeLoginForm, MagicLinkForm, StaffLoginForm
+from .models import User
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +54,12 @@ def _next_url(request: HttpRequest) -> str:
     return ""
 
 
+def _welcome(user: User) -> str:
+    """The welcome after logging in. A name that ends in an initial ("Kees M.") ends the
+    sentence with its own full stop, as in writing: never two."""
+    return _("Welkom, %(name)s. U bent ingelogd.") % {"name": user.public_name.removesuffix(".")}
+
+
 @require_http_methods(["GET", "POST"])
 def code_login(request: HttpRequest) -> HttpResponse:
     form = CodeLoginForm(request.POST or None)
@@ -66,9 +73,7 @@ def code_login(request: HttpRequest) -> HttpResponse:
             form.add_error("code", str(refusal))
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(
-                request, _("Welkom, %(name)s. U bent ingelogd.") % {"name": user.public_name}
-            )
+            messages.success(request, _welcome(user))
             return redirect(_next_url(request) or "home")
     status = 400 if request.method == "POST" else 200
     return render(
@@ -133,9 +138,7 @@ def magic_link_confirm(request: HttpRequest, token: str) -> HttpResponse:
                 status=400,
             )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(
-            request, _("Welkom, %(name)s. U bent ingelogd.") % {"name": user.public_name}
-        )
+        messages.success(request, _welcome(user))
         return redirect("home")
     return render(request, "samenspel/magic_link_confirm.html", {"token": token})
 
