@@ -34,6 +34,10 @@ def home_sections(request: HttpRequest) -> list[dict[str, Any]]:
         {
             "title": _("Burgertop"),
             "items": items,
-            "empty": _("Log in om mee te doen aan de burgertop."),
+            "empty": (
+                _("U doet nu niet mee aan een burgertop.")
+                if request.user.is_authenticated
+                else _("Log in om mee te doen aan de burgertop.")
+            ),
         }
     ]

@@ -46,6 +46,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     "daphne",
     "samenspel",
+    "council",  # first on the home page: a council member sees what they can read at once
     "deliberation",
     "deliberation.drafts",
     "voting",
