@@ -130,6 +130,7 @@ def _detail_context(
     comment_form: CommentForm | None = None,
     amendment_form: AmendmentForm | None = None,
     vote_form: AmendmentVoteForm | None = None,
+    reply: tuple[int, str] | None = None,
     stamp: str | None = None,
 ) -> dict[str, Any]:
     """What the read page shows: the latest version with the passages under discussion
@@ -187,6 +188,9 @@ def _detail_context(
         "comment_form": comment_form or CommentForm(),
         "amendment_form": amendment_form or AmendmentForm(prefix="amendement"),
         "reply_form": ReplyForm(),
+        # After a refused reply: which thread it was for and what was typed, to correct it.
+        "reply_to": reply[0] if reply else None,
+        "reply_text": reply[1] if reply else "",
         "reject_form": RejectForm(),
         "stamp": stamp,
         "poll_seconds": settings.DRAFT_DISCUSSION_POLL_SECONDS,
@@ -322,6 +326,10 @@ def comment_reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     comment = get_object_or_404(Comment, pk=pk, version__draft__slug=slug)
     form = ReplyForm(request.POST)
     draft = comment.version.draft
+    if form.has_error("body", "max_length"):
+        messages.error(request, " ".join(form.errors["body"]))
+        reply = (comment.pk, request.POST.get("body", ""))
+        return _detail(request, draft, reply=reply, status=400)
     if form.is_valid():
         _act(
             request,

@@ -53,3 +53,19 @@ def test_the_limit_reads_in_english(client, draft):
     assert refused.status_code == 400
     assert "Your comment is 5001 characters long. It can hold 5000." in refused.content.decode()
     assert not Comment.objects.exists()
+
+
+def test_a_reply_of_7500_characters_is_refused_with_the_limit_and_kept_in_its_form(client, draft):
+    client.force_login(UserFactory(roles=[Role.RESIDENT]))
+    client.post(
+        reverse("drafts:comment", args=[draft.slug]),
+        {"passage": "het huis van de stad", "body": "Goed plan."},
+    )
+    comment = Comment.objects.get()
+    body = "Lang verhaal over de bibliotheek. " * 220 + "Einde."
+    refused = client.post(reverse("drafts:reply", args=[draft.slug, comment.pk]), {"body": body})
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "Uw reactie is 7486 tekens lang. Er passen er 5000 in." in page
+    assert f'id="antwoord-{comment.pk}" name="body" rows="2" required>{body}</textarea>' in page
+    assert Comment.objects.count() == 1
