@@ -495,13 +495,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         try:
             if args.production:
-                from bench.faults.redis_restart import start_postgres, start_redis, stop
+                from bench.stack import start_postgres, start_redis, stop
 
                 os.chmod(tmp, 0o755)  # PostgreSQL runs as the postgres user
                 pg, pg_port = start_postgres(Path(tmp))
                 services.append(pg)
-                redis_port = free_port()
-                services.append(start_redis(Path(tmp), redis_port))
+                redis, redis_port = start_redis(Path(tmp))
+                services.append(redis)
                 os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:{pg_port}/postgres"
                 os.environ["REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
             results = []

@@ -42,6 +42,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from bench.stack import FAST, start_postgres, start_redis, stop  # noqa: E402
 from tests.multiprocess import free_port, production_env, wait_for_port  # noqa: E402
 
 CONTEXT = "summit:stemburst/step:1"
@@ -55,54 +56,8 @@ def pct(values: list[float], q: float) -> float:
 
 
 # ---------------------------------------------------------------------------------------
-# Servers: PostgreSQL as the postgres user on a throwaway data dir, Redis, Daphne
+# Daphne (PostgreSQL and Redis come from bench/stack.py)
 # ---------------------------------------------------------------------------------------
-
-
-def pg_bin() -> Path:
-    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
-    if not versions:
-        raise SystemExit("PostgreSQL is not installed (apt-get install postgresql)")
-    return versions[-1]
-
-
-AS_POSTGRES = ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"]
-
-
-def start_postgres(work: Path, max_connections: int) -> tuple[subprocess.Popen[bytes], int]:
-    data = work / "pg"
-    data.mkdir()
-    shutil.chown(data, "postgres", "postgres")
-    subprocess.run(
-        [*AS_POSTGRES, str(pg_bin() / "initdb"), "-D", str(data / "data"), "-U", "postgres"]
-        + ["-A", "trust", "--no-sync", "-E", "UTF8"],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    port = free_port()
-    log = (work / "pg.log").open("w")
-    process = subprocess.Popen(
-        [*AS_POSTGRES, str(pg_bin() / "postgres"), "-D", str(data / "data"), "-p", str(port)]
-        + ["-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={data}"]
-        + ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
-        + ["-c", f"max_connections={max_connections}"],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    wait_for_port(process, port, 30)
-    return process, port
-
-
-def start_redis(work: Path) -> tuple[subprocess.Popen[bytes], int]:
-    port = free_port()
-    process = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
-        + ["--appendonly", "no", "--dir", str(work)],
-        stdout=(work / "redis.log").open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    wait_for_port(process, port, 30)
-    return process, port
 
 
 def start_daphne(
@@ -118,19 +73,6 @@ def start_daphne(
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )
-
-
-def stop(processes: list[subprocess.Popen[bytes]]) -> None:
-    """SIGINT: PostgreSQL's fast shutdown (SIGTERM would wait for its clients to leave)."""
-    for process in processes:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-    for process in processes:
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
 
 
 # ---------------------------------------------------------------------------------------
@@ -396,7 +338,9 @@ def main() -> None:
     started: list[subprocess.Popen[bytes]] = []
     daphnes: list[subprocess.Popen[bytes]] = []
     try:
-        postgres, pg_port = start_postgres(work, args.max_connections)
+        postgres, pg_port = start_postgres(
+            work, [*FAST, f"max_connections={args.max_connections}"]
+        )
         started.append(postgres)
         redis, redis_port = start_redis(work)
         started.append(redis)

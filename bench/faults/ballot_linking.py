@@ -31,41 +31,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.multiprocess import free_port, wait_for_port  # noqa: E402
+from bench.stack import pg_bin, start_postgres, stop  # noqa: E402
 
 
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-def start_postgres(work: Path) -> tuple[subprocess.Popen[bytes], int]:
-    """A throwaway cluster owned by the postgres user, on loopback only."""
-    pg_bin = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
-    data = work / "pg"
-    data.mkdir()
-    shutil.chown(work, "postgres", "postgres")
-    shutil.chown(data, "postgres", "postgres")
-    as_postgres = ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"]
-    subprocess.run(
-        [*as_postgres, str(pg_bin / "initdb"), "-D", str(data / "data"), "-U", "postgres",
-         "-A", "trust", "--no-sync", "-E", "UTF8"],
-        check=True, capture_output=True,
-    )
-    port = free_port()
-    server = subprocess.Popen(
-        [*as_postgres, str(pg_bin / "postgres"), "-D", str(data / "data"), "-p", str(port),
-         "-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={data}",
-         "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    wait_for_port(server, port, 30)
-    subprocess.run(
-        [str(pg_bin / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres",
-         "linking"],
-        check=True,
-    )
-    return server, port
 
 
 def run(voters: int, revoters: int) -> None:
@@ -211,6 +182,7 @@ def main() -> None:
     parser.add_argument("--deadline", type=int, default=300)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="ballot-linking-"))
+    work.chmod(0o755)  # PostgreSQL runs as its own user in a folder inside
     server, port = start_postgres(work)
 
     def out_of_time(_signum: int, _frame: object) -> None:
@@ -219,6 +191,11 @@ def main() -> None:
     signal.signal(signal.SIGALRM, out_of_time)
     signal.alarm(args.deadline)
     try:
+        subprocess.run(
+            [str(pg_bin() / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres"]
+            + ["linking"],
+            check=True,
+        )
         os.environ.update(
             DATABASE_URL=f"postgres://postgres@127.0.0.1:{port}/linking",
             DJANGO_SETTINGS_MODULE="samenspel.settings",
@@ -234,11 +211,7 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(15)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop([server])
         shutil.rmtree(work, ignore_errors=True)
 
 

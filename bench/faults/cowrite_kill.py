@@ -28,7 +28,6 @@ import json
 import os
 import random
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -38,81 +37,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.multiprocess import free_port, production_env  # noqa: E402
+from bench.stack import start_postgres, start_redis, stop  # noqa: E402
+from tests.multiprocess import production_env  # noqa: E402
 
 TYPE_AFTER_KILL = 1.5
 
 
-def pg_bin() -> Path:
-    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
-    if not versions:
-        raise SystemExit("PostgreSQL is not installed (apt-get install postgresql)")
-    return versions[-1]
-
-
-def as_postgres(*command: str) -> list[str]:
-    return ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--", *command]
-
-
-def start_services(work: Path) -> tuple[list[subprocess.Popen[bytes]], str, str]:
-    """PostgreSQL and Redis on free loopback ports; their processes and URLs."""
-    pg_dir = work / "pg"
-    pg_dir.mkdir()
-    shutil.chown(pg_dir, "postgres", "postgres")
-    subprocess.run(
-        as_postgres(
-            str(pg_bin() / "initdb"), "-D", str(pg_dir / "data"), "-U", "postgres",
-            "-A", "trust", "--no-sync", "-E", "UTF8",
-        ),
-        check=True, stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    pg_port, redis_port = free_port(), free_port()
-    with (work / "pg.log").open("w") as log:
-        postgres = subprocess.Popen(
-            as_postgres(
-                str(pg_bin() / "postgres"), "-D", str(pg_dir / "data"), "-p", str(pg_port),
-                "-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={pg_dir}",
-                "-c", "fsync=off", "-c", "full_page_writes=off", "-c", "max_connections=200",
-            ),
-            stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    with (work / "redis.log").open("w") as log:
-        redis = subprocess.Popen(
-            ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(work)],
-            stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    processes = [postgres, redis]
-    deadline = time.monotonic() + 30
-    while not ready(pg_port, redis_port):
-        if time.monotonic() > deadline or any(p.poll() is not None for p in processes):
-            stop(processes)
-            raise SystemExit("PostgreSQL or Redis did not start")
-        time.sleep(0.1)
-    return (
-        processes,
-        f"postgres://postgres@127.0.0.1:{pg_port}/postgres",
-        f"redis://127.0.0.1:{redis_port}/0",
+def start_services(work: Path, processes: list[subprocess.Popen[bytes]]) -> tuple[str, str]:
+    """PostgreSQL and Redis on free loopback ports, added to ``processes``; their URLs."""
+    postgres, pg_port = start_postgres(
+        work, ["fsync=off", "full_page_writes=off", "max_connections=200"]
     )
-
-
-def ready(pg_port: int, redis_port: int) -> bool:
-    pg = [str(pg_bin() / "pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(pg_port)]
-    redis = ["redis-cli", "-p", str(redis_port), "ping"]
-    return all(subprocess.run(c, capture_output=True).returncode == 0 for c in (pg, redis))
-
-
-def stop(processes: list[subprocess.Popen[bytes]]) -> None:
-    """SIGINT (PostgreSQL's fast shutdown, Redis's too), then SIGKILL after 15 s."""
-    for process in processes:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-    for process in processes:
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    processes.append(postgres)
+    redis, redis_port = start_redis(work)
+    processes.append(redis)
+    return f"postgres://postgres@127.0.0.1:{pg_port}/postgres", f"redis://127.0.0.1:{redis_port}/0"
 
 
 def prepare_django(database_url: str, redis_url: str) -> None:
@@ -228,7 +167,7 @@ def main() -> int:
     services: list[subprocess.Popen[bytes]] = []
     rows: list[dict[str, object]] = []
     try:
-        services, database_url, redis_url = start_services(work)
+        database_url, redis_url = start_services(work, services)
         prepare_django(database_url, redis_url)
         env = production_env(DATABASE_URL=database_url, REDIS_URL=redis_url, LOG_LEVEL="WARNING")
         print(

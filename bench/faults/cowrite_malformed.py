@@ -52,6 +52,7 @@ from pycrdt import (  # noqa: E402
     merge_updates,
 )
 
+from bench.stack import start_postgres, start_redis, stop  # noqa: E402
 from deliberation.drafts import protocol  # noqa: E402
 from deliberation.drafts.yupdates import UpdateIncomplete, UpdateRefused, check_update  # noqa: E402
 from tests.drafts.malformed import (  # noqa: E402
@@ -205,62 +206,12 @@ def offline(count: int, rng: random.Random) -> dict[str, int]:
 # ---------------------------------------------------------------- services and servers
 
 
-def pg_bin() -> Path:
-    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
-    if not versions:
-        raise SystemExit("PostgreSQL is not installed (apt-get install postgresql)")
-    return versions[-1]
-
-
-def as_postgres(*command: str) -> list[str]:
-    return ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--", *command]
-
-
 def start_services(work: Path, processes: list[subprocess.Popen[bytes]]) -> tuple[str, str]:
-    pg_dir = work / "pg"
-    pg_dir.mkdir()
-    shutil.chown(pg_dir, "postgres", "postgres")
-    subprocess.run(
-        as_postgres(str(pg_bin() / "initdb"), "-D", str(pg_dir / "data"), "-U", "postgres",
-                    "-A", "trust", "--no-sync", "-E", "UTF8"),
-        check=True, stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    pg_port, redis_port = free_port(), free_port()
-    with (work / "pg.log").open("w") as log:
-        processes.append(subprocess.Popen(
-            as_postgres(str(pg_bin() / "postgres"), "-D", str(pg_dir / "data"), "-p", str(pg_port),
-                        "-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={pg_dir}",
-                        "-c", "fsync=off"),
-            stdout=log, stderr=subprocess.STDOUT,
-        ))  # fmt: skip
-    with (work / "redis.log").open("w") as log:
-        processes.append(subprocess.Popen(
-            ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(work)],
-            stdout=log, stderr=subprocess.STDOUT,
-        ))  # fmt: skip
-    pg_ready = [str(pg_bin() / "pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(pg_port)]
-    redis_ready = ["redis-cli", "-p", str(redis_port), "ping"]
-    deadline = time.monotonic() + 30
-    while not all(
-        subprocess.run(c, capture_output=True).returncode == 0 for c in (pg_ready, redis_ready)
-    ):
-        if time.monotonic() > deadline or any(p.poll() is not None for p in processes):
-            raise SystemExit("PostgreSQL or Redis did not start")
-        time.sleep(0.1)
+    postgres, pg_port = start_postgres(work, ["fsync=off"])
+    processes.append(postgres)
+    redis, redis_port = start_redis(work)
+    processes.append(redis)
     return f"postgres://postgres@127.0.0.1:{pg_port}/postgres", f"redis://127.0.0.1:{redis_port}/0"
-
-
-def stop(processes: list[subprocess.Popen[bytes]]) -> None:
-    for process in processes:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-    for process in processes:
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def prepare(database_url: str, redis_url: str) -> tuple[object, dict[str, str]]:

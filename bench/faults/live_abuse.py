@@ -32,8 +32,6 @@ import asyncio
 import json
 import os
 import random
-import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -47,11 +45,11 @@ import websockets
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from bench.stack import start_postgres, start_redis, stop  # noqa: E402
 from tests.multiprocess import free_port, production_env, wait_for_port  # noqa: E402
 
 SLUG = "stormtop"
 MAX_FRAME = 16384
-AS_POSTGRES = ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"]
 
 
 def pct(values: list[float], q: float) -> float:
@@ -59,60 +57,6 @@ def pct(values: list[float], q: float) -> float:
         return float("nan")
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-# Servers ---------------------------------------------------------------------------------
-
-
-def start_postgres(work: Path) -> tuple[subprocess.Popen[bytes], int]:
-    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
-    if not versions:
-        raise SystemExit("PostgreSQL is not installed (apt-get install postgresql)")
-    pg = versions[-1]
-    data = work / "pg"
-    data.mkdir()
-    shutil.chown(data, "postgres", "postgres")
-    subprocess.run(
-        [*AS_POSTGRES, str(pg / "initdb"), "-D", str(data / "data"), "-U", "postgres"]
-        + ["-A", "trust", "--no-sync", "-E", "UTF8"],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    port = free_port()
-    process = subprocess.Popen(
-        [*AS_POSTGRES, str(pg / "postgres"), "-D", str(data / "data"), "-p", str(port)]
-        + ["-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={data}"]
-        + ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"],
-        stdout=(work / "pg.log").open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    wait_for_port(process, port, 30)
-    return process, port
-
-
-def start_redis(work: Path) -> tuple[subprocess.Popen[bytes], int]:
-    port = free_port()
-    process = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
-        + ["--appendonly", "no", "--dir", str(work)],
-        stdout=(work / "redis.log").open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    wait_for_port(process, port, 30)
-    return process, port
-
-
-def stop(processes: list[subprocess.Popen[bytes]]) -> None:
-    """SIGINT: PostgreSQL's fast shutdown; Daphne and Redis stop on it too."""
-    for process in processes:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-    for process in processes:
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
 
 
 # The summit (run in a child process with Django set up) ---------------------------------

@@ -29,7 +29,6 @@ import asyncio
 import json
 import os
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -45,10 +44,10 @@ import websockets
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from bench.stack import start_postgres, start_redis, stop  # noqa: E402
 from tests.multiprocess import free_port, production_env, wait_for_port  # noqa: E402
 
 SLUG = "burgertop-redis"
-AS_POSTGRES = ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"]
 
 
 def pct(values: list[float], q: float) -> float:
@@ -59,48 +58,8 @@ def pct(values: list[float], q: float) -> float:
 
 
 # ---------------------------------------------------------------------------------------
-# Servers: PostgreSQL as the postgres user on a throwaway data dir, Redis, Daphne
+# Daphne (PostgreSQL and Redis come from bench/stack.py)
 # ---------------------------------------------------------------------------------------
-
-
-def pg_bin() -> Path:
-    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
-    if not versions:
-        raise SystemExit("PostgreSQL is not installed (apt-get install postgresql)")
-    return versions[-1]
-
-
-def start_postgres(work: Path) -> tuple[subprocess.Popen[bytes], int]:
-    data = work / "pg"
-    data.mkdir()
-    shutil.chown(data, "postgres", "postgres")
-    subprocess.run(
-        [*AS_POSTGRES, str(pg_bin() / "initdb"), "-D", str(data / "data"), "-U", "postgres"]
-        + ["-A", "trust", "--no-sync", "-E", "UTF8"],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    port = free_port()
-    process = subprocess.Popen(
-        [*AS_POSTGRES, str(pg_bin() / "postgres"), "-D", str(data / "data"), "-p", str(port)]
-        + ["-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={data}"]
-        + ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"],
-        stdout=(work / "pg.log").open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    wait_for_port(process, port, 30)
-    return process, port
-
-
-def start_redis(work: Path, port: int) -> subprocess.Popen[bytes]:
-    process = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
-        + ["--appendonly", "no", "--dir", str(work)],
-        stdout=(work / "redis.log").open("a"),
-        stderr=subprocess.STDOUT,
-    )
-    wait_for_port(process, port, 30)
-    return process
 
 
 def start_daphne(port: int, env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
@@ -112,19 +71,6 @@ def start_daphne(port: int, env: dict[str, str], log: Path) -> subprocess.Popen[
         stdout=log.open("w"),
         stderr=subprocess.STDOUT,
     )
-
-
-def stop(processes: list[subprocess.Popen[bytes]]) -> None:
-    """SIGINT: PostgreSQL's fast shutdown (SIGTERM would wait for its clients to leave)."""
-    for process in processes:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-    for process in processes:
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
 
 
 # ---------------------------------------------------------------------------------------
@@ -334,7 +280,7 @@ async def run(args: argparse.Namespace, env: dict[str, str], ports: list[int], r
     killed_at = time.monotonic()
     print(f"killed Redis at seq {seq_killed}")
     await asyncio.sleep(args.down)
-    redis["process"] = await asyncio.to_thread(start_redis, redis["work"], redis["port"])
+    redis["process"], _ = await asyncio.to_thread(start_redis, redis["work"], redis["port"])
     back_at = time.monotonic()
     redis["back_wall"] = time.time()
     seq_back, _ = await asyncio.to_thread(database_state, env["DATABASE_URL"])
@@ -450,7 +396,7 @@ def main() -> None:
     try:
         pg, pg_port = start_postgres(work)
         servers.append(pg)
-        redis["process"] = start_redis(work, redis["port"])
+        redis["process"], _ = start_redis(work, redis["port"])
         env = production_env(
             DATABASE_URL=f"postgres://postgres@127.0.0.1:{pg_port}/postgres",
             REDIS_URL=f"redis://127.0.0.1:{redis['port']}/0",

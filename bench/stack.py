@@ -1,0 +1,78 @@
+"""Throwaway services for the bench scripts: PostgreSQL, Redis, and stopping what was started.
+
+The scripts put the project root on ``sys.path`` and import this as ``bench.stack``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+from collections.abc import Sequence
+from pathlib import Path
+
+from tests.multiprocess import free_port, wait_for_port
+
+AS_POSTGRES = ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"]
+# Nothing here has to survive a crash of the machine.
+FAST = ("fsync=off", "synchronous_commit=off", "full_page_writes=off")
+
+
+def pg_bin() -> Path:
+    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
+    if not versions:
+        raise SystemExit("PostgreSQL is not installed (apt-get install postgresql)")
+    return versions[-1]
+
+
+def start_postgres(
+    work: Path, settings: Sequence[str] = FAST
+) -> tuple[subprocess.Popen[bytes], int]:
+    """PostgreSQL as the postgres user, its data in ``work/pg`` (``work`` must be open to
+    that user), on a free loopback port; each of ``settings`` is passed as ``-c``."""
+    data = work / "pg"
+    data.mkdir()
+    shutil.chown(data, "postgres", "postgres")
+    subprocess.run(
+        [*AS_POSTGRES, str(pg_bin() / "initdb"), "-D", str(data / "data"), "-U", "postgres"]
+        + ["-A", "trust", "--no-sync", "-E", "UTF8"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    port = free_port()
+    process = subprocess.Popen(
+        [*AS_POSTGRES, str(pg_bin() / "postgres"), "-D", str(data / "data"), "-p", str(port)]
+        + ["-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={data}"]
+        + [option for setting in settings for option in ("-c", setting)],
+        stdout=(work / "pg.log").open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    wait_for_port(process, port, 30)
+    return process, port
+
+
+def start_redis(work: Path, port: int | None = None) -> tuple[subprocess.Popen[bytes], int]:
+    """Redis without persistence on loopback, on ``port`` (to restart it there) or a free one."""
+    port = port or free_port()
+    process = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
+        + ["--appendonly", "no", "--dir", str(work)],
+        stdout=(work / "redis.log").open("a"),
+        stderr=subprocess.STDOUT,
+    )
+    wait_for_port(process, port, 30)
+    return process, port
+
+
+def stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    """SIGINT: PostgreSQL's fast shutdown (SIGTERM would wait for its clients to leave);
+    Redis and Daphne stop on it too. SIGKILL whatever still runs after 15 s."""
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+    for process in processes:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
