@@ -15,13 +15,8 @@ from deliberation.drafts.selectors import drafts_for_list
 from deliberation.models import Summit
 from samenspel.models import Role, User
 from samenspel.rules import has_role
+from voting import contexts
 from voting.selectors import closed_polls
-
-
-def _summit_slug(context: str) -> str:
-    """'summit:<slug>/step:4' -> '<slug>'; '' for a poll outside a summit."""
-    first = context.split("/")[0]
-    return first.removeprefix("summit:") if first.startswith("summit:") else ""
 
 
 def home_sections(request: HttpRequest) -> list[dict[str, Any]]:
@@ -33,7 +28,7 @@ def home_sections(request: HttpRequest) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     for poll in closed_polls()[:20]:
         closed = date_format(poll.closed_at, "j F Y") if poll.closed_at else ""
-        summit = titles.get(_summit_slug(poll.context))
+        summit = titles.get(contexts.summit_slug(poll.context))
         description = (
             _("Uitslag van de burgertop %(summit)s, gesloten op %(date)s.")
             % {"summit": summit, "date": closed}

@@ -10,11 +10,11 @@ from typing import Any
 from samenspel.demo import DemoContext
 from samenspel.models import User
 
-from . import methods, services
+from . import contexts, methods, services
 from .models import Method, Poll
 from .services import OptionSpec
 
-SUMMIT = "summit:burgertop-diemen-2026"
+SUMMIT = "burgertop-diemen-2026"
 
 
 @dataclass
@@ -94,21 +94,21 @@ POLLS = [
             OptionSpec("Het Diemerplein wordt autovrij op zondag"),
             OptionSpec("De gemeente houdt elk jaar een burgertop"),
         ],
-        context=f"{SUMMIT}/step:6",
+        context=contexts.summit_step(SUMMIT, 6),
         description="Stem voor, tegen of onthoud u bij elk besluitpunt.",
     ),
     DemoPoll(
         "Welke drie thema's bespreken we na de lunch?",
         Method.APPROVAL,
         _specs("Groen en klimaat", "Wonen", "Jeugd", "Verkeer", "Ouderen", "Sport en bewegen"),
-        context=f"{SUMMIT}/step:3",
+        context=contexts.summit_step(SUMMIT, 3),
         settings={"min_choices": 1, "max_choices": 3, "seats": 3},
     ),
     DemoPoll(
         "Welk idee voor het Diemerplein krijgt voorrang?",
         Method.IRV,
         _specs("Meer bomen en schaduw", "Een waterspeelplaats", "Een weekmarkt", "Een podium"),
-        context=f"{SUMMIT}/step:5",
+        context=contexts.summit_step(SUMMIT, 5),
     ),
     DemoPoll(
         "Welke drie ideeën gaan naar de gemeenteraad?",
@@ -121,7 +121,7 @@ POLLS = [
             "Zonnepanelen op alle scholen",
             "Een cultuurpas voor 65-plussers",
         ),
-        context=f"{SUMMIT}/step:7",
+        context=contexts.summit_step(SUMMIT, 7),
         settings={"seats": 3},
     ),
     DemoPoll(
@@ -171,7 +171,7 @@ POLLS = [
         "Verdeel 10 punten over de prioriteiten van de burgertop",
         Method.DOT,
         _specs("Groen", "Wonen", "Jeugd", "Veiligheid", "Ouderen"),
-        context=f"{SUMMIT}/step:4",
+        context=contexts.summit_step(SUMMIT, 4),
         settings={"points": 10},
     ),
     DemoPoll(

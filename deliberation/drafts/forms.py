@@ -7,7 +7,10 @@ from django import forms
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from .models import Amendment
+from samenspel.models import Neighbourhood
+
+from . import electorates
+from .models import Amendment, Draft
 
 TEXTAREA = {"class": "utrecht-textarea", "rows": 3}
 INPUT = {"class": "utrecht-textbox"}
@@ -103,6 +106,7 @@ class AmendmentVoteForm(forms.Form):
     one in a vote, one decided meanwhile) before anything is written."""
 
     amendments = forms.MultipleChoiceField(
+        label=_("Welke amendementen legt u voor?"),
         error_messages={
             "required": _("Kies minstens één amendement."),
             "invalid_choice": _(
@@ -111,11 +115,32 @@ class AmendmentVoteForm(forms.Form):
             ),
         },
     )
+    electorate = forms.ChoiceField(
+        label=_("Wie mogen stemmen?"),
+        choices=electorates.KINDS,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Kies wie over de amendementen mogen stemmen.")},
+    )
+    wijk = forms.ModelChoiceField(
+        label=_("Welke wijk?"),
+        queryset=Neighbourhood.objects.none(),
+        required=False,
+        empty_label=_("Kies een wijk"),
+        widget=forms.Select(attrs={"class": "utrecht-select"}),
+    )
 
     def __init__(
-        self, *args: Any, amendments: Sequence[tuple[Amendment, str]], **kwargs: Any
+        self,
+        *args: Any,
+        amendments: Sequence[tuple[Amendment, str]],
+        draft: Draft | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.draft = draft
+        wijk = self.fields["wijk"]
+        assert isinstance(wijk, forms.ModelChoiceField)
+        wijk.queryset = electorates.wijken()
         self.passages = {str(item.pk): (item, passage) for item, passage in amendments}
         field = self.fields["amendments"]
         assert isinstance(field, forms.MultipleChoiceField)
@@ -128,6 +153,22 @@ class AmendmentVoteForm(forms.Form):
             (item, passage, str(item.pk) in checked)
             for item, passage in self.passages.values()
             if item.status == Amendment.Status.OPEN
+        ]
+
+    def electorate_options(self) -> list[tuple[str, str, int | None, bool]]:
+        """Who may vote, to choose from: (value, label, how many people, checked); the
+        number is left out for a wijk, which depends on the wijk."""
+        checked = self.data.get("electorate") if self.is_bound else None
+        return [
+            (
+                value,
+                str(label),
+                electorates.members(self.draft, electorates.Electorate(value)).count()
+                if self.draft is not None and value != electorates.NEIGHBOURHOOD
+                else None,
+                value == checked,
+            )
+            for value, label in electorates.KINDS
         ]
 
     def clean_amendments(self) -> list[Amendment]:
@@ -151,3 +192,15 @@ class AmendmentVoteForm(forms.Form):
                     params=quoted,
                 )
         return [item for item, _passage in chosen]
+
+    def clean(self) -> dict[str, Any] | None:
+        data = super().clean() or {}
+        if data.get("electorate") == electorates.NEIGHBOURHOOD and not data.get("wijk"):
+            self.add_error("wijk", _("Kies de wijk waarvan de inwoners mogen stemmen."))
+        return data
+
+    def chosen_electorate(self) -> electorates.Electorate:
+        """Who the editor chose (after ``is_valid``)."""
+        kind = self.cleaned_data["electorate"]
+        wijk = self.cleaned_data.get("wijk") if kind == electorates.NEIGHBOURHOOD else None
+        return electorates.Electorate(kind, wijk)

@@ -12,10 +12,14 @@ from django.utils.translation import gettext as _
 from pycrdt import Doc, create_update_message, merge_updates
 
 from samenspel import services as core_services
+from samenspel.live.broadcast import broadcast
 from samenspel.models import Role, User
-from samenspel.realtime import broadcast
+from voting import amendments as voting_amendments
+from voting import contexts
+from voting.services import OptionSpec
 
-from . import rules
+from . import electorates, rules
+from .electorates import Electorate
 from .models import Amendment, Comment, Draft, DraftSnapshot, DraftUpdate, Support, Version
 from .outlines import outline_for
 from .passages import VersionText
@@ -397,27 +401,58 @@ def amendment_reject(*, amendment: Amendment, by: User, reason: str, now: dateti
     amendment.status = Amendment.Status.REJECTED
 
 
-# The hook for the voting engine: a callable(batch_id, amendments, by, now) that opens a poll.
-# Until voting offers one, the batch is only marked "in vote" and an editor decides afterwards.
-AMENDMENT_VOTE_OPENER: Callable[[uuid.UUID, list[Amendment], User, datetime], None] | None = None
+def _vote_option(number: int, amendment: Amendment) -> OptionSpec:
+    # The title as the draft page shows the passage (no markdown marks).
+    return voting_amendments.amendment_option(
+        number=number,
+        passage=amendment.passage_shown,
+        replacement=amendment.replacement_shown,
+        current=amendment.passage,
+        new=amendment.replacement,
+        rationale=amendment.rationale,
+        reference=f"amendment:{amendment.pk}",
+    )
 
 
 def amendments_put_to_vote(
-    *, amendments: Sequence[Amendment], by: User, now: datetime
+    *,
+    amendments: Sequence[Amendment],
+    by: User,
+    now: datetime,
+    electorate: Electorate | None = None,
 ) -> uuid.UUID:
-    """Put a batch of open amendments of one draft to a vote; returns the batch id."""
+    """Put a batch of open amendments of one draft to a vote; returns the batch id.
+
+    Opens a yes/no/abstain poll with one decision per amendment (``voting.amendments``) in
+    the same transaction, open to ``electorate`` only (the residents when not given; never
+    staff or council members)."""
+    electorate = electorate or Electorate(electorates.RESIDENTS)
     if not amendments:
         raise DraftError(_("Kies minstens één amendement."))
     draft = amendments[0].draft
     _require(rules.can_decide(by, draft), _("Alleen redacteuren besluiten."))
+    if electorate.kind == electorates.NEIGHBOURHOOD and electorate.wijk is None:
+        raise DraftError(_("Kies de wijk waarvan de inwoners mogen stemmen."))
     batch = uuid.uuid4()
     with transaction.atomic():
         locked = [_lock_open(item, [str(Amendment.Status.OPEN)]) for item in amendments]
         if any(item.draft_id != draft.pk for item in locked):
             raise DraftError(_("Alle amendementen moeten bij dezelfde nota horen."))
+        voters = list(electorates.members(draft, electorate))
+        if not voters:
+            raise DraftError(
+                _("Niemand kan zo stemmen: in deze groep zit nog niemand. Kies een andere groep.")
+            )
         for item in locked:
             item.status, item.vote_batch = Amendment.Status.IN_VOTE, batch
             item.save(update_fields=["status", "vote_batch"])
-        if AMENDMENT_VOTE_OPENER is not None:
-            AMENDMENT_VOTE_OPENER(batch, locked, by, now)
+        voting_amendments.amendment_vote_open(
+            context=contexts.draft_amendments(draft.slug, batch),
+            subject=draft.title,
+            options=[_vote_option(number, item) for number, item in enumerate(locked, 1)],
+            eligible=voters,
+            voters=electorate.describe(),
+            by=by,
+            now=now,
+        )
     return batch

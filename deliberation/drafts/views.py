@@ -22,6 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from voting import amendments as voting_amendments
+from voting import contexts
+
 from . import rules, selectors, services
 from .forms import (
     AmendmentForm,
@@ -61,12 +64,6 @@ EDITOR_POLICY = {
     ],
 }
 
-# The lookup for the poll of an amendment batch (or None), set by DraftsConfig.ready to
-# voting.amendments.poll_for_batch when voting is installed. Drafts reads only the poll's
-# ``pk`` and ``status``, so this module imports nothing of voting.
-AMENDMENT_VOTE_FINDER: Callable[[uuid.UUID], Any] | None = None
-
-
 @dataclass(frozen=True)
 class VoteLink:
     """Where an amendment's vote is: the ballot while the poll is open, the result after."""
@@ -75,11 +72,9 @@ class VoteLink:
     is_open: bool
 
 
-def _vote_link(batch: uuid.UUID) -> VoteLink | None:
+def _vote_link(draft: Draft, batch: uuid.UUID) -> VoteLink | None:
     """Where the vote on a batch is, or None while there is no open or closed poll for it."""
-    if AMENDMENT_VOTE_FINDER is None:
-        return None
-    poll = AMENDMENT_VOTE_FINDER(batch)
+    poll = voting_amendments.poll_of(contexts.draft_amendments(draft.slug, batch))
     if poll is None or poll.status not in ("open", "closed"):
         return None
     is_open = poll.status == "open"
@@ -87,11 +82,11 @@ def _vote_link(batch: uuid.UUID) -> VoteLink | None:
     return VoteLink(url=reverse(name, args=[poll.pk]), is_open=is_open)
 
 
-def _vote_links(amendments: list[Amendment]) -> dict[uuid.UUID, VoteLink]:
+def _vote_links(draft: Draft, amendments: list[Amendment]) -> dict[uuid.UUID, VoteLink]:
     """A link per batch that is put to a vote; one lookup per batch (a draft has few)."""
     links = {}
     for batch in {item.vote_batch for item in amendments if item.vote_batch}:
-        link = _vote_link(batch)
+        link = _vote_link(draft, batch)
         if link is not None:
             links[batch] = link
     return links
@@ -114,9 +109,11 @@ class _ShownPassages:
 
 
 def _amendment_vote_form(
-    amendments: list[Amendment], passages: _ShownPassages, data: Any = None
+    draft: Draft, amendments: list[Amendment], passages: _ShownPassages, data: Any = None
 ) -> AmendmentVoteForm:
-    return AmendmentVoteForm(data, amendments=[(item, passages.of(item)) for item in amendments])
+    return AmendmentVoteForm(
+        data, amendments=[(item, passages.of(item)) for item in amendments], draft=draft
+    )
 
 
 def draft_list(request: HttpRequest) -> HttpResponse:
@@ -142,7 +139,7 @@ def _detail_context(
         stamp = selectors.discussion_stamp(draft)
     version = selectors.latest_version(draft)
     amendments = selectors.amendments_of(draft)
-    vote_links = _vote_links(amendments)
+    vote_links = _vote_links(draft, amendments)
     threads = selectors.comment_threads(version) if version else []
     passages = _ShownPassages()
     can_decide = rules.can_decide(request.user, draft)
@@ -166,7 +163,7 @@ def _detail_context(
         if item.pk in open_amendments
     ]
     if can_decide and vote_form is None:
-        vote_form = _amendment_vote_form(amendments, passages)
+        vote_form = _amendment_vote_form(draft, amendments, passages)
     context: dict[str, Any] = {
         "draft": draft,
         "version": version,
@@ -452,15 +449,21 @@ def amendments_vote(request: HttpRequest, slug: str) -> HttpResponse:
             request, _("Alleen redacteuren mogen amendementen aan een stemming voorleggen.")
         )
         return _detail(request, draft, status=403)
-    form = _amendment_vote_form(selectors.amendments_of(draft), _ShownPassages(), request.POST)
+    form = _amendment_vote_form(
+        draft, selectors.amendments_of(draft), _ShownPassages(), request.POST
+    )
     if not form.is_valid():
-        for error in form.errors.get("amendments", []):
-            messages.error(request, error)
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
         return _detail(request, draft, vote_form=form, status=400)
     chosen: list[Amendment] = form.cleaned_data["amendments"]
     try:
         batch = services.amendments_put_to_vote(
-            amendments=chosen, by=request.user, now=timezone.now()
+            amendments=chosen,
+            by=request.user,
+            now=timezone.now(),
+            electorate=form.chosen_electorate(),
         )
     except PermissionError as error:
         messages.error(request, str(error))
@@ -468,9 +471,9 @@ def amendments_vote(request: HttpRequest, slug: str) -> HttpResponse:
     except services.DraftError as error:  # decided or put to a vote since the form was checked
         messages.error(request, str(error))
         return _detail(request, draft, status=400)
-    link = _vote_link(batch)
+    link = _vote_link(draft, batch)
     count = len(chosen)
-    if link is None:  # no voting app to open a poll: an editor decides after the vote
+    if link is None:  # the poll is gone again (deleted in the admin): back to the nota
         messages.success(
             request,
             ngettext(

@@ -310,10 +310,10 @@ def amendments(editor, resident):
     ]
 
 
-def put_to_vote(client, draft, chosen, **extra):
+def put_to_vote(client, draft, chosen, electorate="inwoners", **extra):
     return client.post(
         reverse("drafts:put_to_vote", args=[draft.slug]),
-        {"amendments": [str(item) for item in chosen]},
+        {"amendments": [str(item) for item in chosen], "electorate": electorate},
         **extra,
     )
 
@@ -328,7 +328,9 @@ def vote_form(page):
     return page.split('id="stemming-voorleggen"', 1)[1].split("</form>", 1)[0]
 
 
-def test_editor_puts_two_amendments_to_a_vote_and_lands_on_the_poll(client, editor, amendments):
+def test_editor_puts_two_amendments_to_a_vote_and_lands_on_the_poll(
+    client, editor, resident, amendments
+):
     first, second, third = amendments
     draft = first.draft
     client.force_login(editor)
@@ -347,6 +349,10 @@ def test_editor_puts_two_amendments_to_a_vote_and_lands_on_the_poll(client, edit
     assert response["Location"] == reverse("poll_ballot", args=[poll.pk])
     ballot = client.get(response["Location"]).content.decode()
     assert "De stemming over 2 amendementen is geopend." in ballot
+    # The residents vote (the editor who put them to the vote does not).
+    client.force_login(resident)
+    ballot = client.get(response["Location"]).content.decode()
+    client.force_login(editor)
     assert "Amendement 1: „" in ballot and "” wordt „alle avonden, ook in het weekend”" in ballot
     assert "Amendement 2: „Elke school krijgt een coach.” schrappen" in ballot
     assert "een lage heg" not in ballot

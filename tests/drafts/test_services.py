@@ -8,6 +8,8 @@ from deliberation.drafts.outlines import OUTLINES, outline_for
 from samenspel.models import Role
 from tests.drafts.factories import Typist, make_draft, publish
 from tests.factories import UserFactory
+from voting import contexts
+from voting.models import Poll
 
 pytestmark = pytest.mark.django_db
 
@@ -154,7 +156,7 @@ def test_amendment_must_quote_the_version_and_rejection_needs_a_reason(editor, r
     assert amendment.decision_reason == "Past niet in de titel."
 
 
-def test_a_batch_of_amendments_goes_to_a_vote_through_the_hook(editor, resident, monkeypatch):
+def test_a_batch_of_amendments_goes_to_a_vote_as_one_poll(editor, resident):
     draft = make_draft(text=TEXT)
     version = publish(draft, editor)
     amendments = [
@@ -169,14 +171,14 @@ def test_a_batch_of_amendments_goes_to_a_vote_through_the_hook(editor, resident,
         )
         for passage in ("iedereen", "zwembad")
     ]
-    opened = []
-    monkeypatch.setattr(
-        services, "AMENDMENT_VOTE_OPENER", lambda batch, items, by, now: opened.append(batch)
-    )
     batch = services.amendments_put_to_vote(amendments=amendments, by=editor, now=timezone.now())
-    assert opened == [batch]
     statuses = set(Amendment.objects.filter(vote_batch=batch).values_list("status", flat=True))
     assert statuses == {Amendment.Status.IN_VOTE}
+    poll = Poll.objects.get()
+    assert contexts.parse(poll.context) == contexts.PollContext(
+        scope=draft.scope, amendments=batch
+    )
+    assert poll.options.count() == 2
 
 
 def test_comments_thread_on_a_published_version_and_resolve(editor, resident):
@@ -294,7 +296,7 @@ def test_amendment_after_accents_and_euro_signs_replaces_exactly_the_passage(edi
     assert selectors.draft_live_text(draft) == text.replace("naar cafés", "naar verenigingen")
 
 
-def test_an_amendment_already_in_a_vote_is_not_put_to_a_second_vote(editor):
+def test_an_amendment_already_in_a_vote_is_not_put_to_a_second_vote(editor, resident):
     draft = make_draft(text=TEXT)
     version = publish(draft, editor)
     amendment = services.amendment_propose(

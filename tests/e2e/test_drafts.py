@@ -642,10 +642,14 @@ def test_editor_puts_two_amendments_to_a_vote_with_the_keyboard_and_lands_on_the
     # Nothing chosen: a clear message, and the form to choose again.
     button.click()
     expect(editor.locator(".ss-messages")).to_contain_text("Kies minstens één amendement.")
+    expect(editor.locator(".ss-messages")).to_contain_text(
+        "Kies wie over de amendementen mogen stemmen."
+    )
     expect(hedge).not_to_be_checked()
     assert_accessible(editor)
 
-    # Keyboard only: Space ticks a box, Tab moves on, Enter on the button sends the form.
+    # Keyboard only: Space ticks a box, Tab moves on, an arrow key picks who votes, Enter on
+    # the button sends the form.
     evenings.focus()
     editor.keyboard.press("Space")
     editor.keyboard.press("Tab")
@@ -653,6 +657,15 @@ def test_editor_puts_two_amendments_to_a_vote_with_the_keyboard_and_lands_on_the
     editor.keyboard.press("Space")
     editor.keyboard.press("Tab")
     expect(hedge).to_be_focused()
+    editor.keyboard.press("Tab")
+    who = editor.get_by_role("group", name="Wie mogen stemmen?")
+    expect(who.get_by_label(re.compile("De uitgenodigde meeschrijvers"))).to_be_focused()
+    editor.keyboard.press("ArrowDown")
+    residents = who.get_by_label(re.compile("Alle inwoners"))
+    expect(residents).to_be_focused()
+    expect(residents).to_be_checked()
+    editor.keyboard.press("Tab")
+    expect(who.get_by_label(re.compile("Welke wijk?"))).to_be_focused()
     editor.keyboard.press("Tab")
     expect(button).to_be_focused()
     expect(evenings).to_be_checked()
@@ -668,13 +681,11 @@ def test_editor_puts_two_amendments_to_a_vote_with_the_keyboard_and_lands_on_the
     expect(editor.get_by_role("heading", level=1)).to_have_text(
         "Amendementen op Speelnota voor de wijk"
     )
-    expect(
-        editor.get_by_role("group", name=re.compile("alle avonden, ook in het weekend"))
-    ).to_be_visible()
-    expect(
-        editor.get_by_role("group", name=re.compile("Elke school krijgt een coach.” schrappen"))
-    ).to_be_visible()
-    expect(editor.get_by_role("group", name=re.compile("een lage heg"))).to_have_count(0)
+    # The residents vote, the civil servant does not: the page says who votes, and offers
+    # to close the vote.
+    expect(editor.get_by_text("Stemmen mogen: de inwoners van de gemeente.")).to_be_visible()
+    expect(editor.get_by_role("button", name="Stem uitbrengen")).to_have_count(0)
+    expect(editor.get_by_role("button", name="Stemming sluiten en tellen")).to_be_visible()
 
     # Back on the nota both amendments are in the vote and lead to it; the third is still open.
     editor.goto(draft_url)

@@ -1,5 +1,5 @@
-"""A batch of draft amendments put to a vote opens a yes/no/abstain poll, through the hook
-drafts offers and voting fills (no stand-in for either side)."""
+"""A batch of draft amendments put to a vote opens a yes/no/abstain poll: drafts calls
+voting's amendment vote with the options and the voters (no stand-in for either side)."""
 
 import pytest
 from django.urls import reverse
@@ -9,12 +9,16 @@ from deliberation.drafts import services as draft_services
 from samenspel.models import Role
 from tests.drafts.factories import make_draft, publish
 from tests.factories import UserFactory
-from voting import amendments, rules, selectors, services
+from voting import amendments, contexts, rules, selectors, services
 from voting.models import Method, Poll
 
 pytestmark = pytest.mark.django_db
 
 TEXT = "# Jeugdnota\n\nHet jongerenwerk is open op doordeweekse avonden.\n\nElke school krijgt een coach.\n"
+
+
+def poll_for(draft, batch):
+    return amendments.poll_of(contexts.draft_amendments(draft.slug, batch))
 
 
 def propose(version, by, passage, replacement):
@@ -41,7 +45,7 @@ def test_putting_amendments_to_a_vote_opens_a_poll_residents_can_vote_in():
         amendments=[first, second], by=editor, now=timezone.now()
     )
 
-    poll = amendments.poll_for_batch(batch)
+    poll = poll_for(draft, batch)
     assert poll is not None and poll.status == Poll.Status.OPEN
     assert poll.method == Method.YES_NO and poll.majority_rule == Poll.MajorityRule.SIMPLE
     assert poll.title == f"Amendementen op {draft.title}"
@@ -86,7 +90,7 @@ def test_the_draft_page_links_to_the_vote_while_open_and_to_the_result_once_clos
     batch = draft_services.amendments_put_to_vote(
         amendments=[in_vote], by=editor, now=timezone.now()
     )
-    poll = amendments.poll_for_batch(batch)
+    poll = poll_for(draft, batch)
     assert poll is not None
     client.force_login(resident)
     html = client.get(page).content.decode()
@@ -122,7 +126,7 @@ def test_a_ballot_names_an_amendment_in_the_words_the_draft_page_shows():
     batch = draft_services.amendments_put_to_vote(
         amendments=[amendment], by=editor, now=timezone.now()
     )
-    option = selectors.poll_options(amendments.poll_for_batch(batch))[0]
+    option = selectors.poll_options(poll_for(draft, batch))[0]
     assert (
         "„jongerenwerk is open op doordeweekse avonden” wordt „jeugdwerk is elke avond open”"
         in (option.title)

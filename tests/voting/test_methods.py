@@ -13,7 +13,7 @@ from samenspel.models import Role
 from tests.drafts.factories import make_draft, publish
 from tests.factories import UserFactory
 from tests.voting.test_amendments import TEXT, propose
-from voting import amendments, demo, methods, recount, services
+from voting import amendments, contexts, demo, methods, recount, services
 from voting.models import Method, Poll
 
 # The names the recount took before the registry; scripts and published guides use them.
@@ -77,7 +77,8 @@ def test_every_demo_poll_recounts_to_its_published_result(tmp_path, capsys):
 def test_an_amendment_vote_recounts_to_its_published_result(tmp_path, capsys):
     editor = UserFactory(roles=[Role.EDITOR])
     anna, bram, cees = (UserFactory(roles=[Role.RESIDENT]) for _ in range(3))
-    version = publish(make_draft(text=TEXT, kind="jeugdnota"), editor)
+    draft = make_draft(text=TEXT, kind="jeugdnota")
+    version = publish(draft, editor)
     batch = draft_services.amendments_put_to_vote(
         amendments=[
             propose(version, anna, "doordeweekse avonden", "alle avonden, ook in het weekend"),
@@ -86,7 +87,7 @@ def test_an_amendment_vote_recounts_to_its_published_result(tmp_path, capsys):
         by=editor,
         now=timezone.now(),
     )
-    poll = amendments.poll_for_batch(batch)
+    poll = amendments.poll_of(contexts.draft_amendments(draft.slug, batch))
     assert poll is not None
     services.ballot_cast(poll=poll, participant=anna, choice={"1": "yes", "2": "no"})
     services.ballot_cast(poll=poll, participant=bram, choice={"1": "yes", "2": "yes"})
