@@ -1,15 +1,19 @@
 // Co-writing editor: CodeMirror 6 on a shared Y.Text, synced over the standard y-websocket
-// protocol with /ws/drafts/<slug>. Remote cursors carry the writer's name.
+// protocol with /ws/drafts/<slug>. Remote cursors carry the writer's name. The text stays
+// markdown; writers see headings and emphasis as such and format with a toolbar.
 import { defaultKeymap } from "@codemirror/commands";
 import { markdownKeymap, markdownLanguage } from "@codemirror/lang-markdown";
+import { HighlightStyle, syntaxHighlighting } from "@codemirror/language";
 import { EditorState } from "@codemirror/state";
 import { EditorView, drawSelection, keymap } from "@codemirror/view";
+import { tags } from "@lezer/highlight";
 import { yCollab, yUndoManagerKeymap } from "y-codemirror.next";
 import * as decoding from "lib0/decoding";
 import { applyAwarenessUpdate } from "y-protocols/awareness";
 import { WebsocketProvider, messageAwareness } from "y-websocket";
 import * as Y from "yjs";
 
+import { formatToolbar } from "./editor-toolbar.js";
 import { readablePresence } from "./presence.js";
 
 const TEXTS = {
@@ -21,6 +25,25 @@ const TEXTS = {
     offline: "Geen verbinding. Wat u typt, wordt verstuurd zodra de verbinding terug is. Sluit deze pagina niet.",
     refused: "Deze werktekst kan nu niet worden geopend. Laad de pagina opnieuw of log opnieuw in.",
     label: "Werktekst (markdown)",
+    toolbar: "Opmaak",
+    heading: "Kop",
+    headingTitle: "Tussenkop: maak van de regel een kop, of weer gewone tekst",
+    bold: "Vet",
+    boldTitle: "Vet",
+    italic: "Cursief",
+    italicTitle: "Cursief",
+    list: "Opsomming",
+    listTitle: "Opsomming: maak van de regels een lijst met punten, of weer gewone tekst",
+    link: "Link",
+    linkTitleButton: "Link naar een website of e-mailadres",
+    linkTitle: "Link invoegen",
+    linkEditTitle: "Link wijzigen",
+    linkText: "Tekst van de link",
+    linkAddress: "Adres",
+    linkHint: "Bijvoorbeeld www.diemen.nl of info@diemen.nl. Laat het leeg om een link weg te halen.",
+    linkInvalid: "Dit is geen webadres of e-mailadres. Typ bijvoorbeeld www.diemen.nl.",
+    linkSave: "Link opslaan",
+    linkCancel: "Annuleren",
   },
   en: {
     connecting: "Connecting…",
@@ -30,8 +53,42 @@ const TEXTS = {
     offline: "No connection. What you type is sent when the connection is back. Do not close this page.",
     refused: "This draft cannot be opened now. Reload the page or log in again.",
     label: "Draft text (markdown)",
+    toolbar: "Formatting",
+    heading: "Heading",
+    headingTitle: "Subheading: make the line a heading, or plain text again",
+    bold: "Bold",
+    boldTitle: "Bold",
+    italic: "Italic",
+    italicTitle: "Italic",
+    list: "List",
+    listTitle: "List: make the lines a bulleted list, or plain text again",
+    link: "Link",
+    linkTitleButton: "Link to a website or email address",
+    linkTitle: "Insert link",
+    linkEditTitle: "Change link",
+    linkText: "Link text",
+    linkAddress: "Address",
+    linkHint: "For example www.diemen.nl or info@diemen.nl. Leave it empty to remove a link.",
+    linkInvalid: "This is not a web or email address. Type, for example, www.diemen.nl.",
+    linkSave: "Save link",
+    linkCancel: "Cancel",
   },
 };
+
+// Markdown shown as what it means while one types: classes styled in layout.css from the
+// theme's tokens (no inline styles), the marks (#, **, -) dimmed but kept: the text is markdown.
+const markdownLook = HighlightStyle.define([
+  { tag: tags.heading1, class: "ss-md-heading ss-md-heading--1" },
+  { tag: tags.heading2, class: "ss-md-heading ss-md-heading--2" },
+  { tag: [tags.heading3, tags.heading4, tags.heading5, tags.heading6], class: "ss-md-heading ss-md-heading--3" },
+  { tag: tags.strong, class: "ss-md-strong" },
+  { tag: tags.emphasis, class: "ss-md-emphasis" },
+  { tag: tags.link, class: "ss-md-link" },
+  { tag: tags.url, class: "ss-md-url" },
+  { tag: tags.quote, class: "ss-md-quote" },
+  { tag: tags.monospace, class: "ss-md-code" },
+  { tag: tags.processingInstruction, class: "ss-md-mark" },
+]);
 
 /** "#0b6e4f" -> "#0b6e4f33": the remote selection background, a light tint of the cursor colour. */
 function lighten(color) {
@@ -78,6 +135,9 @@ export function mountEditor(element, {
   const host = document.createElement("div");
   host.className = "ss-editor";
   element.replaceChildren(status, host);
+  // Readers get no toolbar: they cannot change the text.
+  const toolbar = readOnly ? null : formatToolbar(text);
+  if (toolbar) host.append(toolbar.element);
   element.dataset.editorMounted = "true";
 
   let state = "connecting";
@@ -128,6 +188,9 @@ export function mountEditor(element, {
       doc: ytext.toString(),
       extensions: [
         ...(nonce ? [EditorView.cspNonce.of(nonce)] : []),
+        // The toolbar's shortcuts (Ctrl/Cmd+B, I, K) come before the default keys, which
+        // would take Ctrl+I for selecting the enclosing syntax.
+        ...(toolbar ? [toolbar.extension] : []),
         // Tab is deliberately not bound: it moves focus out of the editor like in any text field.
         keymap.of([...yUndoManagerKeymap, ...markdownKeymap, ...defaultKeymap]),
         drawSelection(),
@@ -135,6 +198,7 @@ export function mountEditor(element, {
         // The markdown language and its keys (Enter continues a list), without markdown()'s
         // HTML-in-markdown support, which would bring the HTML, CSS and JavaScript parsers along.
         markdownLanguage.extension,
+        syntaxHighlighting(markdownLook),
         // Undo and redo go through Y.UndoManager (yCollab): it undoes only this writer's own
         // changes, which CodeMirror's history cannot tell apart from remote ones.
         yCollab(ytext, provider.awareness),
@@ -151,7 +215,10 @@ export function mountEditor(element, {
     }),
   });
 
+  toolbar?.attach(view);
+
   const destroy = () => {
+    toolbar?.destroy();
     window.removeEventListener("offline", goOffline);
     window.removeEventListener("online", goOnline);
     view.destroy();
