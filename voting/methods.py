@@ -17,7 +17,7 @@ from fractions import Fraction
 from itertools import chain
 from typing import Any, Literal
 
-from voting import formats, tally
+from voting import explain, formats, tally
 
 
 def gettext_noop(message: str) -> str:
@@ -301,6 +301,7 @@ class VotingMethod:
     file_title_note: str = ""
     pabulib_rule: str = ""
     result_values: Callable[[Mapping[str, Any]], Mapping[str, Any]] = lambda outcome: outcome["scores"]
+    explainer: explain.Explainer | None = None
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -323,6 +324,15 @@ class VotingMethod:
             data.pop("tie_breaks", None)  # every point is decided on its own, by no lottery
         data["explanation"] = outcome.explain()
         return data
+
+    def explanation(
+        self, stored: Mapping[str, Any], names: Mapping[str, str], words: explain.Words = explain.DUTCH
+    ) -> list[explain.Step]:
+        """The count explained in words, round by round, from the stored result (its JSON),
+        with the options' ``names``; ``words`` translates (Dutch when left out)."""
+        if self.explainer is None:
+            raise NotImplementedError(f"voting method {self.key} has no explanation")
+        return self.explainer(stored, names, words)
 
     def recount_arguments(self, spec: PollSpec) -> list[str]:
         """The options with which ``python -m voting.recount FILE`` gives the stored result."""
@@ -347,56 +357,60 @@ REGISTRY: dict[str, VotingMethod] = {
             "yes_no", gettext_noop("Voor / tegen / onthouding"), YES_NO, recount_name="yes_no",
             aliases=("yesno", "amendments"), value_label=gettext_noop("Stemmen voor"), min_options=1,
             result_values=_yes_votes, file_title_note=" (2 = voor, 1 = tegen, 0 = onthouding)",
+            explainer=explain.yes_no,
             **_POINTS,  # type: ignore[arg-type]
         ),
         VotingMethod(
             "approval", gettext_noop("Goedkeuren (meerdere keuzes)"), CHOICE, "cat", "approval",
-            ("approval",), "approval", gettext_noop("Goedkeuringen"),
+            ("approval",), "approval", gettext_noop("Goedkeuringen"), explainer=explain.approval,
         ),
         VotingMethod(
             "irv", gettext_noop("Rangschikken (instant runoff)"), RANKING, recount_name="irv",
             value_label=gettext_noop("Eerste voorkeuren"), result_values=_first_round,
-            uses_tied_ranks=True, **_RANKED,  # type: ignore[arg-type]
+            uses_tied_ranks=True, explainer=explain.irv, **_RANKED,  # type: ignore[arg-type]
         ),
         VotingMethod(
             "stv", gettext_noop("Rangschikken, meerdere zetels (STV)"), RANKING, recount_name="stv",
             value_label=gettext_noop("Eerste voorkeuren"), result_values=_first_round,
-            seats_below_options=True, uses_tied_ranks=True, **_RANKED,  # type: ignore[arg-type]
+            seats_below_options=True, uses_tied_ranks=True, explainer=explain.stv, **_RANKED,  # type: ignore[arg-type]
         ),
         VotingMethod(
             "schulze", gettext_noop("Rangschikken (Schulze)"), RANKING, recount_name="schulze",
             value_label=gettext_noop("Gewonnen tweegevechten"), result_values=_pairwise_wins,
-            **_RANKED,  # type: ignore[arg-type]
+            explainer=explain.schulze, **_RANKED,  # type: ignore[arg-type]
         ),
         VotingMethod(
             "borda", gettext_noop("Rangschikken (Borda)"), RANKING, recount_name="borda",
-            value_label=gettext_noop("Bordapunten"), **_RANKED,  # type: ignore[arg-type]
+            value_label=gettext_noop("Bordapunten"), explainer=explain.borda, **_RANKED,  # type: ignore[arg-type]
         ),
         VotingMethod(
             "copeland", gettext_noop("Rangschikken (Copeland)"), RANKING, recount_name="copeland",
-            value_label=gettext_noop("Copelandscore"), **_RANKED,  # type: ignore[arg-type]
+            value_label=gettext_noop("Copelandscore"), explainer=explain.copeland, **_RANKED,  # type: ignore[arg-type]
         ),
         VotingMethod(
             "score", gettext_noop("Cijfers geven (0-5)"), GRADES, recount_name="score",
-            value_label=gettext_noop("Gemiddeld cijfer"), **_POINTS,  # type: ignore[arg-type]
+            value_label=gettext_noop("Gemiddeld cijfer"), explainer=explain.score, **_POINTS,  # type: ignore[arg-type]
         ),
         VotingMethod(
             "majority_judgment", gettext_noop("Oordelen (majority judgment)"), GRADES,
             recount_name="majority_judgment", aliases=("mj",),
             value_label=gettext_noop("Mediaan oordeel"), grade_labels=GRADE_LABELS,
-            result_values=lambda outcome: outcome["medians"], **_POINTS,  # type: ignore[arg-type]
+            result_values=lambda outcome: outcome["medians"], explainer=explain.majority_judgment,
+            **_POINTS,  # type: ignore[arg-type]
         ),
         VotingMethod(
             "dot", gettext_noop("Punten verdelen"), POINTS, "points", "cumulative",
             ("cumulative", "scoring"), "dot", gettext_noop("Punten"), needs_points=True,
+            explainer=explain.dot,
         ),
         VotingMethod(
             "budget_greedy", gettext_noop("Begroten (meeste stemmen eerst)"), recount_name="greedy",
-            pabulib_rule="greedy", **_BUDGET,  # type: ignore[arg-type]
+            pabulib_rule="greedy", explainer=explain.greedy_budget, **_BUDGET,  # type: ignore[arg-type]
         ),
         VotingMethod(
             "budget_mes", gettext_noop("Begroten (gelijke aandelen)"), recount_name="mes",
-            aliases=("equalshares",), pabulib_rule="equalshares", **_BUDGET,  # type: ignore[arg-type]
+            aliases=("equalshares",), pabulib_rule="equalshares", explainer=explain.method_of_equal_shares,
+            **_BUDGET,  # type: ignore[arg-type]
         ),
     )
 }

@@ -13,6 +13,7 @@ STV), ``pairwise`` (Schulze, Copeland, Borda), ``budgets`` (greedy, Method of Eq
 from .budgets import (
     BudgetOutcome,
     BudgetStep,
+    Shortfall,
     _budget_input,
     _greedy_fill,
     _max_payment,
@@ -82,7 +83,7 @@ from .scores import (
 
 __all__ = [
     "BudgetOutcome", "BudgetStep", "IrvOutcome", "IrvRound", "MajorityJudgmentOutcome",
-    "Number", "Outcome", "RankItem", "ScoredOutcome", "SchulzeOutcome", "StvOutcome",
+    "Number", "Outcome", "RankItem", "ScoredOutcome", "SchulzeOutcome", "Shortfall", "StvOutcome",
     "StvRound", "TIED_RANK_RULES", "TallyError", "TieBreak", "TiedRanks", "YesNoOutcome",
     "YesNoPointsOutcome", "_Lottery", "_Piles",
     "_budget_input", "_check_candidates", "_check_seats", "_encode_strict", "_fmt",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Literal
 
@@ -25,6 +25,17 @@ class BudgetStep:
 
 
 @dataclass(frozen=True)
+class Shortfall:
+    """Why the equal shares did not buy a project: its ``supporters`` had ``money_left``
+    together when MES stopped (less than its cost), having paid ``paid_for[q]`` together
+    towards each project q bought before."""
+
+    supporters: int
+    money_left: Fraction
+    paid_for: Mapping[str, Fraction]
+
+
+@dataclass(frozen=True)
 class BudgetOutcome(Outcome):
     budget: Number
     spent: Number
@@ -34,6 +45,9 @@ class BudgetOutcome(Outcome):
     utility: str
     completion: str
     voter_budget: Fraction | None
+    shortfalls: Mapping[str, Shortfall] = field(default_factory=dict)
+    """MES only: for every project with votes that the equal shares did not buy, what its
+    supporters had left and what they had already paid for (see ``_mes_shortfalls``)."""
 
     def _explain_body(self) -> list[str]:
         lines = [f"Budget {_fmt(self.budget)}"]
@@ -262,11 +276,50 @@ def method_of_equal_shares(
             voter_budget += 1
             chosen, steps, spent = trial
             ties = trial_ties
+    shortfalls = _mes_shortfalls(cands, grouped, voter_budget, steps, chosen)
     if completion in ("greedy", "add1"):
         extra, left = _greedy_fill(cands, projects, votes, budget - spent, chosen, lottery, ties)
         steps.extend(extra)
         spent = budget - left
     return BudgetOutcome(
         "mes", cands, tuple(chosen), None, tuple(ties), seed, budget, spent, votes,
-        dict(projects), tuple(steps), utility, completion, voter_budget,
+        dict(projects), tuple(steps), utility, completion, voter_budget, shortfalls,
     )
+
+
+def _mes_shortfalls(
+    cands: Sequence[str], grouped: Counter[frozenset[str]],
+    voter_budget: Fraction, steps: Sequence[BudgetStep], bought: Collection[str],
+) -> dict[str, Shortfall]:
+    """Replays the purchases of a MES run (each supporter of a bought project paid
+    min(own budget, the step's payment)) to say, for each project with votes that was not
+    bought, how much its supporters had left and where their money went. Explanation only:
+    the count does not use it."""
+    groups = list(grouped.items())
+    left = [voter_budget] * len(groups)
+    paid: list[dict[str, Fraction]] = [{} for _ in groups]
+    for step in steps:
+        if step.phase != "mes" or step.payment is None:
+            continue
+        for gi, (ballot, _count) in enumerate(groups):
+            if step.project in ballot:
+                share = min(left[gi], step.payment)
+                left[gi] -= share
+                paid[gi][step.project] = share
+    out: dict[str, Shortfall] = {}
+    for p in cands:
+        if p in bought:
+            continue
+        mine = [gi for gi, (ballot, count) in enumerate(groups) if p in ballot and count]
+        if not mine:
+            continue
+        towards: dict[str, Fraction] = {}
+        for gi in mine:
+            for q, share in paid[gi].items():
+                towards[q] = towards.get(q, Fraction(0)) + share * groups[gi][1]
+        out[p] = Shortfall(
+            supporters=sum(groups[gi][1] for gi in mine),
+            money_left=sum((left[gi] * groups[gi][1] for gi in mine), Fraction(0)),
+            paid_for=dict(sorted(towards.items(), key=lambda kv: -kv[1])),
+        )
+    return out
