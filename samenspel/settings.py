@@ -67,7 +67,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "servestatic.middleware.ServeStaticMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -137,6 +137,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL
         "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "60")),
     }
 
+# How many HTTP requests one process lets into Django at a time (samenspel/gate.py); the
+# rest wait on the event loop. Django gives each request a thread of its own: without a
+# limit a burst of a thousand ballots became hundreds of threads fighting over one
+# interpreter lock and DB_POOL_MAX_SIZE connections. 0 turns the limit off.
+HTTP_CONCURRENCY = int(os.environ.get("HTTP_CONCURRENCY", str(max(DB_POOL_MAX_SIZE, 4))))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -174,16 +180,19 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-# Daphne serves no static files itself: WhiteNoise does, from the build output in development.
-WHITENOISE_USE_FINDERS = DEBUG
-WHITENOISE_AUTOREFRESH = DEBUG
+# Daphne serves no static files itself: ServeStatic does, from the build output in
+# development. Its middleware is asynchronous, so a request stays on the event loop until
+# the view: a synchronous middleware here cost every request two more trips between the
+# loop and a thread (docs/performance.md, "A thousand ballots at once").
+SERVESTATIC_USE_FINDERS = DEBUG
+SERVESTATIC_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "servestatic.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
@@ -200,9 +209,16 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "samenspel@diemen.nl")
 
 # Magic links are valid this long, and only once.
 MAGIC_LINK_MAX_AGE_SECONDS = int(os.environ.get("MAGIC_LINK_MAX_AGE_SECONDS", "900"))
-# Guessing: this many failures per code or per account lock it for LOGIN_LOCK_MINUTES.
+# Guessing: this many failures per account lock it for LOGIN_LOCK_MINUTES (codes: below).
 LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
 LOGIN_LOCK_MINUTES = int(os.environ.get("LOGIN_LOCK_MINUTES", "15"))
+# Letter codes are never locked: after LOGIN_MAX_FAILURES attempts at one code, each next
+# check of it waits LOGIN_CODE_DELAY_SECONDS, doubling per attempt, never longer than
+# LOGIN_CODE_MAX_DELAY_SECONDS (samenspel/slowdown.py, docs/operations.md).
+LOGIN_CODE_DELAY_SECONDS = float(os.environ.get("LOGIN_CODE_DELAY_SECONDS", "1"))
+LOGIN_CODE_MAX_DELAY_SECONDS = float(os.environ.get("LOGIN_CODE_MAX_DELAY_SECONDS", "30"))
+# Slowed code attempts one process keeps waiting at once; more are told to try again later.
+LOGIN_CODE_MAX_WAITING = int(os.environ.get("LOGIN_CODE_MAX_WAITING", "2"))
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

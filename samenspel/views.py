@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import threading
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import alogin, login, logout
 from django.contrib.auth.views import LoginView
 from django.core.mail import send_mail
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -60,23 +64,74 @@ def _welcome(user: User) -> str:
     return _("Welkom, %(name)s. U bent ingelogd.") % {"name": user.public_name.removesuffix(".")}
 
 
+class _WaitingRoom:
+    """Slowed code attempts this process keeps waiting at once (LOGIN_CODE_MAX_WAITING).
+
+    A waiting attempt keeps its HTTP request open, and a process lets only so many requests
+    into Django at a time: without a ceiling, guesses sent together could take every one of
+    them. An attempt that finds the room full is answered at once: try again in N seconds."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._count = 0
+
+    def enter(self, limit: int) -> bool:
+        with self._lock:
+            if self._count >= limit:
+                return False
+            self._count += 1
+            return True
+
+    def leave(self) -> None:
+        with self._lock:
+            self._count -= 1
+
+
+_code_waiting_room = _WaitingRoom()
+
+
+def _count_code_attempt(raw_code: str) -> services.CodeAttempt:
+    attempt = services.invitation_code_attempt(raw_code=raw_code, now=timezone.now())
+    if attempt.wait_seconds(timezone.now()) > 0 and not connection.in_atomic_block:
+        connection.close()  # back to the pool: a waiting attempt holds no database connection
+    return attempt
+
+
+async def _code_redeem_in_turn(raw_code: str) -> User:
+    """Count the attempt, wait on the event loop until its moment, then check it. The wait
+    holds no thread of Django's and no database connection (docs/operations.md)."""
+    attempt = await sync_to_async(_count_code_attempt)(raw_code)
+    wait = attempt.wait_seconds(timezone.now())
+    if wait <= 0:
+        return await sync_to_async(services.invitation_code_redeem)(
+            attempt=attempt, now=timezone.now()
+        )
+    if not _code_waiting_room.enter(settings.LOGIN_CODE_MAX_WAITING):
+        raise services.LoginRefused(services.code_try_again_message(wait))
+    try:
+        await asyncio.sleep(wait)
+        return await sync_to_async(services.invitation_code_redeem)(
+            attempt=attempt, now=timezone.now()
+        )
+    finally:
+        _code_waiting_room.leave()
+
+
 @require_http_methods(["GET", "POST"])
-def code_login(request: HttpRequest) -> HttpResponse:
+async def code_login(request: HttpRequest) -> HttpResponse:
     form = CodeLoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.invitation_code_redeem(
-                raw_code=form.cleaned_data["code"], now=timezone.now()
-            )
+            user = await _code_redeem_in_turn(form.cleaned_data["code"])
         except services.LoginRefused as refusal:
             logger.info("code login refused: %s", refusal)
             form.add_error("code", str(refusal))
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            await alogin(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _welcome(user))
             return redirect(_next_url(request) or "home")
     status = 400 if request.method == "POST" else 200
-    return render(
+    return await sync_to_async(render)(
         request,
         "samenspel/code_login.html",
         {"form": form, "next": _next_url(request)},
