@@ -119,6 +119,11 @@ export function formatToolbar(text) {
   bar.setAttribute("aria-label", text.toolbar);
   let view = null;
   let dialog = null;
+  // The focus goes back to the text after a button, so a screen reader would not hear the
+  // switch change: say it in a polite live region.
+  const said = document.createElement("p");
+  said.className = "ss-visually-hidden";
+  said.setAttribute("aria-live", "polite");
 
   const askLink = (target) => {
     const state = target.state;
@@ -164,7 +169,10 @@ export function formatToolbar(text) {
     button.addEventListener("click", () => {
       if (!view) return;
       spec.run(view);
-      if (spec.name !== "link") view.focus();
+      if (spec.name === "link") return;
+      view.focus();
+      const on = formatState(view.state)[spec.pressed];
+      said.textContent = `${spec.label}: ${on ? text.on : text.off}`;
     });
     bar.append(button);
     return { ...spec, button };
@@ -206,10 +214,12 @@ export function formatToolbar(text) {
     /** Call once the view exists. */
     attach(editorView) {
       view = editorView;
+      bar.after(said);
       showState(view.state);
     },
     destroy() {
       dialog?.element.remove();
+      said.remove();
       bar.remove();
     },
   };

@@ -44,6 +44,8 @@ const TEXTS = {
     linkInvalid: "Dit is geen webadres of e-mailadres. Typ bijvoorbeeld www.diemen.nl.",
     linkSave: "Link opslaan",
     linkCancel: "Annuleren",
+    on: "aan",
+    off: "uit",
   },
   en: {
     connecting: "Connecting…",
@@ -72,6 +74,8 @@ const TEXTS = {
     linkInvalid: "This is not a web or email address. Type, for example, www.diemen.nl.",
     linkSave: "Save link",
     linkCancel: "Cancel",
+    on: "on",
+    off: "off",
   },
 };
 

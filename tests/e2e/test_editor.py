@@ -107,6 +107,8 @@ def test_writer_formats_by_keyboard_with_the_toolbar_and_the_text_stays_markdown
     expect(bold).to_have_attribute("title", "Vet (Ctrl+B)")
     ellen.keyboard.press("Space")
     expect(bold).to_have_attribute("aria-pressed", "true")
+    # The focus is back in the text; a screen reader hears that bold is on.
+    expect(ellen.locator("[aria-live=polite]", has_text="Vet: aan")).to_have_count(1)
 
     # Italics with the shortcut the button's title names.
     ellen.keyboard.press("End")
