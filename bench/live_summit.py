@@ -413,7 +413,7 @@ HUB_LINES = {
 
 
 def hub_log_counts(work: Path) -> dict:
-    """What the Daphne logs say about late events and slow pushes (see samenspel/realtime.py)."""
+    """What the Daphne logs say about late events and slow pushes (see samenspel/live/hub.py and broadcast.py)."""
     text = "".join(log.read_text() for log in sorted(work.glob("daphne-*.log")))
     counts: dict[str, object] = {name: len(rx.findall(text)) for name, rx in HUB_LINES.items()}
     late = [float(x) for x in HUB_LINES["late_events"].findall(text)]

@@ -17,9 +17,12 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from samenspel import frames, ws
-from samenspel.ratelimit import RateLimiter, limiter_for_loop
-from samenspel.realtime import FULL, HubConsumer, dumps, hub
+from samenspel.live import frames, ws
+from samenspel.live.batching import FULL
+from samenspel.live.consumer import HubConsumer
+from samenspel.live.frames import dumps
+from samenspel.live.hub import hub
+from samenspel.live.ratelimit import RateLimiter, limiter_for_loop
 
 from . import rules, selectors, services
 from .commands import queue_for

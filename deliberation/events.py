@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping
 from typing import Any, Literal, TypedDict
 
-from samenspel.realtime import FULL
+from samenspel.live.batching import FULL
 
 
 class StepData(TypedDict):

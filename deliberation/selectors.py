@@ -14,8 +14,8 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 
+from samenspel.live.frames import dumps
 from samenspel.models import User
-from samenspel.realtime import dumps
 
 from . import rules, seating
 from .events import FULL, StepData, table_audience

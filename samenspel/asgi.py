@@ -13,8 +13,8 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from .live.ws import SameHostOriginValidator, TokenAuthMiddleware  # noqa: E402
 from .routing import websocket_urlpatterns  # noqa: E402
-from .ws import SameHostOriginValidator, TokenAuthMiddleware  # noqa: E402
 
 application = ProtocolTypeRouter(
     {

@@ -7,8 +7,10 @@ from typing import Any
 
 from django.utils.translation import gettext
 
-from . import ws
-from .realtime import HubConsumer, dumps, hub
+from .live import ws
+from .live.consumer import HubConsumer
+from .live.frames import dumps
+from .live.hub import hub
 
 SITE_GROUP = "site"
 

@@ -17,8 +17,10 @@ from typing import Any
 from channels.db import database_sync_to_async
 from django.utils.translation import gettext
 
-from samenspel import ws
-from samenspel.realtime import HubConsumer, dumps, hub
+from samenspel.live import ws
+from samenspel.live.consumer import HubConsumer
+from samenspel.live.frames import dumps
+from samenspel.live.hub import hub
 
 from . import events, rules, selectors
 from .models import Poll

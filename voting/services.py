@@ -26,8 +26,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samenspel.live.broadcast import broadcast
+from samenspel.live.loops import server_loop
 from samenspel.models import User
-from samenspel.realtime import _server_loop, broadcast
 
 from . import events, formats, methods, rules, sealing, selectors
 from .models import (
@@ -399,7 +400,7 @@ def _broadcast_turnout(poll: Poll) -> None:
     poll_id, group = poll.pk, poll.group
 
     def changed() -> None:
-        loop = _server_loop()
+        loop = server_loop()
         if loop is None:
             _push_turnout(poll_id, group)
         else:

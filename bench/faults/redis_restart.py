@@ -367,7 +367,7 @@ def report_hub_log(work: Path, back_wall: float | None) -> None:
         print("what the servers' hubs logged (seconds after Redis answered again):")
     for log in sorted(work.glob("daphne-*.log")):
         for line in log.read_text(errors="replace").splitlines():
-            if "samenspel.realtime" not in line or back_wall is None:
+            if "samenspel.live" not in line or back_wall is None:
                 continue
             local = datetime.datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S,%f")
             stamp = local.replace(tzinfo=zone).timestamp()

@@ -16,8 +16,8 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from pycrdt import YMessageType, YSyncMessageType
 
-from samenspel import ws
-from samenspel.realtime import HubConsumer
+from samenspel.live import ws
+from samenspel.live.consumer import HubConsumer
 
 from . import protocol, selectors, yupdates
 from .rooms import DraftRoom, room_enter, room_leave

@@ -34,7 +34,7 @@ from django.db import connections
 from django.utils import timezone
 from pycrdt import Doc, YMessageType, YSyncMessageType
 
-from samenspel.realtime import LocalSocket, hub
+from samenspel.live.hub import LocalSocket, hub
 
 from . import protocol, selectors, services
 from .services import draft_group

@@ -15,8 +15,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samenspel.live.broadcast import broadcast
 from samenspel.models import User
-from samenspel.realtime import broadcast
 
 from .. import rules, selectors
 from ..models import CommandAnswer, Idea, Summit

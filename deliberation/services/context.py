@@ -18,8 +18,8 @@ from typing import Any, TypeVar
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from samenspel.live.broadcast import broadcast
 from samenspel.models import User
-from samenspel.realtime import broadcast
 
 from .. import events, rules, selectors
 from ..models import Summit, SummitTable

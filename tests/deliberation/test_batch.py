@@ -8,7 +8,8 @@ import uuid
 import pytest
 from asgiref.sync import sync_to_async
 
-from samenspel.realtime import Hub, dumps
+from samenspel.live.frames import dumps
+from samenspel.live.hub import Hub
 from tests.deliberation.factories import make_summit
 from tests.live import connected, receive_json
 

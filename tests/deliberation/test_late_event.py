@@ -17,8 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from deliberation import services
-from samenspel import realtime
 from samenspel import services as core_services
+from samenspel.live import broadcast
 from tests.deliberation.factories import make_summit
 
 pytestmark = [pytest.mark.multiprocess, pytest.mark.django_db(transaction=True)]
@@ -91,13 +91,13 @@ def commit_with_late_push(setup, held: list) -> None:
     def hold(send, using=None, robust=False):
         real(lambda: held.append(send), using=using, robust=robust)
 
-    realtime.transaction.on_commit = hold
+    broadcast.transaction.on_commit = hold
     try:
         services.summit_message_send(
             summit=setup.summit, by=setup.facilitator, text="Koffie staat klaar", now=timezone.now()
         )
     finally:
-        realtime.transaction.on_commit = real
+        broadcast.transaction.on_commit = real
 
 
 async def test_event_late_at_the_other_process_reaches_every_screen_without_a_snapshot(

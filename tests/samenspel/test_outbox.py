@@ -2,7 +2,8 @@
 
 import asyncio
 
-from samenspel.realtime import HUB_MESSAGE_TYPE, Hub, envelope, merged
+from samenspel.live.broadcast import envelope, merged
+from samenspel.live.hub import HUB_MESSAGE_TYPE, Hub
 
 
 def test_runs_of_text_to_one_group_become_one_message_and_the_rest_stays_in_order():

@@ -2,8 +2,8 @@
 
 import pytest
 
-from samenspel import frames
-from samenspel.ratelimit import RateLimiter, TokenBucket
+from samenspel.live import frames
+from samenspel.live.ratelimit import RateLimiter, TokenBucket
 
 
 def test_a_burst_is_taken_at_once_then_one_command_per_refill():

@@ -4,7 +4,7 @@ import pytest
 from websockets.frames import Frame, Opcode
 from websockets.streams import StreamReader
 
-from samenspel import wire
+from samenspel.live import wire
 
 
 def read_frame(data: bytes) -> Frame:

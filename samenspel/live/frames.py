@@ -1,4 +1,5 @@
-"""Reading a client's JSON frame on a live route: an object, or ``BadFrame`` with a reason.
+"""JSON frames on a live route: ours written with ``dumps``; a client's read by
+``parse_object``, as an object or ``BadFrame`` with a reason.
 
 Whatever a client sends (not UTF-8, not JSON, nested a thousand deep, ``NaN``) ends here as
 ``BadFrame``, never as an exception that closes the socket.
@@ -8,13 +9,20 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext as _
 
 # Deeper than any command needs (a command's data is an object of plain values). Checked on
 # the parsed frame, so the answer does not depend on how deep the server's stack happens to be.
 MAX_DEPTH = 8
+
+
+def dumps(message: Mapping[str, Any]) -> str:
+    """Serialise a frame the way every live channel does (compact, dates as ISO 8601)."""
+    return json.dumps(message, cls=DjangoJSONEncoder, separators=(",", ":"), ensure_ascii=False)
 
 
 class BadFrame(Exception):
