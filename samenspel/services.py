@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -12,8 +13,10 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework.authtoken.models import Token
 
+from . import slowdown
 from .models import InvitationCode, LoginThrottle, RoleGrant, User
 
 # No 0/O, 1/I/L: codes are typed from paper.
@@ -120,27 +123,68 @@ def _throttle_clear(key: str) -> None:
     LoginThrottle.objects.filter(key=key).delete()
 
 
-def invitation_code_redeem(*, raw_code: str, now: datetime) -> User:
-    """Log in with a letter code: it works once, unless expired or locked by guessing."""
+@dataclass(frozen=True)
+class CodeAttempt:
+    """A counted attempt at a letter code: check it with invitation_code_redeem at check_at."""
+
+    lookup: str
+    secret: str
+    check_at: datetime
+
+    def wait_seconds(self, now: datetime) -> float:
+        return max(0.0, (self.check_at - now).total_seconds())
+
+
+def _code_slowdown() -> slowdown.Slowdown:
+    return slowdown.Slowdown(
+        free_attempts=settings.LOGIN_MAX_FAILURES,
+        first_delay=settings.LOGIN_CODE_DELAY_SECONDS,
+        max_delay=settings.LOGIN_CODE_MAX_DELAY_SECONDS,
+    )
+
+
+def invitation_code_attempt(*, raw_code: str, now: datetime) -> CodeAttempt:
+    """Count an attempt at a letter code before it is checked, and say when it may be.
+
+    Guessing at a code never locks it: each attempt after LOGIN_MAX_FAILURES waits longer
+    than the one before, up to LOGIN_CODE_MAX_DELAY_SECONDS, so the holder always gets in.
+    The count is taken under the row's lock, so attempts sent at the same moment each get a
+    moment of their own, one after the other. For code rows ``locked_until`` holds the moment
+    before which the next attempt is not checked."""
     code = normalise_code(raw_code)
     if len(code) != LOOKUP_LENGTH + SECRET_LENGTH:
         raise LoginRefused(
             _("Deze code klopt niet. Een code heeft 12 tekens, zoals ABCD-EFGH-JKMN.")
         )
     lookup, secret = code[:LOOKUP_LENGTH], code[LOOKUP_LENGTH:]
-    throttle_key = f"code:{lookup}"
-    _throttle_reserve(throttle_key, now)
+    with transaction.atomic():
+        row, _created = LoginThrottle.objects.select_for_update().get_or_create(
+            key=f"code:{lookup}"
+        )
+        row.failures += 1
+        check_at, row.locked_until = slowdown.check_times(
+            counted=row.failures, next_check=row.locked_until, now=now, policy=_code_slowdown()
+        )
+        row.last_failure_at = now
+        row.save(update_fields=["failures", "locked_until", "last_failure_at"])
+    return CodeAttempt(lookup=lookup, secret=secret, check_at=check_at)
+
+
+def invitation_code_redeem(*, attempt: CodeAttempt, now: datetime) -> User:
+    """Log in with a letter code counted by invitation_code_attempt, once its moment has come:
+    it works once, unless expired."""
+    throttle_key = f"code:{attempt.lookup}"
     refusal: LoginRefused | None = None
     with transaction.atomic():
         row = (
             InvitationCode.objects.select_for_update()
             .select_related("user")
-            .filter(lookup=lookup)
+            .filter(lookup=attempt.lookup)
             .first()
         )
-        if row is None or not hmac.compare_digest(row.secret_hash, _secret_hash(secret)):
-            # A wrong guess: the attempt stays counted.
-            raise LoginRefused(_("Deze code klopt niet. Kijk goed naar de letters en cijfers."))
+        if row is None or not hmac.compare_digest(row.secret_hash, _secret_hash(attempt.secret)):
+            # A wrong guess: the attempt stays counted, and says how long the next one waits.
+            raise LoginRefused(_wrong_code_message(throttle_key, now))
         if row.used_at is not None:
             refusal = LoginRefused(
                 _(
@@ -159,6 +203,34 @@ def invitation_code_redeem(*, raw_code: str, now: datetime) -> User:
     if refusal is not None:
         raise refusal
     return row.user
+
+
+def _wrong_code_message(throttle_key: str, now: datetime) -> str:
+    next_check = (
+        LoginThrottle.objects.filter(key=throttle_key)
+        .values_list("locked_until", flat=True)
+        .first()
+    )
+    seconds = math.ceil((next_check - now).total_seconds()) if next_check else 0
+    if seconds <= 0:
+        return _("Deze code klopt niet. Kijk goed naar de letters en cijfers.")
+    return ngettext(
+        "Deze code klopt niet. Er is vaak een foute code geprobeerd: "
+        "probeer het over %(seconds)s seconde opnieuw.",
+        "Deze code klopt niet. Er is vaak een foute code geprobeerd: "
+        "probeer het over %(seconds)s seconden opnieuw.",
+        seconds,
+    ) % {"seconds": seconds}
+
+
+def code_try_again_message(seconds: float) -> str:
+    """What a slowed attempt at a letter code is told when it cannot wait here."""
+    whole = max(1, math.ceil(seconds))
+    return ngettext(
+        "Deze code wordt nu vaak geprobeerd. Probeer het over %(seconds)s seconde opnieuw.",
+        "Deze code wordt nu vaak geprobeerd. Probeer het over %(seconds)s seconden opnieuw.",
+        whole,
+    ) % {"seconds": whole}
 
 
 def password_login_check(*, username: str, now: datetime) -> None:
