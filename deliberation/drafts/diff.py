@@ -25,11 +25,15 @@ def tokens(text: str) -> list[str]:
 def word_diff(old: str, new: str) -> list[Segment]:
     """Segments that turn ``old`` into ``new``: equal + delete rebuild old, equal + insert new.
 
-    Adjacent segments of the same kind are merged, so the result is as short as possible.
+    The spaces between two changed words belong to the change, so rewriting a few words
+    reads as one deletion and one insertion, not word by word. Adjacent segments of the
+    same kind are merged, so the result is as short as possible.
     """
     a, b = tokens(old), tokens(new)
-    matcher = SequenceMatcher(a=a, b=b, autojunk=False)
+    opcodes = SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
     segments: list[Segment] = []
+    deleted: list[str] = []
+    inserted: list[str] = []
 
     def add(op: Op, parts: list[str]) -> None:
         text = "".join(parts)
@@ -40,10 +44,20 @@ def word_diff(old: str, new: str) -> list[Segment]:
         else:
             segments.append(Segment(op, text))
 
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
+    def change_done() -> None:
+        add("delete", deleted)
+        add("insert", inserted)
+        deleted.clear()
+        inserted.clear()
+
+    for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
+        # Opcodes alternate, so an equal run inside the list lies between two changes.
+        between = 0 < index < len(opcodes) - 1
+        if tag == "equal" and not (between and "".join(a[i1:i2]).isspace()):
+            change_done()
             add("equal", a[i1:i2])
         else:
-            add("delete", a[i1:i2])
-            add("insert", b[j1:j2])
+            deleted.extend(a[i1:i2])
+            inserted.extend(b[j1:j2])
+    change_done()
     return segments

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -75,9 +76,24 @@ class AmendmentForm(forms.Form):
     )
     at = passage_at_field()
     replacement = forms.CharField(
-        label=_("Nieuwe tekst"), widget=forms.Textarea(attrs=TEXTAREA), required=False
+        label=_("Nieuwe tekst"),
+        help_text=_(
+            "Begint met de gekozen tekst. Verander wat anders moet; laat de rest staan. "
+            "Maak het vak leeg om de tekst te schrappen."
+        ),
+        widget=forms.Textarea(attrs={**TEXTAREA, "rows": 5}),
+        required=False,
     )
     rationale = forms.CharField(label=_("Waarom?"), widget=forms.Textarea(attrs=TEXTAREA))
+    # What the person saw in the preview (``preview_key``): only that is sent.
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+def preview_key(passage: str, start: int, replacement: str) -> str:
+    """A short fingerprint of a change as the preview showed it: an amendment is sent only
+    when the text sent is the text whose change the person saw."""
+    data = f"{start}\x00{passage}\x00{replacement}".encode()
+    return hashlib.sha256(data).hexdigest()[:20]
 
 
 class RejectForm(forms.Form):

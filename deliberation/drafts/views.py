@@ -26,6 +26,7 @@ from voting import amendments as voting_amendments
 from voting import contexts
 
 from . import rules, selectors, services
+from .diff import word_diff
 from .forms import (
     AmendmentForm,
     AmendmentVoteForm,
@@ -33,6 +34,7 @@ from .forms import (
     PublishForm,
     RejectForm,
     ReplyForm,
+    preview_key,
 )
 from .markdown import render_markdown
 from .models import Amendment, Comment, Draft, Version
@@ -360,26 +362,50 @@ def comment_resolve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def amendment_create(request: HttpRequest, slug: str) -> HttpResponse:
+    """Propose a change in two steps: the first post shows the change as a word diff
+    (``stap=bekijken``, the form's only button on the read page); the amendment is sent
+    from that preview (``stap=versturen``) when its text is the one whose change was shown.
+    A new text left empty on the read page starts from the chosen passage."""
     draft = get_object_or_404(Draft, slug=slug)
     version = selectors.latest_version(draft)
     form = AmendmentForm(request.POST, prefix="amendement")
     if version is None or not form.is_valid():
         messages.error(request, _("Vul de passage, de nieuwe tekst en uw toelichting in."))
         return _detail(request, draft, amendment_form=form, status=400)
-
-    def propose() -> None:
+    try:
         passage, start = services.passage_find(
             version=version,
             quoted=form.cleaned_data["passage"],
             near=form.cleaned_data["at"],
             whole=True,
         )
+    except services.DraftError as error:
+        messages.error(request, str(error))
+        return _detail(request, draft, amendment_form=form, status=400)
+    replacement = form.cleaned_data["replacement"].strip()
+    seen = form.cleaned_data["seen"]
+    key = preview_key(passage, start, replacement)
+    if request.POST.get("stap") != "versturen" or seen != key:
+        notice = ""
+        if not seen and not replacement:
+            replacement, key = passage, preview_key(passage, start, passage)
+            notice = _(
+                "U schreef nog geen nieuwe tekst. Hieronder staat de gekozen tekst: verander "
+                "wat anders moet, of maak het vak leeg om de tekst te schrappen."
+            )
+        elif request.POST.get("stap") == "versturen":
+            notice = _("U veranderde de tekst nog. Bekijk de wijziging en verstuur dan.")
+        return _amendment_preview(
+            request, draft, version, form, passage, start, replacement, key, notice
+        )
+
+    def propose() -> None:
         services.amendment_propose(
             version=version,
             by=request.user,
             passage=passage,
             start=start,
-            replacement=form.cleaned_data["replacement"].strip(),
+            replacement=replacement,
             rationale=form.cleaned_data["rationale"],
             now=timezone.now(),
         )
@@ -388,6 +414,43 @@ def amendment_create(request: HttpRequest, slug: str) -> HttpResponse:
     if not done:
         return _detail(request, draft, amendment_form=form, status=400)
     return _back(draft, "#amendementen")
+
+
+def _amendment_preview(
+    request: HttpRequest,
+    draft: Draft,
+    version: Version,
+    form: AmendmentForm,
+    passage: str,
+    start: int,
+    replacement: str,
+    key: str,
+    notice: str,
+) -> HttpResponse:
+    """The change as it would be made: the chosen text with what goes struck through and
+    what comes underlined, and the form to change it again or send it."""
+    data = form.cleaned_data
+    again = AmendmentForm(
+        prefix="amendement",
+        initial={
+            "passage": data["passage"],
+            "at": data["at"],
+            "replacement": replacement,
+            "rationale": data["rationale"],
+            "seen": key,
+        },
+    )
+    segments = word_diff(passage, replacement)
+    context = {
+        "draft": draft,
+        "version": version,
+        "form": again,
+        "shown": VersionText(version.text).shown_text(start, start + len(passage)),
+        "segments": segments,
+        "changed": passage != replacement,
+        "notice": notice,
+    }
+    return render(request, "drafts/amendment_preview.html", context)
 
 
 def _amendment(slug: str, pk: int) -> Amendment:

@@ -72,12 +72,24 @@ function shorten(text) {
   return text.length > LABEL_LENGTH ? `${text.slice(0, LABEL_LENGTH - 1).trimEnd()}…` : text;
 }
 
-function fill(fieldId, atId, passage) {
+/** The new text of an amendment starts as the chosen passage, so a reader changes only
+ * what should change (an empty new text would replace the whole passage). Text the reader
+ * wrote there already stays; a start they left as it was follows the next choice. */
+export function startFrom(field, passage) {
+  if (!field) return;
+  if (field.value.trim() === "" || field.value === field.dataset.startedFrom) {
+    field.value = passage;
+    field.dataset.startedFrom = passage;
+  }
+}
+
+function fill(fieldId, atId, passage, startId) {
   const field = document.getElementById(fieldId);
   const at = document.getElementById(atId);
   if (!field) return null;
   field.value = passage.text;
   if (at) at.value = String(passage.at);
+  if (startId) startFrom(document.getElementById(startId), passage.text);
   return field;
 }
 
@@ -119,7 +131,8 @@ export function enhance(root = document) {
     bar.addEventListener("click", (event) => {
       const button = event.target.closest("[data-passage-field]");
       if (!button || !chosen) return;
-      if (!fill(button.dataset.passageField, button.dataset.passageAt, chosen)) return;
+      const { passageField, passageAt, passageStart } = button.dataset;
+      if (!fill(passageField, passageAt, chosen, passageStart)) return;
       const next = document.getElementById(button.dataset.passageFocus);
       bar.hidden = true;
       next?.focus();
@@ -141,7 +154,12 @@ export function enhance(root = document) {
     const sentenceSelect = sentences?.querySelector("select");
     let chosen = null; // the chosen block's passage and its sentences
     const fillWith = (passage) =>
-      fill(button.dataset.passageField, button.dataset.passageAt, passage);
+      fill(
+        button.dataset.passageField,
+        button.dataset.passageAt,
+        passage,
+        button.dataset.passageStart,
+      );
     // Filling the passage is all a choice does (no focus move), so arrow keys on a closed
     // list are safe.
     select.addEventListener("change", () => {

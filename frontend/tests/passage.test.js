@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { normalise, sentencesOf } from "../src/passage.js";
+import { normalise, sentencesOf, startFrom } from "../src/passage.js";
 
 describe("sentences of a paragraph, for choosing one with the keyboard", () => {
   test("each sentence with where it begins in the paragraph's shown text", () => {
@@ -42,5 +42,28 @@ describe("sentences of a paragraph, for choosing one with the keyboard", () => {
       { text: "Eerste zin.", at: 0 },
       { text: "Tweede zin.", at: 12 },
     ]);
+  });
+});
+
+describe("the new text of an amendment starts from the chosen passage", () => {
+  const field = (value = "") => ({ value, dataset: {} });
+
+  test("an empty new text takes the passage, and follows the next choice", () => {
+    const box = field();
+    startFrom(box, "Het zwembad gaat open. Het is gratis.");
+    assert.equal(box.value, "Het zwembad gaat open. Het is gratis.");
+    startFrom(box, "Het is gratis.");
+    assert.equal(box.value, "Het is gratis.");
+  });
+
+  test("what the reader wrote stays when they choose again", () => {
+    const box = field();
+    startFrom(box, "Het zwembad gaat open.");
+    box.value = "Het zwembad gaat in 2027 open.";
+    startFrom(box, "Het is gratis.");
+    assert.equal(box.value, "Het zwembad gaat in 2027 open.");
+    const typed = field("Mijn eigen tekst");
+    startFrom(typed, "Het is gratis.");
+    assert.equal(typed.value, "Mijn eigen tekst");
   });
 });

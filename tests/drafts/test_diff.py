@@ -43,3 +43,14 @@ def test_diff_rebuilds_both_texts(old, new):
 @given(st.text())
 def test_tokens_join_to_the_text(text):
     assert "".join(tokens(text)) == text
+
+
+def test_rewriting_a_few_words_reads_as_one_deletion_and_one_insertion():
+    old = "Het bad gaat open. Op zondag is het dicht. Kinderen zwemmen gratis."
+    new = "Het bad gaat open. Zondags vanaf tien uur. Kinderen zwemmen gratis."
+    assert word_diff(old, new) == [
+        Segment("equal", "Het bad gaat open. "),
+        Segment("delete", "Op zondag is het dicht."),
+        Segment("insert", "Zondags vanaf tien uur."),
+        Segment("equal", " Kinderen zwemmen gratis."),
+    ]

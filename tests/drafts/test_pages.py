@@ -7,6 +7,7 @@ from deliberation.drafts import selectors, services
 from deliberation.drafts.models import Amendment, Comment
 from samenspel.models import Role
 from tests.drafts.factories import make_draft, publish
+from tests.drafts.test_amendment_preview import propose_and_send
 from tests.factories import UserFactory
 from voting.models import Poll
 
@@ -55,12 +56,13 @@ def test_resident_comments_and_proposes_then_editor_accepts(client, editor, resi
     client.post(url, {"passage": "De bibliotheek", "body": "Ook in Diemen-Noord?"})
     comment = Comment.objects.get()
     assert comment.start == TEXT.index("De bibliotheek")
-    client.post(
-        reverse("drafts:amendment", args=[draft.slug]),
+    propose_and_send(
+        client,
+        draft,
         {
-            "amendement-passage": "het huis van de stad",
-            "amendement-replacement": "de huiskamer van Diemen",
-            "amendement-rationale": "Diemen is geen stad.",
+            "passage": "het huis van de stad",
+            "replacement": "de huiskamer van Diemen",
+            "rationale": "Diemen is geen stad.",
         },
     )
     amendment = Amendment.objects.get()
@@ -189,12 +191,13 @@ def test_an_amendment_on_words_across_two_paragraphs_replaces_exactly_them(
     draft = make_draft(text=FORMATTED)
     publish(draft, editor)
     client.force_login(resident)
-    response = client.post(
-        reverse("drafts:amendment", args=[draft.slug]),
+    response = propose_and_send(
+        client,
+        draft,
         {
-            "amendement-passage": "gaat open.\n\nDaarna volgt de kleine",
-            "amendement-replacement": "opent in 2027. Daarna volgt de nieuwe",
-            "amendement-rationale": "Eerlijker.",
+            "passage": "gaat open.\n\nDaarna volgt de kleine",
+            "replacement": "opent in 2027. Daarna volgt de nieuwe",
+            "rationale": "Eerlijker.",
         },
     )
     assert response.status_code == 302
