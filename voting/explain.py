@@ -77,11 +77,12 @@ def decimal(value: Any, places: int = 2) -> str:
 
 
 def euro(value: Any) -> str:
-    """15000 -> '€ 15.000'; 208 1/3 -> '€ 208,33'."""
+    """15000 -> '€ 15.000'; 208 1/3 -> '€ 208,33' (a no-break space after the sign, so the
+    amount never wraps away from it)."""
     amount = fraction(value)
     if amount.denominator == 1:
-        return f"€ {whole(amount)}"
-    return f"€ {decimal(amount)}"
+        return f"€\u00a0{whole(amount)}"
+    return f"€\u00a0{decimal(amount)}"
 
 
 class _Say:

@@ -50,7 +50,8 @@ def spec_for(kind: methods.VotingMethod) -> methods.PollSpec:
 
 
 def words_of(steps: list[explain.Step]) -> str:
-    return "\n".join(explain.plain_text(steps))
+    """The explanation as text, no-break spaces (after the euro sign) read as spaces."""
+    return "\n".join(explain.plain_text(steps)).replace("\u00a0", " ")
 
 
 ENGLISH_LEFTOVERS = re.compile(r"\b(Round|round|Winner|winner|eliminated|exhausted|rho|Elected|Funded|Budget|"
