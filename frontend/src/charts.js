@@ -105,6 +105,7 @@ export function chartTable(table) {
     options: {
       indexAxis: "y",
       maintainAspectRatio: false,
+      layout: { padding: { left: 6, right: 6 } },
       animation: window.matchMedia("(prefers-reduced-motion: reduce)").matches ? false : undefined,
       onResize: (chart) => {
         chart.data.labels = wrapAll(labels, figure, font);
