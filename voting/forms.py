@@ -21,44 +21,44 @@ from .services import VotingError
 
 @dataclass
 class BallotState:
-    """What the form shows: the order of a ranking, what is ticked, the numbers typed."""
+    """What the form shows: the ranking (exactly what will count, best first), what is
+    ticked, the numbers typed."""
 
-    order: list[str] = field(default_factory=list)
-    ranked: set[str] = field(default_factory=set)
+    ranking: list[str] = field(default_factory=list)
     picked: set[str] = field(default_factory=set)
     numbers: dict[str, str] = field(default_factory=dict)
 
 
 def initial_state(options: Sequence[Option]) -> BallotState:
-    return BallotState(order=[option.key for option in options])
+    return BallotState()
 
 
 def state_from_post(options: Sequence[Option], data: QueryDict) -> BallotState:
     keys = [option.key for option in options]
-    order = [key for key in data.getlist("order") if key in keys]
-    # Keep every option exactly once in the shown order, whatever was posted.
-    seen: list[str] = []
-    for key in order + keys:
-        if key not in seen:
-            seen.append(key)
     return BallotState(
-        order=seen,
-        ranked=set(data.getlist("ranked")),
+        # Each option at most once on the page, whatever was posted.
+        ranking=list(dict.fromkeys(key for key in data.getlist("rank") if key in keys)),
         picked=set(data.getlist("option")),
         numbers={key: data.get(f"value-{key}", "") for key in keys},
     )
 
 
-def move(state: BallotState, instruction: str) -> None:
-    """Apply a 'up:3' or 'down:3' button press (the no-JavaScript way to rank)."""
-    direction, _sep, key = instruction.partition(":")
-    if key not in state.order:
+def move(state: BallotState, instruction: str, options: Sequence[Option]) -> None:
+    """Apply a ranking button pressed without JavaScript: 'add:3' puts option 3 last in the
+    ranking, 'remove:3' takes it out, 'up:3' and 'down:3' move it one place."""
+    verb, _sep, key = instruction.partition(":")
+    if key not in {option.key for option in options}:
         return
-    index = state.order.index(key)
-    target = index - 1 if direction == "up" else index + 1
-    if 0 <= target < len(state.order):
-        state.order[index], state.order[target] = state.order[target], state.order[index]
-    state.ranked.add(key)
+    ranking = state.ranking
+    if verb == "add" and key not in ranking:
+        ranking.append(key)
+    elif verb == "remove" and key in ranking:
+        ranking.remove(key)
+    elif verb in ("up", "down") and key in ranking:
+        index = ranking.index(key)
+        target = index - 1 if verb == "up" else index + 1
+        if 0 <= target < len(ranking):
+            ranking[index], ranking[target] = ranking[target], ranking[index]
 
 
 def choice_from_post(poll: Poll, options: Sequence[Option], data: QueryDict) -> Any:
@@ -68,9 +68,10 @@ def choice_from_post(poll: Poll, options: Sequence[Option], data: QueryDict) -> 
     if shape is methods.YES_NO:
         return {key: data.get(f"value-{key}", "") for key in keys}
     if shape is methods.RANKING:
-        order = data.getlist("order")
-        ranked = set(data.getlist("ranked"))
-        return [key for key in order if key in ranked]
+        # Only the options in the ranking are posted (the rest is shown without a place), so
+        # what counts is what the page showed numbered. A form of before this field was
+        # named "rank" posts none, and is refused rather than read another way.
+        return data.getlist("rank")
     if shape is methods.CHOICE:
         return data.getlist("option")
     values: dict[str, int] = {}

@@ -240,6 +240,27 @@ class PendingBallot(models.Model):
         return str(self.id)
 
 
+class ReplacedReceipt(models.Model):
+    """The receipt (tracker) of a ballot that its voter replaced by a later one before the
+    poll closed. Stored at closing, shuffled apart from the ballots, with a random id and
+    nothing that names the voter or the ballot that replaced it, so that an old receipt
+    looked up says "replaced by a later ballot" instead of "not found"."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="+")
+    tracker = models.CharField(max_length=14)
+
+    class Meta:
+        verbose_name = _("vervangen bewijscode")
+        verbose_name_plural = _("vervangen bewijscodes")
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "tracker"], name="unique_replaced_receipt")
+        ]
+
+    def __str__(self) -> str:
+        return self.tracker
+
+
 class Result(models.Model):
     """The stored count and the published, shuffled ballot files with their SHA-256."""
 

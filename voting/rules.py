@@ -1,13 +1,16 @@
 """Named permission rules of voting: voting.manage_poll, voting.cast_ballot,
-voting.enter_paper_ballot, voting.view_poll. Views, consumers and services all ask these."""
+voting.enter_paper_ballot (and for whom: paper_ballot_voters), voting.view_poll. Views, consumers and services all ask these."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Collection
 
 from django.contrib.auth.models import AnonymousUser
 
 from samenspel.models import Role
 from samenspel.rules import has_role, roles_of
 
+from . import contexts
 from .models import Eligibility, Poll
 
 MANAGER_ROLES = {Role.ADMINISTRATOR, Role.FACILITATOR, Role.EDITOR}
@@ -15,7 +18,7 @@ MANAGER_ROLES = {Role.ADMINISTRATOR, Role.FACILITATOR, Role.EDITOR}
 
 def scope_of(poll: Poll) -> str:
     """The role scope a poll lives in: 'summit:<slug>' for 'summit:<slug>/step:4'."""
-    return poll.context.split("/", 1)[0]
+    return contexts.scope_of(poll.context)
 
 
 def can_manage_poll(user: object, poll: Poll) -> bool:
@@ -45,6 +48,26 @@ def can_enter_paper_ballot(user: object, poll: Poll) -> bool:
     if poll.status != Poll.Status.OPEN or not getattr(user, "is_authenticated", False):
         return False
     return has_role(user, Role.TABLE_HOST, scope_of(poll)) or can_manage_poll(user, poll)  # type: ignore[arg-type]
+
+
+def _no_tables(context: str, host_id: int) -> Collection[int]:
+    return ()
+
+
+# Who sits at the tables a person hosts (user ids), for a poll's context. Voting has no
+# tables (DESIGN.md: it knows neither summits nor drafts); the app that seats people sets
+# this: deliberation, for its summits, in DeliberationConfig.ready. Unset: nobody.
+TABLE_MEMBERS: Callable[[str, int], Collection[int]] = _no_tables
+
+
+def paper_ballot_voters(user: object, poll: Poll) -> Collection[int] | None:
+    """voting.enter_paper_ballot, per participant: for whom ``user`` may enter a paper
+    ballot. None for a manager (any eligible participant, e.g. at the desk); for a table
+    host the people seated at the tables they host in the poll's summit (nobody outside
+    a summit). Whether the participant has voted already is the service's check."""
+    if can_manage_poll(user, poll):
+        return None
+    return TABLE_MEMBERS(poll.context, user.pk)  # type: ignore[attr-defined]
 
 
 def can_view_poll(user: object, poll: Poll) -> bool:

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, ngettext
 
-from . import formats, methods, sealing
-from .models import Ballot, Eligibility, Option, PendingBallot, Poll
+from . import formats, methods, rules, sealing
+from .models import Ballot, Eligibility, Option, PendingBallot, Poll, ReplacedReceipt
 
 # Stored and published in Dutch (the published files are the record); shown translated.
 GRADE_LABELS = methods.GRADE_LABELS
@@ -181,3 +182,105 @@ def result_rows(poll: Poll, outcome: dict[str, Any]) -> list[dict[str, Any]]:
 def value_label(poll: Poll) -> str:
     """What the number in the results table means (translated)."""
     return gettext(poll.voting_method.value_label)
+
+
+def cast_choice(poll: Poll, options: list[Option], content: Any) -> dict[str, Any]:
+    """A stored ballot as its voter reads it back: for a ranking the places in order and the
+    options left out; otherwise each option the ballot gives something, with what it gives
+    ('' for a ticked option). Only for the voter's own eyes, right after casting or from
+    their receipt after closing; never stored with the voter (docs/voting.md)."""
+    shape = poll.voting_method.shape
+    if shape is methods.RANKING:
+        titles = {option.key: option.title for option in options}
+        return {
+            "ranking": [titles[key] for key in content if key in titles],
+            "left_out": [option.title for option in options if option.key not in content],
+            "rows": [],
+            "total": None,
+        }
+    rows: list[dict[str, Any]] = []
+    for option in options:
+        if option.key not in content:
+            continue
+        value: Any = content[option.key] if isinstance(content, dict) else None
+        if shape is methods.YES_NO:
+            given = gettext(YES_NO_LABELS[value])
+        elif shape is methods.GRADES:
+            labels = poll.voting_method.grade_labels
+            given = gettext(labels[value]) if labels else str(value)
+        elif shape is methods.POINTS:
+            given = ngettext("%(count)s punt", "%(count)s punten", value) % {"count": value}
+        else:
+            given = ""
+        rows.append({"title": option.title, "given": given, "cost": option.cost or 0})
+    total = sum(row["cost"] for row in rows) if poll.voting_method.needs_budget else None
+    for row in rows:
+        row["cost"] = _euro(row["cost"])
+    return {"ranking": [], "left_out": [], "rows": rows, "total": _euro(total)}
+
+
+def _euro(amount: int | None) -> str | None:
+    """Whole euros in Dutch notation (150.000), or None."""
+    return None if amount is None else f"{amount:,}".replace(",", ".")
+
+
+@dataclass(frozen=True)
+class ReceiptLookup:
+    """What a receipt says when looked up: ``status`` is 'open' (the poll has not closed),
+    'counted', 'replaced' (a later ballot of the same voter counts instead), 'unknown'
+    or 'malformed'; ``content`` only for 'counted', as the published tracker list has it."""
+
+    code: str
+    status: str
+    content: Any = None
+
+
+RECEIPT_SHAPE = re.compile(r"^[A-Z2-9]{12}$")
+
+
+def receipt_lookup(poll: Poll, typed: str) -> ReceiptLookup:
+    """Find a receipt in a closed poll's counted ballots, or among the receipts that later
+    ballots replaced. Spaces, dashes and lower case in what was typed do not matter."""
+    bare = re.sub(r"[\s-]", "", typed).upper()
+    code = f"{bare[:4]}-{bare[4:8]}-{bare[8:]}" if RECEIPT_SHAPE.match(bare) else typed.strip()
+    if not RECEIPT_SHAPE.match(bare):
+        return ReceiptLookup(code=code, status="malformed")
+    if poll.status != Poll.Status.CLOSED:
+        return ReceiptLookup(code=code, status="open")
+    content = Ballot.objects.filter(poll=poll, tracker=code).values_list("content", flat=True)
+    found = list(content)
+    if found:
+        return ReceiptLookup(code=code, status="counted", content=found[0])
+    if ReplacedReceipt.objects.filter(poll=poll, tracker=code).exists():
+        return ReceiptLookup(code=code, status="replaced")
+    return ReceiptLookup(code=code, status="unknown")
+
+
+PAPER_PICKER_LIMIT = 40
+
+
+def paper_ballot_waiting(
+    poll: Poll, by: Any, search: str = "", limit: int = PAPER_PICKER_LIMIT
+) -> tuple[list[Eligibility], int]:
+    """The participants ``by`` may enter a paper ballot for who have not voted (a table
+    host: those seated at their table), whose name or user name holds ``search``; at most
+    ``limit`` of them by name, and how many there are in all."""
+    waiting = Eligibility.objects.filter(poll=poll, has_voted=False)
+    allowed = rules.paper_ballot_voters(by, poll)
+    if allowed is not None:
+        waiting = waiting.filter(participant__in=list(allowed))
+    search = search.strip()
+    if search:
+        waiting = waiting.filter(
+            Q(participant__display_name__icontains=search)
+            | Q(participant__first_name__icontains=search)
+            | Q(participant__last_name__icontains=search)
+            | Q(participant__username__icontains=search)
+        )
+    found = list(
+        waiting.select_related("participant").order_by(
+            "participant__display_name", "participant__username"
+        )[:limit]
+    )
+    total = len(found) if len(found) < limit else waiting.count()
+    return found, total

@@ -39,6 +39,7 @@ from .models import (
     Option,
     PendingBallot,
     Poll,
+    ReplacedReceipt,
     Result,
 )
 
@@ -72,6 +73,8 @@ class Receipt:
     tracker: str
     revision: int
     replaced: bool
+    # The stored content, to show once on the confirmation and then forget (docs/voting.md).
+    content: Any = None
 
 
 # ---------------------------------------------------------------------------------------
@@ -275,10 +278,20 @@ def ballot_cast(
 
 
 def paper_ballot_cast(*, poll: Poll, participant: User, choice: Any, by: User) -> Receipt:
-    """A table host enters a participant's paper ballot. It counts once, like an online
-    one, and is marked as paper; after it neither paper nor online voting can change it."""
+    """A table host enters the paper ballot of a participant seated at their table (a
+    manager: of any participant) who has not voted. It counts once, like an online one,
+    and is marked as paper; after it neither paper nor online voting can change it."""
     if not rules.can_enter_paper_ballot(by, poll):
         raise VotingForbidden(_("U mag voor deze stemming geen papieren stemmen invoeren."))
+    allowed = rules.paper_ballot_voters(by, poll)
+    if allowed is not None and participant.pk not in allowed:
+        raise VotingForbidden(
+            _(
+                "%(name)s zit niet aan uw tafel. U kunt alleen papieren stemmen invoeren "
+                "voor deelnemers aan een tafel die u begeleidt."
+            )
+            % {"name": participant.public_name}
+        )
     return _cast(poll=poll, participant=participant, choice=choice, source="paper")
 
 
@@ -330,16 +343,16 @@ def _cast(
         # Only someone who voted before can have a sealed ballot to replace.
         earlier = selectors.pending_ballot(poll, participant.pk) if replaced else None
         lookup = earlier[1] if earlier else selectors.pending_key(poll, participant.pk)
+        data = {
+            "id": ballot_id,
+            "voter_key": selectors.voter_key(poll, participant.pk),
+            "content": content,
+            "source": source,
+        }
+        if earlier:
+            data["replaced"] = _replaced_receipts(poll, earlier)
         sealed = sealing.seal(
-            poll_id=poll.pk,
-            lookup=lookup,
-            data={
-                "id": ballot_id,
-                "voter_key": selectors.voter_key(poll, participant.pk),
-                "content": content,
-                "source": source,
-            },
-            block=sealing.block_size(len(options)),
+            poll_id=poll.pk, lookup=lookup, data=data, block=sealing.block_size(len(options))
         )
         if earlier:
             PendingBallot.objects.filter(pk=earlier[0]).update(sealed=sealed)
@@ -352,7 +365,26 @@ def _cast(
         if not replaced:
             _broadcast_turnout(poll)
     tracker = formats.tracker_code(poll.secret.encode(), ballot_id)
-    return Receipt(tracker=tracker, revision=eligibility.revision, replaced=replaced)
+    return Receipt(
+        tracker=tracker, revision=eligibility.revision, replaced=replaced, content=content
+    )
+
+
+# A re-vote carries the receipts of the ballots it replaces in its seal, so that closing can
+# store them and an old receipt looked up says "replaced" (docs/voting.md); at most this many,
+# newest first, so a voter who re-votes without end does not grow their seal without end.
+REPLACED_RECEIPTS_KEPT = 50
+
+
+def _replaced_receipts(poll: Poll, earlier: tuple[Any, str, bytes]) -> list[str]:
+    """The receipt of the sealed ballot being replaced, then those it replaced itself."""
+    _pk, lookup, sealed = earlier
+    try:
+        data = sealing.unseal(poll_id=poll.pk, lookup=lookup, sealed=sealed)
+    except sealing.SealError:
+        return []  # sealed under a key no longer held: closing would refuse it anyway
+    receipts = [formats.tracker_code(poll.secret.encode(), data["id"]), *data.get("replaced", [])]
+    return receipts[:REPLACED_RECEIPTS_KEPT]
 
 
 def _ballots_unseal(poll: Poll) -> None:
@@ -361,6 +393,7 @@ def _ballots_unseal(poll: Poll) -> None:
     transaction id, their physical order is the shuffle's, their ids are random."""
     pending = list(PendingBallot.objects.filter(poll=poll).values_list("lookup", "sealed"))
     ballots = []
+    replaced: list[str] = []
     for lookup, sealed in pending:
         try:
             data = sealing.unseal(poll_id=poll.pk, lookup=lookup, sealed=bytes(sealed))
@@ -381,10 +414,18 @@ def _ballots_unseal(poll: Poll) -> None:
                 tracker=formats.tracker_code(poll.secret.encode(), data["id"]),
             )
         )
+        replaced.extend(data.get("replaced", []))
     secrets.SystemRandom().shuffle(ballots)
+    # Shuffled apart from the ballots: nothing places an old receipt next to its successor.
+    secrets.SystemRandom().shuffle(replaced)
     # A ballot stored openly before sealing existed is replaced by its voter's later one.
     Ballot.objects.filter(poll=poll, voter_key__in=[b.voter_key for b in ballots]).delete()
     Ballot.objects.bulk_create(ballots, batch_size=500)
+    ReplacedReceipt.objects.bulk_create(
+        (ReplacedReceipt(poll=poll, tracker=tracker) for tracker in replaced),
+        batch_size=500,
+        ignore_conflicts=True,
+    )
     PendingBallot.objects.filter(poll=poll).delete()
 
 
@@ -596,9 +637,29 @@ def published_files(
         )
         election = formats.Election("pb", kind.vote_type, candidates, (), title, poll.budget, costs)
     else:
+        # Points per option (yes/no, grades, dots): Pabulib's scoring or cumulative votes,
+        # with no budget and no costs, so the ballot file is not the tracker list again.
         election = formats.Election("points", kind.vote_type, candidates, (), title)
-        file_name = f"{name}.json"
-        file_text = formats.tracker_list_text(election, receipts)
+        file_name = f"{name}.pb"
+        high = 2 if kind.shape is methods.YES_NO else methods.MAX_GRADE
+        file_text = formats.pabulib_text(
+            meta={
+                "description": title,
+                "unit": "Diemen",
+                "instance": day,
+                "budget": "0",
+                "rule": kind.key,
+                "date_end": day,
+                **(
+                    {"min_points": "0", "max_points": str(high)}
+                    if kind.vote_type == "scoring"
+                    else {"max_sum_points": str(poll.points or 0)}
+                ),
+            },
+            projects={key: (candidates[key], 0) for key in candidates},
+            ballots=[dict(ballot) for ballot in ballots],  # type: ignore[arg-type]
+            vote_type=kind.vote_type,
+        )
     tracker_text = formats.tracker_list_text(election, receipts)
     return Published(
         file_name=file_name,

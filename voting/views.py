@@ -5,19 +5,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from samenspel.models import User
 
 from . import forms, methods, rules, selectors, services
-from .models import CastVia, Eligibility, Poll
+from .models import CastVia, Eligibility, Option, Poll
 
 
 def euro(amount: int | None) -> str:
@@ -58,21 +63,22 @@ def _ballot_context(
     eligibility = Eligibility.objects.filter(poll=poll, participant=request.user.pk).first()
     chosen_cost = sum(by_key[key].cost or 0 for key in state.picked if key in by_key)
     kind = poll.voting_method
-    rows = []
-    for key in state.order if kind.shape is methods.RANKING else [o.key for o in options]:
-        option = by_key[key]
-        rows.append(
-            {
-                "option": option,
-                "ranked": key in state.ranked,
-                "picked": key in state.picked,
-                "value": state.numbers.get(key, ""),
-                "cost": euro(option.cost),
-            }
-        )
+    rows = [
+        {
+            "option": option,
+            "picked": option.key in state.picked,
+            "value": state.numbers.get(option.key, ""),
+            "cost": euro(option.cost),
+        }
+        for option in options
+    ]
+    ranked_rows = [{"option": by_key[key]} for key in state.ranking if key in by_key]
+    unranked_rows = [{"option": o} for o in options if o.key not in state.ranking]
     return {
         "poll": poll,
         "rows": rows,
+        "ranked_rows": ranked_rows,
+        "unranked_rows": unranked_rows,
         "error": error,
         "eligibility": eligibility,
         "can_cast": rules.can_cast_ballot(request.user, poll)
@@ -111,9 +117,16 @@ def poll_ballot(request: HttpRequest, pk: int) -> HttpResponse:
     options = selectors.poll_options(poll)
     if request.method != "POST":
         state = forms.initial_state(options)
-        return render(request, "voting/ballot.html", _ballot_context(request, poll, state))
+        context = _ballot_context(request, poll, state)
+        context["cast"] = _shown_cast(request, poll, options, context["eligibility"])
+        response = render(request, "voting/ballot.html", context)
+        if CAST_COOKIE in request.COOKIES:
+            # Shown once: gone from the browser, and the page is not kept in its cache.
+            response.delete_cookie(CAST_COOKIE, path=request.path, samesite="Lax")
+            add_never_cache_headers(response)
+        return response
     state = forms.state_from_post(options, request.POST)
-    forms.move(state, request.POST["move"])
+    forms.move(state, request.POST["move"], options)
     return render(request, "voting/ballot.html", _ballot_context(request, poll, state))
 
 
@@ -145,28 +158,74 @@ def _ballot_post(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Uw nieuwe stem vervangt uw eerdere stem."))
     else:
         messages.success(request, _("Uw stem is opgeslagen."))
-    return redirect("poll_ballot", pk=poll.pk)
+    response = redirect("poll_ballot", pk=poll.pk)
+    _remember_cast(response, request, poll, receipt)
+    return response
+
+
+# The choice just cast travels to the confirmation in a short-lived signed cookie of the
+# voter's own browser, which the page deletes as it shows it: the server stores nothing
+# that joins the voter to what they voted (docs/voting.md, "The confirmation").
+CAST_COOKIE = "samenspel_stem"
+CAST_COOKIE_SECONDS = 120
+
+
+def _remember_cast(
+    response: HttpResponse, request: HttpRequest, poll: Poll, receipt: services.Receipt
+) -> None:
+    value = signing.dumps(
+        {"poll": poll.pk, "voter": request.user.pk, "revision": receipt.revision,
+         "content": receipt.content},
+        salt=CAST_COOKIE,
+        compress=True,
+    )
+    response.set_cookie(
+        CAST_COOKIE,
+        value,
+        max_age=CAST_COOKIE_SECONDS,
+        path=reverse("poll_ballot", args=[poll.pk]),
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+
+
+def _shown_cast(
+    request: HttpRequest, poll: Poll, options: list[Option], eligibility: Eligibility | None
+) -> dict[str, Any] | None:
+    """The choice this voter has just cast, read from the cookie if it is theirs, for this
+    poll and their latest ballot; else None."""
+    value = request.COOKIES.get(CAST_COOKIE)
+    if not value or eligibility is None:
+        return None
+    try:
+        cast = signing.loads(value, salt=CAST_COOKIE, max_age=CAST_COOKIE_SECONDS)
+    except signing.BadSignature:
+        return None
+    if (cast.get("poll"), cast.get("voter"), cast.get("revision")) != (
+        poll.pk, request.user.pk, eligibility.revision
+    ):
+        return None
+    return selectors.cast_choice(poll, options, cast.get("content"))
 
 
 @login_required
 def poll_paper(request: HttpRequest, pk: int) -> HttpResponse:
-    """A table host enters a paper ballot for a participant on the list."""
+    """A table host enters a paper ballot for a participant at their table who has not
+    voted (a manager: for anyone eligible), picked from a list they can search by name."""
     poll = get_object_or_404(Poll, pk=pk)
     if not rules.can_enter_paper_ballot(request.user, poll):
         raise PermissionDenied
     options = selectors.poll_options(poll)
-    waiting = (
-        Eligibility.objects.filter(poll=poll, has_voted=False)
-        .select_related("participant")
-        .order_by("participant__display_name", "participant__username")
-    )
+    search = (request.POST.get("zoek") or request.GET.get("zoek") or "").strip()[:100]
+    waiting, waiting_total = selectors.paper_ballot_waiting(poll, request.user, search)
     state = forms.initial_state(options)
     error = ""
     status = 200
     if request.method == "POST":
         state = forms.state_from_post(options, request.POST)
         if request.POST.get("move"):
-            forms.move(state, request.POST["move"])
+            forms.move(state, request.POST["move"], options)
         else:
             participant = User.objects.filter(pk=request.POST.get("participant") or 0).first()
             try:
@@ -189,7 +248,17 @@ def poll_paper(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect("poll_paper", pk=poll.pk)
     context = _ballot_context(request, poll, state, error=error)
-    context.update({"waiting": waiting, "paper": True, "can_cast": True, "tracker": None})
+    context.update(
+        {
+            "waiting": waiting,
+            "waiting_more": waiting_total - len(waiting),
+            "search": search,
+            "chosen": request.POST.get("participant", ""),
+            "paper": True,
+            "can_cast": True,
+            "tracker": None,
+        }
+    )
     return render(request, "voting/paper.html", context, status=status)
 
 
@@ -239,6 +308,33 @@ def poll_results(request: HttpRequest, pk: int) -> HttpResponse:
             "tracker": selectors.own_tracker(poll, request.user.pk)
             if request.user.is_authenticated
             else None,
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def poll_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    """Look up a receipt (bewijscode) of a closed poll: counted (with the ballot as the
+    published tracker list has it), replaced by a later ballot, or not found. The code is
+    posted, not put in the address, so it stays out of access logs and browser history."""
+    poll = get_object_or_404(Poll, pk=pk)
+    if not rules.can_view_poll(request.user, poll):
+        raise PermissionDenied
+    found = None
+    if request.method == "POST":
+        found = selectors.receipt_lookup(poll, request.POST.get("code", "")[:40])
+    options = selectors.poll_options(poll)
+    return render(
+        request,
+        "voting/receipt.html",
+        {
+            "poll": poll,
+            "found": found,
+            "cast": selectors.cast_choice(poll, options, found.content)
+            if found and found.status == "counted"
+            else None,
+            "is_budget": poll.voting_method.needs_budget,
         },
     )
 

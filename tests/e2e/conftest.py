@@ -128,6 +128,11 @@ class DemoServer:
     def next_host(self) -> dict[str, str]:
         return self._hosts.pop()
 
+    def next_hall_host(self) -> dict[str, str]:
+        """A table host whose table is in the hall, with people seated at it (the demo's
+        last tables are online)."""
+        return self._hosts.pop(0)
+
     def manage(self, *args: str) -> str:
         """Run a management command against the server's database (outside any browser)."""
         done = subprocess.run(

@@ -1,5 +1,7 @@
 """The ballot of each method as a plain HTML form (no JavaScript): cast, refuse, re-vote."""
 
+import re
+
 import pytest
 
 from samenspel.models import Role
@@ -38,16 +40,11 @@ CASES = [
         {"1": "yes", "2": "no", "3": "abstain"},
     ),
     (Method.APPROVAL, {"max_choices": 2}, {"option": ["1", "3"]}, ["1", "3"]),
-    (Method.IRV, {}, {"order": ["3", "1", "2"], "ranked": ["1", "3"]}, ["3", "1"]),
-    (
-        Method.STV,
-        {"seats": 2},
-        {"order": ["2", "1", "3"], "ranked": ["1", "2", "3"]},
-        ["2", "1", "3"],
-    ),
-    (Method.SCHULZE, {}, {"order": ["1", "2", "3"], "ranked": ["1", "2"]}, ["1", "2"]),
-    (Method.BORDA, {}, {"order": ["2", "3", "1"], "ranked": ["2"]}, ["2"]),
-    (Method.COPELAND, {}, {"order": ["3", "2", "1"], "ranked": ["3", "2", "1"]}, ["3", "2", "1"]),
+    (Method.IRV, {}, {"rank": ["3", "1"]}, ["3", "1"]),
+    (Method.STV, {"seats": 2}, {"rank": ["2", "1", "3"]}, ["2", "1", "3"]),
+    (Method.SCHULZE, {}, {"rank": ["1", "2"]}, ["1", "2"]),
+    (Method.BORDA, {}, {"rank": ["2"]}, ["2"]),
+    (Method.COPELAND, {}, {"rank": ["3", "2", "1"]}, ["3", "2", "1"]),
     (Method.SCORE, {}, {"value-1": "5", "value-2": "0", "value-3": "3"}, {"1": 5, "2": 0, "3": 3}),
     (
         Method.MAJORITY_JUDGMENT,
@@ -90,8 +87,11 @@ def test_each_ballot_works_as_a_plain_form(client, method, kw, form, stored):
 BAD = [
     (Method.APPROVAL, {"max_choices": 1}, {"option": ["1", "2"]}, "hoogstens 1"),
     (Method.APPROVAL, {}, {"option": ["7"]}, "niet bij de stemming hoort"),
-    (Method.IRV, {}, {"order": ["1", "1", "2"], "ranked": ["1"]}, "twee keer"),
-    (Method.IRV, {}, {"order": ["1", "2", "3"]}, "ten minste 1"),
+    (Method.IRV, {}, {"rank": ["1", "1", "2"]}, "twee keer"),
+    (Method.IRV, {}, {}, "ten minste 1"),
+    # A page of before the ranking had its own list posts "order" and "ranked": refused,
+    # not read as a ranking of every option it listed.
+    (Method.IRV, {}, {"order": ["1", "2", "3"], "ranked": ["1"]}, "ten minste 1"),
     (Method.DOT, {"points": 4}, {"value-1": "3", "value-2": "3"}, "u hebt er 4"),
     (Method.DOT, {"points": 4}, {"value-1": "drie"}, "hele getallen"),
     (Method.SCORE, {}, {"value-1": "5"}, "Geef elke optie een cijfer"),
@@ -119,25 +119,41 @@ def test_bad_input_gets_a_clear_message_and_nothing_is_stored(client, method, kw
 def test_duplicate_in_ranking_is_refused_even_if_posted_by_hand(client):
     poll, voter = open_poll(Method.SCHULZE)
     client.force_login(voter)
-    # The form keeps each option once; a hand-made post repeating one in "ranked" order:
-    response = client.post(
-        f"/stemmen/{poll.pk}/", {"order": ["2", "2", "1"], "ranked": ["2", "1"], "revision": "0"}
-    )
+    # The form keeps each option once; a hand-made post repeating one in the ranking:
+    response = client.post(f"/stemmen/{poll.pk}/", {"rank": ["2", "2", "1"], "revision": "0"})
     assert response.status_code == 400
     assert not Ballot.objects.exists() and not sealed_ballots(poll)
 
 
-def test_ranking_by_keyboard_buttons_without_javascript(client):
+def ranking_on_page(html):
+    """The option keys numbered in the ranking, and those shown outside it, in page order."""
+    ranked, _sep, rest = html.partition('data-unranked')
+    keys = re.compile(r'data-key="(\d+)"')
+    return keys.findall(ranked.partition("data-ranked")[2]), keys.findall(rest)
+
+
+def test_ranking_by_buttons_without_javascript_numbers_only_what_counts(client):
     poll, voter = open_poll(Method.IRV)
     client.force_login(voter)
+    page = client.get(f"/stemmen/{poll.pk}/").content.decode()
+    assert ranking_on_page(page) == ([], ["1", "2", "3"])  # nothing numbered yet
+    added = client.post(
+        f"/stemmen/{poll.pk}/", {"rank": ["1"], "move": "add:3", "revision": "0"}
+    ).content.decode()
+    assert ranking_on_page(added) == (["1", "3"], ["2"])
     moved = client.post(
-        f"/stemmen/{poll.pk}/",
-        {"order": ["1", "2", "3"], "ranked": [], "move": "up:3", "revision": "0"},
-    )
-    html = moved.content.decode()
-    assert moved.status_code == 200 and not sealed_ballots(poll)
-    assert html.index('data-key="3"') < html.index('data-key="2"')
-    assert 'id="ranked-3" name="ranked" value="3" checked' in html
+        f"/stemmen/{poll.pk}/", {"rank": ["1", "3"], "move": "up:3", "revision": "0"}
+    ).content.decode()
+    assert ranking_on_page(moved) == (["3", "1"], ["2"])
+    # Only the numbered options post their place; the one outside the ranking posts nothing.
+    assert moved.count('name="rank"') == 3 and moved.count('name="rank" value="2" disabled') == 1
+    removed = client.post(
+        f"/stemmen/{poll.pk}/", {"rank": ["3", "1"], "move": "remove:1", "revision": "0"}
+    ).content.decode()
+    assert ranking_on_page(removed) == (["3"], ["1", "2"])
+    assert not sealed_ballots(poll)
+    client.post(f"/stemmen/{poll.pk}/", {"rank": ["3"], "revision": "0"})
+    assert sealed_ballot(poll).content == ["3"]
 
 
 def test_second_tab_submission_is_refused_with_a_message(client):

@@ -32,6 +32,8 @@ from tests.factories import UserFactory
 from voting import selectors, services
 from voting.models import Method, Poll
 
+from .tables import seat
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 VOTERS = 100
@@ -60,6 +62,7 @@ def run_poll(seed: int) -> tuple[Poll, list, object]:
     manager = UserFactory(roles=[Role.FACILITATOR])
     host = UserFactory(roles=[(Role.TABLE_HOST, "summit:burgertop-2026")])
     people = [UserFactory() for _ in range(VOTERS)]
+    seat(host, people)
     poll = services.poll_create(
         title="Wat komt er op het plein?",
         method=Method.IRV,

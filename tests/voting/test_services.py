@@ -9,6 +9,7 @@ from voting.models import Ballot, Eligibility, Method, Poll
 from voting.services import OptionSpec, VotingError, VotingForbidden
 
 from .sealed import sealed_ballot, sealed_ballots
+from .tables import seat
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +109,7 @@ def test_only_managers_open_and_close():
 def test_paper_ballot_counts_once_marked_as_paper():
     poll, manager, (anna, bram, _cees) = make_poll()
     host = UserFactory(roles=[(Role.TABLE_HOST, "summit:burgertop-2026")])
+    seat(host, [anna, bram])
     services.paper_ballot_cast(poll=poll, participant=anna, choice=["3"], by=host)
     with pytest.raises(VotingError, match="papieren stem"):
         services.ballot_cast(poll=poll, participant=anna, choice=["1"])

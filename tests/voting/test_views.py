@@ -10,6 +10,7 @@ from voting import demo, services
 from voting.models import Ballot, Method, Poll
 
 from .sealed import sealed_ballot, sealed_ballots
+from .tables import seat
 
 pytestmark = pytest.mark.django_db
 
@@ -89,12 +90,13 @@ def test_table_host_enters_a_paper_ballot_on_the_page(client):
     poll, manager, (anna, _bram) = draft_poll(method=Method.BORDA)
     services.poll_open(poll=poll, by=manager)
     host = UserFactory(roles=[(Role.TABLE_HOST, SCOPE)])
+    seat(host, [anna], slug=SCOPE.removeprefix("summit:"))
     client.force_login(host)
     page = client.get(f"/stemmen/{poll.pk}/papier/").content.decode()
     assert anna.username in page
     response = client.post(
         f"/stemmen/{poll.pk}/papier/",
-        {"participant": anna.pk, "order": ["3", "1", "2"], "ranked": ["3", "1"]},
+        {"participant": anna.pk, "rank": ["3", "1"]},
         follow=True,
     )
     assert "papieren stem" in response.content.decode()

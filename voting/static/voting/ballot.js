@@ -1,5 +1,6 @@
 // Enhances the ballot page; the plain form works without it.
-// - Ranking: Omhoog/Omlaag move the item in place (keyboard focus stays on the button).
+// - Ranking: Toevoegen/Weghalen move an option into or out of the ranking, Omhoog/Omlaag
+//   move it in place (keyboard focus stays on a button); each move is announced.
 // - Budget: the money left updates as projects are ticked.
 // - Live: turnout updates; when the poll closes the page goes to the result, also when it
 //   closed while the connection was down (the snapshot on reconnecting says so).
@@ -18,24 +19,72 @@ function announce(text) {
   if (status) status.textContent = text;
 }
 
-function enhanceRanking(list) {
-  list.addEventListener("click", (event) => {
-    const button = event.target.closest("button[name=move]");
-    if (!button) return;
+// The ranking is two lists: the ranked options (numbered, each posts "rank") and the rest
+// (no number, posts nothing), so what the page numbers is exactly what counts.
+function enhanceRanking(box) {
+  const ranked = box.querySelector("[data-ranked]");
+  const rest = box.querySelector("[data-unranked]");
+  const empty = box.querySelector("[data-ranking-empty]");
+  if (!ranked || !rest) return;
+  const button = (item, verb) => item.querySelector(`button[name=move][value^="${verb}:"]`);
+  const label = (item) => item.querySelector(".ss-ranking__title").textContent.trim();
+
+  const refresh = () => {
+    const items = Array.from(ranked.children);
+    items.forEach((item, index) => {
+      item.querySelector("input[name=rank]").disabled = false;
+      ["up", "down", "remove"].forEach((verb) => (button(item, verb).hidden = false));
+      button(item, "add").hidden = true;
+      button(item, "up").setAttribute("aria-disabled", String(index === 0));
+      button(item, "down").setAttribute("aria-disabled", String(index === items.length - 1));
+    });
+    Array.from(rest.children).forEach((item) => {
+      item.querySelector("input[name=rank]").disabled = true;
+      ["up", "down", "remove"].forEach((verb) => {
+        button(item, verb).hidden = true;
+        button(item, verb).removeAttribute("aria-disabled");
+      });
+      button(item, "add").hidden = false;
+    });
+    if (empty) empty.hidden = items.length > 0;
+  };
+
+  box.addEventListener("click", (event) => {
+    const pressed = event.target.closest("button[name=move]");
+    if (!pressed) return;
     event.preventDefault();
-    const [direction] = button.value.split(":");
-    const item = button.closest("li");
-    const sibling = direction === "up" ? item.previousElementSibling : item.nextElementSibling;
-    if (!sibling) return;
-    if (direction === "up") list.insertBefore(item, sibling);
-    else list.insertBefore(sibling, item);
-    const box = item.querySelector("input[type=checkbox]");
-    if (box) box.checked = true;
-    button.focus();
-    const place = Array.from(list.children).indexOf(item) + 1;
-    const label = item.querySelector("label").textContent.trim();
-    announce(text("placeText", "{label}: plaats {place}", { label, place }));
+    const [verb] = pressed.value.split(":");
+    const item = pressed.closest("li");
+    const place = () => Array.from(ranked.children).indexOf(item) + 1;
+    if (pressed.getAttribute("aria-disabled") === "true") {
+      announce(text("placeText", "{label}: plaats {place}", { label: label(item), place: place() }));
+      return;
+    }
+    let focus = pressed;
+    if (verb === "up" && item.previousElementSibling) {
+      ranked.insertBefore(item, item.previousElementSibling);
+    } else if (verb === "down" && item.nextElementSibling) {
+      ranked.insertBefore(item.nextElementSibling, item);
+    } else if (verb === "add") {
+      // Keep the keyboard in the list of the rest, to add the next choice.
+      const next = item.nextElementSibling || item.previousElementSibling;
+      ranked.appendChild(item);
+      focus = next ? button(next, "add") : button(item, "remove");
+    } else if (verb === "remove") {
+      const position = Number(item.dataset.position);
+      const after = Array.from(rest.children).find((other) => Number(other.dataset.position) > position);
+      rest.insertBefore(item, after || null);
+      focus = button(item, "add");
+    }
+    refresh();
+    focus.focus();
+    if (verb === "remove") {
+      announce(text("removedText", "{label}: niet gerangschikt, telt niet mee", { label: label(item) }));
+    } else {
+      announce(text("placeText", "{label}: plaats {place}", { label: label(item), place: place() }));
+    }
   });
+  refresh();
 }
 
 function enhanceBudget(form) {
