@@ -7,7 +7,6 @@ import contextlib
 import logging
 import time
 import uuid
-import weakref
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -22,6 +21,7 @@ from samenspel.live.batching import FULL
 from samenspel.live.consumer import HubConsumer
 from samenspel.live.frames import dumps
 from samenspel.live.hub import hub
+from samenspel.live.loops import PerLoop
 from samenspel.live.ratelimit import RateLimiter, limiter_for_loop
 
 from . import rules, selectors, services
@@ -112,14 +112,12 @@ class SnapshotRequests:
                         await screen.close()
 
 
-_requests: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, SnapshotRequests]] = (
-    weakref.WeakKeyDictionary()
-)
+_requests: PerLoop[dict[int, SnapshotRequests]] = PerLoop(lambda loop: {})
 
 
 def snapshot_requests(summit: Summit) -> SnapshotRequests:
     """The snapshot requests of ``summit`` in this process (one set per event loop)."""
-    found = _requests.setdefault(asyncio.get_running_loop(), {})
+    found = _requests.get()
     if summit.pk not in found:
         found[summit.pk] = SnapshotRequests(summit)
     return found[summit.pk]
@@ -152,15 +150,15 @@ class SummitConsumer(HubConsumer):
         if not self.hall and (
             self.scope.get("token_invalid") or user is None or not user.is_authenticated
         ):
-            await self._refuse(ws.CLOSE_NOT_AUTHENTICATED)
+            await self.refuse(ws.CLOSE_NOT_AUTHENTICATED)
             return
         slug = self.scope["url_route"]["kwargs"]["slug"]
         summit, roles, allowed = await _open(slug, user, hall_token)
         if summit is None:
-            await self._refuse(ws.CLOSE_NOT_FOUND)
+            await self.refuse(ws.CLOSE_NOT_FOUND)
             return
         if not allowed:
-            await self._refuse(ws.CLOSE_FORBIDDEN)
+            await self.refuse(ws.CLOSE_FORBIDDEN)
             return
         self.summit = summit
         self.user = user
@@ -203,10 +201,6 @@ class SummitConsumer(HubConsumer):
     async def resync(self) -> None:
         """The hub lost this summit's events (Redis restarted): send a fresh snapshot."""
         await self._send_snapshot()
-
-    async def _refuse(self, code: int) -> None:
-        await self.accept()
-        await self.close(code=code)
 
     async def disconnect(self, code: int) -> None:
         if self.group is not None:

@@ -23,8 +23,7 @@ class SiteConsumer(HubConsumer):
         self.joined = False
         user = self.scope.get("user")
         if self.scope.get("token_invalid") or user is None or not user.is_authenticated:
-            await self.accept()
-            await self.close(code=ws.CLOSE_NOT_AUTHENTICATED)
+            await self.refuse(ws.CLOSE_NOT_AUTHENTICATED)
             return
         # Join before accepting: an open socket is one that will get the next broadcast.
         await hub().join(SITE_GROUP, self)

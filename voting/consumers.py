@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-import weakref
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -21,6 +20,7 @@ from samenspel.live import ws
 from samenspel.live.consumer import HubConsumer
 from samenspel.live.frames import dumps
 from samenspel.live.hub import hub
+from samenspel.live.loops import PerLoop
 
 from . import events, rules, selectors
 from .models import Poll
@@ -99,13 +99,11 @@ class PollRelay:
                 self.sockets.discard(socket)
 
 
-_relays: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, PollRelay]] = (
-    weakref.WeakKeyDictionary()
-)
+_relays: PerLoop[dict[str, PollRelay]] = PerLoop(lambda loop: {})
 
 
 def relay_for(poll: Poll) -> PollRelay:
-    relays = _relays.setdefault(asyncio.get_running_loop(), {})
+    relays = _relays.get()
     relay = relays.get(poll.group)
     if relay is None:
         relay = relays[poll.group] = PollRelay(poll.group, poll.pk)
@@ -142,14 +140,12 @@ class PollConsumer(HubConsumer):
         self.relay: PollRelay | None = None
         user = self.scope.get("user")
         if self.scope.get("token_invalid") or user is None or not user.is_authenticated:
-            await self.accept()
-            await self.close(code=ws.CLOSE_NOT_AUTHENTICATED)
+            await self.refuse(ws.CLOSE_NOT_AUTHENTICATED)
             return
         pk = int(self.scope["url_route"]["kwargs"]["pk"])
         poll, allowed, _snapshot = await _poll_and_snapshot(pk, user)
         if poll is None or not allowed:
-            await self.accept()
-            await self.close(code=ws.CLOSE_NOT_FOUND if poll is None else ws.CLOSE_FORBIDDEN)
+            await self.refuse(ws.CLOSE_NOT_FOUND if poll is None else ws.CLOSE_FORBIDDEN)
             return
         # Join before accepting, then read the snapshot: nothing falls between the two.
         self.relay = relay_for(poll)

@@ -42,16 +42,16 @@ class DraftConsumer(HubConsumer):
         self.sync_tasks: set[asyncio.Task[None]] = set()
         user = self.scope.get("user")
         if self.scope.get("token_invalid") or user is None or not user.is_authenticated:
-            await self._refuse(ws.CLOSE_NOT_AUTHENTICATED)
+            await self.refuse(ws.CLOSE_NOT_AUTHENTICATED)
             return
         slug = self.scope["url_route"]["kwargs"]["slug"]
         found = await database_sync_to_async(selectors.draft_for_socket)(slug, user)
         if found is None:
-            await self._refuse(ws.CLOSE_NOT_FOUND)
+            await self.refuse(ws.CLOSE_NOT_FOUND)
             return
         draft_id, may_read, self.may_edit = found
         if not may_read:
-            await self._refuse(ws.CLOSE_FORBIDDEN)
+            await self.refuse(ws.CLOSE_FORBIDDEN)
             return
         self.user_id = user.pk
         self.room = await room_enter(draft_id, slug, self)
@@ -73,10 +73,6 @@ class DraftConsumer(HubConsumer):
             await self.websocket_receive(message)
         else:
             await super().dispatch(message)
-
-    async def _refuse(self, code: int) -> None:
-        await self.accept()
-        await self.close(code=code)
 
     async def disconnect(self, code: int) -> None:
         room = self.room

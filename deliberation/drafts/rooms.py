@@ -22,19 +22,18 @@ import contextlib
 import logging
 import sys
 import uuid
-import weakref
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from channels.db import database_sync_to_async
-from channels_redis.pubsub import RedisPubSubChannelLayer
 from django.conf import settings
-from django.db import connections
 from django.utils import timezone
 from pycrdt import Doc, YMessageType, YSyncMessageType
 
 from samenspel.live.hub import LocalSocket, hub
+from samenspel.live.links import link_layer
+from samenspel.live.loops import PerLoop
 
 from . import protocol, selectors, services
 from .services import draft_group
@@ -87,34 +86,6 @@ class Unlogged:
     arrived: float  # loop time
 
 
-_link_layers: dict[tuple[str, str], RedisPubSubChannelLayer] = {}
-
-
-def link_layer() -> RedisPubSubChannelLayer | None:
-    """The Redis pub/sub that a draft's rooms in different processes talk over; None when
-    the channel layer is the in-memory one (one process, nobody to talk to).
-
-    Not the channel layer's ``group_send``: that costs four Redis round trips to send and
-    four to read each message, so at 100 edits/s two processes fell seconds behind. A
-    publish is one round trip and arrives pushed. Pub/sub channels are shared by every
-    database number of a Redis server, so the names carry the layer's prefix and the name of
-    the database the drafts live in.
-    """
-    config = getattr(settings, "CHANNEL_LAYERS", {}).get("default", {})
-    if not str(config.get("BACKEND", "")).startswith("channels_redis."):
-        return None
-    options = config.get("CONFIG", {})
-    database = str(connections["default"].settings_dict["NAME"])
-    key = (repr(options.get("hosts")), database)
-    layer = _link_layers.get(key)
-    if layer is None:
-        prefix = f"{options.get('prefix', 'asgi')}:drafts:{database}:"
-        layer = _link_layers[key] = RedisPubSubChannelLayer(
-            hosts=options.get("hosts"), prefix=prefix
-        )
-    return layer
-
-
 class DraftRoom:
     def __init__(self, draft_id: int, slug: str) -> None:
         self.draft_id = draft_id
@@ -122,7 +93,7 @@ class DraftRoom:
         self.group = draft_group(slug)
         # Unique per room: how the room knows its own messages when Redis echoes them back.
         self.hub_id = f"room:{slug}:{uuid.uuid4().hex}"
-        self.link = link_layer()
+        self.link = link_layer("drafts")  # to the same draft's rooms in other processes
         self.link_group = f"draft{draft_id}"
         self.link_channel: str | None = None
         self.listener: asyncio.Task[None] | None = None
@@ -502,26 +473,19 @@ class DraftRoom:
             await self.relay(data)
 
 
-_rooms: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, DraftRoom]] = (
-    weakref.WeakKeyDictionary()
-)
-_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
-    weakref.WeakKeyDictionary()
-)
+@dataclass
+class _Rooms:
+    """The open rooms of one process, by slug; the lock orders opening and closing them."""
+
+    rooms: dict[str, DraftRoom] = field(default_factory=dict)
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    written_at_shutdown: bool = False  # see ``_write_logs_before_shutdown``
 
 
-def _registry() -> tuple[dict[str, DraftRoom], asyncio.Lock]:
-    loop = asyncio.get_running_loop()
-    if loop not in _rooms:
-        _rooms[loop] = {}
-        _locks[loop] = asyncio.Lock()
-    return _rooms[loop], _locks[loop]
+_open_rooms: PerLoop[_Rooms] = PerLoop(lambda loop: _Rooms())
 
 
-_shutdown_hooks: weakref.WeakSet[asyncio.AbstractEventLoop] = weakref.WeakSet()
-
-
-def _write_logs_before_shutdown() -> None:
+def _write_logs_before_shutdown(registry: _Rooms) -> None:
     """Under Daphne: before the server stops, every open room writes its pending log.
 
     Daphne stops by cancelling its consumers, so rooms would not close; and while any
@@ -530,14 +494,13 @@ def _write_logs_before_shutdown() -> None:
     what a "before shutdown" trigger returns, so the rooms are flushed from there.
     """
     reactor: Any = sys.modules.get("twisted.internet.reactor")
-    loop = asyncio.get_running_loop()
-    if reactor is None or not getattr(reactor, "running", False) or loop in _shutdown_hooks:
+    if reactor is None or not getattr(reactor, "running", False) or registry.written_at_shutdown:
         return
-    _shutdown_hooks.add(loop)
+    registry.written_at_shutdown = True
     from twisted.internet import defer
 
     def write_logs() -> Any:
-        rooms = list(_rooms.get(loop, {}).values())
+        rooms = list(registry.rooms.values())
         writes = asyncio.gather(*(room.flush_all() for room in rooms), return_exceptions=True)
         return defer.Deferred.fromFuture(writes)
 
@@ -545,22 +508,22 @@ def _write_logs_before_shutdown() -> None:
 
 
 async def room_enter(draft_id: int, slug: str, socket: LocalSocket) -> DraftRoom:
-    rooms, lock = _registry()
-    async with lock:
-        room = rooms.get(slug)
+    registry = _open_rooms.get()
+    async with registry.lock:
+        room = registry.rooms.get(slug)
         if room is None:
-            _write_logs_before_shutdown()
+            _write_logs_before_shutdown(registry)
             room = DraftRoom(draft_id, slug)
             await room.open()
-            rooms[slug] = room
+            registry.rooms[slug] = room
         room.sockets.add(socket)
         return room
 
 
 async def room_leave(room: DraftRoom, socket: LocalSocket) -> None:
-    rooms, lock = _registry()
-    async with lock:
+    registry = _open_rooms.get()
+    async with registry.lock:
         room.sockets.discard(socket)
-        if not room.sockets and rooms.get(room.slug) is room:
-            del rooms[room.slug]
+        if not room.sockets and registry.rooms.get(room.slug) is room:
+            del registry.rooms[room.slug]
             await room.close()

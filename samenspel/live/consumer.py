@@ -54,6 +54,12 @@ class HubConsumer(AsyncWebsocketConsumer):
             wire.flush(self.direct)
         await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
 
+    async def refuse(self, code: int) -> None:
+        """Refuse the connection with ``code`` (``ws.CLOSE_*``): the handshake completes
+        only so that the client can read why; the browser client does not retry these."""
+        await self.accept()
+        await self.close(code=code)
+
     async def close(self, code: int | bool | None = None, reason: str | None = None) -> None:
         if self.direct is not None:
             wire.flush(self.direct)  # frames sent before the close go out before it

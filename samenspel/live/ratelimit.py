@@ -8,12 +8,12 @@ with sockets on two processes has a bucket on each.
 
 from __future__ import annotations
 
-import asyncio
 import math
-import weakref
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import NamedTuple
+
+from .loops import PerLoop
 
 
 @dataclass
@@ -90,15 +90,14 @@ class RateLimiter:
         self.buckets = {k: b for k, b in self.buckets.items() if not b.is_full(now)}
 
 
-_limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, RateLimiter] = (
-    weakref.WeakKeyDictionary()
-)
+# Per loop, one limiter for each pair of settings (a test may change them between sockets).
+_limiters: PerLoop[dict[tuple[int, float], RateLimiter]] = PerLoop(lambda loop: {})
 
 
 def limiter_for_loop(*, burst: int, per_second: float) -> RateLimiter:
     """The running event loop's limiter (one per server process), made with these settings."""
-    loop = asyncio.get_running_loop()
-    limiter = _limiters.get(loop)
-    if limiter is None or (limiter.burst, limiter.per_second) != (burst, per_second):
-        limiter = _limiters[loop] = RateLimiter(burst=burst, per_second=per_second)
+    limiters = _limiters.get()
+    limiter = limiters.get((burst, per_second))
+    if limiter is None:
+        limiter = limiters[(burst, per_second)] = RateLimiter(burst=burst, per_second=per_second)
     return limiter

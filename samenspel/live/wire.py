@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import weakref
 from collections.abc import Callable
 from typing import Any
+
+from .loops import PerLoop
 
 # autobahn's WebSocketProtocol.STATE_OPEN
 _STATE_OPEN = 3
@@ -83,9 +84,7 @@ def write_direct(protocol: Any, payload: str | bytes) -> bool:
 
 
 # Frames waiting for the end of the event loop's turn, per loop and per socket, in order.
-_waiting: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[Any, list[bytes]]] = (
-    weakref.WeakKeyDictionary()
-)
+_waiting: PerLoop[dict[Any, list[bytes]]] = PerLoop(lambda loop: {})
 
 
 def write_together(protocol: Any, payload: str | bytes) -> bool:
@@ -103,8 +102,6 @@ def write_together(protocol: Any, payload: str | bytes) -> bool:
         return False
     loop = asyncio.get_running_loop()
     waiting = _waiting.get(loop)
-    if waiting is None:
-        waiting = _waiting[loop] = {}
     frames = waiting.get(protocol)
     if frames is None:
         if not waiting:
@@ -132,7 +129,7 @@ def flush(protocol: Any) -> None:
     """Write what waits for ``protocol`` now: before a frame or a close that takes another
     path, so the order of frames on the socket stays the order they were sent in."""
     try:
-        waiting = _waiting.get(asyncio.get_running_loop())
+        waiting = _waiting.find(asyncio.get_running_loop())
     except RuntimeError:
         return
     frames = waiting.pop(protocol, None) if waiting else None
