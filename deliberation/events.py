@@ -103,6 +103,7 @@ EVENT_SHAPES: dict[str, type] = {
     "idea.withdrawn": IdeaRefData,
     "idea.hidden": IdeaRefData,
     "idea.merged": IdeaMergedData,
+    "idea.restored": IdeaData,
     "theme.created": ThemeData,
     "theme.renamed": ThemeData,
     "theme.featured": ThemeData,
@@ -154,6 +155,11 @@ def idea_merged(seq: int, data: IdeaMergedData) -> Event:
     return _event(seq, "idea.merged", data)
 
 
+def idea_restored(seq: int, data: IdeaData) -> Event:
+    """A hidden or merged idea back on the screens (the theme team's undo)."""
+    return _event(seq, "idea.restored", data)
+
+
 def theme_created(seq: int, data: ThemeData) -> Event:
     return _event(seq, "theme.created", data)
 
@@ -178,10 +184,14 @@ def table_audience(table: int | None) -> tuple[str, int | None]:
     return ("table", table)
 
 
+# Events that bring an idea (back) onto the lists: other tables' screens get them in brief.
+BRIEFED = frozenset({"idea.created", "idea.restored"})
+
+
 def idea_created_brief(event: Mapping[str, Any]) -> Event:
     data = event["data"]
     brief: IdeaBriefData = {"id": data["id"], "table": data["table"], "theme": data["theme"]}
-    return _event(event["seq"], "idea.created", brief)
+    return _event(event["seq"], event["type"], brief)
 
 
 class SummitViews:
@@ -192,7 +202,7 @@ class SummitViews:
     """
 
     def view(self, event: Mapping[str, Any], audience: Hashable) -> Hashable:
-        if audience == FULL or event["type"] != "idea.created":
+        if audience == FULL or event["type"] not in BRIEFED:
             return FULL
         own = isinstance(audience, tuple) and event["data"]["table"] == audience[1]
         return FULL if own else BRIEF

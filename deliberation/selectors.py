@@ -135,6 +135,8 @@ class SummitState:
     ideas: list[dict[str, Any]]  # visible and hidden, with text; views filter them
     themes: list[dict[str, Any]]
     counts: dict[str, int]
+    # Merged duplicates with the id they went ``into``: only the theme team sees them, to undo.
+    merged: list[dict[str, Any]] = field(default_factory=list)
     views: dict[Hashable, str] = field(default_factory=dict)  # view -> encoded JSON members
     members: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # table pk -> members
     built: float = field(default_factory=time.monotonic)
@@ -181,6 +183,12 @@ def _build_state(summit: Summit) -> SummitState:
         themes=[
             {"id": t.pk, "name": t.name, "featured": t.featured}
             for t in Theme.objects.filter(summit=summit)
+        ],
+        merged=[
+            {**idea_row(i, with_hidden_text=True), "into": i.merged_into_id}
+            for i in Idea.objects.filter(summit=summit, status=Idea.Status.MERGED).select_related(
+                "table"
+            )
         ],
         counts={
             "checked_in": Participant.objects.filter(
@@ -239,13 +247,16 @@ def _view_data(state: SummitState, view: Hashable) -> dict[str, Any]:
         }
         for t in state.tables
     ]
-    return {
+    data = {
         "agenda": state.agenda,
         "tables": tables,
         "ideas": ideas,
         "themes": state.themes,
         "counts": state.counts,
     }
+    if view == "curator":
+        data["merged"] = state.merged
+    return data
 
 
 def _view_text(state: SummitState, view: Hashable) -> str:
@@ -308,6 +319,17 @@ def live_snapshot(
             )
             if user is not None and not hall
             else [],
+            # Their ideas the theme team merged into another: shown with the one they joined.
+            "merged": [
+                {"id": pk, "text": text, "into": into, "into_text": into_text}
+                for pk, text, into, into_text in Idea.objects.filter(
+                    summit=summit, author=user, status=Idea.Status.MERGED
+                )
+                .order_by("pk")
+                .values_list("pk", "text", "merged_into", "merged_into__text")
+            ]
+            if user is not None and not hall
+            else [],
         }
         head = {
             "summit": {"slug": summit.slug, "title": summit.title, "status": summit.status},
@@ -345,3 +367,22 @@ def hall_snapshot(summit: Summit, *, now: datetime) -> dict[str, Any]:
     """The projector's view: no names, no table members, only visible ideas."""
     frame = live_snapshot(summit, user=None, roles=set(), now=now, hall=True, cached=False)
     return dict(json.loads(frame.text))
+
+
+def ideas_by_theme(snap: dict[str, Any]) -> list[dict[str, Any]]:
+    """The visible ideas of a snapshot grouped by theme, with counts: each theme in order
+    (most ideas first), then the ideas without a theme (``theme`` None)."""
+    groups: dict[int | None, list[dict[str, Any]]] = {theme["id"]: [] for theme in snap["themes"]}
+    groups[None] = []
+    for idea in snap["ideas"]:
+        if idea["status"] == Idea.Status.VISIBLE:
+            groups.setdefault(idea["theme"], []).append(idea)
+    names = {theme["id"]: theme["name"] for theme in snap["themes"]}
+    rows = [
+        {"theme": pk, "name": names.get(pk, ""), "ideas": ideas, "count": len(ideas)}
+        for pk, ideas in groups.items()
+        if pk is not None
+    ]
+    rows.sort(key=lambda row: -row["count"])
+    rows.append({"theme": None, "name": "", "ideas": groups[None], "count": len(groups[None])})
+    return rows

@@ -62,8 +62,35 @@ STOP_WORDS = set(
         "je",
         "je",
         "ze",
+        # Also common in ideas, and saying nothing on the hall screen's word cloud.
+        "nog",
+        "kan",
+        "moet",
+        "moeten",
+        "kunnen",
+        "wordt",
+        "worden",
+        "geen",
+        "veel",
+        "alle",
+        "deze",
+        "dit",
+        "wel",
+        "maar",
+        "tot",
+        "uit",
+        "over",
+        "hun",
+        "ons",
+        "onze",
+        "zou",
+        "graag",
+        "heel",
+        "zo",
     ]
 )
+# Stripped from both ends of a word, by the server here and by the hall screen's script.
+WORD_PUNCTUATION = ".,!?;:()\"'"
 
 
 def _screen(request: HttpRequest, slug: str, screen: str, template: str) -> HttpResponse:
@@ -88,6 +115,12 @@ def _screen(request: HttpRequest, slug: str, screen: str, template: str) -> Http
     online = own.online if own is not None else False
     choices = [row["theme_name"] for row in context["theme_tables"] if row["online"] == online]
     context["choice_themes"] = list(dict.fromkeys(choices))
+    # The facilitator's table list counts each table's ideas; the page script keeps it live.
+    per_table = Counter(i["table"] for i in context["snap"]["ideas"] if i["status"] == "visible")
+    for row in tables:
+        row["ideas"] = per_table.get(row["number"], 0)
+    if screen == "themes":
+        context["theme_groups"] = selectors.ideas_by_theme(context["snap"])
     return render(request, template, context)
 
 
@@ -101,12 +134,14 @@ def _context(summit: Summit, frame: dict[str, Any], screen: str) -> dict[str, An
         "ws_path": f"/ws/summits/{summit.slug}/",
         "idea_steps": sorted(rules.IDEA_STEPS),
         "curation_steps": sorted(rules.CURATION_STEPS),
-        "keywords": keywords(
-            [idea["text"] for idea in data["ideas"] if idea["status"] == "visible"]
+        "keywords": cloud(
+            keywords([idea["text"] for idea in data["ideas"] if idea["status"] == "visible"])
         ),
         "featured": [theme for theme in data["themes"] if theme["featured"]],
         "choice_steps": sorted(rules.CHOICE_STEPS),
         "texts": screen_texts(),
+        # The hall screen's script counts words as ``keywords`` does.
+        "words": {"stop": sorted(STOP_WORDS), "punctuation": WORD_PUNCTUATION},
     }
 
 
@@ -135,10 +170,25 @@ def screen_texts() -> dict[str, str]:
         "offline": _("Verbinding verbroken, opnieuw verbinden…"),
         "checked": _("Aangemeld, tafel"),
         "seatedAt": _("U zit aan tafel %(number)s."),
+        "myMergedInto": _("Samengevoegd met: %(text)s"),
         "yourTableTheme": _("Thema van uw tafel: %(theme)s"),
         "thisTableTheme": _("Thema van deze tafel: %(theme)s"),
         "tableTheme": _("Tafel %(number)s: %(theme)s"),
         "online": _("online"),
+        # The facilitator's step dialog and the theme team's curation.
+        "firstStep": _("Dit is de eerste stap van de agenda."),
+        "lastStep": _("Dit is de laatste stap van de agenda."),
+        "restore": _("Terugzetten"),
+        "mergeOpen": _("Samenvoegen…"),
+        "mergeSearch": _("Zoek het idee om mee samen te voegen"),
+        "mergeFound": _("%(count)s ideeën gevonden; de eerste %(shown)s staan hieronder."),
+        "mergeFoundOne": _("1 idee gevonden."),
+        "mergeNothing": _("Geen idee gevonden met deze woorden."),
+        "mergeInto": _("Samenvoegen met: %(text)s"),
+        "mergedInto": _("samengevoegd met: %(text)s"),
+        "noTheme": _("Nog zonder thema"),
+        "oneIdea": _("1 idee"),
+        "manyIdeas": _("%(count)s ideeën"),
     }
 
 
@@ -147,10 +197,21 @@ def keywords(texts: list[str], limit: int = 30) -> list[tuple[str, int]]:
     words: Counter[str] = Counter()
     for text in texts:
         for word in text.lower().split():
-            word = word.strip(".,!?;:()\"'")
+            word = word.strip(WORD_PUNCTUATION)
             if len(word) > 2 and word not in STOP_WORDS:
                 words[word] += 1
     return words.most_common(limit)
+
+
+def cloud(counted: list[tuple[str, int]]) -> list[tuple[str, int, int]]:
+    """Each word with its count and a size from 1 to 5, relative to the least and most used
+    word shown (as the hall screen's script does), so a long day does not make every word
+    the largest."""
+    if not counted:
+        return []
+    low, high = min(n for _w, n in counted), max(n for _w, n in counted)
+    spread = (high - low) or 1
+    return [(word, n, 1 + int(4 * (n - low) / spread + 0.5)) for word, n in counted]
 
 
 @login_required
@@ -236,18 +297,20 @@ def join_online(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def theme_tables(request: HttpRequest, slug: str) -> HttpResponse:
-    """A participant chooses an afternoon theme table that still has a free seat."""
+    """A participant chooses an afternoon theme (the themes on tables of their kind, hall or
+    online, each with its free seats) and is seated at a table of that theme with room."""
     summit = get_object_or_404(Summit.objects.select_related("current_step"), slug=slug)
     if rules.PARTICIPANT not in rules.summit_roles(request.user, summit):
         raise PermissionDenied
     error = ""
-    chosen = request.POST.get("table", "")
+    chosen = request.POST.get("theme", "")
     if request.method == "POST":
         try:
             result = services.theme_table_choose(
                 summit=summit,
                 by=request.user,
-                table_number=int(chosen) if chosen.isascii() and chosen.isdigit() else None,
+                table_number=None,
+                theme=int(chosen) if chosen.isascii() and chosen.isdigit() else chosen,
                 now=timezone.now(),
             )
         except services.CommandRefused as refusal:
@@ -266,21 +329,21 @@ def theme_tables(request: HttpRequest, slug: str) -> HttpResponse:
         .annotate(seated=Count("members"))
         .order_by("theme__name", "number")
     )
-    groups: dict[str, list[dict[str, Any]]] = {}
+    themes: dict[int, dict[str, Any]] = {}
     for row in rows:
         assert row.theme is not None
-        groups.setdefault(row.theme.name, []).append(
-            {
-                "number": row.number,
-                "free": max(0, row.capacity - row.seated),
-                "mine": row.pk == participant.table_id,
-                "chosen": chosen == str(row.number),
-            }
+        theme = themes.setdefault(
+            row.theme.pk,
+            {"id": row.theme.pk, "name": row.theme.name, "free": 0, "tables": 0, "mine": False},
         )
+        theme["free"] += max(0, row.capacity - row.seated)
+        theme["tables"] += 1
+        theme["mine"] = theme["mine"] or row.pk == participant.table_id
+        theme["chosen"] = chosen == str(row.theme.pk)
     step = summit.current_step
     context = {
         "summit": summit,
-        "groups": groups,
+        "themes": list(themes.values()),
         "error": error,
         "open": step is not None and step.kind == Step.Kind.THEME_CHOICE,
         "online": online,

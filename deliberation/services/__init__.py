@@ -13,6 +13,7 @@ from .agenda import (
     MESSAGE_MAX_LENGTH,
     summit_message_send,
     summit_step_advance,
+    summit_step_back,
     summit_step_extend,
     summit_step_pause,
     summit_step_start,
@@ -26,7 +27,7 @@ from .attendance import (
 )
 from .bus import Command, command_run, command_run_batch
 from .context import COMMANDS, CommandRefused, LiveCommand
-from .ideas import idea_create, idea_edit, idea_hide, idea_merge, idea_withdraw
+from .ideas import idea_create, idea_edit, idea_hide, idea_merge, idea_restore, idea_withdraw
 from .themes import (
     THEME_NAME_MAX_LENGTH,
     theme_assign,
@@ -50,6 +51,7 @@ __all__ = [
     "idea_edit",
     "idea_hide",
     "idea_merge",
+    "idea_restore",
     "idea_withdraw",
     "participant_check_in",
     "participant_join_online",
@@ -57,6 +59,7 @@ __all__ = [
     "participant_walk_in",
     "summit_message_send",
     "summit_step_advance",
+    "summit_step_back",
     "summit_step_extend",
     "summit_step_pause",
     "summit_step_start",

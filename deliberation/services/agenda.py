@@ -125,6 +125,26 @@ def summit_step_advance(*, summit: Summit, by: User, now: datetime) -> dict[str,
         return {"step": step.pk}
 
 
+@live_command("step.back", rules.RUN_AGENDA, keeps_lookups=True)
+def summit_step_back(*, summit: Summit, by: User, now: datetime) -> dict[str, Any]:
+    """Go back to the previous step of the agenda (a step advanced too soon) and start its
+    timer again from its full duration; nothing written during the steps is undone."""
+    with atomic():
+        summit = locked(summit)
+        authorise(summit, by, "step.back")
+        current = summit.current_step
+        step = (
+            summit.steps.filter(position__lt=current.position).order_by("-position").first()
+            if current is not None
+            else None
+        )
+        if step is None:
+            raise CommandRefused("no_previous_step", _("Dit is de eerste stap van de agenda."))
+        _run_step(summit, step, now)
+        _step_changed(summit, now)
+        return {"step": step.pk}
+
+
 @live_command(
     "message.send",
     rules.RUN_AGENDA,

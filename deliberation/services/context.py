@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
@@ -176,6 +177,15 @@ def authorise(summit: Summit, by: User, command: str) -> set[str]:
     if refusal is not None:
         raise CommandRefused("step_closed", _("Dit kan nu niet: deze stap is niet open."))
     return roles
+
+
+@contextmanager
+def guarded(summit: Summit, by: User, command: str) -> Iterator[tuple[Summit, set[str]]]:
+    """A service's body: its transaction, the summit row locked and the rule of ``command``
+    checked; yields the locked row and the roles of ``by``."""
+    with atomic():
+        row = locked(summit)
+        yield row, authorise(row, by, command)
 
 
 def emit(summit: Summit, builder: Callable[[int, Any], events.Event], data: Any) -> None:

@@ -17,6 +17,7 @@ from .context import (
     authorise,
     clean_text,
     emit,
+    guarded,
     live_command,
     locked,
     row_id,
@@ -95,9 +96,7 @@ def _own_idea(summit: Summit, by: User, roles: set[str], idea_id: Any) -> Idea:
 def idea_edit(
     *, summit: Summit, by: User, idea_id: Any, text: Any, now: datetime
 ) -> dict[str, Any]:
-    with atomic():
-        summit = locked(summit)
-        roles = authorise(summit, by, "idea.edit")
+    with guarded(summit, by, "idea.edit") as (summit, roles):
         idea = _own_idea(summit, by, roles, idea_id)
         idea.text = _idea_text(text)
         idea.updated_at = now
@@ -113,9 +112,7 @@ def idea_edit(
     keeps_lookups=True,
 )
 def idea_withdraw(*, summit: Summit, by: User, idea_id: Any, now: datetime) -> dict[str, Any]:
-    with atomic():
-        summit = locked(summit)
-        roles = authorise(summit, by, "idea.withdraw")
+    with guarded(summit, by, "idea.withdraw") as (summit, roles):
         idea = _own_idea(summit, by, roles, idea_id)
         idea.status = Idea.Status.WITHDRAWN
         idea.updated_at = now
@@ -139,9 +136,7 @@ def curated_idea(summit: Summit, idea_id: Any) -> Idea:
 )
 def idea_hide(*, summit: Summit, by: User, idea_id: Any, now: datetime) -> dict[str, Any]:
     """Take an idea off every screen (e.g. a personal attack); the text stays stored."""
-    with atomic():
-        summit = locked(summit)
-        authorise(summit, by, "idea.hide")
+    with guarded(summit, by, "idea.hide") as (summit, _roles):
         idea = curated_idea(summit, idea_id)
         idea.status = Idea.Status.HIDDEN
         idea.updated_at = now
@@ -160,9 +155,7 @@ def idea_merge(
     *, summit: Summit, by: User, idea_id: Any, into_id: Any, now: datetime
 ) -> dict[str, Any]:
     """Fold a duplicate into another idea; the duplicate leaves the lists."""
-    with atomic():
-        summit = locked(summit)
-        authorise(summit, by, "idea.merge")
+    with guarded(summit, by, "idea.merge") as (summit, _roles):
         idea = curated_idea(summit, idea_id)
         into = curated_idea(summit, into_id)
         if idea.pk == into.pk:
@@ -175,3 +168,31 @@ def idea_merge(
         idea.save(update_fields=["status", "merged_into", "updated_at"])
         emit(summit, events.idea_merged, {"id": idea.pk, "into": into.pk})
         return {"idea": idea.pk, "into": into.pk}
+
+
+def idea_data(idea: Idea) -> events.IdeaData:
+    return {"id": idea.pk, "table": idea.table.number, "text": idea.text, "theme": idea.theme_id}
+
+
+@live_command(
+    "idea.restore",
+    rules.CURATE,
+    parse=lambda data, now: {"idea_id": data.get("idea"), "now": now},
+    keeps_lookups=True,
+)
+def idea_restore(*, summit: Summit, by: User, idea_id: Any, now: datetime) -> dict[str, Any]:
+    """Undo a hide or a merge: the idea is back on every screen, in the theme it had."""
+    with guarded(summit, by, "idea.restore") as (summit, _roles):
+        idea = (
+            Idea.objects.select_related("table").filter(summit=summit, pk=row_id(idea_id)).first()
+        )
+        if idea is None or idea.status not in (Idea.Status.HIDDEN, Idea.Status.MERGED):
+            raise CommandRefused(
+                "not_found", _("Dit idee is niet verborgen of samengevoegd (meer).")
+            )
+        idea.status = Idea.Status.VISIBLE
+        idea.merged_into = None
+        idea.updated_at = now
+        idea.save(update_fields=["status", "merged_into", "updated_at"])
+        emit(summit, events.idea_restored, idea_data(idea))
+        return {"idea": idea.pk}

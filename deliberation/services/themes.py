@@ -13,12 +13,10 @@ from .. import events, rules
 from ..models import Summit, SummitTable, Theme
 from .context import (
     CommandRefused,
-    atomic,
-    authorise,
     clean_text,
     emit,
+    guarded,
     live_command,
-    locked,
     row_id,
 )
 from .ideas import curated_idea
@@ -53,9 +51,7 @@ def _theme_data(theme: Theme) -> events.ThemeData:
     keeps_lookups=True,
 )
 def theme_create(*, summit: Summit, by: User, name: Any) -> dict[str, Any]:
-    with atomic():
-        summit = locked(summit)
-        authorise(summit, by, "theme.create")
+    with guarded(summit, by, "theme.create") as (summit, _roles):
         theme = Theme.objects.create(summit=summit, name=_theme_name(name))
         emit(summit, events.theme_created, _theme_data(theme))
         return {"theme": theme.pk}
@@ -68,9 +64,7 @@ def theme_create(*, summit: Summit, by: User, name: Any) -> dict[str, Any]:
     keeps_lookups=True,
 )
 def theme_rename(*, summit: Summit, by: User, theme_id: Any, name: Any) -> dict[str, Any]:
-    with atomic():
-        summit = locked(summit)
-        authorise(summit, by, "theme.rename")
+    with guarded(summit, by, "theme.rename") as (summit, _roles):
         theme = _theme(summit, theme_id)
         theme.name = _theme_name(name)
         theme.save(update_fields=["name"])
@@ -86,9 +80,7 @@ def theme_rename(*, summit: Summit, by: User, theme_id: Any, name: Any) -> dict[
 )
 def theme_feature(*, summit: Summit, by: User, theme_id: Any, featured: Any) -> dict[str, Any]:
     """Mark a theme for the hall screen (or take it off)."""
-    with atomic():
-        summit = locked(summit)
-        authorise(summit, by, "theme.feature")
+    with guarded(summit, by, "theme.feature") as (summit, _roles):
         theme = _theme(summit, theme_id)
         theme.featured = bool(featured)
         theme.save(update_fields=["featured"])
@@ -110,9 +102,7 @@ def theme_assign(
     *, summit: Summit, by: User, idea_id: Any, theme_id: Any, now: datetime
 ) -> dict[str, Any]:
     """Put an idea in a theme (``theme_id`` None takes it out)."""
-    with atomic():
-        summit = locked(summit)
-        authorise(summit, by, "theme.assign")
+    with guarded(summit, by, "theme.assign") as (summit, _roles):
         idea = curated_idea(summit, idea_id)
         theme = None if theme_id is None else _theme(summit, theme_id)
         idea.theme = theme
@@ -130,9 +120,7 @@ def theme_assign(
 def theme_tables_spread(*, summit: Summit, by: User) -> dict[str, Any]:
     """Give every table one of the marked themes for the afternoon, in turn; hall tables and
     online tables each get the themes from the first one on, so both can choose any theme."""
-    with atomic():
-        summit = locked(summit)
-        authorise(summit, by, "table.spread_themes")
+    with guarded(summit, by, "table.spread_themes") as (summit, _roles):
         themes = list(Theme.objects.filter(summit=summit, featured=True).order_by("pk"))
         if not themes:
             raise CommandRefused(

@@ -26,12 +26,13 @@ ROLES = [
     Role.RESIDENT,
 ]
 STEPS = [None, *Step.Kind.values]
-CONTROL = {"step.start", "step.pause", "step.extend", "step.advance", "message.send"}
+CONTROL = {"step.start", "step.pause", "step.extend", "step.advance", "step.back", "message.send"}
 DESK = {"participant.check_in", "participant.walk_in", "participant.seat_all"}
 WRITE = {"idea.create", "idea.edit", "idea.withdraw"}
 CURATE = {
     "idea.hide",
     "idea.merge",
+    "idea.restore",
     "theme.create",
     "theme.rename",
     "theme.assign",

@@ -26,6 +26,12 @@ def hall_url(server: DemoServer) -> str:
     return server.url + match.group(0)
 
 
+def move_step(control: Page, button: str = "Volgende stap") -> None:
+    """The facilitator moves the agenda on (or back) and confirms in the dialog."""
+    control.get_by_role("button", name=button).click()
+    control.get_by_role("dialog").get_by_role("button", name="Ja, naar deze stap").click()
+
+
 def open_idea_step(control: Page) -> None:
     """Advance the agenda until ideas may be written (the demo server is shared)."""
     title = control.locator("[data-step-title]")
@@ -33,7 +39,7 @@ def open_idea_step(control: Page) -> None:
         if title.inner_text() in IDEA_STEPS:
             return
         before = title.inner_text()
-        control.get_by_role("button", name="Volgende stap").click()
+        move_step(control)
         expect(title).not_to_have_text(before)
     assert title.inner_text() in IDEA_STEPS
 
@@ -49,7 +55,7 @@ def test_facilitator_advances_a_step_and_the_participant_phone_follows(
     expect(phone.locator("[data-connection]")).to_have_text("")
     before = phone.locator("[data-step-title]").inner_text()
     expect(page.locator("[data-step-title]")).to_have_text(before)
-    page.get_by_role("button", name="Volgende stap").click()
+    move_step(page)
     # Both screens move on; the facilitator's own screen too, which may come second.
     expect(page.locator("[data-step-title]")).not_to_have_text(before)
     expect(phone.locator("[data-step-title]")).to_have_text(
@@ -201,7 +207,7 @@ def advance_to(control: Page, title: str) -> None:
         if current.inner_text() == title:
             return
         before = current.inner_text()
-        control.get_by_role("button", name="Volgende stap").click()
+        move_step(control)
         expect(current).not_to_have_text(before)
     assert current.inner_text() == title
 
@@ -237,59 +243,6 @@ def test_resident_at_home_joins_an_online_table_and_writes_ideas(
     phone.get_by_role("button", name="Idee toevoegen").click()
     expect(phone.locator("[data-ideas]")).to_contain_text("Thuis meepraten werkt prima")
     expect(team.locator("[data-ideas]")).to_contain_text("Thuis meepraten werkt prima")
-
-
-def test_participants_choose_an_afternoon_theme_table_until_it_is_full(
-    page: Page, phone: Page, demo_server: DemoServer, browser
-):
-    login_staff(page, demo_server, "gespreksleider")
-    page.goto(demo_server.url + SUMMIT + "regie/")
-    advance_to(page, "Het themateam ordent de ideeën")
-    team = new_page(browser)
-    login_staff(team, demo_server, "themateam")
-    team.goto(demo_server.url + SUMMIT + "themateam/")
-    for name in ["Groen en water", "Sport en spel"]:
-        team.get_by_label("Nieuw thema").fill(name)
-        team.get_by_role("button", name="Thema maken").click()
-        theme = team.locator("[data-themes] li", has_text=name)
-        theme.get_by_label("Op het zaalscherm").check()
-        expect(theme.get_by_label("Op het zaalscherm")).to_be_checked()
-    team.get_by_role("button", name="Hernoemen").last.click()
-    expect(team.get_by_label("Nieuwe naam van het thema")).to_be_focused()
-    team.get_by_label("Nieuwe naam van het thema").fill("Sport, spel en bewegen")
-    team.keyboard.press("Enter")
-    expect(team.locator("[data-themes]")).to_contain_text("Sport, spel en bewegen")
-    team.get_by_role("button", name="Thema's over de tafels verdelen").click()
-    expect(team.locator("[data-theme-tables]")).to_contain_text("Sport, spel en bewegen")
-    assert_accessible(team)
-    # Table 1 is full for the afternoon: nobody can choose it any more.
-    demo_server.manage(
-        "shell",
-        "-c",
-        "from deliberation.models import SummitTable; "
-        "t = SummitTable.objects.get(number=1); t.capacity = t.members.count(); "
-        "t.save(update_fields=['capacity'])",
-    )
-    advance_to(page, "Thema's kiezen voor de middag")
-    login_code(phone, demo_server, demo_server.next_resident()["code"])
-    phone.goto(demo_server.url + SUMMIT)
-    phone.get_by_role("link", name="Kies een thematafel").click()
-    expect(phone.get_by_role("heading", name="Kies een thematafel")).to_be_visible()
-    assert_accessible(phone)
-    assert_fits_phone(phone)
-    full = phone.locator("input[name=table][value='1']")
-    if full.is_enabled():  # the resident sits at table 1 already
-        expect(phone.locator("label", has=full)).to_contain_text("hier zit u nu")
-    else:
-        expect(phone.locator("label", has=full)).to_contain_text("vol")
-    choice = phone.locator("input[name=table][value='2']")
-    choice.focus()
-    phone.keyboard.press("Space")
-    expect(choice).to_be_checked()
-    phone.get_by_role("button", name="Deze tafel kiezen").click()
-    expect(phone.get_by_text("U zit nu aan tafel 2, thema")).to_be_visible()
-    expect(phone.locator("[data-my-table]")).to_have_text("U zit aan tafel 2.")
-    assert_accessible(phone)
 
 
 def test_spread_themes_reach_open_screens_without_a_reload(

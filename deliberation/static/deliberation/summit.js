@@ -8,7 +8,9 @@ const ideaSteps = root.dataset.ideaSteps.split(",");
 // Every word this script writes comes translated from the page (views.screen_texts).
 const T = JSON.parse(document.getElementById("summit-texts")?.textContent || "{}");
 
-let state = { step: null, ideas: new Map(), themes: new Map(), tables: new Map(), me: {}, counts: {} };
+let state = {
+  step: null, ideas: new Map(), themes: new Map(), tables: new Map(), me: {}, counts: {}, merged: new Map(),
+};
 const $ = (selector) => root.querySelector(selector);
 const el = (tag, attrs = {}, text = "") => {
   const node = document.createElement(tag);
@@ -17,13 +19,28 @@ const el = (tag, attrs = {}, text = "") => {
   return node;
 };
 
+// A refusal stays on screen for a short while, and never into another step.
+const ERROR_SECONDS = 10;
+let errorTimer = null;
+
 function showError(message) {
   const box = $("[data-error]");
   box.hidden = !message;
   $("[data-error-text]").textContent = message || "";
+  clearTimeout(errorTimer);
+  if (message) errorTimer = setTimeout(() => showError(""), ERROR_SECONDS * 1000);
 }
 
+let shownStepId;
+
 function renderStep() {
+  const stepId = state.step?.id ?? null;
+  if (shownStepId !== undefined && stepId !== shownStepId) showError("");
+  shownStepId = stepId;
+  renderStepNow();
+}
+
+function renderStepNow() {
   const step = state.step || {};
   const title = step.title || T.start;
   if ($("[data-step-title]").textContent !== title) $("[data-step-title]").textContent = title;
@@ -70,6 +87,24 @@ function keepFocus(render) {
 
 function renderIdeas() {
   keepFocus(renderIdeaList);
+  renderCounts();
+  if (screen === "hall") renderCloud();
+  if (screen === "themes") {
+    keepFocus(renderCuration);
+    focusWhenDrawn(null);
+  }
+}
+
+// After an ack the event that redraws the idea may still be on its way: the control to focus
+// next is remembered and focused by the render that draws it.
+let focusNext = null;
+function focusWhenDrawn(id) {
+  if (id) focusNext = id;
+  const node = focusNext ? document.getElementById(focusNext) : null;
+  if (node) {
+    focusNext = null;
+    node.focus();
+  }
 }
 
 function renderIdeaList() {
@@ -80,12 +115,10 @@ function renderIdeaList() {
     if (!visibleTo(idea)) continue;
     const item = el("li", { class: "ss-idea", "data-idea": idea.id, "data-status": idea.status });
     item.append(el("span", { "data-idea-text": "", id: `idea-text-${idea.id}` }, idea.text));
-    if (screen === "themes" && idea.status === "visible") item.append(curationControls(idea));
+    if (screen === "themes") item.append(curationControls(idea));
     if (mayChange(idea) && ideaSteps.includes(state.step?.kind)) item.append(ownControls(idea));
     list.append(item);
   }
-  renderCounts();
-  if (screen === "hall") renderCloud();
 }
 
 // A host may change every idea of their table; a participant only the ones they wrote.
@@ -97,6 +130,12 @@ function mayChange(idea) {
 // Open inline forms (idea id -> {mode: "edit" | "withdraw", text}); they survive re-renders.
 const drafts = new Map();
 const renaming = new Map();
+
+const inside = (tag, attrs, child) => {
+  const node = el(tag, attrs);
+  node.append(child);
+  return node;
+};
 
 const button = (text, attrs = {}) =>
   el("button", { type: "button", class: "utrecht-button utrecht-button--subtle", ...attrs }, text);
@@ -187,10 +226,27 @@ function withdrawForm(idea) {
   return box;
 }
 
+// The theme team: hide, theme, merge (a searchable picker, not a list of every idea) and
+// undo a hide or a merge (idea.restore).
+const picking = new Map(); // idea id -> {query}: open merge pickers; they survive re-renders
+const PICKER_RESULTS = 8;
+
 function curationControls(idea) {
   const box = el("span", { class: "ss-idea__actions" });
+  if (idea.status === "hidden") {
+    box.append(restoreButton(idea));
+    return box;
+  }
+  if (picking.has(idea.id)) return mergePicker(idea);
   const hide = button(T.hide, { id: `hide-${idea.id}`, "aria-describedby": `idea-text-${idea.id}` });
-  hide.addEventListener("click", () => send("idea.hide", { idea: idea.id }));
+  hide.addEventListener("click", async () => {
+    try {
+      await send("idea.hide", { idea: idea.id });
+      focusWhenDrawn(`restore-${idea.id}`);
+    } catch {
+      // Refused: the message is shown.
+    }
+  });
   const themeLabel = el("label", { class: "utrecht-form-label", for: `theme-of-${idea.id}` }, T.theme);
   const select = el("select", { class: "utrecht-select", id: `theme-of-${idea.id}` });
   select.append(el("option", { value: "" }, T.none));
@@ -201,19 +257,136 @@ function curationControls(idea) {
   }
   select.addEventListener("change", () =>
     send("theme.assign", { idea: idea.id, theme: select.value ? Number(select.value) : null }));
-  const mergeLabel = el("label", { class: "utrecht-form-label", for: `merge-${idea.id}` }, T.merge);
-  const merge = el("select", { class: "utrecht-select", id: `merge-${idea.id}` });
-  merge.append(el("option", { value: "" }, T.none));
-  for (const other of state.ideas.values()) {
-    if (other.id !== idea.id && other.status === "visible") {
-      merge.append(el("option", { value: other.id }, other.text.slice(0, 40)));
-    }
-  }
-  merge.addEventListener("change", () => {
-    if (merge.value) send("idea.merge", { idea: idea.id, into: Number(merge.value) });
+  const merge = button(T.mergeOpen, {
+    id: `merge-${idea.id}`, "aria-describedby": `idea-text-${idea.id}`, "aria-expanded": "false" });
+  merge.addEventListener("click", () => {
+    picking.set(idea.id, { query: "" });
+    renderIdeas();
+    focusLater(`merge-search-${idea.id}`);
   });
-  box.append(hide, themeLabel, select, mergeLabel, merge);
+  box.append(hide, themeLabel, select, merge);
   return box;
+}
+
+function restoreButton(idea) {
+  const restore = button(T.restore, { id: `restore-${idea.id}`, "aria-describedby": `idea-text-${idea.id}` });
+  restore.addEventListener("click", async () => {
+    try {
+      await send("idea.restore", { idea: idea.id });
+      focusWhenDrawn(`hide-${idea.id}`);
+    } catch {
+      // Refused: the message is shown.
+    }
+  });
+  return restore;
+}
+
+/** Ideas whose text holds every word typed (case and accents ignored), in list order. */
+function mergeCandidates(idea, query) {
+  const fold = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  const words = fold(query).split(/\s+/).filter(Boolean);
+  if (!words.length) return [];
+  return [...state.ideas.values()].filter((other) => other.id !== idea.id && other.status === "visible"
+    && typeof other.text === "string" && words.every((word) => fold(other.text).includes(word)));
+}
+
+function mergePicker(idea) {
+  const draft = picking.get(idea.id);
+  const box = el("div", { class: "ss-merge-picker", role: "group", "aria-labelledby": `idea-text-${idea.id}` });
+  const inputId = `merge-search-${idea.id}`;
+  const label = el("label", { class: "utrecht-form-label", for: inputId, id: `merge-label-${idea.id}` }, T.mergeSearch);
+  const input = el("input", {
+    type: "search", class: "utrecht-textbox", id: inputId, autocomplete: "off",
+    "aria-describedby": `merge-status-${idea.id}` });
+  input.value = draft.query;
+  const status = el("p", { class: "utrecht-paragraph", id: `merge-status-${idea.id}`, role: "status" });
+  const results = el("ul", { class: "utrecht-unordered-list ss-merge-picker__results", "data-merge-results": idea.id });
+  const close = () => {
+    picking.delete(idea.id);
+    renderIdeas();
+    focusLater(`merge-${idea.id}`);
+  };
+  const fill = () => {
+    const found = mergeCandidates(idea, draft.query);
+    const shown = found.slice(0, PICKER_RESULTS);
+    results.replaceChildren(...shown.map((other) => {
+      const choose = button(T.mergeInto.replace("%(text)s", () => other.text), {
+        "data-merge-into": other.id, "aria-describedby": `idea-text-${idea.id}` });
+      choose.addEventListener("click", async () => {
+        try {
+          await send("idea.merge", { idea: idea.id, into: other.id });
+          picking.delete(idea.id);
+          renderIdeas();
+          focusWhenDrawn(`restore-${idea.id}`);
+        } catch {
+          // Refused: the message is shown and the picker stays open.
+        }
+      });
+      return inside("li", {}, choose);
+    }));
+    if (!draft.query.trim()) status.textContent = "";
+    else if (!found.length) status.textContent = T.mergeNothing;
+    else if (found.length === 1) status.textContent = T.mergeFoundOne;
+    else status.textContent = T.mergeFound.replace("%(count)s", found.length).replace("%(shown)s", shown.length);
+  };
+  input.addEventListener("input", () => {
+    draft.query = input.value;
+    fill();
+  });
+  const cancel = button(T.cancel, { id: `merge-cancel-${idea.id}` });
+  cancel.addEventListener("click", close);
+  box.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      close();
+    }
+  });
+  fill();
+  box.append(label, input, status, results, cancel);
+  return box;
+}
+
+// The ideas per theme with their counts, and the merged ideas with their undo.
+function renderCuration() {
+  const groups = $("[data-theme-groups]");
+  if (groups) {
+    const open = new Set([...groups.querySelectorAll("details[open]")].map((d) => d.parentNode.dataset.group));
+    const byTheme = new Map([...state.themes.keys()].map((id) => [id, []]));
+    const loose = [];
+    for (const idea of state.ideas.values()) {
+      if (idea.status !== "visible" || typeof idea.text !== "string") continue;
+      if (idea.theme !== null && byTheme.has(idea.theme)) byTheme.get(idea.theme).push(idea);
+      else loose.push(idea);
+    }
+    const rows = [...byTheme.entries()].map(([id, ideas]) => [String(id), state.themes.get(id).name, ideas])
+      .sort((a, b) => b[2].length - a[2].length);
+    rows.push(["", T.noTheme, loose]);
+    groups.replaceChildren(...rows.map(([key, name, ideas]) => {
+      const item = el("li", { "data-group": key });
+      const details = el("details");
+      details.open = open.has(key);
+      const summary = el("summary");
+      const count = ideas.length === 1 ? T.oneIdea : T.manyIdeas.replace("%(count)s", ideas.length);
+      summary.append(el("span", { "data-group-name": "" }, name), ": ", el("span", { "data-group-count": "" }, count));
+      const list = el("ul", { class: "utrecht-unordered-list" });
+      list.append(...ideas.map((idea) => el("li", {}, idea.text)));
+      details.append(summary, list);
+      item.append(details);
+      return item;
+    }));
+  }
+  const merged = $("[data-merged-ideas]");
+  if (merged) {
+    merged.replaceChildren(...[...state.merged.values()].map((idea) => {
+      const item = el("li", { class: "ss-idea", "data-idea": idea.id });
+      const into = state.ideas.get(idea.into)?.text ?? "";
+      item.append(el("span", { "data-idea-text": "", id: `idea-text-${idea.id}` }, idea.text));
+      if (into) item.append(el("span", { class: "ss-idea__note" }, ` (${T.mergedInto.replace("%(text)s", () => into)})`));
+      item.append(inside("span", { class: "ss-idea__actions" }, restoreButton(idea)));
+      return item;
+    }));
+    $("[data-merged-section]").hidden = !state.merged.size;
+  }
 }
 
 function renderThemes() {
@@ -324,25 +497,49 @@ function renameForm(theme) {
 }
 
 function renderCounts() {
-  const visible = [...state.ideas.values()].filter((idea) => idea.status === "visible").length;
-  for (const node of root.querySelectorAll("[data-count=ideas]")) node.textContent = visible;
+  const visible = [...state.ideas.values()].filter((idea) => idea.status === "visible");
+  for (const node of root.querySelectorAll("[data-count=ideas]")) node.textContent = visible.length;
   for (const node of root.querySelectorAll("[data-count=checked_in]")) {
     node.textContent = state.counts.checked_in ?? node.textContent;
   }
+  // The facilitator's table list: who is present and how many ideas each table wrote.
+  for (const cell of root.querySelectorAll("[data-turnout]")) {
+    cell.textContent = state.tables.get(Number(cell.dataset.turnout))?.seated ?? cell.textContent;
+  }
+  const perTable = new Map();
+  for (const idea of visible) perTable.set(idea.table, (perTable.get(idea.table) || 0) + 1);
+  for (const cell of root.querySelectorAll("[data-table-ideas]")) {
+    cell.textContent = perTable.get(Number(cell.dataset.tableIdeas)) || 0;
+  }
 }
+
+// The words the server leaves out of the cloud (views.keywords), so both count alike.
+const WORDS = JSON.parse(document.getElementById("summit-words")?.textContent || "{}");
+const stopWords = new Set(WORDS.stop || []);
+const edgePunctuation = (() => {
+  const marks = [...(WORDS.punctuation || "")].map((mark) => mark.replace(/[\\^\]-]/g, "\\$&")).join("");
+  return marks ? new RegExp(`^[${marks}]+|[${marks}]+$`, "g") : null;
+})();
 
 function renderCloud() {
   const words = new Map();
   for (const idea of state.ideas.values()) {
-    if (idea.status !== "visible") continue;
+    if (idea.status !== "visible" || typeof idea.text !== "string") continue;
     for (let word of idea.text.toLowerCase().split(/\s+/)) {
-      word = word.replace(/[.,!?;:()"']/g, "");
-      if (word.length > 2) words.set(word, (words.get(word) || 0) + 1);
+      if (edgePunctuation) word = word.replace(edgePunctuation, "");
+      if (word.length > 2 && !stopWords.has(word)) words.set(word, (words.get(word) || 0) + 1);
     }
   }
   const top = [...words.entries()].sort((a, b) => b[1] - a[1]).slice(0, 30);
-  $("[data-word-cloud]").replaceChildren(...top.map(([word, count]) =>
-    el("li", { "data-weight": count }, word)));
+  // Sizes 1-5 relative to the words shown (views.cloud).
+  const counts = top.map(([, count]) => count);
+  const low = Math.min(...counts);
+  const spread = Math.max(...counts) - low || 1;
+  const list = $("[data-word-cloud]");
+  list.replaceChildren(...top.map(([word, count]) =>
+    el("li", { "data-weight": 1 + Math.round((4 * (count - low)) / spread), "data-count": count }, word)));
+  // The projector shows one screen: the least used words give way when the cloud is full.
+  while (list.lastElementChild && list.scrollHeight > list.clientHeight + 1) list.lastElementChild.remove();
 }
 
 function applySnapshot(data) {
@@ -353,6 +550,7 @@ function applySnapshot(data) {
     ideas: new Map(data.ideas.map((idea) => [idea.id, idea])),
     themes: new Map(data.themes.map((theme) => [theme.id, theme])),
     tables: new Map(data.tables.map((table) => [table.number, table])),
+    merged: new Map((data.merged || []).map((idea) => [idea.id, idea])),
   };
   const list = $("[data-ideas]");
   if (list && (screen === "participant" || screen === "table")) list.dataset.tableFilter = data.me.table ?? "";
@@ -374,9 +572,16 @@ function applyEvent(type, data) {
       $("[data-message]").hidden = false;
       $("[data-message-text]").textContent = data.text;
       return;
-    case "participant.checked_in":
-      state.counts.checked_in = (state.counts.checked_in || 0) + 1; renderCounts(); return;
+    case "participant.checked_in": {
+      state.counts.checked_in = (state.counts.checked_in || 0) + 1;
+      const table = state.tables.get(data.table);
+      if (table) table.seated = (table.seated || 0) + 1;
+      renderCounts();
+      return;
+    }
     case "seating.changed":
+      // Staff count who sits where; the event names only the new tables of those who moved.
+      if (screen === "control") { channel.requestSnapshot(); return; }
       // Moved to another table: its ideas come with a fresh snapshot.
       if (String(state.me.participant) in (data.seats || {})) channel.requestSnapshot();
       return;
@@ -390,7 +595,16 @@ function applyEvent(type, data) {
     case "idea.created": state.ideas.set(data.id, { ...data, status: "visible" }); break;
     case "idea.edited": if (idea) idea.text = data.text; break;
     case "idea.withdrawn": if (idea) idea.status = "withdrawn"; break;
-    case "idea.merged": if (idea) idea.status = "merged"; break;
+    case "idea.merged":
+      if (idea) {
+        idea.status = "merged";
+        if (screen === "themes") state.merged.set(data.id, { ...idea, into: data.into });
+      }
+      break;
+    case "idea.restored":
+      state.merged.delete(data.id);
+      state.ideas.set(data.id, { ...data, status: "visible" });
+      break;
     case "idea.hidden": if (idea) idea.status = "hidden"; break;
     case "theme.assigned": {
       const target = state.ideas.get(data.idea);
@@ -406,8 +620,14 @@ function applyEvent(type, data) {
 
 const scheme = location.protocol === "https:" ? "wss:" : "ws:";
 const channel = new LiveChannel(`${scheme}//${location.host}${root.dataset.wsPath}`, {
-  onSnapshot: (data) => applySnapshot(data),
-  onEvent: (type, data) => applyEvent(type, data),
+  onSnapshot: (data) => {
+    applySnapshot(data);
+    renderMyMerged();
+  },
+  onEvent: (type, data) => {
+    applyEvent(type, data);
+    trackMyMerged(type, data);
+  },
   onError: (message) => showError(message),
   onAck: (id, result, command) => {
     showError("");
@@ -418,6 +638,43 @@ const channel = new LiveChannel(`${scheme}//${location.host}${root.dataset.wsPat
   },
   onStatus: (status) => { $("[data-connection]").textContent = status === "offline" ? T.offline : ""; },
 });
+
+// A participant's own ideas that the theme team merged into another one: they stay in
+// view, saying which idea they are now part of (snapshot: me.merged).
+function renderMyMerged() {
+  const list = $("[data-my-merged]");
+  if (!list) return;
+  const merged = state.me.merged || [];
+  list.replaceChildren(...merged.map((idea) => {
+    const item = el("li", { class: "ss-idea", "data-idea": idea.id, "data-status": "merged" });
+    item.append(el("span", { "data-idea-text": "" }, idea.text));
+    item.append(" – ", el("span", { class: "ss-idea__note", "data-merged-into": idea.into },
+      T.myMergedInto.replace("%(text)s", () => idea.into_text)));
+    return item;
+  }));
+  list.hidden = !merged.length;
+}
+
+function trackMyMerged(type, data) {
+  if (screen !== "participant") return;
+  const mine = (state.me.ideas || []).includes(data.id);
+  const merged = state.me.merged || [];
+  if (type === "idea.merged" && mine) {
+    const idea = state.ideas.get(data.id);
+    const into = state.ideas.get(data.into);
+    // Merged into another table's idea, whose text this screen does not have: ask for it.
+    if (!idea || typeof into?.text !== "string") { channel.requestSnapshot(); return; }
+    state.me.merged = [...merged.filter((m) => m.id !== data.id),
+      { id: data.id, text: idea.text, into: data.into, into_text: into.text }];
+  } else if (type === "idea.restored" && merged.some((m) => m.id === data.id)) {
+    state.me.merged = merged.filter((m) => m.id !== data.id);
+  } else if (type === "idea.edited" && merged.some((m) => m.into === data.id)) {
+    state.me.merged = merged.map((m) => (m.into === data.id ? { ...m, into_text: data.text } : m));
+  } else {
+    return;
+  }
+  renderMyMerged();
+}
 
 function send(type, data) {
   showError("");
@@ -462,3 +719,40 @@ onSubmit("[data-walkin-form]", async (form) => {
   const result = await send("participant.walk_in", { name: form.get("name"), birth_year: year });
   $("[data-desk-result]").textContent = `${result.name}: ${result.code}`;
 });
+
+// The facilitator moves the agenda on or back only after confirming in a dialog that names
+// the step every screen goes to (a native <dialog>: the keyboard stays in it, Escape cancels,
+// and the page and its live connection stay as they are).
+const stepDialog = $("[data-step-dialog]");
+if (stepDialog) {
+  let move = null;
+  let opener = null;
+  // The agenda as the page shows it (renderStep marks the current step), so the dialog can
+  // name the step before the first snapshot has arrived.
+  const target = (command) => {
+    const agenda = [...root.querySelectorAll("[data-agenda] [data-step-id]")];
+    const at = agenda.findIndex((item) => item.getAttribute("aria-current") === "step");
+    const step = command === "step.back" ? (at > 0 ? agenda[at - 1] : null) : agenda[at + 1];
+    return step ? { id: Number(step.dataset.stepId), title: step.textContent } : null;
+  };
+  for (const opening of root.querySelectorAll("[data-step-move]")) {
+    opening.addEventListener("click", () => {
+      move = opening.dataset.stepMove;
+      opener = opening;
+      const step = target(move);
+      if (!step) {
+        showError(move === "step.back" ? T.firstStep : T.lastStep);
+        return;
+      }
+      showError("");
+      $("[data-step-dialog-target]").textContent = step.title;
+      stepDialog.returnValue = "";
+      stepDialog.showModal();
+    });
+  }
+  stepDialog.addEventListener("close", () => {
+    if (stepDialog.returnValue === "confirm" && move) send(move, {});
+    move = null;
+    opener?.focus();
+  });
+}
