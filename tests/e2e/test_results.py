@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -101,5 +102,5 @@ def test_the_published_files_are_reached_and_told_apart_by_keyboard(page: Page, 
     one, two = first.value, second.value
     assert one.suggested_filename.endswith(".pb")
     assert two.suggested_filename.endswith("-trackers.json")
-    assert open(one.path(), "rb").read() != open(two.path(), "rb").read()  # noqa: PTH123
+    assert Path(one.path()).read_bytes() != Path(two.path()).read_bytes()
     expect(page.locator("section[aria-labelledby=uitleg]")).to_contain_text("Nodig was meer dan de helft")

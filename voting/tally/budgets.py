@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -294,32 +295,53 @@ def _mes_shortfalls(
     """Replays the purchases of a MES run (each supporter of a bought project paid
     min(own budget, the step's payment)) to say, for each project with votes that was not
     bought, how much its supporters had left and where their money went. Explanation only:
-    the count does not use it."""
-    groups = list(grouped.items())
-    left = [voter_budget] * len(groups)
-    paid: list[dict[str, Fraction]] = [{} for _ in groups]
-    for step in steps:
-        if step.phase != "mes" or step.payment is None:
+    the count does not use it.
+
+    A voter's money depends only on which of the bought projects they chose, so the replay
+    runs once per such set (a class), not once per voter or distinct ballot."""
+    purchases = [(s.project, s.payment) for s in steps if s.phase == "mes" and s.payment is not None]
+    bought_by_mes = frozenset(project for project, _pay in purchases)
+    # class -> unbought project -> supporters in that class
+    skip = frozenset(bought)
+    weights: dict[frozenset[str], dict[str, int]] = {}
+    for ballot, count in grouped.items():
+        if not count or ballot <= skip:
             continue
-        for gi, (ballot, _count) in enumerate(groups):
-            if step.project in ballot:
-                share = min(left[gi], step.payment)
-                left[gi] -= share
-                paid[gi][step.project] = share
-    out: dict[str, Shortfall] = {}
-    for p in cands:
-        if p in bought:
-            continue
-        mine = [gi for gi, (ballot, count) in enumerate(groups) if p in ballot and count]
-        if not mine:
-            continue
-        towards: dict[str, Fraction] = {}
-        for gi in mine:
-            for q, share in paid[gi].items():
-                towards[q] = towards.get(q, Fraction(0)) + share * groups[gi][1]
-        out[p] = Shortfall(
-            supporters=sum(groups[gi][1] for gi in mine),
-            money_left=sum((left[gi] * groups[gi][1] for gi in mine), Fraction(0)),
-            paid_for=dict(sorted(towards.items(), key=lambda kv: -kv[1])),
+        key = ballot & bought_by_mes
+        row = weights.get(key)
+        if row is None:
+            row = weights[key] = {}
+        for p in ballot:
+            if p not in skip:
+                row[p] = row.get(p, 0) + count
+    # Whole numbers of 1/scale: every budget and payment is a multiple of it, so the sums
+    # below are integer additions instead of fraction arithmetic (a gcd per step).
+    scale = math.lcm(voter_budget.denominator, *(pay.denominator for _project, pay in purchases))
+    budget_units = int(voter_budget * scale)
+    purchase_units = [(project, int(pay * scale)) for project, pay in purchases]
+    supporters_of: Counter[str] = Counter()
+    money_left: Counter[str] = Counter()
+    paid_for: dict[str, Counter[str]] = {}
+    for chosen, supporters in weights.items():
+        left = budget_units
+        paid: dict[str, int] = {}
+        for project, pay in purchase_units:
+            if project in chosen:
+                share = min(left, pay)
+                left -= share
+                paid[project] = share
+        for p, n in supporters.items():
+            supporters_of[p] += n
+            money_left[p] += left * n
+            towards = paid_for.setdefault(p, Counter())
+            for q, share in paid.items():
+                towards[q] += share * n
+    return {
+        p: Shortfall(
+            supporters=supporters_of[p],
+            money_left=Fraction(money_left[p], scale),
+            paid_for={q: Fraction(units, scale) for q, units in paid_for[p].most_common()},
         )
-    return out
+        for p in cands
+        if p in supporters_of
+    }
