@@ -3,6 +3,7 @@
 ``seat`` spreads people over tables so each table mixes neighbourhoods, age groups and roles;
 hosts stay at their own table; a reseat keeps people away from the table they sat at before.
 ``seat_by_choice`` fills theme tables in order of preference up to each table's cap.
+``table_with_room`` picks, for someone who chose a theme, the table of it with most room.
 """
 
 from __future__ import annotations
@@ -116,3 +117,13 @@ def seat_by_choice(
         seated[person_id] = chosen
         size[chosen] += 1
     return seated
+
+
+def table_with_room(free_seats: dict[int, int]) -> int | None:
+    """Table number -> free seats of one theme's tables: the table with most free seats
+    (the lowest number among equals), or None when every one is full. Filling the emptiest
+    first keeps the theme's tables about equally large."""
+    open_tables = [number for number, free in free_seats.items() if free > 0]
+    if not open_tables:
+        return None
+    return min(open_tables, key=lambda number: (-free_seats[number], number))

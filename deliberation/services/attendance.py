@@ -198,9 +198,10 @@ def _online_answer(participant: Participant, table: SummitTable) -> dict[str, An
     parse=lambda data, now: {"table_number": data.get("table"), "now": now},
 )
 def theme_table_choose(
-    *, summit: Summit, by: User, table_number: Any, now: datetime
+    *, summit: Summit, by: User, table_number: Any, now: datetime, theme: Any = None
 ) -> dict[str, Any]:
-    """A participant moves to the theme table of their choice while it has a free seat.
+    """A participant moves to the theme table of their choice while it has a free seat, or,
+    given a ``theme`` instead of a table, to the table of that theme with the most room.
 
     Someone in the hall chooses among hall tables, someone online among online tables.
     """
@@ -214,7 +215,7 @@ def theme_table_choose(
         )
         if participant is None:
             raise CommandRefused("forbidden", _("U bent nog niet aangemeld bij deze burgertop."))
-        number = row_id(table_number)
+        number = row_id(table_number) if theme is None else _room_at_theme(participant, theme)
         table = (
             SummitTable.objects.select_related("theme")
             .filter(summit=summit, number=number, theme__isnull=False)
@@ -243,3 +244,28 @@ def theme_table_choose(
         participant.save(update_fields=["table"])
         emit(summit, events.seating_changed, {"seats": {str(participant.pk): table.number}})
         return answer
+
+
+def _room_at_theme(participant: Participant, theme: Any) -> int | None:
+    """The table number a participant who chose ``theme`` goes to (their own table when it
+    has that theme already); refused when the theme has no table of theirs with room."""
+    online = participant.table.online if participant.table is not None else False
+    tables = list(
+        SummitTable.objects.filter(
+            summit=participant.summit_id, theme=row_id(theme), online=online
+        )
+        .select_related("theme")
+        .annotate(seated=Count("members"))
+    )
+    if not tables:
+        raise CommandRefused("not_found", _("Kies een van de thema's."))
+    if participant.table_id in {table.pk for table in tables}:
+        return participant.table.number if participant.table is not None else None
+    number = seating.table_with_room({t.number: t.capacity - t.seated for t in tables})
+    if number is None:
+        raise CommandRefused(
+            "no_room",
+            _("Aan het thema %(theme)s is geen plek meer vrij. Kies een ander thema.")
+            % {"theme": tables[0].theme.name if tables[0].theme else ""},
+        )
+    return number

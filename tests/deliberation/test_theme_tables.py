@@ -47,28 +47,52 @@ def test_participants_cannot_spread_themes(setup):
     assert refused.value.code == "forbidden"
 
 
-def test_participant_moves_to_the_theme_table_of_choice(client, setup):
+def theme_id(name):
+    return str(Theme.objects.get(name=name).pk)
+
+
+def test_participant_chooses_a_theme_and_sits_at_its_table(client, setup):
     spread(setup)
-    client.force_login(setup.residents[0])  # seated at table 1
+    client.force_login(setup.residents[0])  # seated at table 1 (Groen)
     page = client.get(BASE + "thematafel/").content.decode()
     assert "Groen" in page and "Verkeer" in page and "Niet gekozen" not in page
     assert "Tafel 3" not in page, "the online table is not offered to someone in the hall"
-    response = client.post(BASE + "thematafel/", {"table": "2"}, follow=True)
+    assert "hier zit u nu al" in page and "nog 3 plekken vrij" in page  # Verkeer: 5 - 2
+    response = client.post(BASE + "thematafel/", {"theme": theme_id("Verkeer")}, follow=True)
     page = response.content.decode()
     assert "U zit nu aan tafel 2, thema Verkeer." in page
     assert "U zit aan tafel 2." in page and "Thema van uw tafel: Verkeer" in page
     assert Participant.objects.get(user=setup.residents[0]).table.number == 2
 
 
-def test_a_full_table_is_refused_with_a_dutch_message_and_nobody_moves(client, setup):
+def test_a_theme_shows_the_free_seats_of_all_its_tables_and_seats_where_there_is_room(
+    client, setup
+):
+    spread(setup)
+    SummitTable.objects.filter(number=2).update(capacity=2)  # Verkeer's first table is full
+    SummitTable.objects.create(
+        summit=setup.summit, number=4, capacity=6, theme=Theme.objects.get(name="Verkeer")
+    )
+    client.force_login(setup.residents[0])
+    page = client.get(BASE + "thematafel/").content.decode()
+    assert "Verkeer –" in " ".join(page.split()) and "nog 6 plekken vrij" in page
+    assert "Tafel 2" not in page and "Tafel 4" not in page, "themes, not tables, to choose"
+    response = client.post(BASE + "thematafel/", {"theme": theme_id("Verkeer")}, follow=True)
+    assert "U zit nu aan tafel 4, thema Verkeer." in response.content.decode()
+    assert Participant.objects.get(user=setup.residents[0]).table.number == 4
+
+
+def test_a_full_theme_is_refused_with_a_dutch_message_and_nobody_moves(client, setup):
     spread(setup)
     SummitTable.objects.filter(number=2).update(capacity=2)  # two residents already sit there
     client.force_login(setup.residents[0])
     page = client.get(BASE + "thematafel/").content.decode()
-    assert "vol" in page and 'value="2" required disabled' in page
-    response = client.post(BASE + "thematafel/", {"table": "2"})
+    assert "vol" in page and f'value="{theme_id("Verkeer")}" required disabled' in page
+    response = client.post(BASE + "thematafel/", {"theme": theme_id("Verkeer")})
     assert response.status_code == 409
-    assert "Tafel 2 (Verkeer) is vol. Kies een andere tafel." in response.content.decode()
+    assert "Aan het thema Verkeer is geen plek meer vrij. Kies een ander thema." in (
+        response.content.decode()
+    )
     assert Participant.objects.get(user=setup.residents[0]).table.number == 1
 
 
@@ -92,17 +116,17 @@ def test_choosing_only_during_the_theme_choice_step(client, setup):
     go_to_step(setup.summit, Step.Kind.CLUSTERING)
     client.force_login(setup.residents[0])
     assert "kan alleen tijdens de stap" in client.get(BASE + "thematafel/").content.decode()
-    response = client.post(BASE + "thematafel/", {"table": "2"})
+    response = client.post(BASE + "thematafel/", {"theme": theme_id("Verkeer")})
     assert response.status_code == 409
     assert "deze stap is niet open" in response.content.decode()
 
 
-def test_a_table_without_theme_or_nonsense_is_refused(client, setup):
+def test_a_theme_without_tables_or_nonsense_is_refused(client, setup):
     client.force_login(setup.residents[0])
-    for value in ["2", "abc", ""]:
-        response = client.post(BASE + "thematafel/", {"table": value})
+    for value in [theme_id("Groen"), "abc", ""]:
+        response = client.post(BASE + "thematafel/", {"theme": value})
         assert response.status_code == 409
-        assert "Kies een van de thematafels." in response.content.decode()
+        assert "Kies een van de thema&#x27;s." in response.content.decode()
 
 
 def test_only_checked_in_participants_open_the_choice(client, setup):
