@@ -4,6 +4,7 @@ replaced by a later ballot."""
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.db import connection
 
 from samenspel.models import Role
 from tests.factories import UserFactory
@@ -103,3 +104,18 @@ def test_a_replaced_receipt_says_so_after_closing_and_shows_nothing_of_that_ball
     # Stored apart: the old receipts and the poll, nothing of the voter or the new ballot.
     assert {field.name for field in ReplacedReceipt._meta.get_fields()} == {"id", "poll", "tracker"}
     assert set(ReplacedReceipt.objects.values_list("tracker", flat=True)) == {first, second}
+
+
+def test_replaced_receipts_are_stored_in_an_order_that_says_nothing_of_the_casting(client):
+    poll, manager, people = open_poll(method=Method.APPROVAL, voters=30)
+    old = []
+    for person in people:  # each votes and at once votes again, in this order
+        old.append(services.ballot_cast(poll=poll, participant=person, choice=["1"]).tracker)
+        services.ballot_cast(poll=poll, participant=person, choice=["2"])
+    services.poll_close(poll=poll, by=manager)
+    place = "ctid" if connection.vendor == "postgresql" else "rowid"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT tracker FROM voting_replacedreceipt ORDER BY {place}")  # noqa: S608
+        stored = [row[0] for row in cursor.fetchall()]
+    assert sorted(stored) == sorted(old)
+    assert stored != old and stored != old[::-1]  # shuffled (a chance of 2 in 30! to fail)
