@@ -262,6 +262,23 @@ CONTENT_SECURITY_POLICY = {
 # How often a nota's read page asks whether comments or amendments changed (seconds).
 DRAFT_DISCUSSION_POLL_SECONDS = int(os.environ.get("DRAFT_DISCUSSION_POLL_SECONDS", "20"))
 
+# Co-writing rooms (deliberation/drafts/rooms.py and updatelog.py, docs/cowriting.md).
+# Seconds between writes of a room's update log: a killed process loses at most this much.
+DRAFT_SAVE_INTERVAL = float(os.environ.get("DRAFT_SAVE_INTERVAL", "0.25"))
+# Updates in the log before it is folded into a snapshot, and the seconds without edits a
+# room waits for before it does so (a room never quiet does it at four times the count).
+DRAFT_COMPACT_AFTER = int(os.environ.get("DRAFT_COMPACT_AFTER", "500"))
+DRAFT_COMPACT_QUIET = float(os.environ.get("DRAFT_COMPACT_QUIET", "2.0"))
+# Seconds a room's reading of the log counts as fresh when it answers a client's sync.
+DRAFT_CATCH_UP_INTERVAL = float(os.environ.get("DRAFT_CATCH_UP_INTERVAL", "1.0"))
+# Seconds a room waits for another process to say it logged the edits it relayed, before
+# logging them itself (that process may have been killed).
+DRAFT_OTHERS_LOG_WAIT = float(os.environ.get("DRAFT_OTHERS_LOG_WAIT", "1.0"))
+# Largest co-writing message a client may send (bytes; more closes the socket with 4413),
+# and the seconds between one editor's cursor and name updates passed on to the others.
+DRAFT_MAX_MESSAGE_BYTES = int(os.environ.get("DRAFT_MAX_MESSAGE_BYTES", str(512 * 1024)))
+DRAFT_PRESENCE_INTERVAL = float(os.environ.get("DRAFT_PRESENCE_INTERVAL", "0.1"))
+
 # Largest WebSocket text frame a client may send to the live channel (bytes).
 LIVE_MAX_FRAME_BYTES = int(os.environ.get("LIVE_MAX_FRAME_BYTES", "16384"))
 

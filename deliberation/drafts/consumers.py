@@ -24,8 +24,8 @@ from .rooms import DraftRoom, room_enter, room_leave
 
 logger = logging.getLogger(__name__)
 
-MAX_MESSAGE_BYTES = int(getattr(settings, "DRAFT_MAX_MESSAGE_BYTES", 512 * 1024))
-PRESENCE_INTERVAL = float(getattr(settings, "DRAFT_PRESENCE_INTERVAL", 0.1))
+MAX_MESSAGE_BYTES = settings.DRAFT_MAX_MESSAGE_BYTES
+PRESENCE_INTERVAL = settings.DRAFT_PRESENCE_INTERVAL
 
 
 class DraftConsumer(HubConsumer):

@@ -26,55 +26,27 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from channels.db import database_sync_to_async
 from django.conf import settings
-from django.utils import timezone
 from pycrdt import Doc, YMessageType, YSyncMessageType
 
 from samenspel.live.hub import LocalSocket, hub
 from samenspel.live.links import link_layer
 from samenspel.live.loops import PerLoop
 
-from . import protocol, selectors, services
+from . import protocol, selectors
 from .services import draft_group
+from .updatelog import UpdateLog
 
 logger = logging.getLogger(__name__)
 
 LINK_MESSAGE_TYPE = "draft.frames"
 
 
-def save_interval() -> float:
-    """Seconds between writes of the update log (``DRAFT_SAVE_INTERVAL``, 0.25). A killed
-    process loses at most this much of its log, and nothing it confirmed: the other
-    processes log what it relayed to them, the browsers send what it did not relay when
-    they reconnect. A server that shuts down writes what it has first."""
-    return float(getattr(settings, "DRAFT_SAVE_INTERVAL", 0.25))
-
-
-def compact_quiet() -> float:
-    """Seconds without edits in a room before it compacts a log that has grown past
-    ``COMPACT_AFTER`` (``DRAFT_COMPACT_QUIET``, 2.0). Compacting merges the log in the
-    database thread (3.5 ms for 500 updates on a 6,000-word draft, 22 ms for 2,000, holding
-    the GIL), and keystrokes relayed meanwhile wait for it. A room that is never quiet
-    compacts at ``COMPACT_BUSY_FACTOR`` times ``COMPACT_AFTER``, and a room that closes
-    compacts first."""
-    return float(getattr(settings, "DRAFT_COMPACT_QUIET", 2.0))
-
-
-def catch_up_interval() -> float:
-    """Seconds a room's reading of the log counts as fresh for a sync answer
-    (``DRAFT_CATCH_UP_INTERVAL``, 1.0). The log only holds what some room or service also
-    sent to this room, so the reading is a safety net for a message that got lost; with
-    editors re-syncing every few seconds, reading it for every answer was ten queries a
-    second in the database thread, each holding up the relay of keystrokes."""
-    return float(getattr(settings, "DRAFT_CATCH_UP_INTERVAL", 1.0))
-
-
 def others_log_wait() -> float:
     """Seconds a room waits for the room of another process to say it has logged the edits
-    it sent (``DRAFT_OTHERS_LOG_WAIT``, 1.0), before logging them itself. That room writes its
-    log every ``save_interval()`` and says so at once; a killed one never does."""
-    return float(getattr(settings, "DRAFT_OTHERS_LOG_WAIT", 1.0))
+    it sent (``DRAFT_OTHERS_LOG_WAIT``), before logging them itself. That room writes its
+    log every ``updatelog.save_interval()`` and says so at once; a killed one never does."""
+    return float(settings.DRAFT_OTHERS_LOG_WAIT)
 
 
 @dataclass
@@ -98,13 +70,9 @@ class DraftRoom:
         self.link_channel: str | None = None
         self.listener: asyncio.Task[None] | None = None
         self.doc: Doc = Doc()
-        self.applied_id = 0
-        self.caught_up_at: float | None = None  # loop time the last reading of the log began
-        self.reading: asyncio.Future[None] | None = None
+        self.log = UpdateLog(draft_id, slug, self.doc, on_written=self._written)
         self.presence: dict[int, protocol.AwarenessEntry] = {}
         self.sockets: set[LocalSocket] = set()
-        self.unsaved: list[tuple[bytes, int | None]] = []
-        self.saver: asyncio.Task[None] | None = None
         self.outbox: list[bytes] = []
         self.outbox_edits: list[tuple[bytes, int | None]] = []  # for the log, if we die
         self.sender: asyncio.Task[None] | None = None
@@ -114,14 +82,6 @@ class DraftRoom:
         self.unlogged: dict[str, deque[Unlogged]] = {}
         self.unlogged_changed = asyncio.Event()
         self.keeper: asyncio.Task[None] | None = None  # logs what they leave unlogged
-        self.unchecked = 0  # updates stored since the room last asked about compacting
-        self.queued = 0  # updates queued for the log so far
-        self.stored = 0  # of those, how many the saver has handled
-        self.flush_now = asyncio.Event()
-        self.batch_done = asyncio.Event()
-        self.active_at = 0.0  # loop time of the last edit applied, local or from elsewhere
-        self.compactor: asyncio.Task[None] | None = None  # waiting for a quiet moment
-        self.compact_now = asyncio.Event()
 
     async def open(self) -> None:
         # Listen first, then read the log: whatever arrives meanwhile merges either way.
@@ -130,7 +90,7 @@ class DraftRoom:
             self.link_channel = await self.link.new_channel()
             await self.link.group_add(self.link_group, self.link_channel)
             self.listener = asyncio.get_running_loop().create_task(self._listen())
-        await self.catch_up()
+        await self.log.catch_up()
 
     async def close(self) -> None:
         """Send and write what is pending, then stop listening (also when cancelled)."""
@@ -140,10 +100,8 @@ class DraftRoom:
             await self.flush_all()
             if self.sender is not None:
                 await self.sender  # tells the other processes what is logged now
-            if self.compactor is not None:
-                # Nobody is typing here any more: the waiting compaction runs now.
-                self.compact_now.set()
-                await self.compactor
+            # Nobody is typing here any more: a compaction waiting for a quiet moment runs now.
+            await self.log.close()
         finally:
             if self.keeper is not None:
                 self.keeper.cancel()
@@ -216,7 +174,7 @@ class DraftRoom:
         for origin, pending in list(self.unlogged.items()):
             while pending and (arrived_before is None or pending[0].arrived <= arrived_before):
                 for update, author_id in pending.popleft().updates:
-                    self._queue(update, author_id)
+                    self.log.queue(update, author_id)
             if not pending:
                 del self.unlogged[origin]
         self._unlogged_changed()
@@ -245,108 +203,21 @@ class DraftRoom:
         if self.link is not None:
             # Sent with its frame, so the other processes can log it if this one dies.
             self.outbox_edits.append((update, author_id))
-        self._queue(update, author_id)
-        self.active_at = asyncio.get_running_loop().time()
+        self.log.queue(update, author_id)
+        self.log.edited()
 
-    def _queue(self, update: bytes, author_id: int | None) -> None:
-        self.unsaved.append((update, author_id))
-        self.queued += 1
-        if self.saver is None:
-            self.saver = asyncio.get_running_loop().create_task(self._save())
-
-    async def _save(self) -> None:
-        """Write queued updates in batches, at most every SAVE_INTERVAL: while one batch is
-        written the next gathers. The writes run in the database thread and hold the GIL
-        while the ORM works; written per keystroke they slowed the relay of every edit."""
-        try:
-            while self.unsaved:
-                if not self.flush_now.is_set():
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self.flush_now.wait(), save_interval())
-                self.flush_now.clear()
-                batch, self.unsaved = self.unsaved, []
-                self.unchecked += len(batch)
-                check = self.unchecked >= services.compact_check_every()
-                if check:
-                    self.unchecked = 0
-                pending = None
-                written = False
-                try:
-                    pending = await database_sync_to_async(services.draft_updates_store)(
-                        draft_id=self.draft_id,
-                        updates=batch,
-                        now=timezone.now(),
-                        compact_check=check,
-                        compact=False,
-                    )
-                    written = True
-                except Exception:
-                    # Clients still hold these edits and send them again when they re-sync.
-                    logger.exception("draft %s: could not store %d updates", self.slug, len(batch))
-                if pending is not None and pending >= services.COMPACT_AFTER:
-                    if pending >= services.COMPACT_AFTER * services.COMPACT_BUSY_FACTOR:
-                        self.compact_now.set()  # far too long: do not wait for a quiet moment
-                    if self.compactor is None:
-                        loop = asyncio.get_running_loop()
-                        self.compactor = loop.create_task(self._compact_when_quiet())
-                self.stored += len(batch)
-                if written and self.link is not None:
-                    # Tell the other processes, so they need not log these themselves.
-                    self.logged = self.stored
-                    self._start_sender()
-                done, self.batch_done = self.batch_done, asyncio.Event()
-                done.set()
-        finally:
-            self.saver = None
-
-    async def _compact_when_quiet(self) -> None:
-        """Compact once nobody has edited for ``compact_quiet()`` seconds, or at once when the
-        saver finds the log far too long; the room has one such task at a time."""
-        loop = asyncio.get_running_loop()
-        try:
-            while (wait := self.active_at + compact_quiet() - loop.time()) > 0:
-                if self.compact_now.is_set():
-                    break
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.compact_now.wait(), wait)
-            await self._compact()
-        finally:
-            self.compact_now.clear()  # also if the saver asked again meanwhile: this was it
-            self.compactor = None
-
-    async def _compact(self) -> None:
-        """Write what the room holds, then fold the log into a snapshot (``draft_compact``)."""
-        try:
-            await self.flush()
-            await database_sync_to_async(services.draft_compact)(
-                draft_id=self.draft_id, now=timezone.now()
-            )
-        except Exception:
-            # The log stays as it is; the next check tries again.
-            logger.exception("draft %s: could not compact the log", self.slug)
+    def _written(self, stored: int) -> None:
+        """The log holds the first ``stored`` edits queued here: tell the other processes,
+        so they need not log them themselves."""
+        if self.link is not None:
+            self.logged = stored
+            self._start_sender()
 
     async def flush_all(self) -> None:
-        """``flush``, with what other processes sent and did not say they logged yet (for
-        a room that closes or a server that stops: it will not wait for them)."""
+        """Write the log now, with what other processes sent and did not say they logged yet
+        (for a server that stops: it will not wait for them)."""
         self._log_unlogged()
-        await self.flush()
-
-    async def flush(self) -> None:
-        """Return once every update queued for the log before the call is in it (or failed)."""
-        target = self.queued
-        while self.stored < target and self.saver is not None:
-            self.flush_now.set()
-            await self.batch_done.wait()
-
-    async def catch_up(self) -> None:
-        """Apply what the log holds past what this room has read of it."""
-        self.caught_up_at = asyncio.get_running_loop().time()
-        chunks, last = await database_sync_to_async(selectors.draft_updates_since)(
-            self.draft_id, self.applied_id
-        )
-        for chunk in chunks:
-            self.doc.apply_update(chunk)
-        self.applied_id = max(self.applied_id, last)
+        await self.log.flush()
 
     async def ready_to_answer(self) -> None:
         """Before a sync answer: everything this room applied is in the log, its own editors'
@@ -354,21 +225,8 @@ class DraftRoom:
         any server), and the room has read the log at most ``catch_up_interval()`` ago.
         Answers asked for together share one reading."""
         await self._others_logged()
-        await self.flush()
-        loop = asyncio.get_running_loop()
-        if self.reading is None:
-            fresh = self.caught_up_at is not None and (
-                loop.time() - self.caught_up_at < catch_up_interval()
-            )
-            if fresh:
-                return
-            self.reading = reading = loop.create_task(self.catch_up())
-            reading.add_done_callback(self._read)
-        await asyncio.shield(self.reading)
-
-    def _read(self, reading: asyncio.Future[None]) -> None:
-        if self.reading is reading:
-            self.reading = None
+        await self.log.flush()
+        await self.log.read_if_stale()
 
     def text(self) -> str:
         return str(selectors.live_text_of(self.doc))
@@ -439,7 +297,7 @@ class DraftRoom:
                     message["bytes"] = frames[0] if len(frames) == 1 else protocol.bundle(frames)
                 if edits:
                     message["edits"] = [list(edit) for edit in edits]
-                    message["upto"] = self.queued
+                    message["upto"] = self.log.queued
                 self.logged_said = self.logged
                 try:
                     await self.link.group_send(self.link_group, message)
@@ -464,7 +322,7 @@ class DraftRoom:
                 if frame.kind == YMessageType.SYNC:
                     if frame.sync_type != YSyncMessageType.SYNC_STEP1:
                         self.doc.apply_update(frame.payload)
-                        self.active_at = asyncio.get_running_loop().time()
+                        self.log.edited()
                 elif frame.kind == YMessageType.AWARENESS:
                     self.note_presence(protocol.parse_awareness(frame.payload))
             except (protocol.ProtocolError, ValueError):

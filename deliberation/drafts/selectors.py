@@ -113,6 +113,11 @@ def draft_updates_since(draft_id: int, after: int) -> tuple[list[bytes], int]:
     return chunks, max(after, rows[-1][0] if rows else start)
 
 
+def draft_log_uncompacted(draft_id: int) -> int:
+    """How many updates of the log no snapshot has folded in yet."""
+    return DraftUpdate.objects.filter(draft_id=draft_id, compacted=False).count()
+
+
 def draft_for_socket(slug: str, user: object) -> tuple[int, bool, bool] | None:
     """(draft id, may read, may edit) for a connecting socket, or None if there is no draft."""
     from . import rules
