@@ -200,6 +200,7 @@ def test_an_amendment_put_to_a_vote_links_to_the_ballot_and_then_to_the_result(
     login_staff(editor, demo_server, "ambtenaar2")
     editor.goto(ballot)
     editor.get_by_role("button", name="Stemming sluiten en tellen").click()
+    editor.get_by_role("dialog").get_by_role("button", name="Ja, sluiten en tellen").click()
     expect(editor.get_by_role("heading", level=1)).to_contain_text("Uitslag")
     editor.context.close()
 

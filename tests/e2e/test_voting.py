@@ -36,6 +36,7 @@ def close_as_facilitator(page: Page, server: DemoServer, title: str) -> None:
         login_staff(staff, server, "gespreksleider")
         open_poll(staff, server, title)
         staff.get_by_role("button", name="Stemming sluiten en tellen").click()
+        staff.get_by_role("dialog").get_by_role("button", name="Ja, sluiten en tellen").click()
         expect(staff.get_by_role("heading", level=1)).to_contain_text("Uitslag")
     finally:
         staff.context.close()

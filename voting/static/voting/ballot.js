@@ -139,3 +139,15 @@ function live() {
 document.querySelectorAll("[data-ranking]").forEach(enhanceRanking);
 document.querySelectorAll("form[data-ballot]").forEach(enhanceBudget);
 live();
+
+// Closing a poll cannot be undone: the button asks first, in a dialog that keeps the keyboard
+// and closes with Escape. Without this script the button closes the poll at once.
+const closeButton = document.querySelector("[data-confirm-close]");
+const closeDialog = document.querySelector("[data-close-dialog]");
+if (closeButton && closeDialog && typeof closeDialog.showModal === "function") {
+  closeButton.addEventListener("click", (event) => {
+    event.preventDefault();
+    closeDialog.showModal();
+  });
+  closeDialog.querySelector("[data-close-cancel]")?.addEventListener("click", () => closeDialog.close());
+}
