@@ -53,7 +53,7 @@ function labelWidth(figure) {
   return Math.max(80, Math.floor(width * (width < 480 ? 0.45 : 0.4)));
 }
 
-function wrapAll(labels, figure, font) {
+function wrapAll(labels, figure, font, extraRows = 0) {
   const context = document.createElement("canvas").getContext("2d");
   context.font = `${FONT_SIZE}px ${font}`;
   const measure = (text) => context.measureText(text).width;
@@ -63,7 +63,7 @@ function wrapAll(labels, figure, font) {
     (sum, label) => sum + Math.max(ROW_PX, (Array.isArray(label) ? label.length : 1) * FONT_SIZE * LINE_HEIGHT + 14) / ROW_PX,
     0,
   );
-  figure.style.setProperty("--ss-chart-rows", rows.toFixed(2));
+  figure.style.setProperty("--ss-chart-rows", (rows + extraRows).toFixed(2));
   return wrapped;
 }
 
@@ -75,6 +75,12 @@ export function chartTable(table) {
   table.dataset.chartDone = "true";
   const stacked = table.dataset.chart === "stacked";
   const marksChosen = !stacked && series.length === 1 && "chartChosen" in table.dataset && chosen.some(Boolean);
+  // A stacked chart (yes/no) has a colour per answer, so what was adopted is said in its label.
+  const shown = stacked && table.dataset.chartChosen
+    ? labels.map((label, i) => (chosen[i] ? `${label} (${table.dataset.chartChosen.toLowerCase()})` : label))
+    : labels;
+  // Room for the legend, which wraps onto a second line on a phone.
+  const legendRows = series.length > 1 || marksChosen ? 0.75 : 0;
   const figure = document.createElement("div");
   figure.className = "ss-chart";
   figure.setAttribute("aria-hidden", "true");
@@ -95,7 +101,7 @@ export function chartTable(table) {
   return new Chart(canvas, {
     type: "bar",
     data: {
-      labels: wrapAll(labels, figure, font),
+      labels: wrapAll(shown, figure, font, legendRows),
       datasets: series.map((s, i) => ({
         label: s.name,
         data: s.values,
@@ -108,7 +114,7 @@ export function chartTable(table) {
       layout: { padding: { left: 6, right: 6 } },
       animation: window.matchMedia("(prefers-reduced-motion: reduce)").matches ? false : undefined,
       onResize: (chart) => {
-        chart.data.labels = wrapAll(labels, figure, font);
+        chart.data.labels = wrapAll(shown, figure, font, legendRows);
       },
       scales: {
         x: { stacked, beginAtZero: true, ticks: { color: text, precision: 0 } },
