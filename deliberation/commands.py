@@ -11,11 +11,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-import weakref
 from dataclasses import dataclass
 from typing import Any
 
 from channels.db import database_sync_to_async
+
+from samenspel.live.loops import PerLoop
 
 from . import services
 from .models import Summit
@@ -73,14 +74,12 @@ class SummitQueue:
                     waiting.answer.set_result(answer)
 
 
-_queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, SummitQueue]] = (
-    weakref.WeakKeyDictionary()
-)
+_queues: PerLoop[dict[int, SummitQueue]] = PerLoop(lambda loop: {})
 
 
 def queue_for(summit: Summit) -> SummitQueue:
     """The queue of ``summit`` in this process (one per event loop)."""
-    queues = _queues.setdefault(asyncio.get_running_loop(), {})
+    queues = _queues.get()
     found = queues.get(summit.pk)
     if found is None:
         found = queues[summit.pk] = SummitQueue(summit)

@@ -14,7 +14,6 @@ import secrets
 import threading
 import time
 import uuid
-import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samenspel.live.broadcast import broadcast
-from samenspel.live.loops import server_loop
+from samenspel.live.loops import PerLoop, server_loop
 from samenspel.models import User
 
 from . import events, formats, methods, rules, sealing, selectors
@@ -445,7 +444,7 @@ def _broadcast_turnout(poll: Poll) -> None:
         if loop is None:
             _push_turnout(poll_id, group)
         else:
-            _turnout_pushes(loop).changed(poll_id, group)
+            _turnout_pushers.get(loop).changed(poll_id, group)
 
     transaction.on_commit(changed)
 
@@ -519,18 +518,7 @@ class _TurnoutPushes:
             logger.exception("turnout push for poll %s failed", poll_id)
 
 
-_turnout_pushers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _TurnoutPushes] = (
-    weakref.WeakKeyDictionary()
-)
-_turnout_pushers_lock = threading.Lock()
-
-
-def _turnout_pushes(loop: asyncio.AbstractEventLoop) -> _TurnoutPushes:
-    with _turnout_pushers_lock:
-        found = _turnout_pushers.get(loop)
-        if found is None:
-            found = _turnout_pushers[loop] = _TurnoutPushes(loop)
-        return found
+_turnout_pushers: PerLoop[_TurnoutPushes] = PerLoop(_TurnoutPushes)
 
 
 def poll_spec(poll: Poll, options: Sequence[Option]) -> methods.PollSpec:

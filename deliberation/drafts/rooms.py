@@ -11,7 +11,7 @@ Relaying comes before logging (a keystroke must not wait for the database), so a
 is what confirms an edit: a room answers once everything its document held when the
 question came is in the log, the edits other processes sent included. Those processes say
 when they have logged what they sent; a room logs itself what one of them has not confirmed
-within ``others_log_wait()``, because a process killed before its next write leaves its
+within ``updatelog.others_log_wait()``, because a process killed before its next write leaves its
 editors' latest edits only in the other processes' documents (``docs/cowriting.md``).
 """
 
@@ -22,11 +22,9 @@ import contextlib
 import logging
 import sys
 import uuid
-from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from pycrdt import Doc, YMessageType, YSyncMessageType
 
 from samenspel.live.hub import LocalSocket, hub
@@ -35,30 +33,18 @@ from samenspel.live.loops import PerLoop
 
 from . import protocol, selectors
 from .services import draft_group
-from .updatelog import UpdateLog
+from .updatelog import RelayedEdits, UpdateLog
 
 logger = logging.getLogger(__name__)
 
 LINK_MESSAGE_TYPE = "draft.frames"
 
 
-def others_log_wait() -> float:
-    """Seconds a room waits for the room of another process to say it has logged the edits
-    it sent (``DRAFT_OTHERS_LOG_WAIT``), before logging them itself. That room writes its
-    log every ``updatelog.save_interval()`` and says so at once; a killed one never does."""
-    return float(settings.DRAFT_OTHERS_LOG_WAIT)
-
-
-@dataclass
-class Unlogged:
-    """Edits the room of another process sent, kept until it says they are in the log."""
-
-    upto: int  # that room's count of queued updates when it sent them
-    updates: list[tuple[bytes, int | None]]  # (update, author id)
-    arrived: float  # loop time
-
-
 class DraftRoom:
+    """One draft's shared document in this process: its local sockets and their presence,
+    and the link to the same draft's rooms in other processes. ``log`` writes the update
+    log; ``relayed`` keeps what those rooms sent here until they say it is logged."""
+
     def __init__(self, draft_id: int, slug: str) -> None:
         self.draft_id = draft_id
         self.slug = slug
@@ -78,10 +64,7 @@ class DraftRoom:
         self.sender: asyncio.Task[None] | None = None
         self.logged = 0  # of the queued updates, how many the last successful write covers
         self.logged_said = 0  # the last ``logged`` told to the other processes
-        # What other processes' rooms sent and have not said they logged, per room.
-        self.unlogged: dict[str, deque[Unlogged]] = {}
-        self.unlogged_changed = asyncio.Event()
-        self.keeper: asyncio.Task[None] | None = None  # logs what they leave unlogged
+        self.relayed = RelayedEdits(self.log)  # what other processes' rooms sent here
 
     async def open(self) -> None:
         # Listen first, then read the log: whatever arrives meanwhile merges either way.
@@ -103,8 +86,7 @@ class DraftRoom:
             # Nobody is typing here any more: a compaction waiting for a quiet moment runs now.
             await self.log.close()
         finally:
-            if self.keeper is not None:
-                self.keeper.cancel()
+            self.relayed.stop()
             await hub().leave(self.group, self)
             if self.link is not None and self.link_channel is not None:
                 await self.link.group_discard(self.link_group, self.link_channel)
@@ -122,80 +104,10 @@ class DraftRoom:
             if origin == self.hub_id:
                 continue  # our own, back from Redis
             try:
-                self._note_unlogged(str(origin), message)
+                self.relayed.note(str(origin), message)
                 await self.send(bytes_data=message.get("bytes"))
             except Exception:
                 logger.exception("draft %s: could not take frames of another process", self.slug)
-
-    def _note_unlogged(self, origin: str, message: dict[str, Any]) -> None:
-        """Keep the edits another process's room sent until it says they are logged."""
-        loop = asyncio.get_running_loop()
-        edits = message.get("edits")
-        if edits:
-            kept = Unlogged(
-                upto=int(message["upto"]),
-                updates=[(bytes(update), author_id) for update, author_id in edits],
-                arrived=loop.time(),
-            )
-            self.unlogged.setdefault(origin, deque()).append(kept)
-            if self.keeper is None:
-                self.keeper = loop.create_task(self._keep_unlogged())
-        pending = self.unlogged.get(origin)
-        logged = message.get("logged")
-        if pending and logged is not None:
-            while pending and pending[0].upto <= logged:
-                pending.popleft()
-            if not pending:
-                del self.unlogged[origin]
-            self._unlogged_changed()
-
-    def _unlogged_changed(self) -> None:
-        changed, self.unlogged_changed = self.unlogged_changed, asyncio.Event()
-        changed.set()
-
-    async def _keep_unlogged(self) -> None:
-        """Log what other processes sent and did not say they logged within
-        ``others_log_wait()``: its editors have it, and its process may be gone."""
-        loop = asyncio.get_running_loop()
-        try:
-            while self.unlogged:
-                oldest = min(pending[0].arrived for pending in self.unlogged.values())
-                wait = oldest + others_log_wait() - loop.time()
-                if wait > 0:
-                    await asyncio.sleep(wait)
-                else:
-                    self._log_unlogged(arrived_before=loop.time() - others_log_wait())
-        finally:
-            self.keeper = None
-
-    def _log_unlogged(self, arrived_before: float | None = None) -> None:
-        """Queue for our own log what other processes sent (before ``arrived_before``) and
-        have not said they logged. Logged twice it is harmless: updates merge."""
-        for origin, pending in list(self.unlogged.items()):
-            while pending and (arrived_before is None or pending[0].arrived <= arrived_before):
-                for update, author_id in pending.popleft().updates:
-                    self.log.queue(update, author_id)
-            if not pending:
-                del self.unlogged[origin]
-        self._unlogged_changed()
-
-    async def _others_logged(self) -> None:
-        """Return once what other processes sent before the call is in the log or queued for
-        ours: they said they logged it, or ``_keep_unlogged`` took it over."""
-        targets = {origin: pending[-1].upto for origin, pending in self.unlogged.items()}
-        loop = asyncio.get_running_loop()
-        while True:
-            waiting = False
-            for origin, upto in targets.items():
-                pending = self.unlogged.get(origin)
-                waiting = waiting or bool(pending and pending[0].upto <= upto)
-            if not waiting:
-                return
-            try:
-                await asyncio.wait_for(self.unlogged_changed.wait(), others_log_wait())
-            except TimeoutError:
-                # Not left to the keeper alone: an answer must never wait for good.
-                self._log_unlogged(arrived_before=loop.time() - others_log_wait())
 
     def apply_local(self, update: bytes, author_id: int | None) -> None:
         """Apply an editor's update (ValueError if malformed) and queue it for the log."""
@@ -216,7 +128,7 @@ class DraftRoom:
     async def flush_all(self) -> None:
         """Write the log now, with what other processes sent and did not say they logged yet
         (for a server that stops: it will not wait for them)."""
-        self._log_unlogged()
+        self.relayed.log_all()
         await self.log.flush()
 
     async def ready_to_answer(self) -> None:
@@ -224,7 +136,7 @@ class DraftRoom:
         edits and the ones other processes sent (so a client that got its answer may lose
         any server), and the room has read the log at most ``catch_up_interval()`` ago.
         Answers asked for together share one reading."""
-        await self._others_logged()
+        await self.relayed.all_logged()
         await self.log.flush()
         await self.log.read_if_stale()
 
@@ -281,8 +193,8 @@ class DraftRoom:
 
         A message also carries this room's editors' updates in it for the log (``edits``,
         ``upto``: the count of updates queued here so far), and how many of those the log
-        holds (``logged``): a process that has not heard that within ``others_log_wait()``
-        logs them itself."""
+        holds (``logged``): a process that has not heard that within
+        ``updatelog.others_log_wait()`` logs them itself."""
         assert self.link is not None
         try:
             while self.outbox or self.outbox_edits or self.logged > self.logged_said:

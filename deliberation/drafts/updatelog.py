@@ -1,5 +1,6 @@
 """A room's side of the update log: write queued edits in batches, compact the log in a
-quiet moment, and catch up with what other writers put in it.
+quiet moment, catch up with what other writers put in it, and keep what other processes
+relayed until they say it is logged.
 
 The database log is the source of truth of a co-written draft (``services``); a room keeps
 its document in memory and writes what its editors typed here, a batch at most every
@@ -11,7 +12,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from channels.db import database_sync_to_async
 from django.conf import settings
@@ -215,3 +219,105 @@ class UpdateLog:
     def _read(self, reading: asyncio.Future[None]) -> None:
         if self.reading is reading:
             self.reading = None
+
+
+def others_log_wait() -> float:
+    """Seconds a room waits for the room of another process to say it has logged the edits
+    it sent (``DRAFT_OTHERS_LOG_WAIT``), before logging them itself. That room writes its
+    log every ``save_interval()`` and says so at once; a killed one never does."""
+    return float(settings.DRAFT_OTHERS_LOG_WAIT)
+
+
+@dataclass
+class Unlogged:
+    """Edits the room of another process sent, kept until it says they are in the log."""
+
+    upto: int  # that room's count of queued updates when it sent them
+    updates: list[Edit]
+    arrived: float  # loop time
+
+
+class RelayedEdits:
+    """The edits the same draft's rooms in other processes relayed here, per room, until
+    that room says they are in the log; what it does not confirm within
+    ``others_log_wait()`` goes into ``log`` from here (its process may have been killed)."""
+
+    def __init__(self, log: UpdateLog) -> None:
+        self.log = log
+        self.unlogged: dict[str, deque[Unlogged]] = {}
+        self.changed = asyncio.Event()
+        self.keeper: asyncio.Task[None] | None = None  # logs what they leave unlogged
+
+    def note(self, origin: str, message: dict[str, Any]) -> None:
+        """Keep the edits a message of room ``origin`` carries; forget what it says it logged."""
+        loop = asyncio.get_running_loop()
+        edits = message.get("edits")
+        if edits:
+            kept = Unlogged(
+                upto=int(message["upto"]),
+                updates=[(bytes(update), author_id) for update, author_id in edits],
+                arrived=loop.time(),
+            )
+            self.unlogged.setdefault(origin, deque()).append(kept)
+            if self.keeper is None:
+                self.keeper = loop.create_task(self._keep())
+        pending = self.unlogged.get(origin)
+        logged = message.get("logged")
+        if pending and logged is not None:
+            while pending and pending[0].upto <= logged:
+                pending.popleft()
+            if not pending:
+                del self.unlogged[origin]
+            self._changed()
+
+    def _changed(self) -> None:
+        changed, self.changed = self.changed, asyncio.Event()
+        changed.set()
+
+    async def _keep(self) -> None:
+        """Log what other processes sent and did not say they logged within
+        ``others_log_wait()``: its editors have it, and its process may be gone."""
+        loop = asyncio.get_running_loop()
+        try:
+            while self.unlogged:
+                oldest = min(pending[0].arrived for pending in self.unlogged.values())
+                wait = oldest + others_log_wait() - loop.time()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                else:
+                    self.log_all(arrived_before=loop.time() - others_log_wait())
+        finally:
+            self.keeper = None
+
+    def log_all(self, arrived_before: float | None = None) -> None:
+        """Queue for our own log what other processes sent (before ``arrived_before``) and
+        have not said they logged. Logged twice it is harmless: updates merge."""
+        for origin, pending in list(self.unlogged.items()):
+            while pending and (arrived_before is None or pending[0].arrived <= arrived_before):
+                for update, author_id in pending.popleft().updates:
+                    self.log.queue(update, author_id)
+            if not pending:
+                del self.unlogged[origin]
+        self._changed()
+
+    async def all_logged(self) -> None:
+        """Return once what other processes sent before the call is in the log or queued for
+        ours: they said they logged it, or it was taken over here."""
+        targets = {origin: pending[-1].upto for origin, pending in self.unlogged.items()}
+        loop = asyncio.get_running_loop()
+        while True:
+            waiting = False
+            for origin, upto in targets.items():
+                pending = self.unlogged.get(origin)
+                waiting = waiting or bool(pending and pending[0].upto <= upto)
+            if not waiting:
+                return
+            try:
+                await asyncio.wait_for(self.changed.wait(), others_log_wait())
+            except TimeoutError:
+                # Not left to the keeper alone: an answer must never wait for good.
+                self.log_all(arrived_before=loop.time() - others_log_wait())
+
+    def stop(self) -> None:
+        if self.keeper is not None:
+            self.keeper.cancel()
