@@ -1,14 +1,21 @@
 """ASGI entry point: Django for HTTP, Channels for the live routes.
 
-Every WebSocket passes the origin check, the session and token login, then the URL router.
+An HTTP request waits at the door (at most HTTP_CONCURRENCY inside Django per process), then
+runs Django's middleware and view in one thread (handler.py). Every WebSocket passes the
+origin check, the session and token login, then the URL router.
 """
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samenspel.settings")
-django_asgi_app = get_asgi_application()
+django.setup(set_prefix=False)
+
+from .handler import HttpEntry  # noqa: E402
+
+# Django's own get_asgi_application(), with a door and the middleware in one thread.
+django_asgi_app = HttpEntry()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

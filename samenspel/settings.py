@@ -67,7 +67,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
-    "servestatic.middleware.ServeStaticMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -137,7 +137,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL
         "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "60")),
     }
 
-# How many HTTP requests one process lets into Django at a time (samenspel/gate.py); the
+# How many HTTP requests one process lets into Django at a time (samenspel/handler.py); the
 # rest wait on the event loop. Django gives each request a thread of its own: without a
 # limit a burst of a thousand ballots became hundreds of threads fighting over one
 # interpreter lock and DB_POOL_MAX_SIZE connections. 0 turns the limit off.
@@ -180,19 +180,16 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-# Daphne serves no static files itself: ServeStatic does, from the build output in
-# development. Its middleware is asynchronous, so a request stays on the event loop until
-# the view: a synchronous middleware here cost every request two more trips between the
-# loop and a thread (docs/performance.md, "A thousand ballots at once").
-SERVESTATIC_USE_FINDERS = DEBUG
-SERVESTATIC_AUTOREFRESH = DEBUG
+# Daphne serves no static files itself: WhiteNoise does, from the build output in development.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "servestatic.storage.CompressedManifestStaticFilesStorage"
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
