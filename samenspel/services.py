@@ -130,6 +130,7 @@ class CodeAttempt:
     lookup: str
     secret: str
     check_at: datetime
+    counted: bool = True  # False: it would have had to wait, and may not; nothing counted
 
     def wait_seconds(self, now: datetime) -> float:
         return max(0.0, (self.check_at - now).total_seconds())
@@ -143,14 +144,15 @@ def _code_slowdown() -> slowdown.Slowdown:
     )
 
 
-def invitation_code_attempt(*, raw_code: str, now: datetime) -> CodeAttempt:
+def invitation_code_attempt(*, raw_code: str, now: datetime, may_wait: bool = True) -> CodeAttempt:
     """Count an attempt at a letter code before it is checked, and say when it may be.
 
     Guessing at a code never locks it: each attempt after LOGIN_MAX_FAILURES waits longer
     than the one before, up to LOGIN_CODE_MAX_DELAY_SECONDS, so the holder always gets in.
     The count is taken under the row's lock, so attempts sent at the same moment each get a
     moment of their own, one after the other. For code rows ``locked_until`` holds the moment
-    before which the next attempt is not checked."""
+    before which the next attempt is not checked. An attempt that would have to wait while
+    ``may_wait`` is false is not counted (``counted`` False): it is not checked either."""
     code = normalise_code(raw_code)
     if len(code) != LOOKUP_LENGTH + SECRET_LENGTH:
         raise LoginRefused(
@@ -161,10 +163,13 @@ def invitation_code_attempt(*, raw_code: str, now: datetime) -> CodeAttempt:
         row, _created = LoginThrottle.objects.select_for_update().get_or_create(
             key=f"code:{lookup}"
         )
-        row.failures += 1
-        check_at, row.locked_until = slowdown.check_times(
-            counted=row.failures, next_check=row.locked_until, now=now, policy=_code_slowdown()
+        check_at, next_check = slowdown.check_times(
+            counted=row.failures + 1, next_check=row.locked_until, now=now, policy=_code_slowdown()
         )
+        if check_at > now and not may_wait:
+            return CodeAttempt(lookup=lookup, secret=secret, check_at=check_at, counted=False)
+        row.failures += 1
+        row.locked_until = next_check
         row.last_failure_at = now
         row.save(update_fields=["failures", "locked_until", "last_failure_at"])
     return CodeAttempt(lookup=lookup, secret=secret, check_at=check_at)

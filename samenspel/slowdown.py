@@ -23,7 +23,9 @@ def delay_after(counted: int, policy: Slowdown) -> float:
     """Seconds between the check of attempt number ``counted`` and the next check."""
     if counted < policy.free_attempts:
         return 0.0
-    return min(policy.first_delay * 2 ** (counted - policy.free_attempts), policy.max_delay)
+    # The doubling stops at the ceiling: 2 ** n for thousands of guesses is past any float.
+    doublings = min(counted - policy.free_attempts, 64)
+    return min(policy.first_delay * 2.0**doublings, policy.max_delay)
 
 
 def check_times(

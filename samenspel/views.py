@@ -65,56 +65,63 @@ def _welcome(user: User) -> str:
 
 
 class _WaitingRoom:
-    """Slowed code attempts this process keeps waiting at once (LOGIN_CODE_MAX_WAITING).
+    """Slowed code attempts this process keeps waiting at once: LOGIN_CODE_MAX_WAITING, and
+    one per client address.
 
     A waiting attempt keeps its HTTP request open, and a process lets only so many requests
     into Django at a time: without a ceiling, guesses sent together could take every one of
-    them. An attempt that finds the room full is answered at once: try again in N seconds."""
+    them. One place per address keeps a guesser from holding every place, so the holder
+    (elsewhere) finds one. An attempt that finds no place is answered at once: try again
+    in N seconds."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._count = 0
+        self._waiting: set[str] = set()
 
-    def enter(self, limit: int) -> bool:
+    def enter(self, limit: int, address: str) -> bool:
         with self._lock:
-            if self._count >= limit:
+            if len(self._waiting) >= limit or address in self._waiting:
                 return False
-            self._count += 1
+            self._waiting.add(address)
             return True
 
-    def leave(self) -> None:
+    def leave(self, address: str) -> None:
         with self._lock:
-            self._count -= 1
+            self._waiting.discard(address)
 
 
 _code_waiting_room = _WaitingRoom()
 
 
-def _count_code_attempt(raw_code: str) -> services.CodeAttempt:
-    attempt = services.invitation_code_attempt(raw_code=raw_code, now=timezone.now())
+def _count_code_attempt(raw_code: str, may_wait: bool) -> services.CodeAttempt:
+    attempt = services.invitation_code_attempt(
+        raw_code=raw_code, now=timezone.now(), may_wait=may_wait
+    )
     if attempt.wait_seconds(timezone.now()) > 0 and not connection.in_atomic_block:
         connection.close()  # back to the pool: a waiting attempt holds no database connection
     return attempt
 
 
-async def _code_redeem_in_turn(raw_code: str) -> User:
+async def _code_redeem_in_turn(raw_code: str, address: str) -> User:
     """Count the attempt, wait on the event loop until its moment, then check it. The wait
     holds no thread of Django's and no database connection (docs/operations.md)."""
-    attempt = await sync_to_async(_count_code_attempt)(raw_code)
-    wait = attempt.wait_seconds(timezone.now())
-    if wait <= 0:
+    attempt = await sync_to_async(_count_code_attempt)(raw_code, False)
+    if attempt.counted:  # its moment is now
         return await sync_to_async(services.invitation_code_redeem)(
             attempt=attempt, now=timezone.now()
         )
-    if not _code_waiting_room.enter(settings.LOGIN_CODE_MAX_WAITING):
-        raise services.LoginRefused(services.code_try_again_message(wait))
+    if not _code_waiting_room.enter(settings.LOGIN_CODE_MAX_WAITING, address):
+        raise services.LoginRefused(
+            services.code_try_again_message(attempt.wait_seconds(timezone.now()))
+        )
     try:
-        await asyncio.sleep(wait)
+        attempt = await sync_to_async(_count_code_attempt)(raw_code, True)
+        await asyncio.sleep(attempt.wait_seconds(timezone.now()))
         return await sync_to_async(services.invitation_code_redeem)(
             attempt=attempt, now=timezone.now()
         )
     finally:
-        _code_waiting_room.leave()
+        _code_waiting_room.leave(address)
 
 
 @require_http_methods(["GET", "POST"])
@@ -122,7 +129,9 @@ async def code_login(request: HttpRequest) -> HttpResponse:
     form = CodeLoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = await _code_redeem_in_turn(form.cleaned_data["code"])
+            user = await _code_redeem_in_turn(
+                form.cleaned_data["code"], request.META.get("REMOTE_ADDR", "")
+            )
         except services.LoginRefused as refusal:
             logger.info("code login refused: %s", refusal)
             form.add_error("code", str(refusal))

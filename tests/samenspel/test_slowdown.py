@@ -4,13 +4,14 @@ from datetime import UTC, datetime, timedelta
 
 from samenspel.slowdown import Slowdown, check_times, delay_after
 
-POLICY = Slowdown(free_attempts=3, first_delay=1, max_delay=30)
+POLICY = Slowdown(free_attempts=3, first_delay=1.0, max_delay=30.0)  # as the settings give them
 NOW = datetime(2026, 3, 14, 10, 0, tzinfo=UTC)
 
 
 def test_typing_errors_are_checked_at_once_then_each_wait_doubles_up_to_the_ceiling():
     delays = [delay_after(n, POLICY) for n in range(1, 11)]
     assert delays == [0, 0, 1, 2, 4, 8, 16, 30, 30, 30]
+    assert delay_after(100_000, POLICY) == 30  # a flood of guesses stays at the ceiling
 
 
 def test_a_burst_is_checked_one_after_the_other_and_nobody_waits_past_the_ceiling():
