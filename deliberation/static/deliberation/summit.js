@@ -648,7 +648,7 @@ function renderMyMerged() {
   list.replaceChildren(...merged.map((idea) => {
     const item = el("li", { class: "ss-idea", "data-idea": idea.id, "data-status": "merged" });
     item.append(el("span", { "data-idea-text": "" }, idea.text));
-    item.append(" – ", el("span", { class: "ss-idea__note", "data-merged-into": idea.into },
+    item.append(el("span", { class: "ss-idea__note", "data-merged-into": idea.into },
       T.myMergedInto.replace("%(text)s", () => idea.into_text)));
     return item;
   }));
