@@ -120,18 +120,31 @@ class DemoServer:
             rows = list(csv.DictReader(handle))
         self._residents = [row for row in rows if row["role"] == "resident"]
         self._hosts = [row for row in rows if row["role"] == "table_host"]
+        self._first_host, self._last_host = self._hosts[0], self._hosts[-1]
 
     def next_resident(self) -> dict[str, str]:
         """A resident whose one-time code has not been used yet."""
         return self._residents.pop()
 
     def next_host(self) -> dict[str, str]:
-        return self._hosts.pop()
+        return self._hosts.pop() if self._hosts else self.fresh_code(self._last_host)
 
     def next_hall_host(self) -> dict[str, str]:
         """A table host whose table is in the hall, with people seated at it (the demo's
         last tables are online)."""
-        return self._hosts.pop(0)
+        return self._hosts.pop(0) if self._hosts else self.fresh_code(self._first_host)
+
+    def fresh_code(self, row: dict[str, str]) -> dict[str, str]:
+        """A new one-time code for the person of ``row``, once the demo's codes are used up."""
+        issued = self.manage(
+            "shell",
+            "-c",
+            "from django.utils import timezone; from samenspel import services; "
+            "from samenspel.models import User; "
+            f"user = User.objects.get(username={row['username']!r}); "
+            "print(services.invitation_codes_issue(users=[user], now=timezone.now())[0].code)",
+        )
+        return {**row, "code": issued.strip().splitlines()[-1]}
 
     def manage(self, *args: str) -> str:
         """Run a management command against the server's database (outside any browser)."""
