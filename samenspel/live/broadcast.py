@@ -22,7 +22,7 @@ from django.db import transaction
 
 from .frames import dumps
 from .hub import HUB_MESSAGE_TYPE, can_check, hub_of, send_to_group
-from .loops import PerLoop, server_loop
+from .loops import PerLoop, server_loop, server_stopped
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +60,10 @@ def broadcast(group: str, message: Mapping[str, Any] | bytes, *, skip: str | Non
             # the database thread goes on with the next command instead of waiting while
             # the loop writes frames. The hub puts events back in seq order.
             _outboxes.get(loop).put(group, wrapped)
+            return
+        if server_stopped():
+            # The process is stopping: the screens catch up when they reconnect elsewhere.
+            logger.info("push to %s not sent: the server is stopping", group)
             return
         try:
             async_to_sync(layer.group_send)(group, wrapped)
@@ -166,5 +170,3 @@ _outboxes: PerLoop[_Outbox] = PerLoop(_Outbox)
 def _report(done: Any, group: str) -> None:
     if not done.cancelled() and done.exception() is not None:
         logger.error("broadcast to %s failed", group, exc_info=done.exception())
-
-

@@ -58,3 +58,13 @@ def server_loop() -> asyncio.AbstractEventLoop | None:
     except RuntimeError:
         return loop
     return None  # this thread runs a loop of its own: not a worker thread
+
+
+def server_stopped() -> bool:
+    """Whether this thread runs sync code for a server loop that no longer runs: the process
+    is stopping. Waiting for that loop (``async_to_sync``) would never return, and the
+    interpreter waits for this thread before it exits."""
+    loop = getattr(SyncToAsync.threadlocal, "main_event_loop", None)
+    if loop is None or getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid():
+        return False
+    return loop.is_closed() or not loop.is_running()
