@@ -13,12 +13,10 @@ from .. import events, rules, selectors
 from ..models import Step, Summit
 from .context import (
     CommandRefused,
-    atomic,
-    authorise,
     clean_text,
     emit,
+    guarded,
     live_command,
-    locked,
     whole_number,
 )
 
@@ -45,9 +43,7 @@ def _run_step(summit: Summit, step: Step, now: datetime) -> None:
 @live_command("step.start", rules.RUN_AGENDA, keeps_lookups=True)
 def summit_step_start(*, summit: Summit, by: User, now: datetime) -> dict[str, Any]:
     """Start the current (or first) step, or resume it after a pause."""
-    with atomic():
-        summit = locked(summit)
-        authorise(summit, by, "step.start")
+    with guarded(summit, by, "step.start") as (summit, _roles):
         if summit.step_state == Summit.StepState.RUNNING:
             return {"state": summit.step_state}
         if summit.step_state == Summit.StepState.PAUSED and summit.current_step is not None:
@@ -67,9 +63,7 @@ def summit_step_start(*, summit: Summit, by: User, now: datetime) -> dict[str, A
 
 @live_command("step.pause", rules.RUN_AGENDA, keeps_lookups=True)
 def summit_step_pause(*, summit: Summit, by: User, now: datetime) -> dict[str, Any]:
-    with atomic():
-        summit = locked(summit)
-        authorise(summit, by, "step.pause")
+    with guarded(summit, by, "step.pause") as (summit, _roles):
         if summit.step_state != Summit.StepState.RUNNING:
             raise CommandRefused("not_running", _("Er loopt nu geen stap om te pauzeren."))
         remaining = None
@@ -90,9 +84,7 @@ def summit_step_pause(*, summit: Summit, by: User, now: datetime) -> dict[str, A
     keeps_lookups=True,
 )
 def summit_step_extend(*, summit: Summit, by: User, seconds: int, now: datetime) -> dict[str, Any]:
-    with atomic():
-        summit = locked(summit)
-        authorise(summit, by, "step.extend")
+    with guarded(summit, by, "step.extend") as (summit, _roles):
         if not 0 < seconds <= MAX_EXTEND_SECONDS:
             raise CommandRefused("invalid", _("Verleng met 1 seconde tot 60 minuten."))
         if summit.step_state == Summit.StepState.PAUSED:
@@ -111,9 +103,7 @@ def summit_step_extend(*, summit: Summit, by: User, seconds: int, now: datetime)
 @live_command("step.advance", rules.RUN_AGENDA, keeps_lookups=True)
 def summit_step_advance(*, summit: Summit, by: User, now: datetime) -> dict[str, Any]:
     """Go to the next step of the agenda and start its timer."""
-    with atomic():
-        summit = locked(summit)
-        authorise(summit, by, "step.advance")
+    with guarded(summit, by, "step.advance") as (summit, _roles):
         steps = summit.steps.order_by("position")
         if summit.current_step is not None:
             steps = steps.filter(position__gt=summit.current_step.position)
@@ -129,9 +119,7 @@ def summit_step_advance(*, summit: Summit, by: User, now: datetime) -> dict[str,
 def summit_step_back(*, summit: Summit, by: User, now: datetime) -> dict[str, Any]:
     """Go back to the previous step of the agenda (a step advanced too soon) and start its
     timer again from its full duration; nothing written during the steps is undone."""
-    with atomic():
-        summit = locked(summit)
-        authorise(summit, by, "step.back")
+    with guarded(summit, by, "step.back") as (summit, _roles):
         current = summit.current_step
         step = (
             summit.steps.filter(position__lt=current.position).order_by("-position").first()
@@ -153,9 +141,7 @@ def summit_step_back(*, summit: Summit, by: User, now: datetime) -> dict[str, An
 )
 def summit_message_send(*, summit: Summit, by: User, text: Any, now: datetime) -> dict[str, Any]:
     """A short message on every screen of the summit ('Koffie staat klaar')."""
-    with atomic():
-        summit = locked(summit)
-        authorise(summit, by, "message.send")
+    with guarded(summit, by, "message.send") as (summit, _roles):
         text = clean_text(
             text,
             limit=MESSAGE_MAX_LENGTH,

@@ -16,12 +16,10 @@ from .. import events, rules, seating, selectors
 from ..models import Participant, Summit, SummitTable
 from .context import (
     CommandRefused,
-    atomic,
-    authorise,
     clean_text,
     emit,
+    guarded,
     live_command,
-    locked,
     row_id,
     whole_number,
 )
@@ -48,9 +46,7 @@ def participant_check_in(
     *, summit: Summit, by: User, now: datetime, code: Any = None, participant_id: Any = None
 ) -> dict[str, Any]:
     """Check a registered participant in, found by the letter code (its first part) or id."""
-    with atomic():
-        summit = locked(summit)
-        authorise(summit, by, "participant.check_in")
+    with guarded(summit, by, "participant.check_in") as (summit, _roles):
         participant = None
         if isinstance(code, str) and code.strip():
             lookup = core_services.normalise_code(code)[: core_services.LOOKUP_LENGTH]
@@ -88,9 +84,7 @@ def participant_walk_in(
     *, summit: Summit, by: User, name: Any, birth_year: Any = None, now: datetime
 ) -> dict[str, Any]:
     """Register and check in someone without an invitation; returns their one-time code."""
-    with atomic():
-        summit = locked(summit)
-        authorise(summit, by, "participant.walk_in")
+    with guarded(summit, by, "participant.walk_in") as (summit, _roles):
         name = clean_text(
             name,
             limit=100,
@@ -125,9 +119,7 @@ def participant_seat_all(
 
     Run again between rounds: people move away from the table they sat at.
     """
-    with atomic():
-        summit = locked(summit)
-        authorise(summit, by, "participant.seat_all")
+    with guarded(summit, by, "participant.seat_all") as (summit, _roles):
         people, tables, previous = selectors.seating_input(summit, year=now.year)
         try:
             plan = seating.seat(people, tables, previous=previous, seed=seed)
@@ -153,9 +145,7 @@ def participant_seat_all(
 def participant_join_online(*, summit: Summit, by: User, now: datetime) -> dict[str, Any]:
     """A registered participant who is not in the hall joins from home: checked in and seated
     at the online table with the most free seats. Joining again returns the same table."""
-    with atomic():
-        summit = locked(summit)
-        authorise(summit, by, "participant.join_online")
+    with guarded(summit, by, "participant.join_online") as (summit, _roles):
         participant = (
             Participant.objects.select_related("user", "table")
             .filter(summit=summit, user=by)
@@ -205,9 +195,7 @@ def theme_table_choose(
 
     Someone in the hall chooses among hall tables, someone online among online tables.
     """
-    with atomic():
-        summit = locked(summit)
-        authorise(summit, by, "table.choose")
+    with guarded(summit, by, "table.choose") as (summit, _roles):
         participant = (
             Participant.objects.select_related("table")
             .filter(summit=summit, user=by, checked_in_at__isnull=False)
@@ -251,9 +239,7 @@ def _room_at_theme(participant: Participant, theme: Any) -> int | None:
     has that theme already); refused when the theme has no table of theirs with room."""
     online = participant.table.online if participant.table is not None else False
     tables = list(
-        SummitTable.objects.filter(
-            summit=participant.summit_id, theme=row_id(theme), online=online
-        )
+        SummitTable.objects.filter(summit=participant.summit_id, theme=row_id(theme), online=online)
         .select_related("theme")
         .annotate(seated=Count("members"))
     )

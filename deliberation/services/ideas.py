@@ -114,11 +114,16 @@ def idea_edit(
 def idea_withdraw(*, summit: Summit, by: User, idea_id: Any, now: datetime) -> dict[str, Any]:
     with guarded(summit, by, "idea.withdraw") as (summit, roles):
         idea = _own_idea(summit, by, roles, idea_id)
-        idea.status = Idea.Status.WITHDRAWN
-        idea.updated_at = now
-        idea.save(update_fields=["status", "updated_at"])
+        _set_status(idea, Idea.Status.WITHDRAWN, now)
         emit(summit, events.idea_withdrawn, {"id": idea.pk})
         return {"idea": idea.pk}
+
+
+def _set_status(idea: Idea, status: Any, now: datetime, *also: str) -> None:
+    """Store an idea's new status (and the ``also`` fields set before), stamped ``now``."""
+    idea.status = status
+    idea.updated_at = now
+    idea.save(update_fields=["status", "updated_at", *also])
 
 
 def curated_idea(summit: Summit, idea_id: Any) -> Idea:
@@ -138,9 +143,7 @@ def idea_hide(*, summit: Summit, by: User, idea_id: Any, now: datetime) -> dict[
     """Take an idea off every screen (e.g. a personal attack); the text stays stored."""
     with guarded(summit, by, "idea.hide") as (summit, _roles):
         idea = curated_idea(summit, idea_id)
-        idea.status = Idea.Status.HIDDEN
-        idea.updated_at = now
-        idea.save(update_fields=["status", "updated_at"])
+        _set_status(idea, Idea.Status.HIDDEN, now)
         emit(summit, events.idea_hidden, {"id": idea.pk})
         return {"idea": idea.pk}
 
@@ -162,10 +165,8 @@ def idea_merge(
             raise CommandRefused(
                 "invalid", _("Een idee kan niet met zichzelf worden samengevoegd.")
             )
-        idea.status = Idea.Status.MERGED
         idea.merged_into = into
-        idea.updated_at = now
-        idea.save(update_fields=["status", "merged_into", "updated_at"])
+        _set_status(idea, Idea.Status.MERGED, now, "merged_into")
         emit(summit, events.idea_merged, {"id": idea.pk, "into": into.pk})
         return {"idea": idea.pk, "into": into.pk}
 
@@ -190,9 +191,7 @@ def idea_restore(*, summit: Summit, by: User, idea_id: Any, now: datetime) -> di
             raise CommandRefused(
                 "not_found", _("Dit idee is niet verborgen of samengevoegd (meer).")
             )
-        idea.status = Idea.Status.VISIBLE
         idea.merged_into = None
-        idea.updated_at = now
-        idea.save(update_fields=["status", "merged_into", "updated_at"])
+        _set_status(idea, Idea.Status.VISIBLE, now, "merged_into")
         emit(summit, events.idea_restored, idea_data(idea))
         return {"idea": idea.pk}
