@@ -17,8 +17,7 @@ import pytest
 
 from tests.factories import UserFactory, code_for
 from tests.multiprocess import database_url_of_tests, free_port, start_daphne, wait_for_port
-from tests.voting.test_ballot_burst import logged_in_session, post_all_at_once
-from voting import services
+from tests.voting.test_ballot_burst import open_poll_with_voters, post_all_at_once
 
 pytestmark = [pytest.mark.multiprocess, pytest.mark.django_db(transaction=True)]
 
@@ -61,18 +60,7 @@ class ThreadPeak(threading.Thread):
 
 
 def test_a_burst_of_ballots_waits_at_the_door_instead_of_becoming_a_thread_each(tmp_path):
-    manager = UserFactory()
-    residents = [UserFactory() for _ in range(VOTERS)]
-    poll = services.poll_create(
-        title="Wat komt er op het plein?",
-        method="approval",
-        context="summit:burgertop-2026/step:3",
-        eligible=residents,
-        by=manager,
-        options=[services.OptionSpec(t) for t in ("Bomen", "Bankjes", "Fonteinen")],
-    )
-    services.poll_open(poll=poll, by=manager)
-    sessions = [logged_in_session(user) for user in residents]
+    poll, sessions = open_poll_with_voters(VOTERS)
     port = free_port()
     process = start_daphne(port, server_env(), tmp_path / "daphne.log")
     try:

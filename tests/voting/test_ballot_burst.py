@@ -95,9 +95,10 @@ async def post_all_at_once(ports: list[int], poll: int, sessions: list[str]) -> 
         return list(await asyncio.gather(*tasks))
 
 
-def test_ballots_posted_at_once_are_all_counted_within_the_connection_pool(tmp_path):
+def open_poll_with_voters(voters: int) -> tuple[Poll, list[str]]:
+    """An open approval poll and a logged-in session for each of its ``voters``."""
     manager = UserFactory()
-    residents = [UserFactory() for _ in range(VOTERS)]
+    residents = [UserFactory() for _ in range(voters)]
     poll = services.poll_create(
         title="Wat komt er op het plein?",
         method="approval",
@@ -107,7 +108,11 @@ def test_ballots_posted_at_once_are_all_counted_within_the_connection_pool(tmp_p
         options=[services.OptionSpec(t) for t in ("Bomen", "Bankjes", "Fonteinen")],
     )
     services.poll_open(poll=poll, by=manager)
-    sessions = [logged_in_session(user) for user in residents]
+    return poll, [logged_in_session(user) for user in residents]
+
+
+def test_ballots_posted_at_once_are_all_counted_within_the_connection_pool(tmp_path):
+    poll, sessions = open_poll_with_voters(VOTERS)
 
     watcher = ConnectionPeak()
     before = watcher.now()
@@ -140,5 +145,5 @@ def test_ballots_posted_at_once_are_all_counted_within_the_connection_pool(tmp_p
         f"{watcher.peak - before} connections for two processes with a pool of {POOL_SIZE}"
     )
     assert Eligibility.objects.filter(poll=poll, has_voted=True).count() == VOTERS
-    services.poll_close(poll=Poll.objects.get(pk=poll.pk), by=manager)
+    services.poll_close(poll=Poll.objects.get(pk=poll.pk), by=poll.created_by)
     assert Ballot.objects.filter(poll=poll).count() == VOTERS
