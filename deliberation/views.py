@@ -89,8 +89,10 @@ STOP_WORDS = set(
         "zo",
     ]
 )
-# Stripped from both ends of a word, by the server here and by the hall screen's script.
-WORD_PUNCTUATION = ".,!?;:()\"'"
+# Stripped from both ends of a word, by the server here and by the hall screen's script:
+# plain and curly quotes (phone keyboards curl them), dashes, brackets, the ellipsis and
+# the *stars*, _lines_ and ~tildes~ of chat habits.
+WORD_PUNCTUATION = ".,!?;:()[]{}<>\"'“”‘’„‚«»…–—-*_~#`/"
 
 
 def _screen(request: HttpRequest, slug: str, screen: str, template: str) -> HttpResponse:

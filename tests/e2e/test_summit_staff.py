@@ -278,3 +278,33 @@ def test_hall_screen_cloud_skips_stop_words_and_everything_fits_one_projector_sc
     assert scroll <= 0, f"the hall screen scrolls by {scroll}px at 1920x1080"
     assert_accessible(screen)
     hall.close()
+
+
+def test_hall_screen_cloud_shows_words_without_quotes_or_chat_marks_around_them(
+    browser, demo_server: DemoServer
+):
+    control = facilitator(browser, demo_server, width=1280)
+    go_to_step(control, IDEA_COLLECTION)
+    hall = browser.new_context(viewport={"width": 1920, "height": 1080}, locale="nl-NL")
+    screen = hall.new_page()
+    screen.goto(hall_url(demo_server))
+    host = host_console(browser, demo_server)
+    # A phone keyboard curls quotes; chat habits put *stars* or _lines_ around a word. Three
+    # tables say it, so the words stay among the most used on a cloud other tests filled.
+    for table in (1, 2, 3):
+        write_idea(
+            host, f"Een “kabouterpad” met **vlinderstruiken** en _egelhuisjes_ – ‘samen’… ({table})"
+        )
+    cloud = screen.locator("[data-word-cloud]")
+
+    def assert_bare_words() -> None:
+        for word in ("kabouterpad", "vlinderstruiken", "egelhuisjes", "samen"):
+            expect(cloud.locator("li", has_text=re.compile(f"^{word}$"))).to_have_count(1)
+        words = cloud.locator("li").all_inner_texts()
+        assert not [w for w in words if re.search(r"[“”‘’*_…–]", w)], words
+
+    assert_bare_words()  # drawn by the page's script from the live event
+    screen.reload()
+    assert_bare_words()  # drawn by the server
+    assert_accessible(screen)
+    hall.close()
