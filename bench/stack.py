@@ -8,6 +8,8 @@ from __future__ import annotations
 import shutil
 import signal
 import subprocess
+import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -48,7 +50,52 @@ def start_postgres(
         stderr=subprocess.STDOUT,
     )
     wait_for_port(process, port, 30)
+    _wait_until_ready(port, 30)
     return process, port
+
+
+def _wait_until_ready(port: int, seconds: float) -> None:
+    """PostgreSQL listens before it takes connections ("the database system is starting
+    up"): wait until one gets in."""
+    import psycopg
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            psycopg.connect(admin_dsn(port), connect_timeout=2).close()
+            return
+        except psycopg.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def admin_dsn(port: int) -> str:
+    return f"postgresql://postgres@127.0.0.1:{port}/postgres"
+
+
+def create_database(port: int, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_dsn(port), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def work_folder(prefix: str) -> Path:
+    """A throwaway folder the postgres user can enter (PostgreSQL's data goes inside)."""
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    work.chmod(0o755)
+    return work
+
+
+def stop_after(seconds: int) -> None:
+    """End the whole run with a message if it takes longer than ``seconds``."""
+
+    def out_of_time(_signum: int, _frame: object) -> None:
+        raise SystemExit(f"stopped: the run took longer than {seconds} s")
+
+    signal.signal(signal.SIGALRM, out_of_time)
+    signal.alarm(seconds)
 
 
 def start_redis(work: Path, port: int | None = None) -> tuple[subprocess.Popen[bytes], int]:

@@ -29,10 +29,8 @@ import os
 import random
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections import Counter
@@ -42,7 +40,15 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from bench.stack import FAST, start_postgres, start_redis, stop  # noqa: E402
+from bench.stack import (  # noqa: E402
+    FAST,
+    create_database,
+    start_postgres,
+    start_redis,
+    stop,
+    stop_after,
+    work_folder,
+)
 from tests.multiprocess import free_port, production_env, wait_for_port  # noqa: E402
 
 CONTEXT = "summit:stemburst/step:1"
@@ -346,13 +352,8 @@ def main() -> None:
         close_and_count(args.close)
         return
 
-    def out_of_time(_signum: int, _frame: object) -> None:
-        raise SystemExit(f"stopped: the run took longer than {args.deadline} s")
-
-    signal.signal(signal.SIGALRM, out_of_time)
-    signal.alarm(args.deadline)
-    work = Path(tempfile.mkdtemp(prefix="ballot-burst-"))
-    work.chmod(0o755)
+    stop_after(args.deadline)
+    work = work_folder("ballot-burst-")
     started: list[subprocess.Popen[bytes]] = []
     daphnes: list[subprocess.Popen[bytes]] = []
     try:
@@ -360,11 +361,7 @@ def main() -> None:
         started.append(postgres)
         redis, redis_port = start_redis(work)
         started.append(redis)
-        admin_dsn = f"postgresql://postgres@127.0.0.1:{pg_port}/postgres"
-        import psycopg
-
-        with psycopg.connect(admin_dsn, autocommit=True) as conn:
-            conn.execute('CREATE DATABASE "samenspel"')
+        create_database(pg_port, "samenspel")
         env = production_env(
             DATABASE_URL=f"postgres://postgres@127.0.0.1:{pg_port}/samenspel",
             REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",

@@ -22,16 +22,14 @@ import random
 import secrets
 import shutil
 import signal
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from bench.stack import pg_bin, start_postgres, stop  # noqa: E402
+from bench.stack import create_database, start_postgres, stop, stop_after, work_folder  # noqa: E402
 
 
 def pct(values: list[float], q: float) -> float:
@@ -122,15 +120,21 @@ def run(voters: int, revoters: int) -> None:
     truth = {selectors.voter_key(poll, person.pk): person.pk for person in people}
     via = {mark["participant"]: mark["via"] for mark in marks}
     limit = chance_limit(len(set(via.values())))
-    print(f"tried: {voters} voters ({sum(1 for v in via.values() if v == 'paper')} on paper), "
-          f"{min(revoters, len(online))} re-votes, {len(casts)} casts, PostgreSQL")
-    print(f"before closing: {len(sealed_rows)} sealed rows, sizes "
-          f"{sorted({size for *_r, size in sealed_rows})} bytes; marks joined to a sealed row "
-          f"on xmin: {sealed_joined} (expected: the seal hides what it holds); "
-          f"ballot rows readable: {len(ballots_open)}")
-    print(f"after closing: {len(ballots)} ballots, {len(marks)} marks; random pairing gets "
-          f"about Poisson({len(set(via.values()))}) right, below {limit} in all but one in a "
-          "million")
+    print(
+        f"tried: {voters} voters ({sum(1 for v in via.values() if v == 'paper')} on paper), "
+        f"{min(revoters, len(online))} re-votes, {len(casts)} casts, PostgreSQL"
+    )
+    print(
+        f"before closing: {len(sealed_rows)} sealed rows, sizes "
+        f"{sorted({size for *_r, size in sealed_rows})} bytes; marks joined to a sealed row "
+        f"on xmin: {sealed_joined} (expected: the seal hides what it holds); "
+        f"ballot rows readable: {len(ballots_open)}"
+    )
+    print(
+        f"after closing: {len(ballots)} ballots, {len(marks)} marks; random pairing gets "
+        f"about Poisson({len(set(via.values()))}) right, below {limit} in all but one in a "
+        "million"
+    )
 
     def correct(guess: dict[str, int]) -> int:
         return sum(1 for b in ballots if guess.get(str(b["id"])) == truth[str(b["key"])])
@@ -138,8 +142,13 @@ def run(voters: int, revoters: int) -> None:
     for name, attack in attacks(postgres=True).items():
         print(f"  {name:<55} {correct(attack(marks, ballots)):>5} linked")
     held = [
-        {"participant": owners[lookup], "id": i, "place": physical(c), "size": size,
-         "via": via[owners[lookup]]}
+        {
+            "participant": owners[lookup],
+            "id": i,
+            "place": physical(c),
+            "size": size,
+            "via": via[owners[lookup]],
+        }
         for i, c, lookup, size in sealed_rows
     ]
     for name, guess in {
@@ -154,15 +163,21 @@ def run(voters: int, revoters: int) -> None:
         ),
     }.items():
         print(f"  {name:<55} {correct(guess):>5} linked")
-    print(f"cost: cast p50 {pct(casts, 0.5) * 1000:.1f} ms, p99 {pct(casts, 0.99) * 1000:.1f} ms "
-          f"(CPU of this process, first casts: p50 {pct(cpu, 0.5) * 1000:.2f} ms); "
-          f"closing ({len(ballots)} seals opened, shuffled, stored, counted) "
-          f"{close_seconds * 1000:.0f} ms")
+    print(
+        f"cost: cast p50 {pct(casts, 0.5) * 1000:.1f} ms, p99 {pct(casts, 0.99) * 1000:.1f} ms "
+        f"(CPU of this process, first casts: p50 {pct(cpu, 0.5) * 1000:.2f} ms); "
+        f"closing ({len(ballots)} seals opened, shuffled, stored, counted) "
+        f"{close_seconds * 1000:.0f} ms"
+    )
     if PendingBallot is not None:
         from voting import sealing
 
-        data = {"id": str(ballots[0]["id"]), "voter_key": "k" * 64, "content": keys,
-                "source": "online"}
+        data = {
+            "id": str(ballots[0]["id"]),
+            "voter_key": "k" * 64,
+            "content": keys,
+            "source": "online",
+        }
         block = sealing.block_size(len(options))
         started = time.process_time()
         for _ in range(1000):
@@ -170,8 +185,10 @@ def run(voters: int, revoters: int) -> None:
             sealed = sealing.seal(poll_id=poll.pk, lookup=lookup, data=data, block=block)
             sealing.unseal(poll_id=poll.pk, lookup=lookup, sealed=sealed)
         per_ballot = (time.process_time() - started) / 1000
-        print(f"cost: sealing and opening one ballot {per_ballot * 1e6:.0f} µs of CPU "
-              "(1,000 in a row)")
+        print(
+            f"cost: sealing and opening one ballot {per_ballot * 1e6:.0f} µs of CPU "
+            "(1,000 in a row)"
+        )
     print(f"lost: {voters - len(ballots)} ballots")
 
 
@@ -181,21 +198,11 @@ def main() -> None:
     parser.add_argument("--revoters", type=int, default=150)
     parser.add_argument("--deadline", type=int, default=300)
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="ballot-linking-"))
-    work.chmod(0o755)  # PostgreSQL runs as its own user in a folder inside
+    work = work_folder("ballot-linking-")
     server, port = start_postgres(work)
-
-    def out_of_time(_signum: int, _frame: object) -> None:
-        raise SystemExit(f"stopped: past the deadline of {args.deadline} s")
-
-    signal.signal(signal.SIGALRM, out_of_time)
-    signal.alarm(args.deadline)
+    stop_after(args.deadline)
     try:
-        subprocess.run(
-            [str(pg_bin() / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres"]
-            + ["linking"],
-            check=True,
-        )
+        create_database(port, "linking")
         os.environ.update(
             DATABASE_URL=f"postgres://postgres@127.0.0.1:{port}/linking",
             DJANGO_SETTINGS_MODULE="samenspel.settings",

@@ -21,10 +21,8 @@ import asyncio
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -33,7 +31,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from bench.stack import start_postgres, stop  # noqa: E402
+from bench.stack import create_database, start_postgres, stop, stop_after, work_folder  # noqa: E402
 from tests.multiprocess import free_port, production_env, wait_for_port  # noqa: E402
 
 PATH = "/inloggen/code/"
@@ -214,23 +212,13 @@ def main() -> None:
         prepare(args.prepare)
         return
 
-    def out_of_time(_signum: int, _frame: object) -> None:
-        raise SystemExit(f"stopped: the run took longer than {args.deadline} s")
-
-    signal.signal(signal.SIGALRM, out_of_time)
-    signal.alarm(args.deadline)
-    work = Path(tempfile.mkdtemp(prefix="code-guessing-"))
-    work.chmod(0o755)
+    stop_after(args.deadline)
+    work = work_folder("code-guessing-")
     started: list[subprocess.Popen[bytes]] = []
     try:
         postgres, pg_port = start_postgres(work)
         started.append(postgres)
-        import psycopg
-
-        with psycopg.connect(
-            f"postgresql://postgres@127.0.0.1:{pg_port}/postgres", autocommit=True
-        ) as conn:
-            conn.execute('CREATE DATABASE "samenspel"')
+        create_database(pg_port, "samenspel")
         env = production_env(DATABASE_URL=f"postgres://postgres@127.0.0.1:{pg_port}/samenspel")
         env["DEBUG"] = "1"  # static files without collectstatic; nothing timed depends on it
         env.pop("REDIS_URL", None)
