@@ -68,11 +68,12 @@ class _WaitingRoom:
     """Slowed code attempts this process keeps waiting at once: LOGIN_CODE_MAX_WAITING, and
     one per client address.
 
-    A waiting attempt keeps its HTTP request open, and a process lets only so many requests
-    into Django at a time: without a ceiling, guesses sent together could take every one of
-    them. One place per address keeps a guesser from holding every place, so the holder
+    No attempt waits past the ceiling (slowdown.check_times), so without this limit a flood
+    of guesses would be checked as fast as it arrived once the first ones had waited it out.
+    One place per address keeps a guesser from holding every place, so the holder
     (elsewhere) finds one. An attempt that finds no place is answered at once: try again
-    in N seconds."""
+    in N seconds. The wait itself holds no thread (the view is asynchronous and passes the
+    door in front of Django, samenspel/handler.py)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
