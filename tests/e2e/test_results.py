@@ -68,7 +68,7 @@ def test_a_budget_result_marks_what_was_funded_and_explains_why_not(phone: Page,
     assert funded.count() >= 1
     # The chart's legend names the two colours; the table says it in words.
     expect(phone.locator("table")).to_have_attribute("data-chart-chosen", "Uitgevoerd")
-    costs = phone.locator("tbody td:nth-child(3)").all_inner_texts()
+    costs = phone.locator("tbody td:nth-child(4)").all_inner_texts()
     assert costs and all(re.fullmatch(r"€\s\d{1,3}(\.\d{3})*", c) for c in costs), costs
     explanation = phone.locator("section[aria-labelledby=uitleg]")
     expect(explanation.get_by_role("heading", name="Project voor project")).to_be_visible()
@@ -104,3 +104,25 @@ def test_the_published_files_are_reached_and_told_apart_by_keyboard(page: Page, 
     assert two.suggested_filename.endswith("-trackers.json")
     assert Path(one.path()).read_bytes() != Path(two.path()).read_bytes()
     expect(page.locator("section[aria-labelledby=uitleg]")).to_contain_text("Nodig was meer dan de helft")
+
+
+def test_on_a_phone_the_outcome_column_shows_without_scrolling_the_table(phone: Page, demo_server: DemoServer):
+    """Whether an option was chosen is the answer a resident looks for: at 360 px it sits in
+    view next to the option's name, not cut off at the table's right edge."""
+    outcome_headers = {"Gekozen", "Uitgevoerd", "Aangenomen"}
+    for title in RESULTS:
+        open_result(phone, demo_server, title)
+        region = phone.locator(".ss-table-scroll")
+        visible = region.evaluate(
+            """region => {
+                const edge = region.getBoundingClientRect().right;
+                const header = [...region.querySelectorAll('thead th')].find(
+                    cell => cell.textContent.trim() === region.querySelector('table').dataset.chartChosen);
+                const column = header.cellIndex;
+                const cells = [header, ...[...region.querySelectorAll('tbody tr')].map(row => row.cells[column])];
+                return {header: header.textContent.trim(),
+                        cut: cells.filter(cell => cell.getBoundingClientRect().right > edge + 0.5).length};
+            }"""
+        )
+        assert visible["header"] in outcome_headers, title
+        assert visible["cut"] == 0, f"{title}: {visible}"
