@@ -1,5 +1,6 @@
-"""What the results page shows besides the table: the count explained in words (translated),
-the published files with what each one is, and the exact command that recounts the result."""
+"""What the results page shows (the results view passes it as ``page``): the table rows,
+the count explained in words (translated), the published files with what each one is, and
+the exact command that recounts the result."""
 
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ class _DjangoWords:
 WORDS = _DjangoWords()
 
 FILE_KINDS = {
-    "soi": "PrefLib", "soc": "PrefLib", "toi": "PrefLib", "toc": "PrefLib", "cat": "PrefLib", "pb": "Pabulib",
+    **dict.fromkeys(("soi", "soc", "toi", "toc", "cat"), "PrefLib"),
+    "pb": "Pabulib",
     "json": "JSON",
 }
 

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from samenspel.models import User
 
-from . import forms, methods, rules, selectors, services
+from . import forms, methods, result_page, rules, selectors, services
 from .models import CastVia, Eligibility, Option, Poll
 
 
@@ -294,15 +294,13 @@ def poll_results(request: HttpRequest, pk: int) -> HttpResponse:
             {"poll": poll, "turnout": selectors.turnout(poll)},
         )
     result = poll.result
-    rows = selectors.result_rows(poll, result.outcome)
     return render(
         request,
         "voting/results.html",
         {
             "poll": poll,
             "result": result,
-            "rows": rows,
-            "value_label": selectors.value_label(poll),
+            "page": result_page.context(poll, result),
             "is_yes_no": poll.voting_method.shape is methods.YES_NO,
             "is_budget": poll.voting_method.needs_budget,
             "tracker": selectors.own_tracker(poll, request.user.pk)
