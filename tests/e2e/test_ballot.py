@@ -126,6 +126,8 @@ def test_a_replaced_receipt_says_so_when_looked_up_after_closing(phone: Page, de
     phone.get_by_role("button", name="Stem uitbrengen").click()
     first = phone.locator(".ss-tracker").text_content() or ""
     expect(phone.locator(".ss-cast")).to_contain_text("Een tweede zwembad: Voor")
+    # A code to write down is never split over two lines on a phone (K69 / M misreads).
+    assert phone.locator(".ss-tracker").evaluate("code => code.getClientRects().length") == 1
     assert_accessible(phone)
     assert_fits_phone(phone)
     phone.get_by_role("group", name="Een tweede zwembad").get_by_label("Tegen").check()
