@@ -34,6 +34,21 @@ def production_env(**extra: str) -> dict[str, str]:
     )
 
 
+def settings_process_output(code: str, env: dict[str, str], *, unset: tuple[str, ...]) -> str:
+    """What ``code`` prints in a fresh process with the project's settings, from this
+    environment without the variables that start with any of ``unset``, plus ``env``."""
+    clean = {name: value for name, value in os.environ.items() if not name.startswith(unset)}
+    done = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); " + code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "samenspel.settings", **env},
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -1,9 +1,8 @@
 """The co-writing settings come from the environment, like every other setting."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.multiprocess import settings_process_output
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -18,7 +17,7 @@ NAMES = (
 )
 # What the co-writing code goes by: the settings, and the values its modules read at start.
 PRINT = (
-    "import django; django.setup(); from django.conf import settings as s; "
+    "from django.conf import settings as s; "
     "from deliberation.drafts import consumers, services; "
     f"print(*[getattr(s, name) for name in {NAMES!r}]); "
     "print(services.COMPACT_AFTER, consumers.MAX_MESSAGE_BYTES, consumers.PRESENCE_INTERVAL)"
@@ -26,17 +25,8 @@ PRINT = (
 
 
 def drafts_settings_with(env: dict[str, str]) -> list[list[str]]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("DRAFT_")}
-    done = subprocess.run(
-        [sys.executable, "-c", PRINT],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "samenspel.settings", **env},
-    )
-    assert done.returncode == 0, done.stderr
-    return [line.split() for line in done.stdout.splitlines()]
+    printed = settings_process_output(PRINT, env, unset=("DRAFT_",))
+    return [line.split() for line in printed.splitlines()]
 
 
 def test_nothing_set_gives_the_documented_defaults():

@@ -1,34 +1,24 @@
 """PostgreSQL connections are bounded by configuration: a pool per server process."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import yaml
 
+from tests.multiprocess import settings_process_output
+
 ROOT = Path(__file__).resolve().parents[2]
 
 PRINT = (
-    "import django, json; django.setup(); from django.conf import settings as s; "
+    "import json; from django.conf import settings as s; "
     "d = s.DATABASES['default']; "
     "print(json.dumps({'pool': d.get('OPTIONS', {}).get('pool'), 'age': d['CONN_MAX_AGE']}))"
 )
 
 
 def database_settings(env: dict[str, str]) -> dict:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DB_", "DATABASE_"))}
-    done = subprocess.run(
-        [sys.executable, "-c", PRINT],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "samenspel.settings", "DEBUG": "1", **env},
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    printed = settings_process_output(PRINT, {"DEBUG": "1", **env}, unset=("DB_", "DATABASE_"))
+    return json.loads(printed.strip().splitlines()[-1])
 
 
 def test_postgres_gets_a_bounded_pool_sized_from_the_environment():

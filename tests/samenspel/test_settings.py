@@ -5,10 +5,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.multiprocess import settings_process_output
+
 ROOT = Path(__file__).resolve().parents[2]
 
 PRINT = (
-    "import django; django.setup(); from django.conf import settings as s; "
+    "from django.conf import settings as s; "
     "print(s.DATABASES['default']['ENGINE']); print(s.CHANNEL_LAYERS['default']['BACKEND']); "
     "print(s.DEBUG); print(','.join(s.ALLOWED_HOSTS)); "
     "print(s.CHANNEL_LAYERS['default'].get('CONFIG', {}).get('hosts', [{}])[0].get('socket_timeout', 'n/a')); "
@@ -17,21 +19,8 @@ PRINT = (
 
 
 def settings_with(env: dict[str, str]) -> list[str]:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", PRINT],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "samenspel.settings", **env},
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout.split()
+    unset = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS")
+    return settings_process_output(PRINT, env, unset=unset).split()
 
 
 def test_nothing_set_gives_the_embedded_default():
