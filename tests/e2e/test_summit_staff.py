@@ -308,3 +308,29 @@ def test_hall_screen_cloud_shows_words_without_quotes_or_chat_marks_around_them(
     assert_bare_words()  # drawn by the server
     assert_accessible(screen)
     hall.close()
+
+
+def test_facilitator_sees_in_the_agenda_which_step_the_hall_is_at(browser, demo_server: DemoServer):
+    control = facilitator(browser, demo_server)
+    go_to_step(control, IDEA_COLLECTION)
+    agenda = control.locator("[data-agenda] li")
+    now = agenda.filter(has_text=IDEA_COLLECTION)
+    other = agenda.first
+
+    def looks(item) -> tuple[str, str, str]:
+        return item.evaluate(
+            "(node) => { const style = getComputedStyle(node);"
+            " return [style.fontWeight, style.backgroundColor, style.borderInlineStartStyle]; }"
+        )
+
+    # Not only a screen reader hears it (aria-current): the step stands out on the screen.
+    expect(now).to_have_attribute("aria-current", "step")
+    assert looks(now) != looks(other), looks(now)
+    assert int(looks(now)[0]) >= 700, looks(now)
+
+    # After the next step (a live event, no reload) the mark moves with it.
+    go_to_step(control, "Het themateam ordent de ideeën")
+    assert looks(now) == looks(other), looks(now)
+    assert int(looks(agenda.filter(has_text="Het themateam ordent de ideeën"))[0]) >= 700
+    assert_accessible(control)
+    assert_fits_phone(control)
