@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
-
-from django.utils.translation import gettext
 
 from .live import ws
-from .live.consumer import HubConsumer
-from .live.frames import dumps
+from .live.consumer import ReadOnlyConsumer
 from .live.hub import hub
 
 SITE_GROUP = "site"
 
 
-class SiteConsumer(HubConsumer):
+class SiteConsumer(ReadOnlyConsumer):
     """Receive-only: joins the site group through the process hub."""
 
     async def connect(self) -> None:
@@ -33,15 +29,3 @@ class SiteConsumer(HubConsumer):
     async def disconnect(self, code: int) -> None:
         if self.joined:
             await hub().leave(SITE_GROUP, self)
-
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> Any:
-        await self.send(
-            text_data=dumps(
-                {
-                    "kind": "error",
-                    "id": None,
-                    "code": "read_only",
-                    "message": gettext("Dit kanaal is alleen om te lezen."),
-                }
-            )
-        )

@@ -13,10 +13,9 @@ import uuid
 from typing import Any
 
 from channels.db import database_sync_to_async
-from django.utils.translation import gettext
 
 from samenspel.live import ws
-from samenspel.live.consumer import HubConsumer
+from samenspel.live.consumer import ReadOnlyConsumer
 from samenspel.live.frames import dumps
 from samenspel.live.relay import ThrottledRelay, join_throttled
 
@@ -55,7 +54,7 @@ def _current_snapshot(pk: int) -> str | None:
     return None if poll is None else dumps(_snapshot_of(poll))
 
 
-class PollConsumer(HubConsumer):
+class PollConsumer(ReadOnlyConsumer):
     async def connect(self) -> None:
         self.hub_id = uuid.uuid4().hex
         self.relay: ThrottledRelay | None = None
@@ -83,15 +82,3 @@ class PollConsumer(HubConsumer):
     async def disconnect(self, code: int) -> None:
         if self.relay is not None:
             await self.relay.remove(self)
-
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> Any:
-        await self.send(
-            text_data=dumps(
-                {
-                    "kind": "error",
-                    "id": None,
-                    "code": "read_only",
-                    "message": gettext("Dit kanaal is alleen om te lezen."),
-                }
-            )
-        )

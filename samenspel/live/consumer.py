@@ -6,8 +6,10 @@ from typing import Any
 
 from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.utils.translation import gettext
 
 from . import wire
+from .frames import dumps
 
 
 class HubConsumer(AsyncWebsocketConsumer):
@@ -66,3 +68,18 @@ class HubConsumer(AsyncWebsocketConsumer):
         await super().close(code=code, reason=reason)
 
 
+class ReadOnlyConsumer(HubConsumer):
+    """A route whose sockets only listen (site notices, a poll's turnout): anything a
+    client sends is answered with a ``read_only`` error, and the socket stays open."""
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> Any:
+        await self.send(
+            text_data=dumps(
+                {
+                    "kind": "error",
+                    "id": None,
+                    "code": "read_only",
+                    "message": gettext("Dit kanaal is alleen om te lezen."),
+                }
+            )
+        )
