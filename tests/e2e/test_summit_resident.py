@@ -183,3 +183,33 @@ def test_participants_choose_an_afternoon_theme_with_free_seats_not_a_table(
     expect(phone.locator("[data-own-theme]")).to_have_text("Thema van uw tafel: Sport en spel")
     assert_accessible(phone)
     assert_fits_phone(phone)
+
+
+def test_a_table_without_ideas_says_so_until_the_first_idea_arrives(
+    browser, demo_server: DemoServer
+):
+    control = new_page(browser)
+    login_staff(control, demo_server, "gespreksleider")
+    control.goto(demo_server.url + SUMMIT + "regie/")
+    go_to_step(control, "Ideeën verzamelen")
+    resident = demo_server.next_resident()
+    # Earlier tests of the same demo may have written at this table: the theme team hid them.
+    demo_server.manage(
+        "shell",
+        "-c",
+        "from deliberation.models import Idea, Participant; Idea.objects.filter(table="
+        f"Participant.objects.get(user__username={resident['username']!r}).table,"
+        " status='visible').update(status='hidden')",
+    )
+    phone = new_page(browser, width=360)
+    login_code(phone, demo_server, resident["code"])
+    phone.goto(demo_server.url + SUMMIT)
+    empty = phone.get_by_text("Uw tafel heeft nog geen ideeën.")
+    expect(empty).to_be_visible()
+    assert_accessible(phone)
+
+    phone.get_by_label("Nieuw idee").fill("Een bankje bij de bushalte")
+    phone.get_by_role("button", name="Idee toevoegen").click()
+    expect(phone.locator("[data-ideas]")).to_contain_text("Een bankje bij de bushalte")
+    expect(empty).to_be_hidden()
+    assert_fits_phone(phone)

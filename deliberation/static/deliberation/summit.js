@@ -119,6 +119,9 @@ function renderIdeaList() {
     if (mayChange(idea) && ideaSteps.includes(state.step?.kind)) item.append(ownControls(idea));
     list.append(item);
   }
+  // A table without ideas says so, instead of a heading with nothing under it.
+  const empty = $("[data-ideas-empty]");
+  if (empty) empty.hidden = list.children.length > 0 || Boolean(state.me?.merged?.length);
 }
 
 // A host may change every idea of their table; a participant only the ones they wrote.
