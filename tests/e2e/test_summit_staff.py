@@ -334,3 +334,35 @@ def test_facilitator_sees_in_the_agenda_which_step_the_hall_is_at(browser, demo_
     assert int(looks(agenda.filter(has_text="Het themateam ordent de ideeën"))[0]) >= 700
     assert_accessible(control)
     assert_fits_phone(control)
+
+
+def test_theme_team_on_a_phone_sees_each_theme_label_beside_its_own_list(
+    browser, demo_server: DemoServer
+):
+    control = facilitator(browser, demo_server)
+    go_to_step(control, IDEA_COLLECTION)
+    write_idea(host_console(browser, demo_server), "Een pluktuin bij de Omval")
+    team = new_page(browser, width=360)
+    login_staff(team, demo_server, "themateam")
+    team.goto(demo_server.url + SUMMIT + "themateam/")
+    # A theme with a name of usual length makes the list as wide as a phone gives it.
+    themes = team.locator("[data-themes] li", has_text="Groen en spelen in de wijk")
+    before = themes.count()
+    team.get_by_label("Nieuw thema").fill("Groen en spelen in de wijk")
+    team.get_by_role("button", name="Thema maken").click()
+    expect(themes).to_have_count(before + 1)
+    idea = team.locator("[data-ideas] li", has_text="Een pluktuin bij de Omval").last
+    label = idea.get_by_text("Thema", exact=True)
+    select = idea.get_by_label("Thema", exact=True)
+    expect(select).to_be_visible()
+    # The word 'Thema' sits on the line of the list it names, not above it beside 'Verbergen'.
+    label_box, select_box = label.bounding_box(), select.bounding_box()
+    assert label_box and select_box
+    middle = label_box["y"] + label_box["height"] / 2
+    assert select_box["y"] <= middle <= select_box["y"] + select_box["height"], (
+        label_box,
+        select_box,
+    )
+    assert label_box["x"] < select_box["x"]
+    assert_accessible(team)
+    assert_fits_phone(team)

@@ -267,7 +267,10 @@ function curationControls(idea) {
     renderIdeas();
     focusLater(`merge-search-${idea.id}`);
   });
-  box.append(hide, themeLabel, select, merge);
+  // The label and its list wrap to the next line together, so 'Thema' never stands alone.
+  const theme = el("span", { class: "ss-idea__theme" });
+  theme.append(themeLabel, " ", select);
+  box.append(hide, theme, merge);
   return box;
 }
 
