@@ -14,6 +14,7 @@ from tests.e2e.conftest import (
     login_staff,
     new_page,
 )
+from tests.e2e.test_ballot import assert_apart
 from tests.e2e.test_drafts import publish_nota
 
 PARAGRAPH = (
@@ -62,6 +63,7 @@ def test_rewriting_one_sentence_starts_from_the_paragraph_and_shows_the_change_f
     resident.set_viewport_size({"width": 360, "height": 740})
     assert_fits_phone(resident)
     assert_accessible(resident)
+    assert_apart(resident, "Bekijk de wijziging", "Terug naar de nota, zonder te versturen")
     resident.set_viewport_size({"width": 1280, "height": 900})
 
     resident.get_by_role("button", name="Amendement versturen").focus()

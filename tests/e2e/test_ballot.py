@@ -26,6 +26,16 @@ def button(page: Page, verb: str, title: str) -> Locator:
     return page.get_by_role("button", name=re.compile(f"^{verb}\\W+{re.escape(title)}$"))
 
 
+def assert_apart(page: Page, button_name: str, link_name: str) -> None:
+    """A thumb aiming at the form's button does not hit the link under it (at least 12 px)."""
+    page.wait_for_load_state("load")
+    button_box = page.get_by_role("button", name=button_name).bounding_box()
+    link_box = page.get_by_role("link", name=link_name).bounding_box()
+    assert button_box and link_box
+    gap = link_box["y"] - (button_box["y"] + button_box["height"])
+    assert gap >= 12, f"{link_name!r} is {gap:.0f}px under {button_name!r}"
+
+
 def ranked(page: Page) -> list[str]:
     return [t.strip() for t in page.locator("[data-ranked] .ss-ranking__title").all_text_contents()]
 
@@ -126,7 +136,9 @@ def test_a_replaced_receipt_says_so_when_looked_up_after_closing(phone: Page, de
     phone.get_by_role("button", name="Stem uitbrengen").click()
     first = phone.locator(".ss-tracker").text_content() or ""
     expect(phone.locator(".ss-cast")).to_contain_text("Een tweede zwembad: Voor")
-    # A code to write down is never split over two lines on a phone (K69 / M misreads).
+    # A code to write down is never split over two lines on a phone (K69 / M misreads);
+    # measured once the page's stylesheet has loaded.
+    phone.wait_for_load_state("load")
     assert phone.locator(".ss-tracker").evaluate("code => code.getClientRects().length") == 1
     assert_accessible(phone)
     assert_fits_phone(phone)
@@ -142,6 +154,7 @@ def test_a_replaced_receipt_says_so_when_looked_up_after_closing(phone: Page, de
     phone.get_by_role("link", name="Bewijscode opzoeken").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Bewijscode opzoeken")
     assert_accessible(phone)
+    assert_apart(phone, "Opzoeken", "Naar de uitslag")
     phone.get_by_label("Uw bewijscode").fill(first.lower())
     phone.keyboard.press("Enter")
     answer = phone.locator("#receipt-answer")
@@ -168,6 +181,7 @@ def test_a_table_host_picks_only_from_their_own_table_on_a_phone(
     assert 1 <= people.count() <= 10
     assert_accessible(phone)
     assert_fits_phone(phone)
+    assert_apart(phone, "Papieren stem opslaan", "Terug naar de stemming")
     name = (phone.get_by_role("group", name="Deelnemer").locator("label").first.text_content() or "")
     name = name.strip().split(" (")[0]
     phone.get_by_label("Zoek een deelnemer op naam").fill(name)
