@@ -270,6 +270,9 @@ def assert_accessible(page: Page) -> None:
     # preloaded: axe would copy a stylesheet with an @import (the admin's) into a <style>
     # element, a violation of the tool's own making; only an experimental rule, not run here,
     # reads those copies.
+    # The page as its user sees it: with its stylesheets (a slow machine may still be loading
+    # them, and an unstyled skip link or logo is too small a target).
+    page.wait_for_load_state("load")
     page.evaluate(AXE_SOURCE)
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
