@@ -74,5 +74,8 @@ def home_sections(request: HttpRequest) -> list[dict[str, Any]]:
             ),
             "items": items,
             "empty": _("Er is nog niets om te lezen."),
+            # This block lists every result, nota and summit: the residents' sections would
+            # only repeat them, unless the member takes part as a resident too.
+            "instead_of_others": not has_role(user, str(Role.RESIDENT)),
         }
     ]

@@ -34,6 +34,10 @@ def home(request: HttpRequest) -> HttpResponse:
     sections = []
     for module in project_modules("home"):
         sections.extend(module.home_sections(request))
+    # A section may stand for the whole page (the council's reading list for a member
+    # who does not take part as a resident).
+    if any(section.get("instead_of_others") for section in sections):
+        sections = [section for section in sections if section.get("instead_of_others")]
     context = {
         "sections": sections,
         "roles": sorted(rules.roles_of(request.user)) if request.user.is_authenticated else [],

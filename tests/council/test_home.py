@@ -58,3 +58,23 @@ def test_the_council_block_reads_in_english(demo: Summit):  # noqa: F811
 def test_residents_and_visitors_do_not_get_the_council_block(demo: Summit):  # noqa: F811
     assert BLOCK not in home_as("ambtenaar")
     assert BLOCK not in Client().get("/").content.decode()
+
+
+def test_a_council_member_reads_each_thing_once_and_no_resident_message(demo: Summit):  # noqa: F811
+    """The council's block lists every result, nota and summit: the residents' sections
+    beside it only repeated them, and told the member 'U doet nu niet mee aan een burgertop'."""
+    page = home_as("raadslid")
+    assert "U doet nu niet mee aan een burgertop" not in page
+    for href in set(re.findall(r'href="(/(?:stemmen|nota)/[^"]+)"', page)):
+        assert page.count(f'href="{href}"') == 1, f"{href} is listed more than once"
+
+
+def test_a_council_member_who_is_also_a_resident_keeps_the_residents_sections(
+    demo: Summit,  # noqa: F811
+):
+    from samenspel import services
+    from samenspel.models import Role
+
+    services.role_grant(user=User.objects.get(username="raadslid"), role=Role.RESIDENT)
+    page = home_as("raadslid")
+    assert BLOCK in page and "Schrijf mee aan een nota" in page
