@@ -44,11 +44,12 @@ DUTCH: Words = _Dutch()
 @dataclass(frozen=True)
 class Step:
     """One part of an explanation: a sentence (a heading when ``heading``) and the
-    sentences under it."""
+    sentences under it; ``numbered`` when each of them starts with its own place."""
 
     title: str
     lines: tuple[str, ...] = ()
     heading: bool = True
+    numbered: bool = False
 
 
 Outcome = Mapping[str, Any]
@@ -138,7 +139,7 @@ def _ranked_list(
             line = say.t(gettext_noop("%(place)s. %(name)s: %(value)s"),
                          place=place, name=say.name(key), value=value(key))
         lines.append(line)
-    return Step(title, tuple(lines))
+    return Step(title, tuple(lines), numbered=True)
 
 
 def _seats_sentence(say: _Say, outcome: Outcome) -> str:

@@ -126,3 +126,15 @@ def test_on_a_phone_the_outcome_column_shows_without_scrolling_the_table(phone: 
         )
         assert visible["header"] in outcome_headers, title
         assert visible["cut"] == 0, f"{title}: {visible}"
+
+
+def test_a_numbered_line_of_the_explanation_has_no_bullet_before_its_number(
+    phone: Page, demo_server: DemoServer
+):
+    """'1. Een natuurspeeltuin: …' under a bullet read as two markers on one line."""
+    open_result(phone, demo_server, "Geef de plannen voor het Arenapark een cijfer")
+    explanation = phone.get_by_role("region", name="Uitleg van de telling")
+    numbered = explanation.locator("li").filter(has_text=re.compile(r"^\s*1\. "))
+    expect(numbered.first).to_be_visible()
+    markers = numbered.evaluate_all("items => items.map(i => getComputedStyle(i).listStyleType)")
+    assert set(markers) == {"none"}, markers
