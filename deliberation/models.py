@@ -20,6 +20,16 @@ class Summit(models.Model):
         DRAFT = "draft", _("In voorbereiding")
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Gesloten")
+        ARCHIVED = "archived", _("Gearchiveerd")
+
+    class Ladder(models.TextChoices):
+        """How much say the outcome has: the rungs of the participation ladder."""
+
+        INFORM = "inform", _("Informeren")
+        CONSULT = "consult", _("Raadplegen")
+        ADVISE = "advise", _("Adviseren")
+        COPRODUCE = "coproduce", _("Coproduceren")
+        DECIDE = "decide", _("Meebeslissen")
 
     class StepState(models.TextChoices):
         IDLE = "idle", _("Nog niet begonnen")
@@ -40,6 +50,15 @@ class Summit(models.Model):
     paused_remaining_seconds = models.PositiveIntegerField(null=True, blank=True)
     message = models.CharField(_("mededeling"), max_length=280, blank=True)
     message_at = models.DateTimeField(null=True, blank=True)
+    # The frame staff set in the workspace (deliberation/services/setup.py).
+    date = models.DateField(_("datum"), null=True, blank=True)
+    place = models.CharField(_("plaats"), max_length=200, blank=True)
+    question = models.TextField(_("vraag"), blank=True)
+    limits = models.TextField(_("kaders"), blank=True)
+    commissioned_by = models.CharField(_("opdrachtgever"), max_length=200, blank=True)
+    ladder = models.CharField(
+        _("zeggenschap"), max_length=12, choices=Ladder.choices, default=Ladder.ADVISE
+    )
 
     class Meta:
         verbose_name = _("burgertop")
