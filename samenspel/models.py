@@ -50,6 +50,11 @@ class User(AbstractUser):
         verbose_name=_("wijk of buurt"),
     )
     birth_year = models.PositiveSmallIntegerField(_("geboortejaar"), null=True, blank=True)
+    # Where a letter with a login code goes. Private: never shown to others, published,
+    # exported to the council or served by the API.
+    street_address = models.CharField(_("straat en huisnummer"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=7, blank=True)
+    place = models.CharField(_("woonplaats"), max_length=100, blank=True)
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
@@ -57,6 +62,10 @@ class User(AbstractUser):
     @property
     def public_name(self) -> str:
         return self.display_name or self.first_name or self.username
+
+    @property
+    def has_postal_address(self) -> bool:
+        return bool(self.street_address and self.postcode and self.place)
 
 
 class RoleGrant(models.Model):
