@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from samenspel.demo import DemoContext
 
-from . import seating
-from .models import Participant, Step, Summit, SummitTable
+from . import seating, services
+from .models import Participant, Step, Summit
 
 SLUG = "burgertop-diemen-2026"
 AGENDA = [
@@ -52,35 +52,44 @@ def seed(context: DemoContext) -> None:
 
 
 def _create(context: DemoContext) -> Summit:
-    summit = Summit.objects.create(slug=SLUG, title="Burgertop Diemen 2026")
-    Step.objects.bulk_create(
-        Step(
-            summit=summit,
-            position=position,
-            kind=kind,
-            title=title,
-            question=question,
-            duration_seconds=minutes * 60,
-        )
-        for position, (kind, title, question, minutes) in enumerate(AGENDA, start=1)
+    """The summit as a municipality builds it in the workspace: the same services."""
+    by = context.staff["beheer"]
+    summit = services.summit_create(
+        by=by, title="Burgertop Diemen 2026", template="empty", now=context.now
     )
+    summit = services.summit_update(
+        summit=summit,
+        by=by,
+        title=summit.title,
+        slug=SLUG,
+        date=context.now.date(),
+        place="Theater De Omval, Diemen",
+        question="Hoe maken we Diemen samen een fijne plek om te wonen, nu en over tien jaar?",
+        limits=(
+            "Wel: wat de gemeente zelf kan doen of regelen in Diemen. "
+            "Niet: belastingen, zaken van het Rijk of de provincie."
+        ),
+        commissioned_by="De gemeenteraad van Diemen",
+        ladder=Summit.Ladder.ADVISE,
+        now=context.now,
+    )
+    for kind, title, question, minutes in AGENDA:
+        services.summit_step_add(
+            summit=summit, by=by, kind=kind, title=title, question=question, minutes=minutes
+        )
     online_count = 1 if context.small else 3
     hosts = context.table_hosts
-    tables = SummitTable.objects.bulk_create(
-        SummitTable(
-            summit=summit,
-            number=index + 1,
-            host=host,
-            capacity=10,
-            online=index >= len(hosts) - online_count,
-            video_url=(
-                f"https://video.diemen.example/burgertop/tafel-{index + 1}"
-                if index >= len(hosts) - online_count
-                else ""
-            ),
-        )
-        for index, host in enumerate(hosts)
+    tables = services.summit_tables_add(
+        summit=summit, by=by, hall=len(hosts) - online_count, online=online_count, capacity=10
     )
+    for table, host in zip(tables, hosts, strict=True):
+        video_url = (
+            f"https://video.diemen.example/burgertop/tafel-{table.number}" if table.online else ""
+        )
+        services.summit_table_update(
+            table=table, by=by, capacity=10, video_url=video_url, host=host
+        )
+    summit = services.summit_open(summit=summit, by=by, now=context.now)
     # Most residents are already checked in and seated; the rest still walk past the desk.
     arrived = len(context.residents) if context.small else len(context.residents) * 9 // 10
     people = [

@@ -85,6 +85,17 @@ class ThemeAssignedData(TypedDict):
     theme: int | None
 
 
+class AgendaStepData(TypedDict):
+    id: int
+    position: int
+    kind: str
+    title: str
+
+
+class AgendaData(TypedDict):
+    agenda: list[AgendaStepData]
+
+
 class Event(TypedDict):
     kind: Literal["event"]
     seq: int
@@ -93,6 +104,7 @@ class Event(TypedDict):
 
 
 EVENT_SHAPES: dict[str, type] = {
+    "agenda.changed": AgendaData,
     "step.changed": StepData,
     "message.sent": MessageData,
     "participant.checked_in": ParticipantData,
@@ -117,6 +129,11 @@ def _event(seq: int, type_: str, data: Any) -> Event:
 
 def step_changed(seq: int, data: StepData) -> Event:
     return _event(seq, "step.changed", data)
+
+
+def agenda_changed(seq: int, data: AgendaData) -> Event:
+    """The agenda of an open summit changed in the workspace (steps added, moved, removed)."""
+    return _event(seq, "agenda.changed", data)
 
 
 def message_sent(seq: int, data: MessageData) -> Event:

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 
 from samenspel.models import Role, User
+from samenspel.rules import has_role
 
 from .models import Step, Summit
 
@@ -117,3 +118,30 @@ def command_refusal(
     if rule.needs_running and step_state != "running":
         return "step_closed"
     return None
+
+
+# The workspace: preparing a summit's frame ------------------------------------------------
+
+# Roles the workspace gives and takes in one summit's scope.
+SCOPED_ROLES = (FACILITATOR, THEME_TEAM, TABLE_HOST)
+
+
+def can_create_summit(user: User | AnonymousUser) -> bool:
+    """deliberation.create_summit: administrators only (a new process is the municipality's
+    decision; a facilitator runs the summits they are given)."""
+    return bool(user.is_authenticated and (user.is_superuser or has_role(user, ADMINISTRATOR)))
+
+
+def can_manage_summit(user: User | AnonymousUser, summit: Summit) -> bool:
+    """deliberation.manage_summit: an administrator, or a facilitator of this summit."""
+    return bool(summit_roles(user, summit) & STAFF_ROLES)
+
+
+def can_manage_summit_roles(user: User | AnonymousUser, summit: Summit) -> bool:
+    """deliberation.manage_summit_roles: who holds which role in the summit; administrators."""
+    return ADMINISTRATOR in summit_roles(user, summit)
+
+
+def summit_is_editable(summit: Summit) -> bool:
+    """A closed or archived summit is evidence of what happened: read-only."""
+    return summit.status in {Summit.Status.DRAFT, Summit.Status.OPEN}

@@ -1,5 +1,6 @@
 """Every write of a live summit, one module per noun: ``agenda`` (steps, timer, messages),
-``attendance`` (check-in, seating, online and theme tables), ``ideas`` and ``themes``.
+``attendance`` (check-in, seating, online and theme tables), ``ideas``, ``themes``, and
+``setup`` (the workspace: a summit's details, agenda, tables, roles and status).
 Each service checks its command's rule, writes in one transaction with the summit row
 locked, and broadcasts its events after commit, each with the summit's next sequence number.
 
@@ -28,6 +29,23 @@ from .attendance import (
 from .bus import Command, command_run, command_run_batch
 from .context import COMMANDS, CommandRefused, LiveCommand
 from .ideas import idea_create, idea_edit, idea_hide, idea_merge, idea_restore, idea_withdraw
+from .setup import (
+    G1000_DAY,
+    TEMPLATES,
+    summit_archive,
+    summit_close,
+    summit_create,
+    summit_open,
+    summit_role_grant,
+    summit_role_revoke,
+    summit_step_add,
+    summit_step_move,
+    summit_step_remove,
+    summit_step_update,
+    summit_table_update,
+    summit_tables_add,
+    summit_update,
+)
 from .themes import (
     THEME_NAME_MAX_LENGTH,
     theme_assign,
@@ -39,6 +57,8 @@ from .themes import (
 
 __all__ = [
     "COMMANDS",
+    "G1000_DAY",
+    "TEMPLATES",
     "MAX_EXTEND_SECONDS",
     "MESSAGE_MAX_LENGTH",
     "THEME_NAME_MAX_LENGTH",
@@ -69,4 +89,17 @@ __all__ = [
     "theme_rename",
     "theme_tables_spread",
     "theme_table_choose",
+    "summit_archive",
+    "summit_close",
+    "summit_create",
+    "summit_open",
+    "summit_role_grant",
+    "summit_role_revoke",
+    "summit_step_add",
+    "summit_step_move",
+    "summit_step_remove",
+    "summit_step_update",
+    "summit_table_update",
+    "summit_tables_add",
+    "summit_update",
 ]
