@@ -54,6 +54,15 @@ class Poll(models.Model):
         SIMPLE = "simple", _("Meer dan de helft van voor + tegen")
         TWO_THIRDS = "two_thirds", _("Ten minste twee derde van voor + tegen")
 
+    class Electorate(models.TextChoices):
+        # Who may vote (docs/voting.md, "Who may vote"): the list the caller hands in (a
+        # summit's participants, a nota's voters, a CSV), every resident, or the residents
+        # of one wijk or buurt. The last two are turned into marks at opening and for
+        # whoever joins the electorate while the poll is open.
+        LIST = "list", _("Een lijst met namen")
+        ALL = "all", _("Alle inwoners")
+        NEIGHBOURHOOD = "neighbourhood", _("Inwoners van één wijk of buurt")
+
     title = models.CharField(_("titel"), max_length=200)
     description = models.TextField(_("toelichting"), blank=True)
     context = models.CharField(
@@ -89,6 +98,24 @@ class Poll(models.Model):
     secret = models.CharField(max_length=64, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    electorate = models.CharField(
+        _("wie mag stemmen"), max_length=14, choices=Electorate.choices, default=Electorate.LIST
+    )
+    neighbourhood = models.ForeignKey(
+        "samenspel.Neighbourhood",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("wijk of buurt"),
+    )
+    opens_at = models.DateTimeField(_("gaat open op"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("sluit op"), null=True, blank=True)
+    live_turnout = models.BooleanField(
+        _("opkomst live tonen"),
+        default=True,
+        help_text=_("De uitslag komt altijd pas bij het sluiten; dit gaat alleen over de opkomst."),
     )
     created_at = models.DateTimeField(_("aangemaakt"))
     opened_at = models.DateTimeField(_("geopend"), null=True, blank=True)

@@ -84,3 +84,19 @@ def can_view_poll(user: object, poll: Poll) -> bool:
         or can_manage_poll(user, poll)
         or has_role(user, Role.TABLE_HOST, scope_of(poll))  # type: ignore[arg-type]
     )
+
+
+def can_create_poll(user: object) -> bool:
+    """voting.create_poll: a new poll of the workspace; administrators only (a poll of a
+    summit or nota is made by that process, for its facilitator or editor)."""
+    return bool(getattr(user, "is_authenticated", False)) and has_role(
+        user,  # type: ignore[arg-type]
+        str(Role.ADMINISTRATOR),
+    )
+
+
+def can_edit_poll(user: object, poll: Poll) -> bool:
+    """voting.edit_poll: change what a poll asks and who may vote, until it opens; a
+    manager of the poll, for a poll of the workspace (a summit's or nota's poll is set up
+    there)."""
+    return poll.status == Poll.Status.DRAFT and not poll.context and can_manage_poll(user, poll)

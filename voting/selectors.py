@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext, gettext_noop, ngettext
 
+from samenspel.models import Neighbourhood, Role, User
+
 from . import formats, methods, rules, sealing
 from .models import Ballot, Eligibility, Option, PendingBallot, Poll, ReplacedReceipt
 
@@ -284,3 +286,59 @@ def paper_ballot_waiting(
     )
     total = len(found) if len(found) < limit else waiting.count()
     return found, total
+
+
+# ---------------------------------------------------------------------------------------
+# Who may vote: all residents, or the residents of one wijk or buurt (docs/voting.md)
+# ---------------------------------------------------------------------------------------
+
+
+def _residents() -> QuerySet[User]:
+    """People who hold the resident role everywhere (not only in one summit's scope)."""
+    return User.objects.filter(
+        is_active=True, role_grants__role=Role.RESIDENT, role_grants__scope=""
+    ).distinct()
+
+
+def electorate(poll: Poll) -> QuerySet[User]:
+    """The residents a poll for all residents or for one neighbourhood is for, now; a wijk
+    takes in its buurten. Empty for a poll with a list (its caller names the voters)."""
+    if poll.electorate == Poll.Electorate.ALL:
+        return _residents()
+    if poll.electorate == Poll.Electorate.NEIGHBOURHOOD and poll.neighbourhood_id:
+        return _residents().filter(
+            Q(neighbourhood_id=poll.neighbourhood_id)
+            | Q(neighbourhood__parent_id=poll.neighbourhood_id)
+        )
+    return User.objects.none()
+
+
+def open_polls_to_join(user: Any) -> QuerySet[Poll]:
+    """Open polls for all residents or for the user's neighbourhood that the user may vote
+    in but has no mark for yet: they registered or moved in after the poll opened."""
+    if not getattr(user, "is_authenticated", False) or not _residents().filter(pk=user.pk).exists():
+        return Poll.objects.none()
+    places = [pk for pk in (user.neighbourhood_id, _parent_of(user.neighbourhood_id)) if pk]
+    return (
+        Poll.objects.filter(status=Poll.Status.OPEN)
+        .filter(
+            Q(electorate=Poll.Electorate.ALL)
+            | Q(electorate=Poll.Electorate.NEIGHBOURHOOD, neighbourhood_id__in=places)
+        )
+        .exclude(eligibilities__participant=user)
+    )
+
+
+def _parent_of(neighbourhood_id: int | None) -> int | None:
+    if neighbourhood_id is None:
+        return None
+    return Neighbourhood.objects.filter(pk=neighbourhood_id).values_list("parent_id", flat=True).first()
+
+
+def open_polls_elsewhere(user: Any) -> list[Poll]:
+    """Open polls for one neighbourhood or all residents that this user may not vote in,
+    so the poll list can say why (another neighbourhood, or not registered as a resident)."""
+    polls = Poll.objects.filter(status=Poll.Status.OPEN).exclude(electorate=Poll.Electorate.LIST)
+    if getattr(user, "is_authenticated", False):
+        polls = polls.exclude(eligibilities__participant=user)
+    return list(polls.select_related("neighbourhood").order_by("-opened_at", "-pk")[:20])

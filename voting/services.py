@@ -20,16 +20,18 @@ from datetime import datetime
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from django.core.exceptions import ValidationError
 from django.db import close_old_connections, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samenspel.live.broadcast import broadcast
 from samenspel.live.loops import PerLoop, server_loop
-from samenspel.models import User
+from samenspel.models import Neighbourhood, User
 
-from . import events, formats, methods, rules, sealing, selectors
+from . import events, formats, methods, rules, sealing, selectors, voterlist
 from .models import (
     Ballot,
     CastVia,
@@ -160,16 +162,23 @@ def poll_eligible_add(*, poll: Poll, participants: Iterable[User]) -> int:
 
 
 def poll_open(*, poll: Poll, by: User, now: datetime | None = None) -> Poll:
-    now = now or timezone.now()
+    return _poll_open(poll=poll, by=by, now=now or timezone.now())
+
+
+def _poll_open(*, poll: Poll, by: User | None, now: datetime) -> Poll:
+    """Open a draft; ``by`` None only for a scheduled opening (``polls_due``). A poll for
+    all residents or one neighbourhood gets its electorate's marks now (docs/voting.md)."""
     with transaction.atomic():
         poll = Poll.objects.select_for_update().get(pk=poll.pk)
-        if not rules.can_manage_poll(by, poll):
+        if by is not None and not rules.can_manage_poll(by, poll):
             raise VotingForbidden(_("U mag deze stemming niet openen."))
         if poll.status != Poll.Status.DRAFT:
             raise VotingError(_("Deze stemming is al geopend."))
         poll.status = Poll.Status.OPEN
         poll.opened_at = now
         poll.save(update_fields=["status", "opened_at"])
+        if poll.electorate != Poll.Electorate.LIST:
+            poll_eligible_add(poll=poll, participants=selectors.electorate(poll))
         broadcast(
             poll.group,
             events.poll_opened({"poll": poll.pk, "title": poll.title, "method": poll.method}),
@@ -180,10 +189,14 @@ def poll_open(*, poll: Poll, by: User, now: datetime | None = None) -> Poll:
 def poll_close(*, poll: Poll, by: User, now: datetime | None = None) -> Result:
     """Close, count with voting.tally, store the result and the shuffled published files,
     then reveal the result to everyone watching the poll."""
-    now = now or timezone.now()
+    return _poll_close(poll=poll, by=by, now=now or timezone.now())
+
+
+def _poll_close(*, poll: Poll, by: User | None, now: datetime) -> Result:
+    """``by`` None only for a scheduled closing (``polls_due``)."""
     with transaction.atomic():
         poll = Poll.objects.select_for_update(no_key=True).get(pk=poll.pk)
-        if not rules.can_manage_poll(by, poll):
+        if by is not None and not rules.can_manage_poll(by, poll):
             raise VotingForbidden(_("U mag deze stemming niet sluiten."))
         if poll.status != Poll.Status.OPEN:
             raise VotingError(_("Alleen een open stemming kan worden gesloten."))
@@ -438,6 +451,8 @@ def _broadcast_turnout(poll: Poll) -> None:
     """After the commit, have the poll's screens shown its turnout: at once in a script or
     test, coalesced in a server process (``_TurnoutPushes``)."""
     poll_id, group = poll.pk, poll.group
+    if not poll.live_turnout:
+        return  # shown at closing only, with the result
 
     def changed() -> None:
         loop = server_loop()
@@ -655,3 +670,431 @@ def published_files(
         tracker_file_name=f"{name}-trackers.json",
         tracker_file_text=tracker_text,
     )
+
+
+# ---------------------------------------------------------------------------------------
+# The poll workspace: set up, change, import voters, and the schedule (/werkruimte/peiling/)
+# ---------------------------------------------------------------------------------------
+
+
+def _euros(amount: int) -> str:
+    return f"{amount:,}".replace(",", ".")
+
+
+def poll_setup_errors(
+    *,
+    title: str,
+    method: str,
+    options: Sequence[OptionSpec],
+    seats: int,
+    min_choices: int,
+    max_choices: int | None,
+    budget: int | None,
+    points: int | None,
+    electorate: str,
+    neighbourhood: Neighbourhood | None,
+    opens_at: datetime | None,
+    closes_at: datetime | None,
+    now: datetime,
+) -> dict[str, list[str]]:
+    """What is wrong with a poll's settings, per form field (empty when nothing is)."""
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    if not title.strip():
+        add("title", _("Geef de peiling een titel."))
+    if method not in Method.values or method not in methods.REGISTRY:
+        add("method", _("Kies hoe er gestemd wordt."))
+        return errors
+    kind = methods.get(method)
+    if len(options) < kind.min_options:
+        add("options", _("Een peiling heeft ten minste twee opties. Vul er nog een in."))
+    seen: dict[str, int] = {}
+    for number, spec in enumerate(options, 1):
+        key = spec.title.strip().casefold()
+        if key in seen:
+            add(
+                "options",
+                _("Optie %(number)s heeft dezelfde titel als optie %(first)s.")
+                % {"number": number, "first": seen[key]},
+            )
+        seen.setdefault(key, number)
+    if kind.needs_budget:
+        without = [str(n) for n, spec in enumerate(options, 1) if spec.cost is None]
+        if without:
+            add(
+                "options",
+                _("Geef bij elk project de kosten; die ontbreken bij optie %(numbers)s.")
+                % {"numbers": ", ".join(without)},
+            )
+        if not budget:
+            add("budget", _("Geef het budget in hele euro's."))
+        else:
+            costs = [spec.cost for spec in options if spec.cost is not None]
+            if costs and budget < min(costs):
+                add(
+                    "budget",
+                    _(
+                        "Het budget (€ %(budget)s) is kleiner dan het goedkoopste project "
+                        "(€ %(cheapest)s): dan kan niemand iets kiezen."
+                    )
+                    % {"budget": _euros(budget), "cheapest": _euros(min(costs))},
+                )
+    most = max(1, len(options) - (1 if kind.seats_below_options else 0))
+    if seats < 1:
+        add("seats", _("Er is ten minste één winnaar."))
+    elif options and seats > most:
+        add(
+            "seats",
+            _("Er zijn %(options)s opties; het aantal winnaars kan niet hoger zijn dan %(most)s.")
+            % {"options": len(options), "most": most},
+        )
+    if max_choices is not None and max_choices < min_choices:
+        add("max_choices", _("Het maximum aantal keuzes is kleiner dan het minimum."))
+    if options and min_choices > len(options):
+        add(
+            "min_choices",
+            _("Er zijn maar %(options)s opties; minder keuzes dan dat is het minimum.")
+            % {"options": len(options)},
+        )
+    if kind.needs_points and not points:
+        add("points", _("Geef op hoeveel punten iedere deelnemer mag verdelen."))
+    if electorate not in Poll.Electorate.values:
+        add("electorate", _("Kies wie mag stemmen."))
+    elif electorate == Poll.Electorate.NEIGHBOURHOOD and neighbourhood is None:
+        add("neighbourhood", _("Kies de wijk of buurt waarvan de inwoners mogen stemmen."))
+    if opens_at is not None and opens_at < now:
+        add(
+            "opens_at",
+            _(
+                "Dit tijdstip is al voorbij. Kies een tijdstip in de toekomst, of laat het "
+                "leeg en open de peiling straks met de knop."
+            ),
+        )
+    if closes_at is not None:
+        if closes_at <= now:
+            add("closes_at", _("Dit tijdstip is al voorbij. Kies een tijdstip in de toekomst."))
+        elif opens_at is not None and closes_at <= opens_at:
+            add("closes_at", _("De peiling moet later sluiten dan ze opengaat."))
+    return errors
+
+
+def _setup_fields(
+    *,
+    title: str,
+    description: str,
+    method: str,
+    seats: int,
+    min_choices: int,
+    max_choices: int | None,
+    budget: int | None,
+    points: int | None,
+    majority_rule: str,
+    electorate: str,
+    neighbourhood: Neighbourhood | None,
+    opens_at: datetime | None,
+    closes_at: datetime | None,
+    live_turnout: bool,
+) -> dict[str, Any]:
+    kind = methods.get(method)
+    return {
+        "title": title.strip(),
+        "description": description.strip(),
+        "method": method,
+        "seats": seats,
+        "min_choices": min_choices,
+        "max_choices": max_choices,
+        "budget": budget if kind.needs_budget else None,
+        "points": points if kind.needs_points else None,
+        "majority_rule": majority_rule
+        if majority_rule in Poll.MajorityRule.values
+        else Poll.MajorityRule.SIMPLE,
+        "electorate": electorate,
+        "neighbourhood": neighbourhood if electorate == Poll.Electorate.NEIGHBOURHOOD else None,
+        "opens_at": opens_at,
+        "closes_at": closes_at,
+        "live_turnout": live_turnout,
+    }
+
+
+def poll_setup_create(
+    *,
+    by: User,
+    title: str,
+    method: str,
+    options: Sequence[OptionSpec],
+    description: str = "",
+    seats: int = 1,
+    min_choices: int = 0,
+    max_choices: int | None = None,
+    budget: int | None = None,
+    points: int | None = None,
+    majority_rule: str = "simple",
+    electorate: str = "all",
+    neighbourhood: Neighbourhood | None = None,
+    opens_at: datetime | None = None,
+    closes_at: datetime | None = None,
+    live_turnout: bool = True,
+    now: datetime | None = None,
+) -> Poll:
+    """A new poll of the workspace (a draft, or scheduled when ``opens_at`` is set), made
+    by an administrator; ValidationError with a message per field, and nothing stored."""
+    now = now or timezone.now()
+    if not rules.can_create_poll(by):
+        raise VotingForbidden(_("Alleen een beheerder kan een nieuwe peiling maken."))
+    errors = poll_setup_errors(
+        title=title, method=method, options=options, seats=seats, min_choices=min_choices,
+        max_choices=max_choices, budget=budget, points=points, electorate=electorate,
+        neighbourhood=neighbourhood, opens_at=opens_at, closes_at=closes_at, now=now,
+    )  # fmt: skip
+    if errors:
+        raise ValidationError(errors)
+    fields = _setup_fields(
+        title=title, description=description, method=method, seats=seats,
+        min_choices=min_choices, max_choices=max_choices, budget=budget, points=points,
+        majority_rule=majority_rule, electorate=electorate, neighbourhood=neighbourhood,
+        opens_at=opens_at, closes_at=closes_at, live_turnout=live_turnout,
+    )  # fmt: skip
+    with transaction.atomic():
+        poll = Poll.objects.create(
+            **fields,
+            seed=secrets.token_hex(16),
+            secret=secrets.token_hex(32),
+            created_by=by,
+            created_at=now,
+        )
+        _options_store(poll, options)
+    return poll
+
+
+def _options_store(poll: Poll, options: Sequence[OptionSpec]) -> None:
+    Option.objects.filter(poll=poll).delete()
+    Option.objects.bulk_create(
+        Option(
+            poll=poll,
+            position=index,
+            title=spec.title.strip(),
+            description=spec.description.strip(),
+            cost=spec.cost,
+            reference=spec.reference,
+        )
+        for index, spec in enumerate(options, 1)
+    )
+
+
+def _editable(poll: Poll, by: User) -> None:
+    """Refuse a change to a poll that is no longer a draft, or that another process owns."""
+    if not rules.can_manage_poll(by, poll):
+        raise VotingForbidden(_("U mag deze peiling niet wijzigen."))
+    if poll.context:
+        raise ValidationError(
+            _(
+                "Deze stemming hoort bij een burgertop of nota en wordt daar ingesteld; "
+                "hier kunt u haar alleen openen en sluiten."
+            )
+        )
+    if poll.status != Poll.Status.DRAFT:
+        raise ValidationError(
+            _(
+                "Deze peiling is al geopend. Wat er gevraagd wordt en wie mag stemmen, "
+                "verandert niet meer terwijl mensen stemmen."
+            )
+        )
+
+
+def poll_setup_update(
+    *,
+    poll: Poll,
+    by: User,
+    title: str,
+    method: str,
+    options: Sequence[OptionSpec],
+    description: str = "",
+    seats: int = 1,
+    min_choices: int = 0,
+    max_choices: int | None = None,
+    budget: int | None = None,
+    points: int | None = None,
+    majority_rule: str = "simple",
+    electorate: str = "all",
+    neighbourhood: Neighbourhood | None = None,
+    opens_at: datetime | None = None,
+    closes_at: datetime | None = None,
+    live_turnout: bool = True,
+    now: datetime | None = None,
+) -> Poll:
+    """Change a poll that has not opened; refused (ValidationError) once it has."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        poll = Poll.objects.select_for_update().get(pk=poll.pk)
+        _editable(poll, by)
+        errors = poll_setup_errors(
+            title=title, method=method, options=options, seats=seats, min_choices=min_choices,
+            max_choices=max_choices, budget=budget, points=points, electorate=electorate,
+            neighbourhood=neighbourhood, opens_at=opens_at, closes_at=closes_at, now=now,
+        )  # fmt: skip
+        if errors:
+            raise ValidationError(errors)
+        fields = _setup_fields(
+            title=title, description=description, method=method, seats=seats,
+            min_choices=min_choices, max_choices=max_choices, budget=budget, points=points,
+            majority_rule=majority_rule, electorate=electorate, neighbourhood=neighbourhood,
+            opens_at=opens_at, closes_at=closes_at, live_turnout=live_turnout,
+        )  # fmt: skip
+        for name, value in fields.items():
+            setattr(poll, name, value)
+        poll.save(update_fields=list(fields))
+        _options_store(poll, options)
+        if poll.electorate != Poll.Electorate.LIST:
+            # A list imported before the choice changed no longer says who may vote.
+            Eligibility.objects.filter(poll=poll).delete()
+    return poll
+
+
+@dataclass(frozen=True)
+class VoterRow:
+    line: int
+    value: str
+    user: User | None
+    error: str
+
+
+@dataclass(frozen=True)
+class VoterPreview:
+    """A voter list as read, row by row, before anything is stored."""
+
+    rows: list[VoterRow]
+    notes: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.rows) and not any(row.error for row in self.rows)
+
+    @property
+    def errors(self) -> list[str]:
+        return [
+            _("Regel %(line)s: %(error)s") % {"line": row.line, "error": row.error}
+            for row in self.rows
+            if row.error
+        ]
+
+
+def voter_list_preview(*, data: bytes) -> VoterPreview:
+    """Read a CSV of voters and find each person; ValidationError (field ``file``) when the
+    file as a whole cannot be read. Stores nothing."""
+    try:
+        read = voterlist.read(data)
+    except voterlist.UnreadableFile as unreadable:
+        raise ValidationError({"file": [_(unreadable.message) % unreadable.params]}) from None
+    # Usernames and e-mail addresses are matched without case; one pass over the accounts.
+    by_name: dict[str, int] = {}
+    by_mail: dict[str, list[int]] = {}
+    for pk, username, email in User.objects.filter(is_active=True).values_list(
+        "pk", "username", "email"
+    ):
+        by_name[username.casefold()] = pk
+        if email:
+            by_mail.setdefault(email.casefold(), []).append(pk)
+    wanted = set()
+    for _line, value in read.rows:
+        found = by_mail.get(value.casefold(), []) if voterlist.is_email(value) else []
+        wanted.update(found or [by_name.get(value.casefold(), 0)])
+    people = User.objects.in_bulk([pk for pk in wanted if pk])
+    rows: list[VoterRow] = []
+    first_line: dict[int, int] = {}
+    for line, value in read.rows:
+        user: User | None = None
+        error = ""
+        if not value:
+            error = _("Deze regel heeft geen gebruikersnaam of e-mailadres.")
+        elif voterlist.is_email(value):
+            found = by_mail.get(value.casefold(), [])
+            if len(found) > 1:
+                error = _(
+                    "Meer dan één persoon heeft dit e-mailadres; gebruik hun gebruikersnaam."
+                )
+            elif found:
+                user = people.get(found[0])
+        else:
+            user = people.get(by_name.get(value.casefold(), 0))
+        if value and user is None and not error:
+            error = _("Niemand gevonden met '%(value)s'.") % {"value": value}
+        if user is not None:
+            if user.pk in first_line:
+                error = _("%(name)s staat al op regel %(line)s.") % {
+                    "name": user.public_name,
+                    "line": first_line[user.pk],
+                }
+                user = None
+            else:
+                first_line[user.pk] = line
+        rows.append(VoterRow(line=line, value=value, user=user, error=error))
+    notes = [_(message) % {k: _(v) for k, v in params.items()} for message, params in read.notes]
+    return VoterPreview(rows=rows, notes=notes)
+
+
+def poll_voters_import(*, poll: Poll, by: User, data: bytes) -> int:
+    """Make the people of a CSV list the voters of a draft poll (replacing an earlier
+    list); refused with every row's error, and nothing stored, if any row is wrong."""
+    preview = voter_list_preview(data=data)
+    if not preview.ok:
+        raise ValidationError({"file": preview.errors})
+    with transaction.atomic():
+        poll = Poll.objects.select_for_update().get(pk=poll.pk)
+        _editable(poll, by)
+        if poll.electorate != Poll.Electorate.LIST:
+            raise ValidationError(
+                _("Deze peiling is niet voor een lijst met namen; kies dat eerst bij 'Wijzigen'.")
+            )
+        Eligibility.objects.filter(poll=poll).delete()
+        Eligibility.objects.bulk_create(
+            [Eligibility(poll=poll, participant=row.user) for row in preview.rows if row.user],
+            batch_size=500,
+        )
+    return len(preview.rows)
+
+
+def poll_electorate_join(*, user: User) -> int:
+    """Give ``user`` a mark in every open poll for all residents or their neighbourhood
+    that they joined after it opened (registered, or moved in); returns how many."""
+    added = 0
+    for poll in selectors.open_polls_to_join(user):
+        added += poll_eligible_add(poll=poll, participants=[user])
+    return added
+
+
+@dataclass(frozen=True)
+class DueReport:
+    opened: list[int]
+    closed: list[int]
+
+
+def polls_due(*, now: datetime | None = None) -> DueReport:
+    """Open the drafts whose opening time has come and close (and count) the open polls
+    whose closing time has come. Called when a poll page or list is read and by
+    ``manage.py polls_due`` (cron); a poll another call handled meanwhile is skipped."""
+    now = now or timezone.now()
+    opened: list[int] = []
+    closed: list[int] = []
+    # A draft whose closing time passed before anyone opened it stays a draft: opening it
+    # only to close it at once would publish an empty result.
+    starting = Poll.objects.filter(status=Poll.Status.DRAFT, opens_at__lte=now).filter(
+        Q(closes_at__isnull=True) | Q(closes_at__gt=now)
+    )
+    for poll in starting:
+        try:
+            _poll_open(poll=poll, by=None, now=now)
+        except VotingError:
+            continue
+        opened.append(poll.pk)
+    for poll in Poll.objects.filter(status=Poll.Status.OPEN, closes_at__lte=now):
+        try:
+            _poll_close(poll=poll, by=None, now=now)
+        except VotingError:
+            continue
+        closed.append(poll.pk)
+    if opened or closed:
+        logger.info("polls due: opened %s, closed %s", opened, closed)
+    return DueReport(opened=opened, closed=closed)

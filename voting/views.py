@@ -38,6 +38,9 @@ def poll_list(request: HttpRequest) -> HttpResponse:
     those of one context (a summit's vote step links to ``/stemmen/?bij=summit:<slug>``)."""
     signed_in = request.user.is_authenticated
     scope = request.GET.get("bij", "").strip()[:200]
+    services.polls_due()
+    if signed_in:
+        services.poll_electorate_join(user=request.user)  # type: ignore[arg-type]
     managed = [
         poll
         for poll in selectors.within(Poll.objects.exclude(status=Poll.Status.CLOSED), scope)
@@ -51,8 +54,36 @@ def poll_list(request: HttpRequest) -> HttpResponse:
             "managed": managed,
             "closed": selectors.within(selectors.closed_polls(), scope)[:20],
             "scope": scope,
+            "elsewhere": [
+                {"poll": poll, "reason": not_eligible_reason(request.user, poll)}
+                for poll in selectors.open_polls_elsewhere(request.user)
+            ]
+            if signed_in and not scope
+            else [],
         },
     )
+
+
+def not_eligible_reason(user: Any, poll: Poll) -> str:
+    """Why this person may not vote in this open poll, in words they can act on."""
+    if poll.electorate == Poll.Electorate.NEIGHBOURHOOD and poll.neighbourhood_id:
+        place = poll.neighbourhood.name  # type: ignore[union-attr]
+        home = getattr(user, "neighbourhood", None)
+        if home is None:
+            return _(
+                "Deze peiling is alleen voor inwoners van %(place)s. Wij weten niet in welke "
+                "wijk u woont; neem contact op met de gemeente als u daar woont."
+            ) % {"place": place}
+        return _(
+            "Deze peiling is alleen voor inwoners van %(place)s. Volgens onze gegevens woont "
+            "u in %(home)s, dus u kunt hier niet stemmen."
+        ) % {"place": place, "home": home.name}
+    if poll.electorate == Poll.Electorate.ALL:
+        return _(
+            "Deze peiling is voor inwoners van Diemen. U staat bij ons niet als inwoner "
+            "ingeschreven, dus u kunt hier niet stemmen."
+        )
+    return _("U staat niet op de lijst van deelnemers aan deze stemming.")
 
 
 def _ballot_context(
@@ -109,8 +140,17 @@ def poll_ballot(request: HttpRequest, pk: int) -> HttpResponse:
     pressed without JavaScript."""
     if request.method == "POST" and not request.POST.get("move"):
         return _ballot_post(request, pk)
+    services.polls_due()
+    services.poll_electorate_join(user=request.user)  # type: ignore[arg-type]
     poll = get_object_or_404(Poll, pk=pk)
     if not rules.can_view_poll(request.user, poll):
+        if poll.status == Poll.Status.OPEN:
+            return render(
+                request,
+                "voting/not_eligible.html",
+                {"poll": poll, "reason": not_eligible_reason(request.user, poll)},
+                status=403,
+            )
         raise PermissionDenied
     if poll.status == Poll.Status.CLOSED and request.method != "POST":
         return redirect("poll_results", pk=poll.pk)
