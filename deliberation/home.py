@@ -14,7 +14,9 @@ def home_sections(request: HttpRequest) -> list[dict[str, Any]]:
     """The summits this visitor can open, with the screen for their role."""
     items = []
     if request.user.is_authenticated:
-        for summit in Summit.objects.exclude(status=Summit.Status.DRAFT).order_by("-pk")[:5]:
+        for summit in Summit.objects.exclude(
+            status__in=[Summit.Status.DRAFT, Summit.Status.ARCHIVED]
+        ).order_by("-pk")[:5]:
             roles = rules.summit_roles(request.user, summit)
             if rules.can_view_summit(roles):
                 description = _("Open het scherm voor uw rol in deze burgertop.")

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from . import views, workspace_views
 
 urlpatterns = [
     path("burgertop/<slug:slug>/", views.summit_screen, name="summit_screen"),
@@ -16,4 +16,70 @@ urlpatterns = [
         name="summit_spread_themes",
     ),
     path("burgertop/<slug:slug>/zaal/<str:token>/", views.hall, name="summit_hall"),
+    # The summit workspace (deliberation/workspace_views.py).
+    path("werkruimte/burgertop/", workspace_views.summit_list, name="summit_workspace_list"),
+    path(
+        "werkruimte/burgertop/nieuw/",
+        workspace_views.summit_create,
+        name="summit_workspace_create",
+    ),
+    path(
+        "werkruimte/burgertop/<slug:slug>/",
+        workspace_views.summit_workspace,
+        name="summit_workspace",
+    ),
+    path(
+        "werkruimte/burgertop/<slug:slug>/status/",
+        workspace_views.summit_status,
+        name="summit_status",
+    ),
+    path(
+        "werkruimte/burgertop/<slug:slug>/gegevens/",
+        workspace_views.summit_details,
+        name="summit_details",
+    ),
+    path(
+        "werkruimte/burgertop/<slug:slug>/agenda/",
+        workspace_views.summit_agenda,
+        name="summit_agenda",
+    ),
+    path(
+        "werkruimte/burgertop/<slug:slug>/agenda/<int:step_id>/",
+        workspace_views.summit_step_edit,
+        name="summit_step_edit",
+    ),
+    path(
+        "werkruimte/burgertop/<slug:slug>/agenda/<int:step_id>/verplaatsen/",
+        workspace_views.summit_step_move,
+        name="summit_step_move",
+    ),
+    path(
+        "werkruimte/burgertop/<slug:slug>/agenda/<int:step_id>/weghalen/",
+        workspace_views.summit_step_remove,
+        name="summit_step_remove",
+    ),
+    path(
+        "werkruimte/burgertop/<slug:slug>/tafels/",
+        workspace_views.summit_tables,
+        name="summit_tables",
+    ),
+    path(
+        "werkruimte/burgertop/<slug:slug>/tafels/<int:number>/",
+        workspace_views.summit_table_edit,
+        name="summit_table_edit",
+    ),
+    path(
+        "werkruimte/burgertop/<slug:slug>/rollen/",
+        workspace_views.summit_roles,
+        name="summit_roles",
+    ),
+    path(
+        "werkruimte/burgertop/<slug:slug>/rollen/afnemen/",
+        workspace_views.summit_role_revoke,
+        name="summit_role_revoke",
+    ),
 ]
+# A summit's participants, invitations and letters (deliberation/workspace_participants.py).
+urlpatterns.append(
+    path("werkruimte/burgertop/<slug:slug>/deelnemers/", include("deliberation.participant_urls"))
+)

@@ -162,7 +162,7 @@ def table_of(summit: Summit, by: User, roles: set[str]) -> SummitTable | None:
 
 def authorise(summit: Summit, by: User, command: str) -> set[str]:
     """Check the declared rule of ``command`` against the locked summit; return the roles."""
-    if summit.status == Summit.Status.CLOSED:
+    if summit.status in {Summit.Status.CLOSED, Summit.Status.ARCHIVED}:
         raise CommandRefused("summit_closed", _("Deze burgertop is gesloten."))
     roles = _roles(summit, by)
     step = summit.current_step

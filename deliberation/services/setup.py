@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -107,7 +108,7 @@ def _text(value: str, *, field: str, limit: int, required: str | None = None) ->
 
 
 def _check_date(value: Date | None, now: datetime) -> None:
-    if value is not None and value < now.date():
+    if value is not None and value < timezone.localdate(now):
         raise ValidationError({"date": _("Deze datum is al voorbij. Kies vandaag of later.")})
 
 
