@@ -33,3 +33,11 @@ def roles_of(user: User | AnonymousUser, scope: str = "") -> set[str]:
 def can_manage_users(user: User | AnonymousUser) -> bool:
     """samenspel.manage_users: administrators and staff with the admin permission."""
     return bool(user.is_authenticated and (user.is_superuser or has_role(user, str(Role.ADMINISTRATOR))))
+
+
+def can_manage_participants(user: User | AnonymousUser, scope: str) -> bool:
+    """samenspel.manage_participants: who may invite people to a process (``scope``, such as
+    'summit:<slug>') and print their letters: administrators, and facilitators of it."""
+    return has_role(user, str(Role.ADMINISTRATOR)) or has_role(
+        user, str(Role.FACILITATOR), scope
+    )

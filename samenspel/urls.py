@@ -9,6 +9,7 @@ from .discovery import project_modules
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("werkruimte/", views.workspace_page, name="workspace"),
     path("inloggen/", views.login_choice, name="login"),
     path("inloggen/code/", views.code_login, name="code_login"),
     path("inloggen/medewerker/", views.StaffLoginView.as_view(), name="staff_login"),

@@ -10,6 +10,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import alogin, login, logout
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.mail import send_mail
 from django.db import connection
@@ -21,7 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import rules, services
+from . import rules, services, workspace
 from .discovery import project_modules
 from .forms import CodeLoginForm, MagicLinkForm, StaffLoginForm
 from .models import User
@@ -43,6 +44,16 @@ def home(request: HttpRequest) -> HttpResponse:
         "roles": sorted(rules.roles_of(request.user)) if request.user.is_authenticated else [],
     }
     return render(request, "samenspel/home.html", context)
+
+
+@login_required
+def workspace_page(request: HttpRequest) -> HttpResponse:
+    """The staff workspace: for each app, what this person may set up and run."""
+    return render(
+        request,
+        "samenspel/workspace.html",
+        {"sections": workspace.workspace_sections(request)},
+    )
 
 
 def login_choice(request: HttpRequest) -> HttpResponse:

@@ -1,0 +1,94 @@
+"""Letters with a login code: a CSV for a mail merge and printable letters (PDF), each with a
+QR code that opens the code login with the code filled in.
+
+The code travels in the link's fragment (``#code=...``), which the browser never sends to a
+server: it does not end up in a proxy's access log."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import qrcode
+import qrcode.image.svg
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .models import Summit
+from .services.invitees import LetterBatch
+
+
+def code_link(login_url: str, code: str) -> str:
+    """The address a letter's QR code opens: the code login with this code filled in."""
+    return f"{login_url}#code={code}"
+
+
+def qr_svg(data: str) -> str:
+    """A QR code as an SVG element (no XML declaration), to put inline in a page."""
+    image = qrcode.make(
+        data,
+        image_factory=qrcode.image.svg.SvgPathImage,
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+        border=2,
+    )
+    text: str = image.to_string(encoding="unicode")
+    return text[text.index("<svg") :]
+
+
+def letters_csv(batch: LetterBatch, login_url: str) -> str:
+    """One row per person for a mail merge, with a heading row; semicolons and a BOM, so
+    Excel and Word in Dutch open it as it is."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(
+        [
+            _("naam"),
+            _("straat en huisnummer"),
+            _("postcode"),
+            _("woonplaats"),
+            _("e-mailadres"),
+            _("code"),
+            _("inlogadres"),
+            _("inloglink met code"),
+        ]
+    )
+    for item in batch.issued:
+        user = item.user
+        writer.writerow(
+            [
+                user.get_full_name() or user.display_name,
+                user.street_address,
+                user.postcode,
+                user.place,
+                user.email,
+                item.code,
+                login_url,
+                code_link(login_url, item.code),
+            ]
+        )
+    return buffer.getvalue()
+
+
+def letters_pdf(batch: LetterBatch, summit: Summit, login_url: str) -> bytes:
+    """One A4 page per person: their address for a window envelope, the invitation, the code
+    in large type and a QR code. In Dutch: the letter goes to residents."""
+    import weasyprint  # loads the Pango libraries: only when letters are made
+
+    with translation.override("nl"):
+        letters = [
+            {
+                "name": item.user.get_full_name() or item.user.display_name,
+                "user": item.user,
+                "code": item.code,
+                "qr": qr_svg(code_link(login_url, item.code)),
+            }
+            for item in batch.issued
+        ]
+        html = render_to_string(
+            "deliberation/workspace/participants_letters_pdf.html",
+            {"summit": summit, "letters": letters, "login_url": login_url},
+        )
+    document: bytes = weasyprint.HTML(string=html).write_pdf(pdf_tags=True)
+    return document
