@@ -3,9 +3,11 @@ amendment, so every page has something to show."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from samenspel.demo import DemoContext
 
-from . import services
+from . import services, setup
 from .models import Draft
 from .outlines import OUTLINES
 
@@ -194,20 +196,31 @@ def seed(context: DemoContext) -> None:
     if not context.fresh or Draft.objects.exists():
         return
     residents = context.residents
+    admin = context.staff["beheer"]
     for index, row in enumerate(DRAFTS):
         slug, title, kind, text, editor_name, summary, passage, replacement, why, quote, remark = (
             row
         )
         assert kind in OUTLINES
         editor = context.staff[editor_name]
-        draft = services.draft_create(
+        # Built as a municipality would in the workspace: an administrator starts the nota,
+        # names its editor and opens a reaction period of six weeks.
+        draft = setup.draft_start(
+            by=admin,
             slug=slug,
             title=title,
             kind=kind,
-            by=editor,
             now=context.now,
             text=text,
             summary=summary,
+        )
+        setup.draft_editor_name(draft=draft, by=admin, username=editor.username)
+        setup.draft_period_set(
+            draft=draft,
+            by=editor,
+            opens=context.now - timedelta(days=7),
+            closes=context.now + timedelta(weeks=6),
+            now=context.now,
         )
         version = services.version_publish(
             draft=draft, by=editor, now=context.now, note="Eerste versie voor inspraak"
@@ -216,7 +229,7 @@ def seed(context: DemoContext) -> None:
             writer, commenter, supporter = (
                 residents[(index * 3 + k) % len(residents)] for k in range(3)
             )
-            services.draft_editor_invite(draft=draft, user=writer, by=editor)
+            setup.draft_cowriter_invite(draft=draft, by=editor, username=writer.username)
             comment = services.comment_add(
                 version=version,
                 by=commenter,
@@ -244,5 +257,6 @@ def seed(context: DemoContext) -> None:
             services.amendment_support(amendment=amendment, by=supporter, now=context.now)
     context.lines.append("")
     context.lines.append(
-        "Nota's: /nota/ (ambtenaar and ambtenaar2 edit; invited residents co-write)."
+        "Nota's: /nota/ (ambtenaar and ambtenaar2 edit; invited residents co-write); "
+        "staff prepare them at /werkruimte/nota/."
     )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from samenspel.models import Neighbourhood
 
 from . import electorates
-from .models import Amendment, Draft
+from .models import Amendment, Draft, NotaKind
 
 TEXTAREA = {"class": "utrecht-textarea", "rows": 3}
 INPUT = {"class": "utrecht-textbox"}
@@ -220,3 +220,90 @@ class AmendmentVoteForm(forms.Form):
         kind = self.cleaned_data["electorate"]
         wijk = self.cleaned_data.get("wijk") if kind == electorates.NEIGHBOURHOOD else None
         return electorates.Electorate(kind, wijk)
+
+
+# The nota workspace: the services check everything; these forms only read the fields.
+MOMENT_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def moment_field(label: Any, *, required: bool, help_text: Any = "") -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        input_formats=[MOMENT_FORMAT],
+        widget=forms.DateTimeInput(
+            attrs={"class": "utrecht-textbox", "type": "datetime-local"}, format=MOMENT_FORMAT
+        ),
+        error_messages={
+            "required": _("Vul een datum en tijd in."),
+            "invalid": _("Vul een datum en tijd in, zoals 31-03-2027 17:00."),
+        },
+    )
+
+
+class DraftStartForm(forms.Form):
+    FROM_OUTLINE, EMPTY = "hoofdstukken", "leeg"
+
+    title = forms.CharField(
+        label=_("Titel"),
+        max_length=200,
+        widget=forms.TextInput(attrs=INPUT),
+        error_messages={"required": _("Geef de nota een titel.")},
+    )
+    kind = forms.ChoiceField(
+        label=_("Soort nota"),
+        choices=NotaKind.choices,
+        widget=forms.Select(attrs={"class": "utrecht-select"}),
+        error_messages={"required": _("Kies de soort nota.")},
+    )
+    start = forms.ChoiceField(
+        label=_("Waarmee begint de tekst?"),
+        choices=[
+            (FROM_OUTLINE, _("Met de hoofdstukken die bij deze soort nota horen")),
+            (EMPTY, _("Leeg, alleen met de titel")),
+        ],
+        initial=FROM_OUTLINE,
+        widget=forms.RadioSelect(attrs={"class": "utrecht-radio-button"}),
+    )
+    slug = forms.CharField(
+        label=_("Korte naam in het webadres (mag leeg)"),
+        help_text=_("Bijvoorbeeld jeugdnota-2027. Laat u dit leeg, dan maken we die uit de titel."),
+        required=False,
+        max_length=80,
+        widget=forms.TextInput(attrs=INPUT),
+    )
+    summary = forms.CharField(
+        label=_("Samenvatting (mag leeg)"),
+        required=False,
+        widget=forms.Textarea(attrs=TEXTAREA),
+    )
+
+
+class DraftDetailsForm(forms.Form):
+    title = forms.CharField(
+        label=_("Titel"),
+        max_length=200,
+        widget=forms.TextInput(attrs=INPUT),
+        error_messages={"required": _("Geef de nota een titel.")},
+    )
+    summary = forms.CharField(
+        label=_("Samenvatting"), required=False, widget=forms.Textarea(attrs=TEXTAREA)
+    )
+
+
+class PeriodForm(forms.Form):
+    reactions_from = moment_field(
+        _("Reageren kan vanaf"),
+        required=False,
+        help_text=_("Leeg: vanaf nu."),
+    )
+    reactions_until = moment_field(_("Reageren kan tot"), required=True)
+
+
+class NamesForm(forms.Form):
+    names_visible = forms.BooleanField(
+        label=_("Inwoners zien elkaars naam"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "utrecht-checkbox"}),
+    )

@@ -28,9 +28,26 @@ class Draft(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     sent_to_council_at = models.DateTimeField(_("naar de raad"), null=True, blank=True)
+    # The reaction period: comments and amendments are taken from/until these moments.
+    # Neither set: no period was chosen, and reactions are taken whenever a version is out.
+    reactions_from = models.DateTimeField(_("reageren kan vanaf"), null=True, blank=True)
+    reactions_until = models.DateTimeField(_("reageren kan tot"), null=True, blank=True)
+    names_visible = models.BooleanField(
+        _("inwoners zien elkaars naam"),
+        default=True,
+        help_text=_("Zo niet, dan staan inwoners op de pagina als 'Inwoner 1', 'Inwoner 2'."),
+    )
 
     class Meta:
         ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(reactions_from__isnull=True)
+                | models.Q(reactions_until__isnull=True)
+                | models.Q(reactions_until__gt=models.F("reactions_from")),
+                name="reaction_period_ends_after_start",
+            )
+        ]
         verbose_name = _("nota")
         verbose_name_plural = _("nota's")
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from pycrdt import Doc, Text
+
+from samenspel.models import Role, RoleGrant, User
 
 from .diff import Segment, word_diff
 from .models import Amendment, Comment, Draft, DraftSnapshot, DraftUpdate, Support, Version
@@ -142,3 +144,99 @@ def discussion_stamp(draft: Draft) -> str:
     version = draft.versions.aggregate(last=Max("number"))["last"]
     seen = repr((version, sorted(comments.items()), amendments, supports))
     return hashlib.sha256(seen.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class DraftPeople:
+    """Who holds the editor role in a nota's scope: civil servants run it, residents co-write."""
+
+    editors: list[User]
+    cowriters: list[User]
+
+
+def draft_people(draft: Draft) -> DraftPeople:
+    holders = list(
+        User.objects.filter(role_grants__role=Role.EDITOR, role_grants__scope=draft.scope).order_by(
+            "display_name", "username"
+        )
+    )
+    staff = staff_ids([user.pk for user in holders])
+    return DraftPeople(
+        editors=[user for user in holders if user.pk in staff],
+        cowriters=[user for user in holders if user.pk not in staff],
+    )
+
+
+def staff_ids(user_ids: list[int]) -> set[int]:
+    """Which of these accounts are municipal ones (see ``rules.is_staff_account``)."""
+    from . import rules
+
+    flagged = User.objects.filter(pk__in=user_ids).filter(Q(is_staff=True) | Q(is_superuser=True))
+    granted = RoleGrant.objects.filter(user_id__in=user_ids, role__in=rules.STAFF_ROLES, scope="")
+    return set(flagged.values_list("pk", flat=True)) | set(
+        granted.values_list("user_id", flat=True)
+    )
+
+
+def people_matching(query: str, limit: int = 10) -> list[User]:
+    """Active accounts whose name, username or e-mail address contains ``query``."""
+    query = query.strip()
+    if len(query) < 2:
+        return []
+    found = User.objects.filter(is_active=True).filter(
+        Q(username__icontains=query)
+        | Q(display_name__icontains=query)
+        | Q(first_name__icontains=query)
+        | Q(last_name__icontains=query)
+        | Q(email__icontains=query)
+    )
+    return list(found.order_by("display_name", "username")[:limit])
+
+
+def author_labels(draft: Draft) -> dict[int, str]:
+    """The name shown for each person who wrote in the nota's discussion. With
+    ``names_visible`` off, residents are 'Inwoner 1', 'Inwoner 2', ... in the order they
+    first wrote, the same on every page; staff keep their names."""
+    from django.utils.translation import gettext as _
+
+    firsts: dict[int, tuple[object, int]] = {}
+    rows = list(
+        Comment.objects.filter(version__draft=draft).values_list("author_id", "created_at", "id")
+    ) + list(Amendment.objects.filter(draft=draft).values_list("author_id", "created_at", "id"))
+    for author_id, created_at, pk in rows:
+        key = (created_at, pk)
+        if author_id not in firsts or key < firsts[author_id]:  # type: ignore[operator]
+            firsts[author_id] = key
+    users = {user.pk: user for user in User.objects.filter(pk__in=firsts)}
+    if draft.names_visible:
+        return {pk: user.public_name for pk, user in users.items()}
+    staff = staff_ids(list(firsts))
+    labels = {pk: users[pk].public_name for pk in staff if pk in users}
+    residents = sorted((key, pk) for pk, key in firsts.items() if pk not in staff)  # type: ignore[type-var]
+    for number, (_key, pk) in enumerate(residents, 1):
+        labels[pk] = _("Inwoner %(number)d") % {"number": number}
+    return labels
+
+
+def drafts_managed_by(user: User) -> list[Draft]:
+    """The notas ``user`` may manage (``rules.can_manage``), with their version count."""
+    from samenspel.rules import has_role
+
+    from . import rules
+
+    drafts = Draft.objects.annotate(version_count=Count("versions")).order_by("title")
+    if has_role(user, str(Role.ADMINISTRATOR)):
+        return list(drafts)
+    if not rules.is_staff_account(user):
+        return []
+    if has_role(user, str(Role.EDITOR)):
+        return list(drafts)
+    scopes = RoleGrant.objects.filter(user=user, role=Role.EDITOR).values_list("scope", flat=True)
+    slugs = [scope.removeprefix("draft:") for scope in scopes if scope.startswith("draft:")]
+    return list(drafts.filter(slug__in=slugs))
+
+
+def public_name_of(username: str) -> str:
+    """The name a page shows for an account, or the username as typed when there is none."""
+    user = User.objects.filter(username=username.strip()).first()
+    return user.public_name if user is not None else username

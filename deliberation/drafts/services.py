@@ -217,6 +217,13 @@ def draft_send_to_council(*, draft: Draft, by: User, now: datetime) -> Version:
     return final
 
 
+def _check_period(draft: Draft, by: User, now: datetime) -> None:
+    """Outside the reaction period only the nota's editors still write (an answer, say)."""
+    refusal = rules.reaction_refusal(draft, now)
+    if refusal is not None and not rules.can_decide(by, draft):
+        raise DraftError(refusal)
+
+
 def _check_passage(version: Version, passage: str, start: int) -> None:
     if not passage or len(passage) > MAX_PASSAGE:
         raise DraftError(_("Kies een stuk tekst van de versie."))
@@ -262,6 +269,7 @@ def comment_add(
     if version is None or version.pk is None:
         raise DraftError(_("Reageren kan alleen op een gepubliceerde versie."))
     _require(rules.can_react(by, version.draft), _("Log in om te reageren."))
+    _check_period(version.draft, by, now)
     body = body.strip()
     if not body or len(body) > MAX_BODY:
         raise DraftError(_("Een reactie is 1 tot 5000 tekens lang."))
@@ -307,6 +315,7 @@ def amendment_propose(
 ) -> Amendment:
     """Propose to replace a passage of a published version, with a reason."""
     _require(rules.can_react(by, version.draft), _("Log in om een amendement in te dienen."))
+    _check_period(version.draft, by, now)
     _check_passage(version, passage, start)
     rationale = rationale.strip()
     if not rationale:
@@ -330,6 +339,7 @@ def amendment_propose(
 def amendment_support(*, amendment: Amendment, by: User, now: datetime) -> None:
     """Support an open amendment; supporting twice counts once."""
     _require(rules.can_react(by, amendment.draft), _("Log in om te steunen."))
+    _check_period(amendment.draft, by, now)
     if amendment.status != Amendment.Status.OPEN:
         raise DraftError(_("Over dit amendement is al besloten."))
     Support.objects.get_or_create(amendment=amendment, user=by, defaults={"created_at": now})

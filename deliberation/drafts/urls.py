@@ -1,10 +1,43 @@
 from django.urls import path
 
-from . import views
+from . import views, workspace_views
 
 app_name = "drafts"
 urlpatterns = [
     path("nota/", views.draft_list, name="list"),
+    path("werkruimte/nota/", workspace_views.workspace_list, name="workspace_list"),
+    path("werkruimte/nota/nieuw/", workspace_views.workspace_create, name="workspace_create"),
+    path("werkruimte/nota/<slug:slug>/", workspace_views.workspace_draft, name="workspace"),
+    path(
+        "werkruimte/nota/<slug:slug>/gegevens/",
+        workspace_views.workspace_details,
+        name="workspace_details",
+    ),
+    path(
+        "werkruimte/nota/<slug:slug>/reactieperiode/",
+        workspace_views.workspace_period,
+        name="workspace_period",
+    ),
+    path(
+        "werkruimte/nota/<slug:slug>/reactieperiode/sluiten/",
+        workspace_views.workspace_period_close,
+        name="workspace_period_close",
+    ),
+    path(
+        "werkruimte/nota/<slug:slug>/namen/",
+        workspace_views.workspace_names,
+        name="workspace_names",
+    ),
+    path(
+        "werkruimte/nota/<slug:slug>/publiceren/",
+        workspace_views.workspace_publish,
+        name="workspace_publish",
+    ),
+    path(
+        "werkruimte/nota/<slug:slug>/mensen/",
+        workspace_views.workspace_person,
+        name="workspace_person",
+    ),
     path("nota/<slug:slug>/", views.draft_detail, name="detail"),
     path("nota/<slug:slug>/schrijven/", views.draft_editor, name="editor"),
     path("nota/<slug:slug>/stand/", views.draft_discussion, name="discussion"),

@@ -110,6 +110,22 @@ class _ShownPassages:
         return self.text_of(item.version).shown_text(item.start, item.start + len(item.passage))
 
 
+def _name_authors(draft: Draft, threads: list[Comment], amendments: list[Amendment]) -> None:
+    """Give each comment, reply and amendment the name the page shows for its writer:
+    'Inwoner 1', 'Inwoner 2' for residents when the nota hides their names."""
+    labels = selectors.author_labels(draft)
+    for comment in threads:
+        comment.author_shown = labels.get(comment.author_id, "")  # type: ignore[attr-defined]
+        resolver = comment.resolved_by
+        if resolver is not None:
+            shown = labels.get(resolver.pk, resolver.public_name)
+            comment.resolved_shown = shown  # type: ignore[attr-defined]
+        for reply in comment.replies.all():
+            reply.author_shown = labels.get(reply.author_id, "")  # type: ignore[attr-defined]
+    for item in amendments:
+        item.author_shown = labels.get(item.author_id, "")  # type: ignore[attr-defined]
+
+
 def _amendment_vote_form(
     draft: Draft, amendments: list[Amendment], passages: _ShownPassages, data: Any = None
 ) -> AmendmentVoteForm:
@@ -145,6 +161,7 @@ def _detail_context(
     threads = selectors.comment_threads(version) if version else []
     passages = _ShownPassages()
     can_decide = rules.can_decide(request.user, draft)
+    refusal = rules.reaction_refusal(draft, timezone.now())
 
     # Passages still under discussion are highlighted in the text, each with an anchor that
     # its comment or amendment links to.
@@ -164,6 +181,7 @@ def _detail_context(
         for item in amendments
         if item.pk in open_amendments
     ]
+    _name_authors(draft, threads, amendments)
     if can_decide and vote_form is None:
         vote_form = _amendment_vote_form(draft, amendments, passages)
     context: dict[str, Any] = {
@@ -182,7 +200,9 @@ def _detail_context(
         ],
         "can_edit": rules.can_edit(request.user, draft),
         "can_decide": can_decide,
-        "can_react": rules.can_react(request.user, draft),
+        # Outside the reaction period the forms go; the page says why (editors still answer).
+        "can_react": rules.can_react(request.user, draft) and (refusal is None or can_decide),
+        "reaction_refusal": refusal,
         "vote_form": vote_form if can_decide else None,
         "comment_form": comment_form or CommentForm(),
         "amendment_form": amendment_form or AmendmentForm(prefix="amendement"),
