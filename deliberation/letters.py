@@ -33,7 +33,8 @@ def qr_svg(data: str) -> str:
         border=2,
     )
     text: str = image.to_string(encoding="unicode")
-    return text[text.index("<svg") :]
+    # No id: a page or a PDF with several codes would define the same anchor many times.
+    return text[text.index("<svg") :].replace(' id="qr-path"', "")
 
 
 def letters_csv(batch: LetterBatch, login_url: str) -> str:
@@ -82,6 +83,7 @@ def letters_pdf(batch: LetterBatch, summit: Summit, login_url: str) -> bytes:
                 "name": item.user.get_full_name() or item.user.display_name,
                 "user": item.user,
                 "code": item.code,
+                "link": code_link(login_url, item.code),
                 "qr": qr_svg(code_link(login_url, item.code)),
             }
             for item in batch.issued
