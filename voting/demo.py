@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from samenspel.demo import DemoContext
-from samenspel.models import User
+from samenspel.models import Neighbourhood, User
 
 from . import contexts, methods, services
 from .models import Method, Poll
@@ -264,7 +265,29 @@ def seed(context: DemoContext) -> None:
             services.ballot_cast(poll=poll, participant=person, choice=choice)
         if item.closed:
             services.poll_close(poll=poll, by=manager, now=context.now)
+    _seed_workspace(context)
     context.lines.append("")
     context.lines.append(
         "Polls: /stemmen/ (log in as a resident to vote, as gespreksleider to close)"
+    )
+
+
+def _seed_workspace(context: DemoContext) -> None:
+    """A poll for one wijk, set up as a civil servant does in the workspace
+    (/werkruimte/peiling/): scheduled to open in a week, so it can still be changed."""
+    wijk = Neighbourhood.objects.filter(code="WK038400").first()  # Diemen-Noord
+    if wijk is None:
+        return
+    services.poll_setup_create(
+        by=context.staff["beheer"],
+        title="Welke speelplek komt er in Diemen-Noord?",
+        description="Voor inwoners van Diemen-Noord: kies de speelplekken die u wilt.",
+        method=Method.APPROVAL,
+        options=_specs("Natuurspeeltuin", "Trapveldje", "Waterspeelplaats", "Klimrek"),
+        max_choices=2,
+        electorate=Poll.Electorate.NEIGHBOURHOOD,
+        neighbourhood=wijk,
+        opens_at=context.now + timedelta(days=7),
+        closes_at=context.now + timedelta(days=21),
+        now=context.now,
     )
