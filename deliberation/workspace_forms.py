@@ -1,4 +1,5 @@
-"""Forms of the summit workspace: they read what staff typed; the services judge it."""
+"""Forms of the summit workspace: they read what staff typed; the services judge it (an
+empty title is the service's to refuse, with its own message)."""
 
 from __future__ import annotations
 
@@ -51,7 +52,9 @@ def apply_error(form: forms.Form, error: ValidationError) -> None:
 
 
 class SummitCreateForm(forms.Form):
-    title = forms.CharField(label=_("Titel"), max_length=400, widget=forms.TextInput(TEXTBOX))
+    title = forms.CharField(
+        label=_("Titel"), required=False, max_length=400, widget=forms.TextInput(TEXTBOX)
+    )
     template = forms.ChoiceField(
         label=_("Agenda"), choices=TEMPLATE_CHOICES, initial="g1000", widget=forms.RadioSelect
     )
@@ -66,7 +69,9 @@ class SummitCreateForm(forms.Form):
 
 
 class SummitDetailsForm(forms.Form):
-    title = forms.CharField(label=_("Titel"), max_length=400, widget=forms.TextInput(TEXTBOX))
+    title = forms.CharField(
+        label=_("Titel"), required=False, max_length=400, widget=forms.TextInput(TEXTBOX)
+    )
     slug = forms.CharField(
         label=_("Korte naam"),
         help_text=_("Staat in het webadres. Alleen kleine letters, cijfers en streepjes."),
@@ -125,7 +130,9 @@ class StepForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Soort stap"), choices=Step.Kind.choices, widget=forms.Select(SELECT)
     )
-    title = forms.CharField(label=_("Titel"), max_length=400, widget=forms.TextInput(TEXTBOX))
+    title = forms.CharField(
+        label=_("Titel"), required=False, max_length=400, widget=forms.TextInput(TEXTBOX)
+    )
     question = forms.CharField(
         label=_("Vraag aan de tafels"), required=False, widget=forms.Textarea(TEXTAREA)
     )
