@@ -264,6 +264,7 @@ class DraftStartForm(forms.Form):
             (EMPTY, _("Leeg, alleen met de titel")),
         ],
         initial=FROM_OUTLINE,
+        required=False,
         widget=forms.RadioSelect(attrs={"class": "utrecht-radio-button"}),
     )
     slug = forms.CharField(

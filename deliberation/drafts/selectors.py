@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
 from pycrdt import Doc, Text
 
 from samenspel.models import Role, RoleGrant, User
@@ -194,28 +195,46 @@ def people_matching(query: str, limit: int = 10) -> list[User]:
 
 
 def author_labels(draft: Draft) -> dict[int, str]:
-    """The name shown for each person who wrote in the nota's discussion. With
-    ``names_visible`` off, residents are 'Inwoner 1', 'Inwoner 2', ... in the order they
-    first wrote, the same on every page; staff keep their names."""
+    """The name shown for each person who wrote in the nota (its text, comments or
+    amendments). With ``names_visible`` off, residents are 'Inwoner 1', 'Inwoner 2', ...
+    in the order they first wrote, the same on every page; staff keep their names."""
     from django.utils.translation import gettext as _
 
-    firsts: dict[int, tuple[object, int]] = {}
-    rows = list(
-        Comment.objects.filter(version__draft=draft).values_list("author_id", "created_at", "id")
-    ) + list(Amendment.objects.filter(draft=draft).values_list("author_id", "created_at", "id"))
-    for author_id, created_at, pk in rows:
-        key = (created_at, pk)
-        if author_id not in firsts or key < firsts[author_id]:  # type: ignore[operator]
-            firsts[author_id] = key
+    firsts: dict[int, tuple[datetime, int]] = {}
+    sources = [
+        DraftUpdate.objects.filter(draft=draft, author__isnull=False),
+        Comment.objects.filter(version__draft=draft),
+        Amendment.objects.filter(draft=draft),
+    ]
+    for rows in sources:
+        for author_id, first, pk in (
+            rows.values("author_id")
+            .annotate(first=Min("created_at"), pk=Min("id"))
+            .values_list("author_id", "first", "pk")
+        ):
+            if author_id not in firsts or (first, pk) < firsts[author_id]:
+                firsts[author_id] = (first, pk)
     users = {user.pk: user for user in User.objects.filter(pk__in=firsts)}
     if draft.names_visible:
         return {pk: user.public_name for pk, user in users.items()}
     staff = staff_ids(list(firsts))
     labels = {pk: users[pk].public_name for pk in staff if pk in users}
-    residents = sorted((key, pk) for pk, key in firsts.items() if pk not in staff)  # type: ignore[type-var]
+    residents = sorted((key, pk) for pk, key in firsts.items() if pk not in staff)
     for number, (_key, pk) in enumerate(residents, 1):
         labels[pk] = _("Inwoner %(number)d") % {"number": number}
     return labels
+
+
+def name_shown(draft: Draft, user: User, labels: dict[int, str]) -> str:
+    """How the nota shows ``user`` to others: their label, or 'Inwoner' for a resident who
+    has not written yet while names are hidden."""
+    from django.utils.translation import gettext as _
+
+    if user.pk in labels:
+        return labels[user.pk]
+    if draft.names_visible or user.pk in staff_ids([user.pk]):
+        return user.public_name
+    return _("Inwoner")
 
 
 def drafts_managed_by(user: User) -> list[Draft]:

@@ -259,6 +259,8 @@ def draft_editor(request: HttpRequest, slug: str) -> HttpResponse:
         "can_edit": rules.can_edit(request.user, draft),
         "ws_url": f"{scheme}://{request.get_host()}/ws/drafts",
         "user_colour": PRESENCE_COLOURS[request.user.pk % len(PRESENCE_COLOURS)],
+        # Shown to the other writers beside this person's cursor.
+        "user_name": selectors.name_shown(draft, request.user, selectors.author_labels(draft)),  # type: ignore[arg-type]
         "live_html": render_markdown(selectors.draft_live_text(draft)),
         "text_name": selectors.TEXT_NAME,
     }
@@ -268,6 +270,11 @@ def draft_editor(request: HttpRequest, slug: str) -> HttpResponse:
 def draft_versions(request: HttpRequest, slug: str) -> HttpResponse:
     draft = get_object_or_404(Draft, slug=slug)
     versions = list(draft.versions.select_related("published_by").prefetch_related("contributors"))
+    labels = selectors.author_labels(draft)
+    for version in versions:
+        version.contributors_shown = [  # type: ignore[attr-defined]
+            labels.get(person.pk, person.public_name) for person in version.contributors.all()
+        ]
     return render(
         request,
         "drafts/versions.html",

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,7 +34,7 @@ def period_state(draft: Draft, version_count: int, now: Any) -> str:
         return _("Reactieperiode nog niet open")
     if draft.reactions_until is not None:
         return _("Reactieperiode open tot %(date)s") % {
-            "date": timezone.localtime(draft.reactions_until).strftime("%d-%m-%Y %H:%M")
+            "date": date_format(timezone.localtime(draft.reactions_until), "j F Y, H:i")
         }
     return _("Reageren kan, zonder einddatum")
 
@@ -75,7 +76,7 @@ def workspace_create(request: HttpRequest) -> HttpResponse:
                 kind=data["kind"],
                 slug=data["slug"],
                 summary=data["summary"],
-                from_outline=data["start"] == DraftStartForm.FROM_OUTLINE,
+                from_outline=data["start"] != DraftStartForm.EMPTY,
                 now=timezone.now(),
             )
         except ValidationError as error:

@@ -14,7 +14,7 @@ from deliberation.drafts.models import Amendment, Comment, Draft, Support
 from deliberation.drafts.outlines import outline_for
 from deliberation.drafts.workspace import workspace_sections
 from samenspel.models import Role, RoleGrant
-from tests.drafts.factories import make_draft, publish
+from tests.drafts.factories import Typist, make_draft, publish
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -337,7 +337,7 @@ def test_workspace_pages_build_a_nota_and_refuse_bad_input_per_field(client, adm
     client.post(reverse("drafts:workspace_publish", args=[draft.slug]), {"note": "Voor inspraak"})
     assert draft.versions.count() == 1
     listing = client.get(reverse("drafts:workspace_list")).content.decode()
-    assert "Jeugdnota 2027" in listing and "Reactieperiode open tot 01-03-2030 17:00" in listing
+    assert "Jeugdnota 2027" in listing and "Reactieperiode open tot 1 maart 2030, 17:00" in listing
 
 
 def test_workspace_is_closed_to_residents_and_to_editors_of_other_notas(client, admin, resident):
@@ -376,3 +376,35 @@ def test_workspace_section_lists_what_this_person_runs(rf, admin, civil_servant,
     assert everything["create_url"] == reverse("drafts:workspace_create")
     assert len(everything["items"]) == 2
     assert section(resident) == []
+
+
+def test_hidden_names_hold_for_the_cowriters_credited_under_a_version(client, admin):
+    draft = make_draft(text=TEXT, kind="jeugdnota")
+    writer = UserFactory(roles=[Role.RESIDENT], display_name="Chris Bakker")
+    setup.draft_cowriter_invite(draft=draft, by=admin, username=writer.username)
+    Typist(draft, writer).write("\nEen eigen plek voor jongeren.\n")
+    publish(draft, admin)
+    setup.draft_names_visible_set(draft=draft, by=admin, visible=False)
+
+    client.force_login(UserFactory(roles=[Role.RESIDENT]))
+    page = client.get(reverse("drafts:versions", args=[draft.slug])).content.decode()
+    assert "Chris Bakker" not in page
+    assert "Inwoner 1" in page
+    # The writer's own cursor is labelled the same way for the others in the editor.
+    client.force_login(writer)
+    editor = client.get(reverse("drafts:editor", args=[draft.slug])).content.decode()
+    assert 'data-user-name="Inwoner 1"' in editor
+
+
+def test_every_string_of_the_nota_catalogue_has_english():
+    from pathlib import Path
+
+    import polib
+
+    from samenspel import i18n
+
+    path = Path(i18n.ROOT) / "deliberation" / "drafts" / "locale" / "en" / "LC_MESSAGES"
+    catalogue = polib.pofile(str(path / "django.po"))
+    assert "Nieuwe nota" in {entry.msgid for entry in catalogue}
+    assert [entry.msgid for entry in catalogue.untranslated_entries()] == []
+    assert catalogue.fuzzy_entries() == []
