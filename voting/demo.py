@@ -276,10 +276,11 @@ def _seed_workspace(context: DemoContext) -> None:
     """A poll for one wijk, set up as a civil servant does in the workspace
     (/werkruimte/peiling/): scheduled to open in a week, so it can still be changed."""
     wijk = Neighbourhood.objects.filter(code="WK038400").first()  # Diemen-Noord
-    if wijk is None:
+    administrator = context.staff.get("beheer")
+    if wijk is None or administrator is None:
         return
     services.poll_setup_create(
-        by=context.staff["beheer"],
+        by=administrator,
         title="Welke speelplek komt er in Diemen-Noord?",
         description="Voor inwoners van Diemen-Noord: kies de speelplekken die u wilt.",
         method=Method.APPROVAL,

@@ -10,20 +10,36 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from samenspel.models import RoleGrant
+
 from . import rules, selectors, services, workspace_forms
 from .models import Eligibility, Poll
 
 
 def managed_polls(user: Any) -> list[Poll]:
-    """Every poll this user may manage, newest first."""
+    """Every poll this user may manage, newest first: two queries for someone who manages
+    nothing (the home page asks for every visitor)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
     polls = Poll.objects.select_related("neighbourhood").order_by("-created_at", "-pk")
-    return [poll for poll in polls[:500] if rules.can_manage_poll(user, poll)]
+    scopes = set(
+        RoleGrant.objects.filter(user=user, role__in=rules.MANAGER_ROLES).values_list(
+            "scope", flat=True
+        )
+    )
+    if user.is_superuser or "" in scopes:
+        return list(polls[:500])
+    near = Q(created_by=user)
+    for scope in scopes:
+        near |= Q(context=scope) | Q(context__startswith=f"{scope}/")
+    return [poll for poll in polls.filter(near)[:500] if rules.can_manage_poll(user, poll)]
 
 
 def status_text(poll: Poll) -> str:

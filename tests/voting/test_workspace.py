@@ -371,3 +371,45 @@ def test_workspace_section_lists_managed_polls():
     assert section["items"][0]["url"] == f"/werkruimte/peiling/{poll.pk}/"
     request.user = resident()
     assert workspace_sections(request) == []
+
+
+def test_a_facilitator_of_one_summit_manages_only_its_polls():
+    from voting.workspace_views import managed_polls
+
+    lieke = UserFactory(roles=[(Role.FACILITATOR, "summit:burgertop-2026")])
+    ours = services.poll_create(
+        title="Stap 4",
+        method=Method.APPROVAL,
+        options=[OptionSpec("A"), OptionSpec("B")],
+        context="summit:burgertop-2026/step:4",
+    )
+    services.poll_create(
+        title="Elders",
+        method=Method.APPROVAL,
+        options=[OptionSpec("A"), OptionSpec("B")],
+        context="summit:andere-top/step:4",
+    )
+    services.poll_setup_create(by=admin(), **settings_for())
+    assert managed_polls(lieke) == [ours]
+    assert len(managed_polls(admin())) == 3
+    assert managed_polls(resident()) == []
+
+
+def test_the_demo_sets_up_its_neighbourhood_poll_through_the_workspace_service():
+    from samenspel.demo import DemoContext
+    from voting import demo
+
+    people = [resident() for _ in range(6)]
+    context = DemoContext(
+        now=timezone.now(),
+        small=True,
+        fresh=True,
+        staff={"gespreksleider": UserFactory(roles=[Role.FACILITATOR]), "beheer": admin()},
+        table_hosts=people[:1],
+        residents=people[1:],
+    )
+    demo.seed(context)
+    poll = Poll.objects.get(title="Welke speelplek komt er in Diemen-Noord?")
+    assert poll.status == Poll.Status.DRAFT and poll.opens_at > context.now
+    assert poll.electorate == Poll.Electorate.NEIGHBOURHOOD
+    assert poll.neighbourhood.code == "WK038400"
