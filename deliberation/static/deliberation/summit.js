@@ -61,6 +61,21 @@ function renderStepNow() {
   }
 }
 
+// The control page's agenda, as the workspace changed it (agenda.changed, or a snapshot).
+function renderAgenda(agenda) {
+  const list = $("[data-agenda]");
+  if (!list || !Array.isArray(agenda)) return;
+  const shown = [...list.querySelectorAll("[data-step-id]")].map((item) => `${item.dataset.stepId}:${item.textContent}`);
+  if (shown.join("\n") === agenda.map((step) => `${step.id}:${step.title}`).join("\n")) return;
+  list.replaceChildren(...agenda.map((step) => {
+    const item = document.createElement("li");
+    item.dataset.stepId = step.id;
+    item.textContent = step.title;
+    return item;
+  }));
+  renderStepNow();
+}
+
 function visibleTo(idea) {
   const list = $("[data-ideas]");
   if (!list) return false;
@@ -562,6 +577,7 @@ function applySnapshot(data) {
   if (list && (screen === "participant" || screen === "table")) list.dataset.tableFilter = data.me.table ?? "";
   const mine = $("[data-my-table]");
   if (mine && data.me.table) mine.textContent = T.seatedAt.replace("%(number)s", data.me.table);
+  renderAgenda(data.agenda);
   renderStep();
   renderThemes();
   renderIdeas();
@@ -574,6 +590,7 @@ function applyEvent(type, data) {
   const idea = state.ideas.get(data.id);
   switch (type) {
     case "step.changed": state.step = data; renderStep(); renderIdeas(); return;
+    case "agenda.changed": renderAgenda(data.agenda); return;
     case "message.sent":
       $("[data-message]").hidden = false;
       $("[data-message-text]").textContent = data.text;
