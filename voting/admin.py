@@ -34,6 +34,11 @@ class PollAdmin(admin.ModelAdmin):
         "budget",
         "points",
         "majority_rule",
+        "electorate",
+        "neighbourhood",
+        "opens_at",
+        "closes_at",
+        "live_turnout",
         "seed",
         "created_by",
         "created_at",
@@ -48,6 +53,15 @@ class PollAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        """Only a draft: an opened poll holds ballots, a closed one its published result
+        (evidence). With no poll named (the bulk action) nothing is deleted here."""
+        return (
+            obj is not None
+            and obj.status == Poll.Status.DRAFT
+            and super().has_delete_permission(request, obj)
+        )
 
 
 @admin.register(Result)
@@ -70,3 +84,6 @@ class ResultAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False  # a result is evidence: it stays as it was published

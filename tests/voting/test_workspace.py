@@ -413,3 +413,21 @@ def test_the_demo_sets_up_its_neighbourhood_poll_through_the_workspace_service()
     assert poll.status == Poll.Status.DRAFT and poll.opens_at > context.now
     assert poll.electorate == Poll.Electorate.NEIGHBOURHOOD
     assert poll.neighbourhood.code == "WK038400"
+
+
+def test_the_admin_cannot_delete_a_result_or_an_opened_poll(client):
+    by = admin()
+    draft = services.poll_setup_create(by=by, **settings_for(title="Nog een concept"))
+    poll = services.poll_setup_create(by=by, **settings_for())
+    services.poll_open(poll=poll, by=by)
+    services.poll_close(poll=poll, by=by)
+    superuser = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(superuser)
+    assert client.get(f"/beheer/voting/result/{poll.result.pk}/delete/").status_code == 403
+    assert client.get(f"/beheer/voting/poll/{poll.pk}/delete/").status_code == 403
+    client.post(
+        "/beheer/voting/poll/",
+        {"action": "delete_selected", "_selected_action": [poll.pk], "post": "yes"},
+    )
+    assert Poll.objects.filter(pk=poll.pk).exists()
+    assert client.get(f"/beheer/voting/poll/{draft.pk}/delete/").status_code == 200
