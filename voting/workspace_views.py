@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from samenspel.models import RoleGrant
 
-from . import rules, selectors, services, workspace_forms
+from . import contexts, rules, selectors, services, workspace_forms
 from .models import Eligibility, Poll
 
 
@@ -63,6 +63,10 @@ def electorate_text(poll: Poll) -> str:
         return _("Alle inwoners")
     if poll.electorate == Poll.Electorate.NEIGHBOURHOOD and poll.neighbourhood:
         return _("Inwoners van %(place)s") % {"place": poll.neighbourhood.name}
+    if contexts.summit_slug(poll.context):
+        return _("Deelnemers van de burgertop")
+    if poll.context:
+        return _("Gekozen bij de nota")
     return _("Een lijst met namen")
 
 
