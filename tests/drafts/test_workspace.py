@@ -408,3 +408,21 @@ def test_every_string_of_the_nota_catalogue_has_english():
     assert "Nieuwe nota" in {entry.msgid for entry in catalogue}
     assert [entry.msgid for entry in catalogue.untranslated_entries()] == []
     assert catalogue.fuzzy_entries() == []
+
+
+def test_nota_page_says_when_reactions_are_possible_and_hides_the_forms_after(
+    client, admin, resident
+):
+    draft, _version = _open_nota(
+        admin,
+        resident,
+        opens=lambda now: now - timedelta(days=1),
+        closes=lambda now: now + timedelta(days=30),
+    )
+    client.force_login(resident)
+    page = client.get(reverse("drafts:detail", args=[draft.slug])).content.decode()
+    assert "U kunt reageren tot" in page and "Reactie plaatsen" in page
+    setup.draft_period_close(draft=draft, by=admin, now=timezone.now())
+    page = client.get(reverse("drafts:detail", args=[draft.slug])).content.decode()
+    assert "De reactieperiode is gesloten sinds" in page
+    assert "Reactie plaatsen" not in page and "Bekijk de wijziging" not in page
