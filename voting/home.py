@@ -6,13 +6,16 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from . import selectors
+from . import selectors, services
 
 
 def home_sections(request: HttpRequest) -> list[dict[str, Any]]:
     """Open polls this visitor may vote in, then the latest results."""
     items = []
+    services.polls_due()  # a scheduled poll shows here once its time has come
     if request.user.is_authenticated:
+        # Someone who registered or moved in after a poll for their wijk opened.
+        services.poll_electorate_join(user=request.user)  # type: ignore[arg-type]
         for poll in selectors.open_polls_for(request.user)[:5]:
             items.append(
                 {

@@ -431,3 +431,21 @@ def test_the_admin_cannot_delete_a_result_or_an_opened_poll(client):
     )
     assert Poll.objects.filter(pk=poll.pk).exists()
     assert client.get(f"/beheer/voting/poll/{draft.pk}/delete/").status_code == 200
+
+
+def test_the_home_page_shows_a_scheduled_poll_once_it_opened_to_a_late_resident(client):
+    wijk, _other, buurt = places()
+    by = admin()
+    poll = services.poll_setup_create(
+        by=by,
+        **settings_for(
+            electorate=Poll.Electorate.NEIGHBOURHOOD,
+            neighbourhood=wijk,
+            opens_at=timezone.now() + timedelta(minutes=5),
+        ),
+    )
+    Poll.objects.filter(pk=poll.pk).update(opens_at=timezone.now() - timedelta(minutes=1))
+    newcomer = resident(buurt)  # registered after the time the poll was set to open
+    client.force_login(newcomer)
+    html = client.get("/").content.decode()
+    assert f'href="/stemmen/{poll.pk}/"' in html and "Welk speeltoestel" in html
