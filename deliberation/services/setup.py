@@ -39,6 +39,8 @@ STEP_MAX_MINUTES = 600
 TABLES_MAX = 300
 CAPACITY_MAX = 50
 SLUG_MAX_LENGTH = 80
+# Short names the workspace's own addresses use (/werkruimte/burgertop/nieuw/).
+RESERVED_SLUGS = frozenset({"nieuw"})
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,7 @@ def _check_date(value: Date | None, now: datetime) -> None:
 def _free_slug(title: str) -> str:
     base = slugify(title)[: SLUG_MAX_LENGTH - 4].strip("-") or "burgertop"
     slug, number = base, 2
-    while Summit.objects.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or Summit.objects.filter(slug=slug).exists():
         slug, number = f"{base}-{number}", number + 1
     return slug
 
@@ -230,7 +232,10 @@ def summit_update(
                         )
                     }
                 )
-            if Summit.objects.filter(slug=slug).exclude(pk=row.pk).exists():
+            if (
+                slug in RESERVED_SLUGS
+                or Summit.objects.filter(slug=slug).exclude(pk=row.pk).exists()
+            ):
                 raise ValidationError(
                     {"slug": _("Deze korte naam is al in gebruik. Kies een andere.")}
                 )

@@ -56,7 +56,11 @@ def refused(call, *args, **kwargs) -> str:
 
 def test_a_summit_made_from_the_g1000_template_has_its_eight_steps_and_is_in_preparation(admin):
     summit = services.summit_create(
-        by=admin, title="Burgertop Groen", date=timezone.localdate(), place="Diemen", now=timezone.now()
+        by=admin,
+        title="Burgertop Groen",
+        date=timezone.localdate(),
+        place="Diemen",
+        now=timezone.now(),
     )
     assert summit.slug == "burgertop-groen"
     assert summit.status == Summit.Status.DRAFT
@@ -71,6 +75,8 @@ def test_an_empty_summit_has_no_agenda_and_a_second_one_of_the_same_title_its_ow
     second = services.summit_create(by=admin, title="Burgertop", now=timezone.now())
     assert first.steps.count() == 0
     assert (first.slug, second.slug) == ("burgertop", "burgertop-2")
+    # 'nieuw' is the address of the form for a new summit, never a summit's.
+    assert services.summit_create(by=admin, title="Nieuw", now=timezone.now()).slug == "nieuw-2"
 
 
 def test_only_an_administrator_makes_a_new_summit():
