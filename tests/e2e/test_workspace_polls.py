@@ -73,6 +73,7 @@ def test_a_poll_for_one_wijk_built_by_keyboard(
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Nieuwe peiling")
     assert_accessible(page)
+    shot(page, "form-1280")
 
     # The form, with the keyboard only.
     tab_to(page, page.get_by_label("Titel", exact=True))

@@ -449,3 +449,15 @@ def test_the_home_page_shows_a_scheduled_poll_once_it_opened_to_a_late_resident(
     client.force_login(newcomer)
     html = client.get("/").content.decode()
     assert f'href="/stemmen/{poll.pk}/"' in html and "Welk speeltoestel" in html
+
+
+def test_hidden_turnout_is_not_on_the_ballot_page_but_the_manager_sees_it(client):
+    by = admin()
+    voter = resident()
+    poll = services.poll_setup_create(by=by, **settings_for(live_turnout=False))
+    services.poll_open(poll=poll, by=by)
+    client.force_login(voter)
+    html = client.get(f"/stemmen/{poll.pk}/").content.decode()
+    assert "Stem uitbrengen" in html and "deelnemers hebben gestemd" not in html
+    client.force_login(by)
+    assert "deelnemers hebben gestemd" in client.get(f"/stemmen/{poll.pk}/").content.decode()
