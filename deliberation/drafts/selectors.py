@@ -196,10 +196,13 @@ def people_matching(query: str, limit: int = 10) -> list[User]:
 
 def author_labels(draft: Draft) -> dict[int, str]:
     """The name shown for each person who wrote in the nota (its text, comments or
-    amendments). With ``names_visible`` off, residents are 'Inwoner 1', 'Inwoner 2', ...
+    amendments) when it differs from their own; empty while names are visible. With
+    ``names_visible`` off, residents are 'Inwoner 1', 'Inwoner 2', ...
     in the order they first wrote, the same on every page; staff keep their names."""
     from django.utils.translation import gettext as _
 
+    if draft.names_visible:
+        return {}  # everyone by their own name (``name_shown``); nothing to read
     firsts: dict[int, tuple[datetime, int]] = {}
     sources = [
         DraftUpdate.objects.filter(draft=draft, author__isnull=False),
@@ -215,8 +218,6 @@ def author_labels(draft: Draft) -> dict[int, str]:
             if author_id not in firsts or (first, pk) < firsts[author_id]:
                 firsts[author_id] = (first, pk)
     users = {user.pk: user for user in User.objects.filter(pk__in=firsts)}
-    if draft.names_visible:
-        return {pk: user.public_name for pk, user in users.items()}
     staff = staff_ids(list(firsts))
     labels = {pk: users[pk].public_name for pk in staff if pk in users}
     residents = sorted((key, pk) for pk, key in firsts.items() if pk not in staff)

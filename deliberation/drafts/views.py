@@ -115,15 +115,15 @@ def _name_authors(draft: Draft, threads: list[Comment], amendments: list[Amendme
     'Inwoner 1', 'Inwoner 2' for residents when the nota hides their names."""
     labels = selectors.author_labels(draft)
     for comment in threads:
-        comment.author_shown = labels.get(comment.author_id, "")  # type: ignore[attr-defined]
+        comment.author_shown = labels.get(comment.author_id, comment.author.public_name)  # type: ignore[attr-defined]
         resolver = comment.resolved_by
         if resolver is not None:
             shown = labels.get(resolver.pk, resolver.public_name)
             comment.resolved_shown = shown  # type: ignore[attr-defined]
         for reply in comment.replies.all():
-            reply.author_shown = labels.get(reply.author_id, "")  # type: ignore[attr-defined]
+            reply.author_shown = labels.get(reply.author_id, reply.author.public_name)  # type: ignore[attr-defined]
     for item in amendments:
-        item.author_shown = labels.get(item.author_id, "")  # type: ignore[attr-defined]
+        item.author_shown = labels.get(item.author_id, item.author.public_name)  # type: ignore[attr-defined]
 
 
 def _amendment_vote_form(
