@@ -260,3 +260,25 @@ def public_name_of(username: str) -> str:
     """The name a page shows for an account, or the username as typed when there is none."""
     user = User.objects.filter(username=username.strip()).first()
     return user.public_name if user is not None else username
+
+
+def draft_state(draft: Draft, version_count: int, now: datetime) -> str:
+    """The nota's state as the workspace list says it."""
+    from django.utils import timezone
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext as _
+
+    from . import rules
+
+    if not version_count:
+        return _("Concept: nog geen versie gepubliceerd")
+    refusal = rules.reaction_refusal(draft, now)
+    if draft.reactions_until is not None and now >= draft.reactions_until:
+        return _("Gesloten")
+    if refusal is not None:
+        return _("Reactieperiode nog niet open")
+    if draft.reactions_until is not None:
+        return _("Reactieperiode open tot %(date)s") % {
+            "date": date_format(timezone.localtime(draft.reactions_until), "j F Y, H:i")
+        }
+    return _("Reageren kan, zonder einddatum")

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import rules, selectors
@@ -17,6 +18,7 @@ def workspace_sections(request: HttpRequest) -> list[dict[str, Any]]:
         return []
     drafts = selectors.drafts_managed_by(user)  # type: ignore[arg-type]
     may_create = rules.can_create(user)
+    now = timezone.now()
     if not drafts and not may_create:
         return []
     return [
@@ -29,7 +31,8 @@ def workspace_sections(request: HttpRequest) -> list[dict[str, Any]]:
                 {
                     "url": reverse("drafts:workspace", args=[draft.slug]),
                     "label": draft.title,
-                    "description": draft.get_kind_display(),
+                    "description": f"{draft.get_kind_display()} · "
+                    + selectors.draft_state(draft, draft.version_count, now),  # type: ignore[attr-defined]
                 }
                 for draft in drafts
             ],

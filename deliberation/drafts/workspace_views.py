@@ -14,7 +14,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,29 +22,13 @@ from .forms import DraftDetailsForm, DraftStartForm, NamesForm, PeriodForm, Publ
 from .models import Draft
 
 
-def period_state(draft: Draft, version_count: int, now: Any) -> str:
-    """The nota's state as the workspace list says it."""
-    if not version_count:
-        return _("Concept: nog geen versie gepubliceerd")
-    refusal = rules.reaction_refusal(draft, now)
-    if draft.reactions_until is not None and now >= draft.reactions_until:
-        return _("Gesloten")
-    if refusal is not None:
-        return _("Reactieperiode nog niet open")
-    if draft.reactions_until is not None:
-        return _("Reactieperiode open tot %(date)s") % {
-            "date": date_format(timezone.localtime(draft.reactions_until), "j F Y, H:i")
-        }
-    return _("Reageren kan, zonder einddatum")
-
-
 @login_required
 def workspace_list(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     drafts = selectors.drafts_managed_by(request.user)  # type: ignore[arg-type]
     if not drafts and not rules.can_create(request.user):
         raise PermissionDenied
-    rows = [(draft, period_state(draft, draft.version_count, now)) for draft in drafts]  # type: ignore[attr-defined]
+    rows = [(draft, selectors.draft_state(draft, draft.version_count, now)) for draft in drafts]  # type: ignore[attr-defined]
     return render(
         request,
         "drafts/workspace/list.html",
@@ -107,7 +90,7 @@ def _page(request: HttpRequest, draft: Draft, *, status: int = 200, **forms: Any
     staff = selectors.staff_ids([user.pk for user in found])
     context = {
         "draft": draft,
-        "state": period_state(draft, len(versions), now),
+        "state": selectors.draft_state(draft, len(versions), now),
         "refusal": rules.reaction_refusal(draft, now),
         "is_closed": draft.reactions_until is not None and draft.reactions_until <= now,
         "latest": versions[0] if versions else None,

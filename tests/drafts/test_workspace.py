@@ -372,6 +372,7 @@ def test_workspace_section_lists_what_this_person_runs(rf, admin, civil_servant,
     [mine] = section(civil_servant)
     assert mine["create_url"] is None
     assert [item["label"] for item in mine["items"]] == ["Jeugdnota 2027"]
+    assert mine["items"][0]["description"] == "Jeugdnota · Concept: nog geen versie gepubliceerd"
     [everything] = section(admin)
     assert everything["create_url"] == reverse("drafts:workspace_create")
     assert len(everything["items"]) == 2
