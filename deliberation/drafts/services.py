@@ -168,8 +168,9 @@ def _apply_edit(
 
 
 def draft_editor_invite(*, draft: Draft, user: User, by: User) -> None:
-    """An editor lets a resident co-write this draft."""
-    _require(rules.can_edit(by, draft), _("Alleen redacteuren mogen mensen uitnodigen."))
+    """An editor lets a resident co-write this draft (a co-writer does not invite others;
+    the workspace's ``setup.draft_cowriter_invite`` also says whether they already could)."""
+    _require(rules.can_manage(by, draft), _("Alleen redacteuren mogen mensen uitnodigen."))
     core_services.role_grant(user=user, role=str(Role.EDITOR), scope=draft.scope)
 
 

@@ -427,3 +427,12 @@ def test_nota_page_says_when_reactions_are_possible_and_hides_the_forms_after(
     page = client.get(reverse("drafts:detail", args=[draft.slug])).content.decode()
     assert "De reactieperiode is gesloten sinds" in page
     assert "Reactie plaatsen" not in page and "Bekijk de wijziging" not in page
+
+
+def test_a_cowriter_cannot_invite_others_to_the_nota(admin, resident):
+    draft = start(admin)
+    setup.draft_cowriter_invite(draft=draft, by=admin, username=resident.username)
+    friend = UserFactory(roles=[Role.RESIDENT])
+    with pytest.raises(PermissionError):
+        services.draft_editor_invite(draft=draft, user=friend, by=resident)
+    assert not rules.can_edit(friend, draft)
