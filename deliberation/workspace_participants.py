@@ -98,6 +98,7 @@ def _page(
         "add_form": add_form or InviteeForm(),
         "upload_form": upload_form or InviteeUploadForm(),
         "letters_form": letters_form or LettersForm(),
+        "letters_per_download": invitees.LETTERS_PER_DOWNLOAD,
     }
     return render(
         request, "deliberation/workspace/participants.html", context, status=status

@@ -389,3 +389,15 @@ def test_page_shows_the_hall_screen_address_and_its_qr_code(client, summit, faci
     qr = client.get(reverse("summit_hall_qr", args=[summit.slug]))
     assert qr["Content-Type"] == "image/svg+xml"
     assert qr.content.decode().startswith("<svg")
+
+
+def test_a_long_list_of_letters_comes_in_parts(summit, facilitator, monkeypatch):
+    monkeypatch.setattr(invitees, "LETTERS_PER_DOWNLOAD", 2)
+    _invite_with_addresses(summit, facilitator, 3)
+    now = timezone.now()
+    first = invitees.invitee_letters_issue(summit=summit, by=facilitator, now=now)
+    second = invitees.invitee_letters_issue(summit=summit, by=facilitator, now=now)
+    assert (len(first.issued), len(second.issued)) == (2, 1)
+    assert {i.user.pk for i in first.issued}.isdisjoint({i.user.pk for i in second.issued})
+    with pytest.raises(ValidationError, match="Iedereen heeft al een code"):
+        invitees.invitee_letters_issue(summit=summit, by=facilitator, now=now)
