@@ -27,6 +27,7 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (_("Samenspel"), {"fields": ("display_name", "neighbourhood", "birth_year")}),
+        (_("Adres voor brieven"), {"fields": ("street_address", "postcode", "place")}),
     )
     actions = ["issue_codes"]
 
