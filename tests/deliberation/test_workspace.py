@@ -5,11 +5,14 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.utils import timezone
+from django.utils.translation import trans_real
 
 from deliberation import services
 from deliberation.models import Step, Summit, SummitTable
 from deliberation.workspace import workspace_sections
+from samenspel import i18n
 from samenspel.models import Role, RoleGrant
 from tests.deliberation.factories import go_to_step, make_summit
 from tests.factories import UserFactory
@@ -461,3 +464,35 @@ def test_an_archived_summit_leaves_the_home_page_and_the_active_list(client, adm
     client.force_login(admin)
     page = client.get("/werkruimte/burgertop/").content.decode()
     assert page.index("Gearchiveerd") < page.index("Burgertop test")
+
+
+def test_the_demo_summit_is_built_the_way_staff_build_one(tmp_path):
+    files = ["--logins-file", str(tmp_path / "l.txt"), "--codes-file", str(tmp_path / "c.csv")]
+    call_command("seed_demo", "--small", *files)
+    summit = Summit.objects.get(slug="burgertop-diemen-2026")
+    # Details only the workspace's service sets, and opened as staff open a summit.
+    assert summit.status == Summit.Status.OPEN
+    assert summit.commissioned_by == "De gemeenteraad van Diemen"
+    assert summit.ladder == Summit.Ladder.ADVISE and summit.date is not None
+    online = summit.tables.get(online=True)
+    assert online.video_url.startswith("https://") and online.host is not None
+
+
+def test_the_workspace_speaks_english_when_asked(client, admin):
+    i18n.compile_all()
+    trans_real._translations = {}
+    trans_real._default = None
+    setup = make_summit()
+    client.force_login(admin)
+    page = client.get(
+        "/werkruimte/burgertop/burgertop-test/gegevens/", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Details of the citizen summit" in page
+    assert "Residents decide. The municipality carries out what they choose." in page
+    response = client.post(
+        "/werkruimte/burgertop/burgertop-test/tafels/",
+        {"hall": "0", "online": "0", "capacity": "5"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert "Choose at least one table." in response.content.decode()
+    assert setup.summit.tables.count() == 3
