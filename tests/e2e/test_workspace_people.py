@@ -89,6 +89,8 @@ def test_facilitator_imports_invitees_prints_letters_and_a_code_logs_in(
         f"Summit.objects.create(slug={SLUG!r}, title='Burgertop Brieven')",
     )
     login_staff(page, demo_server, "gespreksleider")
+    expect(page.get_by_role("link", name="Naar de werkruimte")).to_be_visible()
+    check_page(page)
     page.get_by_role("link", name="Werkruimte").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Werkruimte")
     check_page(page)
@@ -137,6 +139,7 @@ def test_facilitator_imports_invitees_prints_letters_and_a_code_logs_in(
     code = links[0].split("#code=")[1]
     expect(resident.get_by_label("Uw code")).to_have_value(code)
     assert "#code" not in resident.url
+    assert_accessible(resident)
     resident.get_by_role("button", name="Inloggen met code").click()
     resident.wait_for_url(demo_server.url + "/")
     expect(resident.get_by_text("U bent ingelogd.")).to_be_visible()
