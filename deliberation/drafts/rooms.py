@@ -18,7 +18,6 @@ editors' latest edits only in the other processes' documents (``docs/cowriting.m
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import sys
 import uuid
@@ -92,8 +91,9 @@ class DraftRoom:
                 await self.link.group_discard(self.link_group, self.link_channel)
             if self.listener is not None:
                 self.listener.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await self.listener
+                # Waits for it to end without raising its CancelledError; a cancel of this
+                # task itself still goes through (a suppress here would swallow that too).
+                await asyncio.wait([self.listener])
 
     async def _listen(self) -> None:
         """Apply and relay what the same draft's rooms in other processes publish."""

@@ -128,7 +128,8 @@ class UpdateLog:
             while self.unsaved:
                 if not self.flush_now.is_set():
                     with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self.flush_now.wait(), save_interval())
+                        async with asyncio.timeout(save_interval()):
+                            await self.flush_now.wait()
                 self.flush_now.clear()
                 batch, self.unsaved = self.unsaved, []
                 written = await self._write(batch)
@@ -175,7 +176,8 @@ class UpdateLog:
                 if self.compact_now.is_set():
                     break
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.compact_now.wait(), wait)
+                    async with asyncio.timeout(wait):
+                        await self.compact_now.wait()
             await self._compact()
         finally:
             self.compact_now.clear()  # also if the saver asked again meanwhile: this was it
@@ -313,7 +315,8 @@ class RelayedEdits:
             if not waiting:
                 return
             try:
-                await asyncio.wait_for(self.changed.wait(), others_log_wait())
+                async with asyncio.timeout(others_log_wait()):
+                    await self.changed.wait()
             except TimeoutError:
                 # Not left to the keeper alone: an answer must never wait for good.
                 self.log_all(arrived_before=loop.time() - others_log_wait())

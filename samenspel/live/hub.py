@@ -24,7 +24,7 @@ from typing import Any, Protocol
 from channels.layers import get_channel_layer
 
 from .batching import Batcher, EventViews
-from .loops import PerLoop
+from .loops import PerLoop, stop_if_cancelled
 
 logger = logging.getLogger(__name__)
 
@@ -169,6 +169,7 @@ class Hub:
         layer = get_channel_layer()
         assert self.channel_name is not None
         while True:
+            stop_if_cancelled()
             try:
                 message = await layer.receive(self.channel_name)
             except asyncio.CancelledError:
@@ -197,6 +198,7 @@ class Hub:
             await asyncio.sleep(WATCH_INTERVAL_SECONDS)
             try:
                 await self.check()
+                stop_if_cancelled()
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -212,16 +214,12 @@ class Hub:
         groups = list(self.members)
         try:
             try:
-                lost = await asyncio.wait_for(
-                    lost_groups(layer, self.probes, groups, self.channel_name or ""),
-                    WATCH_TIMEOUT_SECONDS,
-                )
+                async with asyncio.timeout(WATCH_TIMEOUT_SECONDS):
+                    lost = await lost_groups(layer, self.probes, groups, self.channel_name or "")
             except Exception:
                 # Once more: the first use of a connection to a restarted Redis fails.
-                lost = await asyncio.wait_for(
-                    lost_groups(layer, self.probes, groups, self.channel_name or ""),
-                    WATCH_TIMEOUT_SECONDS,
-                )
+                async with asyncio.timeout(WATCH_TIMEOUT_SECONDS):
+                    lost = await lost_groups(layer, self.probes, groups, self.channel_name or "")
         except Exception as error:
             if not self.disturbed:
                 logger.warning(
@@ -362,7 +360,8 @@ async def send_to_group(
         return
     for attempt in (1, 2):
         try:
-            await asyncio.wait_for(layer.group_send(group, message), SEND_TIMEOUT_SECONDS)
+            async with asyncio.timeout(SEND_TIMEOUT_SECONDS):
+                await layer.group_send(group, message)
             return
         except Exception:
             if attempt == 2 or (watched and current is not None and current.disturbed):

@@ -68,3 +68,14 @@ def server_stopped() -> bool:
     if loop is None or getattr(SyncToAsync.threadlocal, "main_event_loop_pid", None) != os.getpid():
         return False
     return loop.is_closed() or not loop.is_running()
+
+
+def stop_if_cancelled() -> None:
+    """Raise CancelledError if the running task was asked to stop. For a ``while True`` loop
+    that calls code it does not own: under Python 3.11 ``asyncio.wait_for`` (in a library)
+    swallows a cancel that arrives as its awaited result does, and the loop would then run
+    on for good, keeping a stopping server or a test run waiting. Our own waits use
+    ``asyncio.timeout``, which passes every cancel on."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
