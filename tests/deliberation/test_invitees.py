@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from deliberation import letters
+from deliberation import services as summit_services
 from deliberation.models import Participant, Summit
 from deliberation.services import invitees
 from samenspel import rules as core_rules
@@ -294,6 +295,12 @@ def test_letter_codes_log_in_and_check_in_at_the_desk(summit, facilitator):
     now = timezone.now()
     attempt = core_services.invitation_code_attempt(raw_code=code, now=now)
     assert core_services.invitation_code_redeem(attempt=attempt, now=now) == batch.issued[0].user
+
+    desk = summit_services.participant_check_in(
+        summit=summit, by=facilitator, now=now, code=batch.issued[1].code
+    )
+    assert desk["name"] == batch.issued[1].user.public_name
+    assert Participant.objects.get(pk=desk["participant"]).checked_in_at == now
 
 
 def test_letters_are_made_once_unless_made_again_on_purpose(summit, facilitator):
