@@ -9,6 +9,9 @@ RUN mkdir -p /app/samenspel/static && npm run build
 FROM python:3.11-slim-bookworm
 ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1
 WORKDIR /app
+# WeasyPrint (letters with login codes) draws text with Pango, in the Liberation fonts.
+RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 \
+    libpangoft2-1.0-0 fonts-liberation && rm -rf /var/lib/apt/lists/*
 COPY pyproject.toml ./
 COPY samenspel/ samenspel/
 COPY deliberation/ deliberation/
