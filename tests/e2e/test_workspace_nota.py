@@ -41,7 +41,14 @@ def check_pages(page: Page, server: DemoServer, slug: str, *, phone: bool) -> No
         assert_accessible(page)
         if phone:
             assert_fits_phone(page)
-    # With search results and a refused period, as a civil servant sees them mid-task.
+    # A refused form, with its message at the field.
+    page.goto(server.url + "/werkruimte/nota/nieuw/")
+    page.get_by_role("button", name="Nota aanmaken").click()
+    expect(page.get_by_text("Geef de nota een titel.")).to_be_visible()
+    assert_accessible(page)
+    if phone:
+        assert_fits_phone(page)
+    # With search results, as a civil servant sees them mid-task.
     page.goto(f"{server.url}/werkruimte/nota/{slug}/?zoek=inwoner#zoeken")
     assert_accessible(page)
     if phone:
