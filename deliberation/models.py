@@ -181,6 +181,35 @@ class Idea(models.Model):
         return self.text[:60]
 
 
+MODERATION_REASON_MAX_LENGTH = 500
+
+
+class IdeaModeration(models.Model):
+    """One moderation act on an idea, kept as a record: hidden (with the reason) or put back;
+    who did it and when. Written by the services that hide and restore
+    (``deliberation/services/ideas.py``)."""
+
+    class Action(models.TextChoices):
+        HIDE = "hide", _("Verborgen")
+        RESTORE = "restore", _("Teruggezet")
+
+    summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="+")
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="moderations")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    reason = models.CharField(max_length=MODERATION_REASON_MAX_LENGTH, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["summit", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.idea_id}"
+
+
 class CommandAnswer(models.Model):
     """The first answer to a command, so a resent command (same key) gets it again."""
 
@@ -196,3 +225,46 @@ class CommandAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.type} {self.key}"
+
+
+PROPOSAL_TITLE_MAX_LENGTH = 120
+PROPOSAL_TEXT_MAX_LENGTH = 1500
+
+
+class Proposal(models.Model):
+    """A theme table's proposal, written during a ``proposals`` step by the table's host
+    (``deliberation/services/proposals.py``). Frozen when the vote opens: a ballot names the
+    frozen ``title`` and ``text`` and cites it by ``number`` (its address in the summit)."""
+
+    class Status(models.TextChoices):
+        WRITING = "writing", _("In de maak")
+        FROZEN = "frozen", _("Vastgezet")
+
+    summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="proposals")
+    number = models.PositiveSmallIntegerField(_("nummer"))
+    table = models.ForeignKey(SummitTable, on_delete=models.PROTECT, related_name="proposals")
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="proposals")
+    title = models.CharField(_("titel"), max_length=PROPOSAL_TITLE_MAX_LENGTH)
+    text = models.TextField(_("tekst"))
+    ideas = models.ManyToManyField(Idea, blank=True, related_name="proposals")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WRITING)
+    # Raised by every save: a save based on an older version is refused, never merged.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    frozen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["summit", "number"], name="unique_proposal_number"),
+            models.UniqueConstraint(fields=["table"], name="one_proposal_per_table"),
+            models.CheckConstraint(
+                condition=models.Q(status="writing", frozen_at__isnull=True)
+                | models.Q(status="frozen", frozen_at__isnull=False),
+                name="proposal_frozen_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"

@@ -23,6 +23,7 @@ IDEA_STEPS = {str(Step.Kind.TABLE_ROUND), str(Step.Kind.IDEA_COLLECTION), str(St
 CURATION_STEPS = IDEA_STEPS | {str(Step.Kind.CLUSTERING), str(Step.Kind.THEME_CHOICE)}
 THEME_TABLE_STEPS = {str(Step.Kind.CLUSTERING), str(Step.Kind.THEME_CHOICE)}
 CHOICE_STEPS = {str(Step.Kind.THEME_CHOICE)}
+PROPOSAL_STEPS = {str(Step.Kind.PROPOSALS)}
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,9 @@ CURATE = _rule(CURATORS, CURATION_STEPS)  # hide and merge ideas, make and fill 
 SPREAD_THEME_TABLES = _rule(CURATORS, THEME_TABLE_STEPS)
 CHOOSE_THEME_TABLE = _rule({PARTICIPANT}, CHOICE_STEPS)
 JOIN_ONLINE = _rule(JOINERS)
+# A theme table's host writes its proposal; staff freeze them all (the vote names them).
+WRITE_PROPOSAL = _rule({TABLE_HOST}, PROPOSAL_STEPS)
+FREEZE_PROPOSALS = _rule(STAFF_ROLES)
 
 
 # Table and column names as the migrations create them (checked by tests/deliberation).
@@ -103,6 +107,15 @@ def summit_roles_of(users: Sequence[User], summit: Summit) -> dict[int, set[str]
 def can_view_summit(roles: set[str]) -> bool:
     """deliberation.view_summit: staff, the theme team, hosts and checked-in participants."""
     return bool(roles & (STAFF_ROLES | CURATORS | WRITERS))
+
+
+MODERATORS = CURATORS | {ADMINISTRATOR}
+
+
+def can_moderate_ideas(roles: set[str]) -> bool:
+    """deliberation.moderate_ideas: see a summit's hidden ideas in the moderation queue, with
+    who hid them and why, and put them back: its theme team, facilitators, administrators."""
+    return bool(roles & MODERATORS)
 
 
 def command_refusal(

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views, workspace_views
+from . import moderation, proposal_views, views, workspace_views
 
 urlpatterns = [
     path("burgertop/<slug:slug>/", views.summit_screen, name="summit_screen"),
@@ -16,6 +16,11 @@ urlpatterns = [
         name="summit_spread_themes",
     ),
     path("burgertop/<slug:slug>/zaal/<str:token>/", views.hall, name="summit_hall"),
+    path(
+        "burgertop/<slug:slug>/voorstellen/<int:number>/",
+        proposal_views.proposal_page,
+        name="summit_proposal",
+    ),
     # The summit workspace (deliberation/workspace_views.py).
     path("werkruimte/burgertop/", workspace_views.summit_list, name="summit_workspace_list"),
     path(
@@ -79,6 +84,13 @@ urlpatterns = [
         name="summit_role_revoke",
     ),
 ]
+urlpatterns.append(
+    path(
+        "werkruimte/moderatie/idee/<int:pk>/terugzetten/",
+        moderation.idea_moderation_undo,
+        name="idea_moderation_undo",
+    )
+)
 # A summit's participants, invitations and letters (deliberation/workspace_participants.py).
 urlpatterns.append(
     path("werkruimte/burgertop/<slug:slug>/deelnemers/", include("deliberation.participant_urls"))

@@ -155,6 +155,7 @@ def screen_texts() -> dict[str, str]:
         "idle": _("Nog niet begonnen"),
         "start": _("De burgertop begint zo"),
         "hide": _("Verbergen"),
+        "hideReason": _("Waarom verbergt u dit idee? (de reden staat in de moderatielijst)"),
         "merge": _("Samenvoegen met"),
         "theme": _("Thema"),
         "none": _("(geen)"),

@@ -4,12 +4,13 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from . import moderation, views
 from .discovery import project_modules
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("werkruimte/", views.workspace_page, name="workspace"),
+    path("werkruimte/moderatie/", moderation.queue_page, name="moderation_queue"),
     path("inloggen/", views.login_choice, name="login"),
     path("inloggen/code/", views.code_login, name="code_login"),
     path("inloggen/medewerker/", views.StaffLoginView.as_view(), name="staff_login"),

@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from . import moderation
 from .discovery import project_modules
 from .models import Role, RoleGrant
 
@@ -31,6 +32,7 @@ def workspace_sections(request: HttpRequest) -> list[dict[str, Any]]:
     sections: list[dict[str, Any]] = []
     for module in project_modules("workspace"):
         sections.extend(module.workspace_sections(request))
+    sections.extend(moderation.workspace_sections(request))
     return sections
 
 

@@ -28,7 +28,16 @@ from .attendance import (
 )
 from .bus import Command, command_run, command_run_batch
 from .context import COMMANDS, CommandRefused, LiveCommand
-from .ideas import idea_create, idea_edit, idea_hide, idea_merge, idea_restore, idea_withdraw
+from .ideas import (
+    idea_create,
+    idea_edit,
+    idea_hide,
+    idea_merge,
+    idea_moderation_undo,
+    idea_restore,
+    idea_withdraw,
+)
+from .proposals import proposal_save, proposals_freeze
 from .setup import (
     G1000_DAY,
     TEMPLATES,
@@ -70,9 +79,12 @@ __all__ = [
     "idea_create",
     "idea_edit",
     "idea_hide",
+    "idea_moderation_undo",
     "idea_merge",
     "idea_restore",
     "idea_withdraw",
+    "proposal_save",
+    "proposals_freeze",
     "participant_check_in",
     "participant_join_online",
     "participant_seat_all",

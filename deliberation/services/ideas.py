@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from samenspel.models import Role, User
 
 from .. import events, rules
-from ..models import IDEA_MAX_LENGTH, Idea, Summit
+from ..models import IDEA_MAX_LENGTH, MODERATION_REASON_MAX_LENGTH, Idea, IdeaModeration, Summit
 from .context import (
     CommandRefused,
     atomic,
@@ -133,17 +133,43 @@ def curated_idea(summit: Summit, idea_id: Any) -> Idea:
     return idea
 
 
+def moderation_reason(raw: Any) -> str:
+    """Why something is hidden: required, and at most 500 characters."""
+    return clean_text(
+        raw,
+        limit=MODERATION_REASON_MAX_LENGTH,
+        empty=_("Geef een reden op waarom u dit verbergt."),
+        too_long=_("Een reden is hoogstens %(limit)s tekens lang.")
+        % {"limit": MODERATION_REASON_MAX_LENGTH},
+    )
+
+
+def _record(summit: Summit, idea: Idea, action: Any, by: User, now: datetime, reason: str) -> None:
+    IdeaModeration.objects.create(
+        summit=summit, idea=idea, action=action, reason=reason, by=by, at=now
+    )
+
+
 @live_command(
     "idea.hide",
     rules.CURATE,
-    parse=lambda data, now: {"idea_id": data.get("idea"), "now": now},
+    parse=lambda data, now: {
+        "idea_id": data.get("idea"),
+        "reason": data.get("reason"),
+        "now": now,
+    },
     keeps_lookups=True,
 )
-def idea_hide(*, summit: Summit, by: User, idea_id: Any, now: datetime) -> dict[str, Any]:
-    """Take an idea off every screen (e.g. a personal attack); the text stays stored."""
+def idea_hide(
+    *, summit: Summit, by: User, idea_id: Any, reason: Any, now: datetime
+) -> dict[str, Any]:
+    """Take an idea off every screen (e.g. a personal attack); the text stays stored, and
+    the moderation queue shows the reason, who hid it and when."""
     with guarded(summit, by, "idea.hide") as (summit, _roles):
         idea = curated_idea(summit, idea_id)
+        reason = moderation_reason(reason)
         _set_status(idea, Idea.Status.HIDDEN, now)
+        _record(summit, idea, IdeaModeration.Action.HIDE, by, now, reason)
         emit(summit, events.idea_hidden, {"id": idea.pk})
         return {"idea": idea.pk}
 
@@ -191,7 +217,40 @@ def idea_restore(*, summit: Summit, by: User, idea_id: Any, now: datetime) -> di
             raise CommandRefused(
                 "not_found", _("Dit idee is niet verborgen of samengevoegd (meer).")
             )
-        idea.merged_into = None
-        _set_status(idea, Idea.Status.VISIBLE, now, "merged_into")
-        emit(summit, events.idea_restored, idea_data(idea))
+        _put_back(summit, idea, by, now)
         return {"idea": idea.pk}
+
+
+def _put_back(summit: Summit, idea: Idea, by: User, now: datetime) -> None:
+    """A hidden or merged idea back on every screen; a hidden one's undo is recorded."""
+    if idea.status == Idea.Status.HIDDEN:
+        _record(summit, idea, IdeaModeration.Action.RESTORE, by, now, "")
+    idea.merged_into = None
+    _set_status(idea, Idea.Status.VISIBLE, now, "merged_into")
+    emit(summit, events.idea_restored, idea_data(idea))
+
+
+def idea_moderation_undo(*, idea_id: int, by: User, now: datetime) -> bool:
+    """The moderation queue's undo: a hidden idea back on every screen, in any step, by the
+    summit's theme team, facilitators or an administrator (``rules.can_moderate_ideas``).
+    False when it was visible already (undone before); refused while the summit is closed,
+    since what a closed summit produced is its outcome."""
+    summit = Summit.objects.filter(ideas__pk=idea_id).first()
+    if summit is None:
+        raise CommandRefused("not_found", _("Dit idee bestaat niet (meer)."))
+    with atomic():
+        summit = locked(summit)
+        if not rules.can_moderate_ideas(rules.summit_roles(by, summit)):
+            raise CommandRefused(
+                "forbidden", _("U mag de ideeën van deze burgertop niet modereren.")
+            )
+        if summit.status in {Summit.Status.CLOSED, Summit.Status.ARCHIVED}:
+            raise CommandRefused(
+                "summit_closed",
+                _("Deze burgertop is gesloten: wat verborgen was, blijft verborgen."),
+            )
+        idea = Idea.objects.select_related("table").select_for_update(of=("self",)).get(pk=idea_id)
+        if idea.status != Idea.Status.HIDDEN:
+            return False
+        _put_back(summit, idea, by, now)
+        return True

@@ -188,7 +188,7 @@ async def test_theme_team_hides_merges_and_groups_ideas_into_themes(setup):
                     "idea"
                 ]
             )
-        await answer(team, await command(team, "idea.hide", {"idea": ids[2]}))
+        await answer(team, await command(team, "idea.hide", {"idea": ids[2], "reason": "Scheldwoord"}))
         hidden = await event_of(phone, "idea.hidden")
         assert hidden["data"] == {"id": ids[2]}, "hidden text must not travel"
         await answer(team, await command(team, "idea.merge", {"idea": ids[1], "into": ids[0]}))
@@ -298,7 +298,7 @@ async def test_reconnect_snapshot_before_plus_missed_events_equals_snapshot_afte
         await answer(host, await command(host, "idea.withdraw", {"idea": ids[1]}))
         async with connected(PATH, user=setup.theme_team) as team:
             await receive_frame(team)
-            await answer(team, await command(team, "idea.hide", {"idea": ids[2]}))
+            await answer(team, await command(team, "idea.hide", {"idea": ids[2], "reason": "Scheldwoord"}))
             theme = (await answer(team, await command(team, "theme.create", {"name": "Verkeer"})))[
                 "result"
             ]["theme"]

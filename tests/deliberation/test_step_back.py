@@ -80,7 +80,7 @@ async def test_theme_team_puts_back_a_hidden_and_a_merged_idea_on_every_screen(s
             "result"
         ]["theme"]
         await answer(team, await command(team, "theme.assign", {"idea": ids[1], "theme": theme}))
-        await answer(team, await command(team, "idea.hide", {"idea": ids[2]}))
+        await answer(team, await command(team, "idea.hide", {"idea": ids[2], "reason": "Scheldwoord"}))
         await answer(team, await command(team, "idea.merge", {"idea": ids[1], "into": ids[0]}))
 
     # The theme team's screen lists what it merged, with where it went, to undo it later.

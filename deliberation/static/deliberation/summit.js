@@ -256,14 +256,12 @@ function curationControls(idea) {
     return box;
   }
   if (picking.has(idea.id)) return mergePicker(idea);
+  if (hiding.has(idea.id)) return hideForm(idea);
   const hide = button(T.hide, { id: `hide-${idea.id}`, "aria-describedby": `idea-text-${idea.id}` });
-  hide.addEventListener("click", async () => {
-    try {
-      await send("idea.hide", { idea: idea.id });
-      focusWhenDrawn(`restore-${idea.id}`);
-    } catch {
-      // Refused: the message is shown.
-    }
+  hide.addEventListener("click", () => {
+    hiding.set(idea.id, { reason: "" });
+    renderIdeas();
+    focusLater(`hide-reason-${idea.id}`);
   });
   const themeLabel = el("label", { class: "utrecht-form-label", for: `theme-of-${idea.id}` }, T.theme);
   const select = el("select", { class: "utrecht-select", id: `theme-of-${idea.id}` });
@@ -287,6 +285,44 @@ function curationControls(idea) {
   theme.append(themeLabel, " ", select);
   box.append(hide, theme, merge);
   return box;
+}
+
+// Hiding asks why: the moderation queue shows the reason, who hid it and when.
+const hiding = new Map(); // idea id -> {reason}: open hide forms; they survive re-renders
+
+function hideForm(idea) {
+  const draft = hiding.get(idea.id);
+  const form = el("form", { class: "ss-idea-form", "data-hide-form": idea.id });
+  const field = el("div", { class: "utrecht-form-field" });
+  const inputId = `hide-reason-${idea.id}`;
+  const input = el("input", {
+    class: "utrecht-textbox", id: inputId, name: "reason", maxlength: "500", required: "" });
+  input.value = draft.reason;
+  input.addEventListener("input", () => { draft.reason = input.value; });
+  field.append(el("label", { class: "utrecht-form-label", for: inputId }, T.hideReason), input);
+  const yes = el("button", {
+    type: "submit", class: "utrecht-button utrecht-button--primary-action", id: `hide-yes-${idea.id}` },
+  T.hide);
+  const close = () => { hiding.delete(idea.id); renderIdeas(); focusLater(`hide-${idea.id}`); };
+  const cancel = button(T.cancel, { id: `hide-cancel-${idea.id}` });
+  cancel.addEventListener("click", close);
+  form.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") close();
+  });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    try {
+      await send("idea.hide", { idea: idea.id, reason: draft.reason });
+      hiding.delete(idea.id);
+      focusWhenDrawn(`restore-${idea.id}`);
+      renderIdeas();
+    } catch {
+      // Refused: the message is shown and the form keeps the reason typed.
+    }
+  });
+  form.append(field, el("span", { class: "ss-button-group" }));
+  form.lastChild.append(yes, cancel);
+  return form;
 }
 
 function restoreButton(idea) {
