@@ -197,8 +197,10 @@ class Eligibility(models.Model):
     """Who may vote in a poll and whether they did; never what they voted."""
 
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="eligibilities")
+    # PROTECT: deleting a person (in the admin) must not take the mark that they voted with
+    # them; a vote's turnout is evidence.
     participant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="poll_eligibilities"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="poll_eligibilities"
     )
     has_voted = models.BooleanField(_("heeft gestemd"), default=False)
     cast_via = models.CharField(

@@ -199,3 +199,22 @@ def test_ballots_eligibility_marks_and_receipts_are_not_in_the_admin(client):
         assert model not in admin.site._registry, model
         url = f"/beheer/{model._meta.app_label}/{model._meta.model_name}/"
         assert client.get(url).status_code == 404, url
+
+
+def test_deleting_a_voter_in_the_admin_keeps_the_mark_that_they_voted(client):
+    poll, _result = closed_poll_with_a_ballot()
+    mark = voting_models.Eligibility.objects.get(poll=poll)
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    url = reverse("admin:samenspel_user_delete", args=[mark.participant_id])
+    page = client.get(url).content.decode()
+    assert "kan niet worden verwijderd" in page
+    assert "Stemgerechtigde: " in page  # names what stands in the way
+    client.post(url, {"post": "yes"})
+    bulk = reverse("admin:samenspel_user_changelist")
+    client.post(
+        bulk,
+        {"action": "delete_selected", "_selected_action": [mark.participant_id], "post": "yes"},
+    )
+    mark.refresh_from_db()
+    assert mark.has_voted
+    assert voting_models.Eligibility.objects.filter(poll=poll).count() == 1
