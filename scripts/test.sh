@@ -13,7 +13,7 @@ ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || need+=(postgresql)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -e /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf ] || need+=(fonts-liberation)
 # WeasyPrint (the letters with login codes) draws text with Pango.
-ldconfig -p | grep -q libpangoft2-1.0.so.0 || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+ldconfig -p | grep libpangoft2-1.0.so.0 >/dev/null || need+=(libpango-1.0-0 libpangoft2-1.0-0)  # no -q: with pipefail an early exit fails the pipe
 if [ ${#need[@]} -gt 0 ]; then
   echo "== installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
