@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from samenspel.demo import DemoContext
 
-from . import seating, services
+from . import demo_afternoon, seating, services
 from .models import Participant, Step, Summit
 
 SLUG = "burgertop-diemen-2026"
@@ -41,6 +41,7 @@ def seed(context: DemoContext) -> None:
     summit = Summit.objects.filter(slug=SLUG).first()
     if summit is None:
         summit = _create(context)
+    demo_afternoon.seed(context)  # a second summit, in its proposals step
     context.lines.extend(
         [
             "",

@@ -96,6 +96,20 @@ class AgendaData(TypedDict):
     agenda: list[AgendaStepData]
 
 
+class ProposalData(TypedDict):
+    """A theme table's proposal as a whole (never a delta): what a ballot will name."""
+
+    id: int
+    number: int
+    tables: list[int]  # the numbers of the tables that wrote it
+    theme: int
+    title: str
+    text: str
+    ideas: list[int]
+    status: str  # writing, frozen
+    version: int
+
+
 class Event(TypedDict):
     kind: Literal["event"]
     seq: int
@@ -120,6 +134,7 @@ EVENT_SHAPES: dict[str, type] = {
     "theme.renamed": ThemeData,
     "theme.featured": ThemeData,
     "theme.assigned": ThemeAssignedData,
+    "proposal.saved": ProposalData,
 }
 
 
@@ -191,6 +206,11 @@ def theme_featured(seq: int, data: ThemeData) -> Event:
 
 def theme_assigned(seq: int, data: ThemeAssignedData) -> Event:
     return _event(seq, "theme.assigned", data)
+
+
+def proposal_saved(seq: int, data: ProposalData) -> Event:
+    """A proposal was written, changed or frozen: every screen gets it whole."""
+    return _event(seq, "proposal.saved", data)
 
 
 BRIEF = "brief"

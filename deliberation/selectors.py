@@ -18,8 +18,8 @@ from samenspel.live.frames import dumps
 from samenspel.models import User
 
 from . import rules, seating
-from .events import FULL, StepData, table_audience
-from .models import Idea, Participant, Summit, SummitTable, Theme
+from .events import FULL, ProposalData, StepData, table_audience
+from .models import Idea, Participant, Proposal, Summit, SummitTable, Theme
 
 
 def jsonable(value: Any) -> Any:
@@ -125,6 +125,62 @@ def idea_row(idea: Idea, *, with_hidden_text: bool) -> dict[str, Any]:
     return row
 
 
+def proposal_data(proposal: Proposal, idea_ids: list[int]) -> ProposalData:
+    """A proposal whole, as its event and the snapshot carry it (``proposal.table`` loaded)."""
+    return {
+        "id": proposal.pk,
+        "number": proposal.number,
+        "tables": [proposal.table.number],
+        "theme": proposal.theme_id,
+        "title": proposal.title,
+        "text": proposal.text,
+        "ideas": idea_ids,
+        "status": proposal.status,
+        "version": proposal.version,
+    }
+
+
+def proposals_data(summit: Summit) -> list[ProposalData]:
+    rows = Proposal.objects.filter(summit=summit).select_related("table")
+    return [
+        proposal_data(p, sorted(i.pk for i in p.ideas.all()))
+        for p in rows.prefetch_related("ideas")
+    ]
+
+
+def proposal_of(snap: dict[str, Any], table: SummitTable | None) -> dict[str, Any] | None:
+    """The proposal of ``table`` in a snapshot's ``data``, if it has one."""
+    if table is None:
+        return None
+    found = [p for p in snap.get("proposals", []) if table.number in p["tables"]]
+    return dict(found[0]) if found else None
+
+
+def theme_ideas(summit: Summit, theme_id: int) -> list[dict[str, Any]]:
+    """The visible ideas of a theme, from every table: what a theme table's proposal may
+    build on."""
+    rows = Idea.objects.filter(summit=summit, theme_id=theme_id, status=Idea.Status.VISIBLE)
+    return [{"id": pk, "text": text} for pk, text in rows.order_by("pk").values_list("pk", "text")]
+
+
+@dataclass(frozen=True)
+class ProposalOption:
+    """A frozen proposal as a ballot names it: a stable id, its citable number, its text."""
+
+    id: int
+    number: int
+    title: str
+    text: str
+
+
+def frozen_proposals(summit: Summit) -> list[ProposalOption]:
+    """The options of the summit's vote: its frozen proposals, in number order."""
+    return [
+        ProposalOption(id=p.pk, number=p.number, title=p.title, text=p.text)
+        for p in Proposal.objects.filter(summit=summit, status=Proposal.Status.FROZEN)
+    ]
+
+
 @dataclass
 class SummitState:
     """The summit-wide part of every snapshot at one ``seq``: the same for every screen."""
@@ -137,6 +193,7 @@ class SummitState:
     counts: dict[str, int]
     # Merged duplicates with the id they went ``into``: only the theme team sees them, to undo.
     merged: list[dict[str, Any]] = field(default_factory=list)
+    proposals: list[ProposalData] = field(default_factory=list)  # every screen sees them
     views: dict[Hashable, str] = field(default_factory=dict)  # view -> encoded JSON members
     members: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # table pk -> members
     built: float = field(default_factory=time.monotonic)
@@ -184,6 +241,7 @@ def _build_state(summit: Summit) -> SummitState:
             {"id": t.pk, "name": t.name, "featured": t.featured}
             for t in Theme.objects.filter(summit=summit)
         ],
+        proposals=proposals_data(summit),
         merged=[
             {**idea_row(i, with_hidden_text=True), "into": i.merged_into_id}
             for i in Idea.objects.filter(summit=summit, status=Idea.Status.MERGED).select_related(
@@ -253,6 +311,7 @@ def _view_data(state: SummitState, view: Hashable) -> dict[str, Any]:
         "ideas": ideas,
         "themes": state.themes,
         "counts": state.counts,
+        "proposals": state.proposals,
     }
     if view == "curator":
         data["merged"] = state.merged

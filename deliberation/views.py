@@ -123,6 +123,10 @@ def _screen(request: HttpRequest, slug: str, screen: str, template: str) -> Http
         row["ideas"] = per_table.get(row["number"], 0)
     if screen == "themes":
         context["theme_groups"] = selectors.ideas_by_theme(context["snap"])
+    # The theme proposal of this person's table; its host picks from the theme's ideas.
+    context["own_proposal"] = selectors.proposal_of(context["snap"], own)
+    if screen == "table" and own is not None and own.theme_id is not None:
+        context["theme_ideas"] = selectors.theme_ideas(summit, own.theme_id)
     return render(request, template, context)
 
 

@@ -40,7 +40,8 @@ CURATE = {
 }
 THEME_TABLES = {"table.spread_themes", "table.choose"}
 JOIN = {"participant.join_online"}
-ALL = CONTROL | DESK | WRITE | CURATE | THEME_TABLES | JOIN
+PROPOSALS = {"proposal.save", "proposals.freeze"}
+ALL = CONTROL | DESK | WRITE | CURATE | THEME_TABLES | JOIN | PROPOSALS
 
 
 def expected(command, role, step, state):
@@ -61,6 +62,10 @@ def expected(command, role, step, state):
         return role == rules.PARTICIPANT and step == "theme_choice"
     if command in JOIN:
         return role in {Role.RESIDENT, rules.PARTICIPANT}
+    if command == "proposal.save":
+        return role == Role.TABLE_HOST and step == "proposals"
+    if command == "proposals.freeze":
+        return role in {Role.FACILITATOR, Role.ADMINISTRATOR}
     assert command in CURATE
     return role in {Role.THEME_TEAM, Role.FACILITATOR} and step in {
         "table_round",
@@ -113,6 +118,7 @@ def test_every_service_refuses_what_the_matrix_refuses_and_nothing_else():
         ("table_round", "paused"),
         ("clustering", "running"),
         ("theme_choice", "running"),
+        ("proposals", "running"),
         ("vote", "running"),
     ]
     for step, state in situations:

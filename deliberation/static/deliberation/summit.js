@@ -682,10 +682,12 @@ const channel = new LiveChannel(`${scheme}//${location.host}${root.dataset.wsPat
   onSnapshot: (data) => {
     applySnapshot(data);
     renderMyMerged();
+    root.dispatchEvent(new CustomEvent("summit:snapshot", { detail: data }));
   },
   onEvent: (type, data) => {
     applyEvent(type, data);
     trackMyMerged(type, data);
+    root.dispatchEvent(new CustomEvent("summit:event", { detail: { type, data } }));
   },
   onError: (message) => showError(message),
   onAck: (id, result, command) => {
@@ -739,6 +741,12 @@ function send(type, data) {
   showError("");
   return channel.send(type, data);
 }
+
+// The page's other modules (proposals.js) follow the channel through the events above and
+// send through it with this one.
+root.addEventListener("summit:send", (event) => {
+  event.detail.sent = send(event.detail.type, event.detail.data);
+});
 
 for (const button of root.querySelectorAll("[data-command]")) {
   button.addEventListener("click", () => {
