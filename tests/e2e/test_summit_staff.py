@@ -199,6 +199,9 @@ def test_theme_team_merges_with_a_search_hides_and_undoes_both_and_sees_ideas_pe
     # Hide, then undo the hide.
     rude_item = ideas.locator("li", has_text=rude)
     rude_item.get_by_role("button", name="Verbergen").click()
+    expect(rude_item.get_by_label("Waarom verbergt u dit idee?")).to_be_focused()
+    team.keyboard.type("Persoonlijke aanval")
+    team.keyboard.press("Enter")
     expect(rude_item).to_have_attribute("data-status", "hidden")
     expect(host.locator("[data-ideas]")).not_to_contain_text(rude)
     restore = rude_item.get_by_role("button", name="Terugzetten")
