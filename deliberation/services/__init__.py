@@ -1,5 +1,6 @@
 """Every write of a live summit, one module per noun: ``agenda`` (steps, timer, messages),
-``attendance`` (check-in, seating, online and theme tables), ``ideas``, ``themes``, and
+``attendance`` (check-in, seating, online and theme tables), ``ideas``, ``themes``,
+``proposals`` (the theme tables' proposals, and freezing them for the vote), and
 ``setup`` (the workspace: a summit's details, agenda, tables, roles and status).
 Each service checks its command's rule, writes in one transaction with the summit row
 locked, and broadcasts its events after commit, each with the summit's next sequence number.
