@@ -16,6 +16,7 @@ COPY pyproject.toml ./
 COPY samenspel/ samenspel/
 COPY deliberation/ deliberation/
 COPY voting/ voting/
+COPY council/ council/
 RUN pip install --no-cache-dir . && python -m samenspel.i18n
 COPY manage.py ./
 COPY --from=frontend /app/samenspel/static/dist samenspel/static/dist
