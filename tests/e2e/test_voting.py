@@ -27,6 +27,9 @@ def open_poll(page: Page, server: DemoServer, title: str) -> None:
     page.goto(server.url + "/stemmen/")
     page.get_by_role("link", name=title, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    # The heading is there before the page's scripts run (the close button's question is
+    # one): on a busy machine a key pressed now went to the bare form and closed the poll.
+    page.wait_for_load_state("load")
 
 
 def close_as_facilitator(page: Page, server: DemoServer, title: str) -> None:
