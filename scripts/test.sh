@@ -89,14 +89,14 @@ run "migrations are complete" "$PY" manage.py makemigrations --check --dry-run
 # Embedded default: SQLite and the in-memory channel layer (multi-process tests need Redis).
 run "tests: embedded default (SQLite, in-memory layer)" \
   env -u DATABASE_URL -u REDIS_URL TEST_SQLITE_NAME="$WORK/test-embedded.sqlite3" \
-  "$PY" -m pytest -m "not multiprocess" -q "$@"
+  "$PY" -m pytest -m "not multiprocess" -q --durations=15 "$@"
 
 # Production stack: PostgreSQL and the Redis channel layer, multi-process tests included.
 # Connections are not kept between test threads, so the test database can be dropped at the end.
 run "tests: production stack (PostgreSQL, Redis)" \
   env DEBUG=1 DB_CONN_MAX_AGE=0 DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/samenspel" \
   REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" \
-  "$PY" -m pytest -q "$@"
+  "$PY" -m pytest -q --durations=15 "$@"
 
 if [ "$status" -ne 0 ]; then echo "== FAILED"; else echo "== all passed"; fi
 exit "$status"
