@@ -71,15 +71,43 @@ def drafts_for_list() -> QuerySet[Draft]:
     return Draft.objects.annotate(version_count=Count("versions")).order_by("title")
 
 
-def comment_threads(version: Version) -> list[Comment]:
+def comment_threads(version: Version, *, newest: int | None = None) -> list[Comment]:
     """Top-level comments, oldest first, each with its replies (oldest first) in
-    ``reply_list``. Two queries; the replies go in a plain list because a prefetched
-    manager costs a queryset per comment, which a nota with a thousand comments notices."""
+    ``reply_list``; with ``newest``, only that many of the most recent. Two queries; the
+    replies go in a plain list because a prefetched manager costs a queryset per comment,
+    which a nota with a thousand comments notices."""
     replies = Comment.objects.select_related("author").order_by("created_at", "id")
-    return list(
+    threads = (
         version.comments.filter(parent__isnull=True)
         .select_related("author", "resolved_by")
         .prefetch_related(Prefetch("replies", queryset=replies, to_attr="reply_list"))
+    )
+    if newest is None:
+        return list(threads)
+    return list(reversed(threads.order_by("-created_at", "-id")[:newest]))
+
+
+def comment_thread_count(version: Version) -> int:
+    return version.comments.filter(parent__isnull=True).count()
+
+
+def open_comment_passages(version: Version) -> list[tuple[int, int, int]]:
+    """(comment id, start, end) in the source of each passage an open thread is about."""
+    rows = version.comments.filter(parent__isnull=True, resolved_at__isnull=True).values_list(
+        "pk", "start", "passage"
+    )
+    return [(pk, start, start + len(passage)) for pk, start, passage in rows]
+
+
+def comment_threads_newer(comment: Comment) -> int:
+    """How many threads on the comment's version began after it (its place from the end)."""
+    return (
+        Comment.objects.filter(version_id=comment.version_id, parent__isnull=True)
+        .filter(
+            Q(created_at__gt=comment.created_at)
+            | Q(created_at=comment.created_at, id__gt=comment.pk)
+        )
+        .count()
     )
 
 

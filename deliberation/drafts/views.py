@@ -40,6 +40,11 @@ from .markdown import render_markdown
 from .models import Amendment, Comment, Draft, Version
 from .passages import VersionText
 
+# The read page shows this many of the newest comment threads, and all of them on request
+# (``?reacties=alle``): a nota with a thousand comments is a page of a megabyte otherwise.
+THREADS_SHOWN = 50
+ALL_THREADS = "alle"
+
 PRESENCE_COLOURS = ["#0b6e4f", "#8a2be2", "#b5400f", "#1f5faa", "#a1005a", "#5b6300"]
 
 
@@ -171,9 +176,11 @@ def _detail_context(
     vote_form: AmendmentVoteForm | None = None,
     reply: tuple[int, str] | None = None,
     stamp: str | None = None,
+    all_threads: bool = False,
 ) -> dict[str, Any]:
     """What the read page shows: the latest version with the passages under discussion
-    marked, the comment threads, the amendments and (for an editor) the vote form.
+    marked, the newest comment threads (all of them with ``all_threads``), the amendments
+    and (for an editor) the vote form.
 
     The stamp is taken before anything is read: a comment stored in between is then shown
     now or at the page's next question, never stamped as shown while it is not."""
@@ -182,7 +189,9 @@ def _detail_context(
     version = selectors.latest_version(draft)
     amendments = selectors.amendments_of(draft)
     vote_links = _vote_links(draft, amendments)
-    threads = selectors.comment_threads(version) if version else []
+    thread_count = selectors.comment_thread_count(version) if version else 0
+    newest = None if all_threads else THREADS_SHOWN
+    threads = selectors.comment_threads(version, newest=newest) if version else []
     passages = _ShownPassages()
     can_decide = rules.can_decide(request.user, draft)
     refusal = rules.reaction_refusal(draft, timezone.now())
@@ -196,11 +205,8 @@ def _detail_context(
         and item.version_id == version.pk
         and item.status in (Amendment.Status.OPEN, Amendment.Status.IN_VOTE)
     }
-    marked = [
-        (item.start, item.start + len(item.passage), f"passage-reactie-{item.pk}")
-        for item in threads
-        if not item.resolved_at
-    ] + [
+    open_passages = selectors.open_comment_passages(version) if version else []
+    marked = [(start, end, f"passage-reactie-{pk}") for pk, start, end in open_passages] + [
         (item.start, item.start + len(item.passage), f"passage-amendement-{item.pk}")
         for item in amendments
         if item.pk in open_amendments
@@ -214,6 +220,10 @@ def _detail_context(
         "version": version,
         "html": passages.text_of(version).marked_html(marked) if version else "",
         "threads": [(comment, passages.of(comment)) for comment in threads],
+        "thread_count": thread_count,
+        "threads_shown": THREADS_SHOWN,
+        "all_threads": all_threads and thread_count > THREADS_SHOWN,
+        "all_threads_value": ALL_THREADS,
         "amendments": [
             (
                 item,
@@ -250,8 +260,13 @@ def _detail(request: HttpRequest, draft: Draft, *, status: int = 200, **forms: A
     )
 
 
+def _wants_all_threads(request: HttpRequest) -> bool:
+    return request.GET.get("reacties") == ALL_THREADS
+
+
 def draft_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    return _detail(request, get_object_or_404(Draft, slug=slug))
+    draft = get_object_or_404(Draft, slug=slug)
+    return _detail(request, draft, all_threads=_wants_all_threads(request))
 
 
 @require_GET
@@ -269,7 +284,8 @@ def draft_discussion(request: HttpRequest, slug: str) -> HttpResponse:
     version = selectors.latest_version(draft)
     if request.GET.get("versie", "") != (str(version.number) if version else ""):
         return render(request, "drafts/_discussion_changed.html", {"draft": draft})
-    return render(request, "drafts/_discussion.html", _detail_context(request, draft, stamp=stamp))
+    context = _detail_context(request, draft, stamp=stamp, all_threads=_wants_all_threads(request))
+    return render(request, "drafts/_discussion.html", context)
 
 
 @login_required
@@ -336,6 +352,17 @@ def _back(draft: Draft, anchor: str = "") -> HttpResponse:
     return redirect(reverse("drafts:detail", args=[draft.slug]) + anchor)
 
 
+def _folded(comment: Comment) -> bool:
+    """Whether the read page leaves the comment's thread out until all are asked for."""
+    return selectors.comment_threads_newer(comment) >= THREADS_SHOWN
+
+
+def _back_to_thread(draft: Draft, comment: Comment) -> HttpResponse:
+    """Back to the thread on the read page, with all threads when it is an older one."""
+    query = f"?reacties={ALL_THREADS}" if _folded(comment) else ""
+    return _back(draft, f"{query}#reactie-{comment.pk}")
+
+
 @login_required
 @require_POST
 def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
@@ -380,7 +407,7 @@ def comment_reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if form.has_error("body", "max_length"):
         messages.error(request, " ".join(form.errors["body"]))
         reply = (comment.pk, request.POST.get("body", ""))
-        return _detail(request, draft, reply=reply, status=400)
+        return _detail(request, draft, reply=reply, all_threads=_folded(comment), status=400)
     if form.is_valid():
         _act(
             request,
@@ -394,7 +421,7 @@ def comment_reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             ),
             _("Uw antwoord is geplaatst."),
         )
-    return _back(draft, f"#reactie-{comment.pk}")
+    return _back_to_thread(draft, comment)
 
 
 @login_required
@@ -408,7 +435,7 @@ def comment_resolve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         lambda: services.comment_resolve(comment=comment, by=request.user, now=timezone.now()),
         _("De reactie is afgerond."),
     )
-    return _back(draft, f"#reactie-{comment.pk}")
+    return _back_to_thread(draft, comment)
 
 
 @login_required
