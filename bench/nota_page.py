@@ -1,13 +1,16 @@
 """How fast a nota's read page answers when people reacted to it: a nota with a long update
 log (many writers), many comments (some with replies, some resolved) and amendments on a
 throwaway PostgreSQL; the read page asked K times by a resident and by an editor, names
-shown and hidden; prints the median and p99 server time and the number of queries.
+shown and hidden, and with all comment threads (``?reacties=alle``, names hidden); prints
+the median and p99 server time, the number of queries, the page's size and a fingerprint
+of the page (the same fingerprint: the same page, bar form tokens and nonces).
 
-With ``--before DIR`` (a checkout of another commit, e.g. made with ``git worktree add``)
-the same database is measured with that checkout's code first, then with this one's,
-alternating ``--rounds`` times, so both see the same machine. Run from the checkout:
+With ``--before DIR`` (a checkout of another commit, e.g. made with ``git worktree add``;
+may be given more than once) the same database is measured with that checkout's code,
+then with this one's, in turn ``--rounds`` times, so all see the same machine. Run from
+the checkout:
 
-    .venv/bin/python bench/nota_page.py [--before DIR] [--rounds 2] [--writers 200]
+    .venv/bin/python bench/nota_page.py [--before DIR ...] [--rounds 2] [--writers 200]
         [--updates 20000] [--comments 1000] [--amendments 200] [--loads 30]
 
 Bounded: the whole run stops after --timeout seconds; PostgreSQL is stopped on exit.
@@ -66,32 +69,35 @@ def measure(slug: str, loads: int) -> list[dict[str, object]]:
     admin = User.objects.get(username="beheer")
     readers = {"resident": User.objects.get(username="lezer"), "editor": admin}
     rows = []
-    for visible in (True, False):
+    pages = [(visible, who, "") for visible in (True, False) for who in readers] + [
+        (False, who, "?reacties=alle") for who in readers
+    ]
+    for visible, who, query in pages:
         draft = Draft.objects.get(slug=slug)
         setup.draft_names_visible_set(draft=draft, by=admin, visible=visible)
-        for who, user in readers.items():
-            client = Client()
-            client.force_login(user)
-            path = f"/nota/{slug}/"
-            first = client.get(path)  # warm up
-            assert first.status_code == 200, first.status_code
-            times = []
-            for _load in range(loads):
-                began = time.perf_counter()
-                response = client.get(path)
-                times.append((time.perf_counter() - began) * 1000)
-                assert response.status_code == 200
-            with CaptureQueriesContext(connection) as queries:
-                client.get(path)
-            rows.append(
-                {
-                    "page": f"{who}, names {'shown' if visible else 'hidden'}",
-                    "times": times,
-                    "queries": len(queries),
-                    "bytes": len(first.content),
-                    "page_hash": _page_hash(first.content),
-                }
-            )
+        client = Client()
+        client.force_login(readers[who])
+        path = f"/nota/{slug}/{query}"
+        first = client.get(path)  # warm up
+        assert first.status_code == 200, first.status_code
+        times = []
+        for _load in range(loads):
+            began = time.perf_counter()
+            response = client.get(path)
+            times.append((time.perf_counter() - began) * 1000)
+            assert response.status_code == 200
+        with CaptureQueriesContext(connection) as queries:
+            client.get(path)
+        rows.append(
+            {
+                "page": f"{who}, names {'shown' if visible else 'hidden'}"
+                + (", all threads" if query else ""),
+                "times": times,
+                "queries": len(queries),
+                "bytes": len(first.content),
+                "page_hash": _page_hash(first.content),
+            }
+        )
     return rows
 
 
@@ -135,9 +141,26 @@ def _run_child(code: Path, slug: str, loads: int, timeout: float) -> list[dict[s
     return result
 
 
+def _commit_of(code: Path) -> str:
+    """The checkout's commit, with a + when its files differ from it."""
+    head = subprocess.run(
+        ["git", "-C", str(code), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    changed = subprocess.run(
+        ["git", "-C", str(code), "diff", "--quiet", "HEAD", "--", "deliberation", "samenspel"],
+        check=False,
+    ).returncode
+    return head + ("+" if changed else "")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--before", type=Path, help="a checkout of the code to compare with")
+    parser.add_argument(
+        "--before", type=Path, action="append", default=[], help="a checkout to compare with"
+    )
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--writers", type=int, default=200)
     parser.add_argument("--updates", type=int, default=20000)
@@ -178,9 +201,7 @@ def main() -> None:
             f"{args.comments} comments (1 in 5 answered, 1 in 10 resolved), "
             f"{args.amendments} amendments (PostgreSQL), {args.loads} loads per page"
         )
-        codes = [("this checkout", ROOT)]
-        if args.before:
-            codes.insert(0, ("before", args.before.resolve()))
+        codes = [(_commit_of(code), code.resolve()) for code in [*args.before, ROOT]]
         results: dict[tuple[str, str], list[float]] = {}
         facts: dict[tuple[str, str], tuple[object, object]] = {}
         for _round in range(args.rounds):
@@ -192,7 +213,7 @@ def main() -> None:
         for (name, page), times in results.items():
             queries, size, page_hash = facts[(name, page)]
             print(
-                f"{name:13} {page:26}: median {statistics.median(times):7.1f} ms, "
+                f"{name:8} {page:39}: median {statistics.median(times):7.1f} ms, "
                 f"p99 {_p99(times):7.1f} ms, {queries} queries, {size} bytes, "
                 f"page {page_hash} ({len(times)} loads)"
             )
