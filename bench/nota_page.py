@@ -142,7 +142,7 @@ def _run_child(code: Path, slug: str, loads: int, timeout: float) -> list[dict[s
 
 
 def _commit_of(code: Path) -> str:
-    """The checkout's commit, with a + when its files differ from it."""
+    """The checkout's folder name and commit, with a + when its files differ from it."""
     head = subprocess.run(
         ["git", "-C", str(code), "rev-parse", "--short", "HEAD"],
         capture_output=True,
@@ -153,7 +153,7 @@ def _commit_of(code: Path) -> str:
         ["git", "-C", str(code), "diff", "--quiet", "HEAD", "--", "deliberation", "samenspel"],
         check=False,
     ).returncode
-    return head + ("+" if changed else "")
+    return f"{code.resolve().name} {head}" + ("+" if changed else "")
 
 
 def main() -> None:
@@ -213,7 +213,7 @@ def main() -> None:
         for (name, page), times in results.items():
             queries, size, page_hash = facts[(name, page)]
             print(
-                f"{name:8} {page:39}: median {statistics.median(times):7.1f} ms, "
+                f"{name:16} {page:35}: median {statistics.median(times):7.1f} ms, "
                 f"p99 {_p99(times):7.1f} ms, {queries} queries, {size} bytes, "
                 f"page {page_hash} ({len(times)} loads)"
             )
