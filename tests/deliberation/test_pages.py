@@ -96,7 +96,7 @@ def test_seed_demo_makes_a_burgertop_with_tables_agenda_and_participants(tmp_pat
     ]
     call_command("seed_demo", *args)
     call_command("seed_demo", *args)  # a re-run adds nothing
-    summit = Summit.objects.get()
+    summit = Summit.objects.get(slug="burgertop-diemen-2026")
     assert summit.steps.count() == 8
     assert summit.tables.count() == 10 and summit.tables.filter(online=True).count() == 1
     assert Participant.objects.filter(summit=summit).count() == 60

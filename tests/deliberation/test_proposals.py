@@ -245,3 +245,24 @@ async def test_table_and_theme_team_see_the_proposal_grow_live_and_a_stale_save_
     async with connected(PATH, user=setup.residents[1]) as late:
         [shown] = (await receive_json(late))["data"]["proposals"]
     assert shown["text"] == "Bomen in elke straat" and shown["status"] == "frozen"
+
+
+@pytest.mark.django_db
+def test_the_demo_has_an_afternoon_summit_with_a_proposal_for_each_theme_table(tmp_path, client):
+    from django.core.management import call_command
+
+    files = ["--logins-file", str(tmp_path / "l.txt"), "--codes-file", str(tmp_path / "c.csv")]
+    call_command("seed_demo", "--small", *files)
+    call_command("seed_demo", "--small", *files)  # a re-run adds nothing
+    summit = Summit.objects.get(slug="burgertop-diemen-middag")
+    assert summit.current_step.kind == Step.Kind.PROPOSALS
+    tables = summit.tables.exclude(theme=None)
+    assert tables.count() == 4
+    assert sorted(
+        Proposal.objects.filter(summit=summit).values_list("table__number", flat=True)
+    ) == [t.number for t in tables]
+    assert all(p.ideas.count() == 2 for p in Proposal.objects.filter(summit=summit))
+    assert Summit.objects.get(slug="burgertop-diemen-2026").current_step is None, "morning intact"
+    client.force_login(summit.tables.get(number=1).host)
+    page = client.get("/burgertop/burgertop-diemen-middag/voorstellen/1/").content.decode()
+    assert "Elke straat een boom erbij" in page and "<strong>elke straat</strong>" in page
