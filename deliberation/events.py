@@ -110,6 +110,19 @@ class ProposalData(TypedDict):
     version: int
 
 
+class ProposalBriefData(TypedDict):
+    """``proposal.saved`` of another table, as a table's screens get it: no text to carry
+    to every phone in the hall each time a host saves."""
+
+    id: int
+    number: int
+    tables: list[int]
+    theme: int
+    title: str
+    status: str
+    version: int
+
+
 class Event(TypedDict):
     kind: Literal["event"]
     seq: int
@@ -221,8 +234,9 @@ def table_audience(table: int | None) -> tuple[str, int | None]:
     return ("table", table)
 
 
-# Events that bring an idea (back) onto the lists: other tables' screens get them in brief.
-BRIEFED = frozenset({"idea.created", "idea.restored"})
+# Events that bring an idea (back) onto the lists, and proposals: other tables' screens get
+# them in brief.
+BRIEFED = frozenset({"idea.created", "idea.restored", "proposal.saved"})
 
 
 def idea_created_brief(event: Mapping[str, Any]) -> Event:
@@ -231,9 +245,27 @@ def idea_created_brief(event: Mapping[str, Any]) -> Event:
     return _event(event["seq"], event["type"], brief)
 
 
+def proposal_brief(data: Mapping[str, Any]) -> ProposalBriefData:
+    """A proposal as another table's screens get it (events and snapshots alike)."""
+    return {
+        "id": data["id"],
+        "number": data["number"],
+        "tables": data["tables"],
+        "theme": data["theme"],
+        "title": data["title"],
+        "status": data["status"],
+        "version": data["version"],
+    }
+
+
+def _tables(data: Mapping[str, Any]) -> list[int]:
+    return list(data["tables"]) if "tables" in data else [data["table"]]
+
+
 class SummitViews:
     """Who sees which form of a summit event: staff, the theme team and the hall screen see
-    everything (``FULL``); a table's screens see other tables' new ideas in brief.
+    everything (``FULL``); a table's screens see other tables' new ideas and proposals in
+    brief.
 
     A participant's audience follows ``seating.changed``; a host keeps the table they host.
     """
@@ -241,10 +273,12 @@ class SummitViews:
     def view(self, event: Mapping[str, Any], audience: Hashable) -> Hashable:
         if audience == FULL or event["type"] not in BRIEFED:
             return FULL
-        own = isinstance(audience, tuple) and event["data"]["table"] == audience[1]
+        own = isinstance(audience, tuple) and audience[1] in _tables(event["data"])
         return FULL if own else BRIEF
 
     def shape(self, event: Mapping[str, Any], view: Hashable) -> Mapping[str, Any]:
+        if event["type"] == "proposal.saved":
+            return _event(event["seq"], event["type"], proposal_brief(event["data"]))
         return idea_created_brief(event)
 
     def observe(self, event: Mapping[str, Any], sockets: Iterable[Any]) -> None:

@@ -18,7 +18,7 @@ from samenspel.live.frames import dumps
 from samenspel.models import User
 
 from . import rules, seating
-from .events import FULL, ProposalData, StepData, table_audience
+from .events import FULL, ProposalData, StepData, proposal_brief, table_audience
 from .models import Idea, Participant, Proposal, Summit, SummitTable, Theme
 
 
@@ -311,7 +311,10 @@ def _view_data(state: SummitState, view: Hashable) -> dict[str, Any]:
         "ideas": ideas,
         "themes": state.themes,
         "counts": state.counts,
-        "proposals": state.proposals,
+        # A table's screens get other tables' proposals without their text (as events).
+        "proposals": state.proposals
+        if own is None and view != ("table", None)
+        else [p if own in p["tables"] else proposal_brief(p) for p in state.proposals],
     }
     if view == "curator":
         data["merged"] = state.merged

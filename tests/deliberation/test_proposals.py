@@ -73,6 +73,12 @@ def test_host_writes_the_proposal_and_every_screen_starts_from_it():
         assert shown["title"] == "Groen Diemen" and shown["tables"] == [1]
         assert shown["status"] == "writing" and shown["ideas"] == ideas
         assert set(shown) == set(events.ProposalData.__annotations__)
+    roles = rules.summit_roles(setup.residents[1], setup.summit)  # seated at table 2
+    snap = selectors.snapshot(
+        setup.summit, user=setup.residents[1], roles=roles, now=timezone.now()
+    )
+    [brief] = snap["data"]["proposals"]
+    assert brief["title"] == "Groen Diemen" and "text" not in brief
     save(setup, version=1, title="Groener Diemen")
     assert Proposal.objects.get().version == 2 and Proposal.objects.count() == 1
 
@@ -216,8 +222,9 @@ async def test_table_and_theme_team_see_the_proposal_grow_live_and_a_stale_save_
         connected(PATH, user=setup.residents[0]) as phone,
         connected(PATH, user=setup.theme_team) as team,
         connected(PATH, user=setup.facilitator) as control,
+        connected(PATH, user=setup.residents[1]) as elsewhere,  # seated at table 2
     ):
-        for socket in (host, phone, team, control):
+        for socket in (host, phone, team, control, elsewhere):
             assert (await receive_json(socket))["data"]["proposals"] == []
         data = {"title": "Groen Diemen", "text": "Bomen", "ideas": [], "version": 0}
         ack, key = await _send(host, "proposal.save", data)
@@ -226,6 +233,10 @@ async def test_table_and_theme_team_see_the_proposal_grow_live_and_a_stale_save_
             seen = await _frame_until(socket, lambda f: f.get("type") == "proposal.saved")
             assert seen["data"]["text"] == "Bomen" and seen["data"]["tables"] == [1]
             assert set(seen["data"]) == set(events.ProposalData.__annotations__)
+        # Another table's phones get it without the text (a host saves often).
+        brief = await _frame_until(elsewhere, lambda f: f.get("type") == "proposal.saved")
+        assert brief["data"]["title"] == "Groen Diemen" and "text" not in brief["data"]
+        assert set(brief["data"]) == set(events.ProposalBriefData.__annotations__)
         again, _key = await _send(host, "proposal.save", data, key=key)
         assert again == ack, "a resent command gets its first answer"
         grown = {**data, "text": "Bomen in elke straat", "version": 1}
@@ -242,9 +253,12 @@ async def test_table_and_theme_team_see_the_proposal_grow_live_and_a_stale_save_
         assert seen["data"]["status"] == "frozen"
         error, _key = await _send(host, "proposal.save", {**grown, "version": 2})
         assert error["code"] == "frozen"
-    async with connected(PATH, user=setup.residents[1]) as late:
+    async with connected(PATH, user=setup.residents[2]) as late:  # table 1
         [shown] = (await receive_json(late))["data"]["proposals"]
     assert shown["text"] == "Bomen in elke straat" and shown["status"] == "frozen"
+    async with connected(PATH, user=setup.residents[1]) as late:  # table 2
+        [shown] = (await receive_json(late))["data"]["proposals"]
+    assert shown["status"] == "frozen" and "text" not in shown
 
 
 @pytest.mark.django_db
