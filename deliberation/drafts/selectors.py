@@ -112,10 +112,12 @@ def comment_threads_newer(comment: Comment) -> int:
 
 
 def amendments_of(draft: Draft) -> list[Amendment]:
+    """The nota's amendments with their support; each version's text is left out (read on
+    first use): otherwise every amendment row carries the whole text of its version."""
     return list(
-        draft.amendments.select_related("author", "version", "decided_by").annotate(
-            support_count=Count("supports")
-        )
+        draft.amendments.select_related("author", "version", "decided_by")
+        .defer("version__text")
+        .annotate(support_count=Count("supports"))
     )
 
 

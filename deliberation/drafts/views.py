@@ -103,12 +103,15 @@ class _ShownPassages:
     """Passages of comments and amendments as the page shows them (without markdown); each
     version's text is mapped once per request."""
 
-    def __init__(self) -> None:
+    def __init__(self, *known: Version) -> None:
+        """``known``: versions whose text is at hand (the amendments' versions come without)."""
         self._texts: dict[int, VersionText] = {}
+        self._known = {version.pk: version for version in known}
 
     def text_of(self, version: Version) -> VersionText:
         if version.pk not in self._texts:
-            self._texts[version.pk] = VersionText(version.text)
+            source = self._known.get(version.pk, version).text
+            self._texts[version.pk] = VersionText(source)
         return self._texts[version.pk]
 
     def of(self, item: Comment | Amendment) -> str:
@@ -192,7 +195,7 @@ def _detail_context(
     thread_count = selectors.comment_thread_count(version) if version else 0
     newest = None if all_threads else THREADS_SHOWN
     threads = selectors.comment_threads(version, newest=newest) if version else []
-    passages = _ShownPassages()
+    passages = _ShownPassages(*([version] if version else []))
     can_decide = rules.can_decide(request.user, draft)
     refusal = rules.reaction_refusal(draft, timezone.now())
 
