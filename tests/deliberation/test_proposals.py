@@ -280,3 +280,23 @@ def test_the_demo_has_an_afternoon_summit_with_a_proposal_for_each_theme_table(t
     client.force_login(summit.tables.get(number=1).host)
     page = client.get("/burgertop/burgertop-diemen-middag/voorstellen/1/").content.decode()
     assert "Elke straat een boom erbij" in page and "<strong>elke straat</strong>" in page
+
+
+@pytest.mark.django_db
+def test_proposal_refusals_are_english_for_an_english_visitor():
+    from django.utils import translation
+    from django.utils.translation import trans_real
+
+    from samenspel import i18n
+
+    i18n.compile_all()
+    trans_real._translations = {}
+    trans_real._default = None
+    setup = afternoon()
+    save(setup)
+    with translation.override("en"):
+        assert _refusal(setup, version=0).message.startswith(
+            "Someone else has changed this proposal in the meantime."
+        )
+        services.proposals_freeze(summit=setup.summit)
+        assert "can no longer be changed" in _refusal(setup, version=1).message
