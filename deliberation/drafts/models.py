@@ -138,12 +138,43 @@ class Comment(models.Model):
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Set while an editor keeps it hidden (who and why: ``CommentModeration``).
+    hidden_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return self.body[:60]
+
+
+MODERATION_REASON_MAX_LENGTH = 500
+
+
+class CommentModeration(models.Model):
+    """One moderation act on a comment or reply, kept as a record: hidden (with the reason)
+    or put back; who did it and when. Written by ``services.comment_hide`` and
+    ``services.comment_moderation_undo``."""
+
+    class Action(models.TextChoices):
+        HIDE = "hide", _("Verborgen")
+        RESTORE = "restore", _("Teruggezet")
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="+")
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="moderations")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    reason = models.CharField(max_length=MODERATION_REASON_MAX_LENGTH, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["draft", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.comment_id}"
 
 
 class Amendment(models.Model):

@@ -41,6 +41,12 @@ def can_decide(user: User | AnonymousUser, draft: Draft) -> bool:
     return has_role(user, str(Role.EDITOR)) or can_manage(user, draft)
 
 
+def can_moderate(user: User | AnonymousUser, draft: Draft) -> bool:
+    """drafts.moderate: hide a comment or reply with a reason, see it in the moderation queue
+    and put it back. The nota's editors who decide (``can_decide``), administrators."""
+    return can_decide(user, draft) or has_role(user, str(Role.ADMINISTRATOR))
+
+
 def is_staff_account(user: User | AnonymousUser) -> bool:
     """A municipal account (civil servant, administrator), as opposed to a resident's: staff
     named editor of a nota run it; a resident given the same role only co-writes."""

@@ -168,7 +168,7 @@ def discussion_stamp(draft: Draft) -> str:
     the comments and replies (and which are resolved), the amendments, their status and
     support. It changes whenever any of them does; it names nobody."""
     comments = Comment.objects.filter(version__draft=draft).aggregate(
-        count=Count("id"), last=Max("id"), resolved=Count("resolved_at")
+        count=Count("id"), last=Max("id"), resolved=Count("resolved_at"), hidden=Count("hidden_at")
     )
     amendments = list(
         Amendment.objects.filter(draft=draft).order_by("id").values_list("id", "status")

@@ -20,7 +20,17 @@ from voting.services import OptionSpec
 
 from . import electorates, rules
 from .electorates import Electorate
-from .models import Amendment, Comment, Draft, DraftSnapshot, DraftUpdate, Support, Version
+from .models import (
+    MODERATION_REASON_MAX_LENGTH,
+    Amendment,
+    Comment,
+    CommentModeration,
+    Draft,
+    DraftSnapshot,
+    DraftUpdate,
+    Support,
+    Version,
+)
 from .outlines import outline_for
 from .passages import VersionText
 from .selectors import draft_document, draft_log_uncompacted, live_text_of
@@ -302,6 +312,64 @@ def comment_resolve(*, comment: Comment, by: User, now: datetime) -> None:
     comment.resolved_at = now
     comment.resolved_by = by
     comment.save(update_fields=["resolved_at", "resolved_by"])
+
+
+def _moderation_allowed(comment: Comment, by: User) -> Draft:
+    draft = comment.version.draft
+    _require(rules.can_moderate(by, draft), _("U mag de reacties op deze nota niet modereren."))
+    if draft.sent_to_council_at is not None:
+        raise DraftError(
+            _("Deze nota is naar de raad gestuurd: de reacties blijven zoals ze waren.")
+        )
+    return draft
+
+
+def comment_hide(*, comment: Comment, by: User, reason: str, now: datetime) -> bool:
+    """Hide a comment or reply from the nota's pages, with a reason (1 to 500 characters);
+    the text stays stored and the moderation queue shows it. False when it was hidden already."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise DraftError(_("Geef een reden op waarom u dit verbergt."))
+    if len(reason) > MODERATION_REASON_MAX_LENGTH:
+        raise DraftError(
+            _("Een reden is hoogstens %(limit)s tekens lang.")
+            % {"limit": MODERATION_REASON_MAX_LENGTH}
+        )
+    with transaction.atomic():
+        comment = (
+            Comment.objects.select_for_update().select_related("version__draft").get(pk=comment.pk)
+        )
+        draft = _moderation_allowed(comment, by)
+        if comment.hidden_at is not None:
+            return False
+        comment.hidden_at = now
+        comment.save(update_fields=["hidden_at"])
+        CommentModeration.objects.create(
+            draft=draft,
+            comment=comment,
+            action=CommentModeration.Action.HIDE,
+            reason=reason,
+            by=by,
+            at=now,
+        )
+        return True
+
+
+def comment_moderation_undo(*, comment_id: int, by: User, now: datetime) -> bool:
+    """Put a hidden comment back on the nota's pages. False when it was visible already."""
+    with transaction.atomic():
+        comment = (
+            Comment.objects.select_for_update().select_related("version__draft").get(pk=comment_id)
+        )
+        draft = _moderation_allowed(comment, by)
+        if comment.hidden_at is None:
+            return False
+        comment.hidden_at = None
+        comment.save(update_fields=["hidden_at"])
+        CommentModeration.objects.create(
+            draft=draft, comment=comment, action=CommentModeration.Action.RESTORE, by=by, at=now
+        )
+        return True
 
 
 def amendment_propose(

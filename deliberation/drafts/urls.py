@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, workspace_views
+from . import moderation, views, workspace_views
 
 app_name = "drafts"
 urlpatterns = [
@@ -48,6 +48,16 @@ urlpatterns = [
     path("nota/<slug:slug>/reacties/", views.comment_create, name="comment"),
     path("nota/<slug:slug>/reacties/<int:pk>/antwoord/", views.comment_reply, name="reply"),
     path("nota/<slug:slug>/reacties/<int:pk>/afronden/", views.comment_resolve, name="resolve"),
+    path(
+        "nota/<slug:slug>/reacties/<int:pk>/verbergen/",
+        moderation.comment_hide,
+        name="comment_hide",
+    ),
+    path(
+        "werkruimte/moderatie/reactie/<int:pk>/terugzetten/",
+        moderation.comment_moderation_undo,
+        name="comment_moderation_undo",
+    ),
     path("nota/<slug:slug>/amendementen/", views.amendment_create, name="amendment"),
     path("nota/<slug:slug>/amendementen/stemming/", views.amendments_vote, name="put_to_vote"),
     path(
