@@ -84,3 +84,67 @@ def test_theme_team_hides_with_a_reason_and_the_facilitator_undoes_it_from_the_q
     expect(item).to_have_attribute("data-status", "visible")
     phone.reload()
     expect(phone.locator("[data-ideas]")).to_contain_text(text)
+
+
+NOTA = "/nota/cultuurnota-2026/"
+ADD_COMMENT = """
+from django.utils import timezone
+from deliberation.drafts import selectors, services
+from deliberation.drafts.models import Draft
+from samenspel.models import User
+draft = Draft.objects.get(slug="cultuurnota-2026")
+version = selectors.latest_version(draft)
+comment = services.comment_add(
+    version=version,
+    by=User.objects.get(username="griffie"),
+    body=%r,
+    passage=version.text.split()[1],
+    start=version.text.index(version.text.split()[1]),
+    now=timezone.now(),
+)
+print(comment.pk)
+"""
+
+
+def test_an_editor_hides_a_nota_comment_with_a_reason_by_keyboard_and_finds_it_in_the_queue(
+    page: Page, demo_server: DemoServer
+):
+    text = "Een reactie met het telefoonnummer van de buren erin"
+    pk = demo_server.manage("shell", "-c", ADD_COMMENT % text).strip().splitlines()[-1]
+    login_staff(page, demo_server, "ambtenaar")
+    page.goto(demo_server.url + NOTA)
+    card = page.locator(f"#reactie-{pk}")
+    expect(card).to_contain_text(text)
+    summary = card.locator("summary", has_text="Verbergen…")
+    tab_to(page, summary)
+    page.keyboard.press("Enter")
+    reason = card.get_by_label("Waarom verbergt u deze reactie?")
+    expect(reason).to_be_visible()
+    for width in (360, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert_accessible(page)
+    page.set_viewport_size({"width": 360, "height": 900})
+    assert_fits_phone(page)
+    page.keyboard.press("Tab")
+    expect(reason).to_be_focused()
+    page.keyboard.type("Telefoonnummer van anderen")
+    page.keyboard.press("Enter")
+    expect(page.locator(".ss-messages")).to_contain_text("De reactie is verborgen")
+    expect(page.locator(f"#reactie-{pk}")).to_contain_text(
+        "Deze reactie is verborgen door de redactie."
+    )
+    expect(page.locator(f"#reactie-{pk}")).not_to_contain_text(text)
+
+    page.goto(demo_server.url + QUEUE)
+    entry = page.locator(f"#comment-{pk}")
+    expect(entry).to_contain_text(text)
+    expect(entry).to_contain_text("Telefoonnummer van anderen")
+    assert_accessible(page)
+    assert_fits_phone(page)
+    tab_to(page, entry.get_by_role("button", name="Ongedaan maken"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text(
+        "De reactie staat weer op de pagina van de nota."
+    )
+    page.goto(demo_server.url + NOTA)
+    expect(page.locator(f"#reactie-{pk}")).to_contain_text(text)
