@@ -6,8 +6,9 @@ from datetime import timedelta
 
 from samenspel.demo import DemoContext
 
-from . import demo_afternoon, seating, services
+from . import demo_afternoon, services
 from .models import Participant, Step, Summit
+from .services import invitees
 
 SLUG = "burgertop-diemen-2026"
 AGENDA = [
@@ -90,31 +91,17 @@ def _create(context: DemoContext) -> Summit:
         services.summit_table_update(
             table=table, by=by, capacity=10, video_url=video_url, host=host
         )
+    invitees.invitees_invite_accounts(summit=summit, by=by, users=context.residents)
     summit = services.summit_open(summit=summit, by=by, now=context.now)
-    # Most residents are already checked in and seated; the rest still walk past the desk.
+    # Most residents were checked in at the desk five minutes ago and seated by its
+    # 'Tafels indelen'; the rest still walk past the desk.
     arrived = len(context.residents) if context.small else len(context.residents) * 9 // 10
-    people = [
-        seating.Person(
-            id=user.pk,
-            neighbourhood=user.neighbourhood.code if user.neighbourhood else "",
-            age_group=seating.age_group(user.birth_year, context.now.year),
-        )
-        for user in context.residents[:arrived]
-    ]
-    hall = [seating.Table(number=t.number, capacity=t.capacity) for t in tables if not t.online]
-    plan = seating.seat(people, hall, seed=384)
-    by_number = {t.number: t for t in tables}
+    desk = context.staff["gespreksleider"]
+    participant_of = dict(Participant.objects.filter(summit=summit).values_list("user_id", "pk"))
     check_in_at = context.now - timedelta(minutes=5)
-    Participant.objects.bulk_create(
-        (
-            Participant(
-                summit=summit,
-                user=user,
-                checked_in_at=check_in_at if user.pk in plan else None,
-                table=by_number[plan[user.pk]] if user.pk in plan else None,
-            )
-            for user in context.residents
-        ),
-        batch_size=500,
-    )
+    for user in context.residents[:arrived]:
+        services.participant_check_in(
+            summit=summit, by=desk, now=check_in_at, participant_id=participant_of[user.pk]
+        )
+    services.participant_seat_all(summit=summit, by=desk, now=context.now, seed=384)
     return summit

@@ -267,6 +267,20 @@ def invitee_add(
         return _invite(summit, users)[0]
 
 
+def invitees_invite_accounts(
+    *, summit: Summit, by: User, users: Iterable[User]
+) -> list[Participant]:
+    """Invite people who already have an account (from an earlier process), as an import
+    invites them; anyone invited already is left out. Returns the new participants."""
+    _authorise(summit, by)
+    users = list(users)
+    with transaction.atomic():
+        summit = locked(summit)
+        _refuse_if_closed(summit)
+        already = set(Participant.objects.filter(summit=summit).values_list("user_id", flat=True))
+        return _invite(summit, [user for user in users if user.pk not in already])
+
+
 def invitees_without_code(summit: Summit, now: datetime) -> list[User]:
     """Invitees not yet checked in who never logged in with a code and hold none that still
     works."""
