@@ -214,7 +214,9 @@ def test_an_administrator_builds_a_whole_summit_that_then_runs_to_its_proposals(
     for phone in [anna, bilal]:
         phone.reload()
         expect(phone.locator("[data-connection]")).to_have_text("")
-        expect(phone.locator("[data-my-table]")).to_have_text(re.compile(r"^U zit aan tafel [123]\.$"))
+        expect(phone.locator("[data-my-table]")).to_have_text(
+            re.compile(r"^U zit aan tafel [123]\.$")
+        )
         seen(phone, phone=True)
 
     # A third joins from home, at the online table with its video link.
