@@ -90,6 +90,14 @@ def test_a_host_writes_the_proposal_the_table_watches_and_freezing_stops_edits(
     control.goto(demo_server.url + AFTERNOON + "regie/")
     expect(control.locator("[data-connection]")).to_have_text("")
     control.get_by_role("button", name="Voorstellen vastzetten").click()
+    dialog = control.get_by_role("dialog")
+    expect(dialog).to_contain_text("Daarna kan geen tafel haar voorstel nog wijzigen.")
+    assert_accessible(control)
+    control.keyboard.press("Escape")  # cancelled: nothing is fixed
+    expect(dialog).to_be_hidden()
+    expect(control.locator("[data-proposals]")).not_to_contain_text("Vastgezet voor de stemming")
+    control.get_by_role("button", name="Voorstellen vastzetten").click()
+    dialog.get_by_role("button", name="Ja, vastzetten").click()
     expect(control.locator("[data-proposals]")).to_contain_text("Vastgezet voor de stemming")
     assert_accessible(control)
     expect(watched.locator("[data-proposal-status]")).to_have_text(

@@ -188,6 +188,25 @@ if (editor) {
   renderEditor();
 }
 
+// The facilitator fixes every proposal for the vote, after confirming in a dialog: it
+// cannot be undone.
+const freezeButton = root?.querySelector("[data-proposals-freeze]");
+const freezeDialog = root?.querySelector("[data-freeze-dialog]");
+if (freezeButton && freezeDialog) {
+  freezeButton.addEventListener("click", () => {
+    freezeDialog.returnValue = "";
+    freezeDialog.showModal();
+  });
+  freezeDialog.addEventListener("close", () => {
+    if (freezeDialog.returnValue === "confirm") {
+      send("proposals.freeze", {}).catch(() => {
+        // Refused: the page shows why.
+      });
+    }
+    freezeButton.focus();
+  });
+}
+
 // Fed by summit.js ---------------------------------------------------------------------------
 
 function renderAll() {
