@@ -12,6 +12,7 @@ the checkout:
 
     .venv/bin/python bench/nota_page.py [--before DIR ...] [--rounds 2] [--writers 200]
         [--updates 20000] [--comments 1000] [--amendments 200] [--loads 30]
+        [--save-pages DIR]
 
 Bounded: the whole run stops after --timeout seconds; PostgreSQL is stopped on exit.
 """
@@ -56,7 +57,7 @@ def build(writers: int, updates: int, comments: int, amendments: int) -> str:
     return slug
 
 
-def measure(slug: str, loads: int) -> list[dict[str, object]]:
+def measure(slug: str, loads: int, save: Path | None = None) -> list[dict[str, object]]:
     """Each page K times in this process; the code is whatever ``sys.path`` imports."""
     from django.db import connection
     from django.test import Client
@@ -80,6 +81,9 @@ def measure(slug: str, loads: int) -> list[dict[str, object]]:
         path = f"/nota/{slug}/{query}"
         first = client.get(path)  # warm up
         assert first.status_code == 200, first.status_code
+        if save is not None:
+            name = f"{who}-{'shown' if visible else 'hidden'}{'-all' if query else ''}.html"
+            (save / name).write_bytes(first.content)
         times = []
         for _load in range(loads):
             began = time.perf_counter()
@@ -116,19 +120,22 @@ def _p99(times: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
 
 
-def _child(code: Path, slug: str, loads: int) -> None:
+def _child(code: Path, slug: str, loads: int, save: Path | None) -> None:
     """Measure with the code of ``code`` (first on ``sys.path``) and print the rows as JSON."""
     sys.path[:0] = [str(code)]
     import django
 
     django.setup()
-    print(json.dumps(measure(slug, loads)))
+    print(json.dumps(measure(slug, loads, save)))
 
 
-def _run_child(code: Path, slug: str, loads: int, timeout: float) -> list[dict[str, object]]:
+def _run_child(
+    code: Path, slug: str, loads: int, timeout: float, save: Path | None
+) -> list[dict[str, object]]:
+    saving = ["--save-pages", str(save)] if save is not None else []
     done = subprocess.run(
         [sys.executable, str(Path(__file__).resolve()), "--measure", str(code), "--slug", slug]
-        + ["--loads", str(loads)],
+        + ["--loads", str(loads), *saving],
         cwd=code,
         env=os.environ,
         capture_output=True,
@@ -168,11 +175,14 @@ def main() -> None:
     parser.add_argument("--amendments", type=int, default=200)
     parser.add_argument("--loads", type=int, default=30)
     parser.add_argument("--timeout", type=int, default=900)
+    parser.add_argument(
+        "--save-pages", type=Path, help="keep each checkout's pages here, to compare them"
+    )
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--slug", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
-        _child(args.measure, args.slug, args.loads)
+        _child(args.measure, args.slug, args.loads, args.save_pages)
         return
 
     sys.path[:0] = [str(ROOT)]
@@ -206,7 +216,11 @@ def main() -> None:
         facts: dict[tuple[str, str], tuple[object, object]] = {}
         for _round in range(args.rounds):
             for name, code in codes:
-                for row in _run_child(code, slug, args.loads, args.timeout):
+                save = None
+                if args.save_pages is not None:
+                    save = args.save_pages / name.replace(" ", "-")
+                    save.mkdir(parents=True, exist_ok=True)
+                for row in _run_child(code, slug, args.loads, args.timeout, save):
                     key = (name, str(row["page"]))
                     results.setdefault(key, []).extend(row["times"])  # type: ignore[arg-type]
                     facts[key] = (row["queries"], row["bytes"], row["page_hash"])
