@@ -40,11 +40,15 @@ async def communicator(
     return WebsocketCommunicator(application, path, headers=headers)
 
 
+CONNECT_TIMEOUT = 5  # seconds
+
+
 @asynccontextmanager
 async def connected(path: str, **kwargs: Any):  # type: ignore[no-untyped-def]
     """A connected socket that is always disconnected afterwards."""
     socket = await communicator(path, **kwargs)
-    ok, code = await socket.connect()
+    # Channels' default of 1 s timed out on a loaded test machine (a real screen waits longer).
+    ok, code = await socket.connect(CONNECT_TIMEOUT)
     assert ok, f"connection refused with {code}"
     try:
         yield socket

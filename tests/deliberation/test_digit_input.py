@@ -9,7 +9,7 @@ from asgiref.sync import sync_to_async
 from deliberation.models import Participant, Step, Theme
 from deliberation.services import theme_tables_spread
 from tests.deliberation.factories import go_to_step, make_summit
-from tests.live import communicator, receive_json
+from tests.live import CONNECT_TIMEOUT, communicator, receive_json
 
 
 @pytest.mark.django_db
@@ -34,7 +34,7 @@ async def test_a_reconnect_with_a_superscript_sequence_number_gets_a_snapshot():
     # A client that writes the byte itself: Daphne hands the query string on undecoded,
     # and the consumer reads it as Latin-1, where 0xB2 is '²'.
     socket.scope["query_string"] = b"since=\xb2"
-    connected, _code = await socket.connect()
+    connected, _code = await socket.connect(CONNECT_TIMEOUT)
     try:
         assert connected
         frame = await receive_json(socket)

@@ -13,7 +13,7 @@ from samenspel.models import Role
 from tests.drafts.factories import make_draft, publish
 from tests.drafts.yclient import YClient
 from tests.factories import UserFactory
-from tests.live import closed_with, communicator, connected
+from tests.live import CONNECT_TIMEOUT, closed_with, communicator, connected
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("in_memory_layer")]
 
@@ -99,7 +99,7 @@ async def test_reader_receives_but_its_updates_are_refused_and_never_applied(set
         writer = YClient(editor_socket)
         await writer.sync()
         socket = await communicator(f"/ws/drafts/{draft.slug}", user=reader)
-        ok, _ = await socket.connect()
+        ok, _ = await socket.connect(CONNECT_TIMEOUT)
         assert ok
         client = YClient(socket)
         await client.sync()
@@ -137,7 +137,7 @@ async def test_invited_resident_may_write(setup):
 async def test_malformed_frames_close_with_4400_and_leave_the_text(setup, frame):
     draft, editor, _reader = setup
     socket = await communicator(f"/ws/drafts/{draft.slug}", user=editor)
-    assert (await socket.connect())[0]
+    assert (await socket.connect(CONNECT_TIMEOUT))[0]
     await socket.send_to(bytes_data=frame)
     while True:
         message = await socket.receive_output(3)
@@ -150,7 +150,7 @@ async def test_malformed_frames_close_with_4400_and_leave_the_text(setup, frame)
 async def test_text_frames_are_refused(setup):
     draft, editor, _reader = setup
     socket = await communicator(f"/ws/drafts/{draft.slug}", user=editor)
-    assert (await socket.connect())[0]
+    assert (await socket.connect(CONNECT_TIMEOUT))[0]
     await socket.send_to(text_data="hallo")
     await socket.receive_output(3)  # step 1
     assert (await socket.receive_output(3))["code"] == 4400
@@ -159,7 +159,7 @@ async def test_text_frames_are_refused(setup):
 async def test_oversized_update_closes_with_4413(setup, settings):
     draft, editor, _reader = setup
     socket = await communicator(f"/ws/drafts/{draft.slug}", user=editor)
-    assert (await socket.connect())[0]
+    assert (await socket.connect(CONNECT_TIMEOUT))[0]
     client = YClient(socket)
     await client.sync()
     client.text.insert(0, "x" * 600_000)
@@ -272,7 +272,7 @@ async def test_twenty_peer_join_costs_one_sync_exchange_for_the_joiner(setup):
     try:
         for number in range(20):
             socket = await communicator(path, user=editor)
-            assert (await socket.connect())[0]
+            assert (await socket.connect(CONNECT_TIMEOUT))[0]
             joiner = YClient(socket)
             await socket.send_to(bytes_data=create_sync_message(joiner.doc))
             received = []

@@ -19,7 +19,7 @@ from tests.drafts.factories import make_draft
 from tests.drafts.malformed import EMOJI_WORDS, WRITER_EDITS, WRITTEN, Case, cases, yjs_read
 from tests.drafts.yclient import YClient
 from tests.factories import UserFactory
-from tests.live import communicator, connected
+from tests.live import CONNECT_TIMEOUT, communicator, connected
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("in_memory_layer")]
 
@@ -65,7 +65,7 @@ async def test_a_malformed_update_is_neither_stored_nor_relayed_and_the_nota_sta
         await watcher.wait_for_text(expected)
 
         attacker = await communicator(path, user=resident)
-        assert (await attacker.connect())[0]
+        assert (await attacker.connect(CONNECT_TIMEOUT))[0]
         first = await attacker.receive_from(3)  # the server's step 1
         assert first[:2] == bytes([YMessageType.SYNC, YSyncMessageType.SYNC_STEP1])
         await attacker.send_to(bytes_data=create_update_message(case.data))
