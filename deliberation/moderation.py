@@ -8,10 +8,10 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -44,37 +44,51 @@ def moderated_summits(user: User) -> QuerySet[Summit]:
 
 def moderation_items(request: HttpRequest) -> list[dict[str, Any]]:
     """The hidden ideas of the summits this person moderates, with the last hide's reason,
-    who hid it and when."""
-    hides = IdeaModeration.objects.filter(action=IdeaModeration.Action.HIDE).select_related("by")
-    ideas = (
-        Idea.objects.filter(
-            status=Idea.Status.HIDDEN,
-            summit__in=moderated_summits(request.user),  # type: ignore[arg-type]
+    who hid it and when. Plain rows, not model objects: a queue holds thousands."""
+    summits = {
+        summit.pk: summit
+        for summit in moderated_summits(request.user).only("pk", "slug", "title", "status")  # type: ignore[arg-type]
+    }
+    if not summits:
+        return []
+    ideas = Idea.objects.filter(status=Idea.Status.HIDDEN, summit_id__in=list(summits))
+    hides = (
+        IdeaModeration.objects.filter(
+            action=IdeaModeration.Action.HIDE,
+            idea__status=Idea.Status.HIDDEN,
+            summit_id__in=list(summits),
         )
-        .select_related("summit")
-        .prefetch_related(Prefetch("moderations", queryset=hides, to_attr="hides"))
+        .order_by("idea_id", "-at", "-pk")
+        .values_list(
+            "idea_id", "reason", "at", "by__display_name", "by__first_name", "by__username"
+        )
     )
+    last: dict[int, tuple[str, Any, str]] = {}
+    for idea_id, reason, at, *names in hides:
+        last.setdefault(idea_id, (reason, at, next((name for name in names if name), "")))
+    # Translated once; each item's undo URL is made only if the queue shows it.
+    kind, state = _("Idee"), _("Verborgen")
+    refusal = _("Deze burgertop is gesloten: wat verborgen was, blijft verborgen.")
     items = []
-    for idea in ideas:
-        last = idea.hides[0] if idea.hides else None  # type: ignore[attr-defined]
-        closed = idea.summit.status in CLOSED
+    for pk, summit_id, text, updated_at in ideas.values_list(
+        "pk", "summit_id", "text", "updated_at"
+    ):
+        summit = summits[summit_id]
+        reason, at, by = last.get(pk, ("", updated_at, ""))
+        closed = summit.status in CLOSED
         items.append(
             {
-                "key": f"idea-{idea.pk}",
-                "process": idea.summit.title,
-                "process_key": idea.summit.scope,
-                "kind": _("Idee"),
-                "text": idea.text,
-                "state": _("Verborgen"),
-                "reason": last.reason if last else "",
-                "by": last.by.public_name if last and last.by else "",
-                "at": last.at if last else idea.updated_at,
-                "undo_url": None if closed else reverse("idea_moderation_undo", args=[idea.pk]),
-                "undo_refusal": (
-                    _("Deze burgertop is gesloten: wat verborgen was, blijft verborgen.")
-                    if closed
-                    else ""
-                ),
+                "key": f"idea-{pk}",
+                "process": summit.title,
+                "process_key": summit.scope,
+                "kind": kind,
+                "text": text,
+                "state": state,
+                "reason": reason,
+                "by": by,
+                "at": at,
+                "undo_url": None if closed else reverse_lazy("idea_moderation_undo", args=[pk]),
+                "undo_refusal": refusal if closed else "",
             }
         )
     return items

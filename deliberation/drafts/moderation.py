@@ -9,59 +9,76 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import rules, services
-from .models import Comment, CommentModeration
+from .models import Comment, CommentModeration, Draft
 
 
 def moderation_items(request: HttpRequest) -> list[dict[str, Any]]:
     """The hidden comments and replies of the notas this person moderates
-    (``rules.can_moderate``), with the last hide's reason, who hid it and when."""
+    (``rules.can_moderate``), with the last hide's reason, who hid it and when. Plain rows,
+    not model objects: a queue holds thousands."""
     if not request.user.is_authenticated:
         return []
-    hides = CommentModeration.objects.filter(action=CommentModeration.Action.HIDE).select_related(
-        "by"
-    )
     comments = list(
-        Comment.objects.filter(hidden_at__isnull=False)
-        .select_related("version__draft")
-        .prefetch_related(Prefetch("moderations", queryset=hides, to_attr="hides"))
+        Comment.objects.filter(hidden_at__isnull=False).values_list(
+            "pk", "parent_id", "body", "hidden_at", "version__draft_id"
+        )
     )
-    drafts = {comment.version.draft for comment in comments}
-    allowed = {draft.pk for draft in drafts if rules.can_moderate(request.user, draft)}  # type: ignore[arg-type]
+    drafts = {
+        draft.pk: draft
+        for draft in Draft.objects.filter(pk__in={row[4] for row in comments}).only(
+            "pk", "slug", "title", "sent_to_council_at"
+        )
+        if rules.can_moderate(request.user, draft)  # type: ignore[arg-type]
+    }
+    if not drafts:
+        return []
+    hides = (
+        CommentModeration.objects.filter(
+            action=CommentModeration.Action.HIDE,
+            comment__hidden_at__isnull=False,
+            draft_id__in=list(drafts),
+        )
+        .order_by("comment_id", "-at", "-pk")
+        .values_list(
+            "comment_id", "reason", "at", "by__display_name", "by__first_name", "by__username"
+        )
+    )
+    last: dict[int, tuple[str, Any, str]] = {}
+    for comment_id, reason, at, *names in hides:
+        last.setdefault(comment_id, (reason, at, next((name for name in names if name), "")))
+    # Translated once; each item's undo URL is made only if the queue shows it.
+    comment_kind, reply_kind, state = _("Reactie"), _("Antwoord"), _("Verborgen")
+    refusal = _("Deze nota is naar de raad gestuurd: de reacties blijven zoals ze waren.")
     items = []
-    for comment in comments:
-        draft = comment.version.draft
-        if draft.pk not in allowed:
+    for pk, parent_id, body, hidden_at, draft_id in comments:
+        draft = drafts.get(draft_id)
+        if draft is None:
             continue
-        last = comment.hides[0] if comment.hides else None  # type: ignore[attr-defined]
+        reason, at, by = last.get(pk, ("", hidden_at, ""))
         sent = draft.sent_to_council_at is not None
         items.append(
             {
-                "key": f"comment-{comment.pk}",
+                "key": f"comment-{pk}",
                 "process": draft.title,
                 "process_key": draft.scope,
-                "kind": _("Reactie") if comment.parent_id is None else _("Antwoord"),
-                "text": comment.body,
-                "state": _("Verborgen"),
-                "reason": last.reason if last else "",
-                "by": last.by.public_name if last and last.by else "",
-                "at": last.at if last else comment.hidden_at,
+                "kind": comment_kind if parent_id is None else reply_kind,
+                "text": body,
+                "state": state,
+                "reason": reason,
+                "by": by,
+                "at": at,
                 "undo_url": None
                 if sent
-                else reverse("drafts:comment_moderation_undo", args=[comment.pk]),
-                "undo_refusal": (
-                    _("Deze nota is naar de raad gestuurd: de reacties blijven zoals ze waren.")
-                    if sent
-                    else ""
-                ),
+                else reverse_lazy("drafts:comment_moderation_undo", args=[pk]),
+                "undo_refusal": refusal if sent else "",
             }
         )
     return items
