@@ -112,12 +112,15 @@ def comment_threads_newer(comment: Comment) -> int:
 
 
 def amendments_of(draft: Draft) -> list[Amendment]:
-    """The nota's amendments with their support; each version's text is left out (read on
-    first use): otherwise every amendment row carries the whole text of its version."""
+    """The nota's amendments, oldest first, with their support; each version's text is left
+    out (read on first use): otherwise every amendment row carries the whole text of its
+    version. The order is spelled out: a query that counts (GROUP BY) ignores the model's
+    ordering, and PostgreSQL then hands the rows back in any order."""
     return list(
         draft.amendments.select_related("author", "version", "decided_by")
         .defer("version__text")
         .annotate(support_count=Count("supports"))
+        .order_by("created_at", "id")
     )
 
 

@@ -23,6 +23,7 @@ TEXT = (
 )
 OPEN = "Het jongerenwerk is **open** in wijk 1."
 SWING = "speeltuin"
+AMENDMENT_CARD = re.compile(r'<article class="ss-card" id="amendement-(\d+)">')
 CARD = re.compile(r'<article class="ss-card" id="reactie-(\d+)">(.*?)</article>', re.S)
 
 
@@ -186,3 +187,30 @@ def test_a_refused_answer_to_an_older_thread_keeps_what_was_typed(client, editor
 
     assert answer.status_code == 400
     assert typed in cards(answer.content.decode())[oldest.pk]
+
+
+def test_amendments_are_listed_oldest_first(client, editor):
+    """In the order they were proposed, not the order the database happens to count them in."""
+    draft = make_draft(text=TEXT, kind="jeugdnota")
+    version = publish(draft, editor)
+    resident = residents(1)[0]
+    now = timezone.now()
+
+    def propose(replacement, at):
+        return services.amendment_propose(
+            version=version,
+            by=resident,
+            passage=SWING,
+            start=TEXT.index(SWING),
+            replacement=replacement,
+            rationale="Zo heet het.",
+            now=at,
+        )
+
+    later = propose("speelplaats", now)
+    earlier = propose("speelweide", now - timedelta(hours=1))  # stored second, proposed first
+    services.amendment_support(amendment=later, by=editor, now=now)
+
+    page = client.get(reverse("drafts:detail", args=[draft.slug])).content.decode()
+
+    assert [int(pk) for pk in AMENDMENT_CARD.findall(page)] == [earlier.pk, later.pk]
