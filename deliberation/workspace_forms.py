@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import rules
@@ -40,15 +39,6 @@ TEMPLATE_CHOICES = [
     ),
     ("empty", _("Leeg: u maakt de agenda zelf")),
 ]
-
-
-def apply_error(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: per field where it names one of the form's."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 class SummitCreateForm(forms.Form):

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from samenspel import rules as core_rules
+from samenspel.forms import show_refusal
 from samenspel.models import InvitationCode
 
 from . import letters
@@ -111,14 +112,6 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
     return _page(request, _summit_for(request, slug))
 
 
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
-
-
 @login_required
 @require_POST
 def participant_add(request: HttpRequest, slug: str) -> HttpResponse:
@@ -128,7 +121,7 @@ def participant_add(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             participant = invitees.invitee_add(summit=summit, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            show_refusal(form, error)
         else:
             messages.success(
                 request,
@@ -179,7 +172,7 @@ def participants_import(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             check = invitees.invitees_check(summit=summit, content=content)
         except ValidationError as error:
-            _apply_errors(upload, error)
+            show_refusal(upload, error)
             return _page(request, summit, upload_form=upload, status=400)
         initial = {name: column for name, column in check.mapping.items()}
         form = ColumnMappingForm(
@@ -207,7 +200,7 @@ def participants_import(request: HttpRequest, slug: str) -> HttpResponse:
             )
         except ValidationError as error:
             if hasattr(error, "error_dict") and set(error.message_dict) <= set(FIELDS):
-                _apply_errors(form, error)
+                show_refusal(form, error)
             else:
                 form.add_error(None, error.messages)
         else:
@@ -252,7 +245,7 @@ def participants_letters(request: HttpRequest, slug: str) -> HttpResponse:
             letters=kind == "pdf",
         )
     except ValidationError as error:
-        _apply_errors(form, error)
+        show_refusal(form, error)
         return _page(request, summit, letters_form=form, status=400)
     login_url = request.build_absolute_uri(reverse("code_login"))
     name = slugify(summit.slug)

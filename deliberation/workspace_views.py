@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from samenspel.forms import show_refusal
 from samenspel.models import Role, RoleGrant, User
 
 from . import rules, services
@@ -29,7 +30,6 @@ from .workspace_forms import (
     SummitDetailsForm,
     TableForm,
     TablesAddForm,
-    apply_error,
 )
 
 STATUS_ORDER = [Summit.Status.OPEN, Summit.Status.DRAFT, Summit.Status.CLOSED]
@@ -105,7 +105,7 @@ def summit_create(request: HttpRequest) -> HttpResponse:
                 by=request.user, now=timezone.now(), **form.cleaned_data
             )
         except ValidationError as error:
-            apply_error(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("De burgertop is gemaakt. Vul nu de gegevens aan."))
             return redirect("summit_workspace", slug=summit.slug)
@@ -187,7 +187,7 @@ def summit_details(request: HttpRequest, slug: str) -> HttpResponse:
                 summit=summit, by=request.user, now=timezone.now(), **form.cleaned_data
             )
         except ValidationError as error:
-            apply_error(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("De gegevens zijn opgeslagen."))
             return redirect("summit_workspace", slug=summit.slug)
@@ -202,7 +202,7 @@ def summit_agenda(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             services.summit_step_add(summit=summit, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            apply_error(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("De stap is toegevoegd."))
             return redirect("summit_agenda", slug=slug)
@@ -240,7 +240,7 @@ def summit_step_edit(request: HttpRequest, slug: str, step_id: int) -> HttpRespo
         try:
             services.summit_step_update(step=step, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            apply_error(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("De stap is opgeslagen."))
             return redirect("summit_agenda", slug=slug)
@@ -283,7 +283,7 @@ def summit_tables(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             added = services.summit_tables_add(summit=summit, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            apply_error(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("%(count)d tafels toegevoegd.") % {"count": len(added)})
             return redirect("summit_tables", slug=slug)
@@ -330,7 +330,7 @@ def summit_table_edit(request: HttpRequest, slug: str, number: int) -> HttpRespo
                 host=host,
             )
         except ValidationError as error:
-            apply_error(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("Tafel %(number)d is opgeslagen.") % {"number": number})
             return redirect("summit_tables", slug=slug)
@@ -354,7 +354,7 @@ def summit_roles(request: HttpRequest, slug: str) -> HttpResponse:
                         summit=summit, by=request.user, user=user, role=form.cleaned_data["role"]
                     )
                 except ValidationError as error:
-                    apply_error(form, error)
+                    show_refusal(form, error)
                 else:
                     messages.success(
                         request,

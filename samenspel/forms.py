@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
@@ -34,3 +35,13 @@ class StaffLoginForm(AuthenticationForm):
         self.fields["password"].widget.attrs["class"] = "utrecht-textbox"
         self.fields["username"].label = _("Gebruikersnaam")
         self.fields["password"].label = _("Wachtwoord")
+
+
+def show_refusal(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's refusal on ``form``: at each field it names that the form has, the
+    rest above the form. Every workspace form calls its service and then this."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from samenspel.forms import show_refusal
 
 from . import rules, selectors, services, setup
 from .forms import DraftDetailsForm, DraftStartForm, NamesForm, PeriodForm, PublishForm
@@ -36,15 +37,6 @@ def workspace_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _errors_to_form(form: django_forms.Form, error: ValidationError) -> None:
-    """Put a service's refusal at the field it names (or above the form)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @login_required
 def workspace_create(request: HttpRequest) -> HttpResponse:
     if not rules.can_create(request.user):
@@ -63,7 +55,7 @@ def workspace_create(request: HttpRequest) -> HttpResponse:
                 now=timezone.now(),
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            show_refusal(form, error)
         else:
             messages.success(
                 request, _("De nota is aangemaakt. Kies nu de redacteuren en de reactieperiode.")
@@ -151,7 +143,7 @@ def workspace_details(request: HttpRequest, slug: str) -> HttpResponse:
                 summary=form.cleaned_data["summary"],
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("De gegevens zijn opgeslagen."))
             return redirect(_at(draft, "#gegevens"))
@@ -174,7 +166,7 @@ def workspace_period(request: HttpRequest, slug: str) -> HttpResponse:
                 now=timezone.now(),
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            show_refusal(form, error)
         else:
             messages.success(request, _("De reactieperiode is opgeslagen."))
             return redirect(_at(draft, "#reactieperiode"))
