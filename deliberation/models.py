@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from samenspel.models import ModerationAct
+
 IDEA_MAX_LENGTH = 280
 
 
@@ -181,29 +183,14 @@ class Idea(models.Model):
         return self.text[:60]
 
 
-MODERATION_REASON_MAX_LENGTH = 500
-
-
-class IdeaModeration(models.Model):
-    """One moderation act on an idea, kept as a record: hidden (with the reason) or put back;
-    who did it and when. Written by the services that hide and restore
+class IdeaModeration(ModerationAct):
+    """A moderation act on an idea. Written by the services that hide and restore
     (``deliberation/services/ideas.py``)."""
-
-    class Action(models.TextChoices):
-        HIDE = "hide", _("Verborgen")
-        RESTORE = "restore", _("Teruggezet")
 
     summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="+")
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="moderations")
-    action = models.CharField(max_length=10, choices=Action.choices)
-    reason = models.CharField(max_length=MODERATION_REASON_MAX_LENGTH, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField()
 
-    class Meta:
-        ordering = ["-at", "-pk"]
+    class Meta(ModerationAct.Meta):
         indexes = [models.Index(fields=["summit", "at"])]
 
     def __str__(self) -> str:

@@ -1,5 +1,6 @@
 """Accounts, roles, invitation codes and the Diemen neighbourhoods."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -127,3 +128,27 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.failures}"
+
+
+MODERATION_REASON_MAX_LENGTH = 500
+
+
+class ModerationAct(models.Model):
+    """One moderation act on a piece of content, kept as a record: hidden (with the reason)
+    or put back; who did it and when. Each app that moderates keeps its own table of these
+    (a subclass with a foreign key to the process and one to the content)."""
+
+    class Action(models.TextChoices):
+        HIDE = "hide", _("Verborgen")
+        RESTORE = "restore", _("Teruggezet")
+
+    action = models.CharField(max_length=10, choices=Action.choices)
+    reason = models.CharField(max_length=MODERATION_REASON_MAX_LENGTH, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+        ordering = ["-at", "-pk"]

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from samenspel.models import ModerationAct
+
 from .passages import plain_text
 
 
@@ -148,29 +150,14 @@ class Comment(models.Model):
         return self.body[:60]
 
 
-MODERATION_REASON_MAX_LENGTH = 500
-
-
-class CommentModeration(models.Model):
-    """One moderation act on a comment or reply, kept as a record: hidden (with the reason)
-    or put back; who did it and when. Written by ``services.comment_hide`` and
+class CommentModeration(ModerationAct):
+    """A moderation act on a comment or reply. Written by ``services.comment_hide`` and
     ``services.comment_moderation_undo``."""
-
-    class Action(models.TextChoices):
-        HIDE = "hide", _("Verborgen")
-        RESTORE = "restore", _("Teruggezet")
 
     draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="+")
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="moderations")
-    action = models.CharField(max_length=10, choices=Action.choices)
-    reason = models.CharField(max_length=MODERATION_REASON_MAX_LENGTH, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    at = models.DateTimeField()
 
-    class Meta:
-        ordering = ["-at", "-pk"]
+    class Meta(ModerationAct.Meta):
         indexes = [models.Index(fields=["draft", "at"])]
 
     def __str__(self) -> str:

@@ -13,7 +13,7 @@ from pycrdt import Doc, create_update_message, merge_updates
 
 from samenspel import services as core_services
 from samenspel.live.broadcast import broadcast
-from samenspel.models import Role, User
+from samenspel.models import MODERATION_REASON_MAX_LENGTH, Role, User
 from voting import amendments as voting_amendments
 from voting import contexts
 from voting.services import OptionSpec
@@ -21,7 +21,6 @@ from voting.services import OptionSpec
 from . import electorates, rules
 from .electorates import Electorate
 from .models import (
-    MODERATION_REASON_MAX_LENGTH,
     Amendment,
     Comment,
     CommentModeration,

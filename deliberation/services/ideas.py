@@ -7,10 +7,10 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from samenspel.models import Role, User
+from samenspel.models import MODERATION_REASON_MAX_LENGTH, Role, User
 
 from .. import events, rules
-from ..models import IDEA_MAX_LENGTH, MODERATION_REASON_MAX_LENGTH, Idea, IdeaModeration, Summit
+from ..models import IDEA_MAX_LENGTH, Idea, IdeaModeration, Summit
 from .context import (
     CommandRefused,
     atomic,
