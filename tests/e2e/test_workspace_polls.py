@@ -195,3 +195,21 @@ def test_workspace_pages_on_a_phone(phone: Page, demo_server: DemoServer) -> Non
     assert_accessible(phone)
     assert_fits_phone(phone)
     shot(phone, "voters-360")
+
+
+def test_enter_in_a_field_saves_the_poll_instead_of_adding_option_rows(
+    page: Page, demo_server: DemoServer
+) -> None:
+    login_staff(page, demo_server, "beheer")
+    page.goto(demo_server.url + "/werkruimte/peiling/nieuw/")
+    page.wait_for_load_state("load")
+    page.get_by_label("Titel", exact=True).fill("Welke bank komt er bij de vijver?")
+    page.get_by_label("Optie 1: titel").fill("Houten bank")
+    with page.expect_response(lambda response: response.request.method == "POST") as posted:
+        page.get_by_label("Optie 1: titel").press("Enter")
+    # Enter saves: the unfinished poll is refused (400) with its errors. "Meer opties" would
+    # have answered the same form with one more row (200) and saved nothing.
+    assert "save=1" in (posted.value.request.post_data or "")
+    assert posted.value.status == 400
+    expect(page.get_by_role("alert")).to_contain_text("De peiling is niet opgeslagen")
+    expect(page.get_by_label("Titel", exact=True)).to_have_value("Welke bank komt er bij de vijver?")
