@@ -1,5 +1,5 @@
-"""The council member's block on the home page, until the council's own pages exist: what
-they can read (results of closed polls, the nota's, the summits) and where."""
+"""The council member's block on the home page: the reading room first, then what else they
+can read (results of closed polls, the nota's, the summits) and where."""
 
 from __future__ import annotations
 
@@ -25,7 +25,16 @@ def home_sections(request: HttpRequest) -> list[dict[str, Any]]:
         return []
     summits = list(Summit.objects.exclude(status=Summit.Status.DRAFT).order_by("-pk"))
     titles = {summit.slug: summit.title for summit in summits}
-    items: list[dict[str, Any]] = []
+    items: list[dict[str, Any]] = [
+        {
+            "url": reverse("council_room"),
+            "title": _("Leeskamer voor de raad"),
+            "description": _(
+                "Alle voorstellen van de burgertoppen, waar ze vandaan komen, en het antwoord "
+                "van de raad op elk voorstel."
+            ),
+        }
+    ]
     for poll in closed_polls()[:20]:
         closed = date_format(poll.closed_at, "j F Y") if poll.closed_at else ""
         summit = titles.get(contexts.summit_slug(poll.context))
@@ -55,11 +64,11 @@ def home_sections(request: HttpRequest) -> list[dict[str, Any]]:
     for summit in summits:
         items.append(
             {
-                "url": "",
+                "url": reverse("council_public_outcome", args=[summit.slug]),
                 "title": summit.title,
                 "description": _(
-                    "Burgertop (%(status)s). De schermen zijn voor wie meedoet. De uitslagen van"
-                    " de stemmingen staan hierboven."
+                    "Burgertop (%(status)s). Wat is er met de voorstellen gedaan? De pagina die"
+                    " ook inwoners zien."
                 )
                 % {"status": summit.get_status_display().lower()},
             }
@@ -68,9 +77,10 @@ def home_sections(request: HttpRequest) -> list[dict[str, Any]]:
         {
             "title": _("Voor raadsleden: wat u kunt lezen"),
             "lead": _(
-                "De pagina's voor de gemeenteraad komen nog. Tot dan leest u hier wat inwoners"
-                " hebben gedaan: de uitslagen van stemmingen, de nota's en de burgertoppen. Als"
-                " raadslid kunt u alles lezen; meepraten en stemmen doen inwoners."
+                "In de leeskamer voor de raad leest u de voorstellen van inwoners, waar ze"
+                " vandaan komen en wat de raad erop antwoordde. Hier ook de uitslagen van"
+                " stemmingen en de nota's. Als raadslid kunt u alles lezen; meepraten en"
+                " stemmen doen inwoners."
             ),
             "items": items,
             "empty": _("Er is nog niets om te lezen."),

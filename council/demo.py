@@ -1,0 +1,89 @@
+"""The demo's council: the griffie may record answers, and the afternoon summit's proposals
+get answers in several statuses, recorded by the griffie through the services."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib.auth.models import Permission
+from django.db import transaction
+
+from deliberation.models import Proposal, Summit
+from samenspel.demo import DemoContext
+
+from . import services
+from .answer_file import MilestoneSpec
+from .models import Answer
+
+AFTERNOON = "burgertop-diemen-middag"
+# (status key, reasons, days before today the council decided (None: not yet), reference,
+# milestones as (days before today, progress, what happened)); one per proposal in number
+# order, the last proposal left unanswered.
+ANSWERS: list[tuple[str, str, int | None, str, list[tuple[int, int, str]]]] = [
+    (
+        "implemented",
+        "De raad nam het voorstel over. Bewoners kozen per straat de plek; **de bomen staan**.",
+        60,
+        "https://diemen.raadsinformatie.nl/besluit/2026-014",
+        [(45, 30, "Bewoners kozen de plekken"), (10, 100, "De laatste bomen zijn geplant")],
+    ),
+    (
+        "partly_adopted",
+        "De raad wil veilige routes naar de scholen. Drempels bij elke school komen er; "
+        "licht in het park nog niet, want dat stoort de vleermuizen.",
+        30,
+        "RB 2026-021",
+        [(5, 20, "Ontwerp van de drempels ligt ter inzage")],
+    ),
+    (
+        "in_progress",
+        "Het college schrijft een raadsvoorstel; de raad bespreekt het in de commissie.",
+        None,
+        "",
+        [],
+    ),
+]
+
+
+def seed(context: DemoContext) -> None:
+    griffie = context.staff["griffie"]
+    permission = Permission.objects.get(content_type__app_label="council", codename="record_answer")
+    griffie.user_permissions.add(permission)
+    context.lines.append(
+        "Raad: leeskamer http://127.0.0.1:8000/raad/ (raadslid, griffie); de griffie legt "
+        "antwoorden vast in /werkruimte/raad/"
+    )
+    # The afternoon summit is seeded by deliberation's demo, which runs after this one (the
+    # council is listed first, for its home page block): answer once it is all stored.
+    transaction.on_commit(lambda: answer_afternoon(context))
+
+
+def answer_afternoon(context: DemoContext) -> int:
+    """Answers for the afternoon summit's proposals that have none yet; returns how many."""
+    summit = Summit.objects.filter(slug=AFTERNOON).first()
+    if summit is None:
+        return 0
+    answered = set(Answer.objects.values_list("proposal_id", flat=True))
+    proposals = [
+        p for p in Proposal.objects.filter(summit=summit).order_by("number") if p.pk not in answered
+    ]
+    today = context.now.date()
+    for proposal, (status, reasons, days, reference, milestones) in zip(
+        proposals, ANSWERS, strict=False
+    ):
+        services.answer_record(
+            proposal=proposal,
+            by=context.staff["griffie"],
+            given=services.AnswerInput(
+                status_key=status,
+                reasons=reasons,
+                decision_date=today - timedelta(days=days) if days is not None else None,
+                decision_reference=reference,
+                milestones=[
+                    MilestoneSpec(date=today - timedelta(days=ago), progress=done, description=text)
+                    for ago, done, text in milestones
+                ],
+            ),
+            now=context.now,
+        )
+    return min(len(proposals), len(ANSWERS))

@@ -1,0 +1,128 @@
+"""The council's answers: per summit proposal (and later per nota amendment) a status from
+the municipality's own list, the reasons, the decision, dated milestones, and a history of
+every change for accountability."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from deliberation.drafts.models import Amendment
+from deliberation.models import Proposal
+
+REASONS_MAX_LENGTH = 5000
+REFERENCE_MAX_LENGTH = 200
+MILESTONE_MAX_LENGTH = 300
+MILESTONES_MAX = 20
+
+
+class AnswerStatus(models.Model):
+    """One entry of the list of statuses the municipality manages (aangenomen, ...)."""
+
+    key = models.SlugField(_("sleutel"), max_length=40, unique=True)
+    label = models.CharField(_("naam"), max_length=80, unique=True)
+    progress = models.PositiveSmallIntegerField(_("voortgang in procenten"), default=0)
+    order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("status van een antwoord")
+        verbose_name_plural = _("statussen van antwoorden")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="council_status_progress_at_most_100"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Answer(models.Model):
+    """The council's current answer on one proposal.
+
+    What it answers is one of two nullable foreign keys, exactly one set (a check
+    constraint): the database keeps the link intact (a proposal with an answer cannot be
+    deleted) and each target has its own unique constraint, which a generic kind + id pair
+    cannot give. Only proposals are answered so far; the amendment key is there so nota
+    amendments need no change of this table.
+    """
+
+    proposal = models.ForeignKey(
+        Proposal, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    amendment = models.ForeignKey(
+        Amendment, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.ForeignKey(AnswerStatus, on_delete=models.PROTECT, related_name="answers")
+    reasons = models.TextField(_("toelichting"), blank=True)
+    decision_date = models.DateField(_("datum van het besluit"), null=True, blank=True)
+    decision_reference = models.CharField(
+        _("raadsbesluit"), max_length=REFERENCE_MAX_LENGTH, blank=True
+    )
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("antwoord van de raad")
+        verbose_name_plural = _("antwoorden van de raad")
+        permissions = [("record_answer", _("Antwoorden van de raad vastleggen"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(proposal__isnull=False, amendment__isnull=True)
+                    | models.Q(proposal__isnull=True, amendment__isnull=False)
+                ),
+                name="council_answer_has_one_target",
+            ),
+            models.UniqueConstraint(fields=["proposal"], name="council_one_answer_per_proposal"),
+            models.UniqueConstraint(fields=["amendment"], name="council_one_answer_per_amendment"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.status.label}: {self.proposal_id or self.amendment_id}"
+
+
+class Milestone(models.Model):
+    """A dated step after the decision, with how far the work is by then."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="milestones")
+    date = models.DateField(_("datum"))
+    progress = models.PositiveSmallIntegerField(_("voortgang in procenten"))
+    description = models.CharField(_("wat er is gebeurd"), max_length=MILESTONE_MAX_LENGTH)
+
+    class Meta:
+        ordering = ["date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100),
+                name="council_milestone_progress_at_most_100",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.description}"
+
+
+class AnswerChange(models.Model):
+    """Who changed an answer, when, and what (each changed field: before and after). Only
+    staff change answers; nothing about residents is in here."""
+
+    class Source(models.TextChoices):
+        FORM = "form", _("formulier")
+        FILE = "file", _("CSV-bestand")
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="changes")
+    changed_at = models.DateTimeField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    source = models.CharField(max_length=10, choices=Source.choices)
+    changes = models.JSONField()  # {field: [before, after]}
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.changed_at}: {', '.join(self.changes)}"

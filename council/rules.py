@@ -1,0 +1,36 @@
+"""Named permissions of the council app: council.record_answer (write the council's answers
+and manage their statuses) and council.read_room (the reading room). Views hide what these
+refuse; the services check them again."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AnonymousUser
+
+from samenspel.models import Role, User
+from samenspel.rules import roles_of
+
+RECORD_ANSWER = "council.record_answer"
+# Who reads the council's room besides those who record answers: council members and staff.
+READERS = {
+    str(Role.COUNCIL_MEMBER),
+    str(Role.ADMINISTRATOR),
+    str(Role.FACILITATOR),
+    str(Role.EDITOR),
+}
+
+
+def can_record_answers(user: User | AnonymousUser) -> bool:
+    """council.record_answer: the griffie (the Django permission of that name, given to a
+    person or a group in the admin) and administrators."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or user.has_perm(RECORD_ANSWER):
+        return True
+    return str(Role.ADMINISTRATOR) in roles_of(user)
+
+
+def can_read_room(user: User | AnonymousUser) -> bool:
+    """council.read_room: council members, staff, and whoever records answers."""
+    if not user.is_authenticated:
+        return False
+    return bool(roles_of(user) & READERS) or can_record_answers(user)

@@ -1,0 +1,200 @@
+"""Every non-trivial read of the council app: the reading room's list, a proposal's trail,
+a summit's public page of answers, and the answers as a CSV file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from deliberation import selectors as summit_selectors
+from deliberation.drafts.markdown import render_markdown
+from deliberation.models import Idea, Proposal, Summit
+from voting import contexts
+from voting.selectors import closed_polls
+
+from . import answer_file
+from .models import Answer, AnswerChange, AnswerStatus
+from .services import answer_summary
+
+UNANSWERED = "geen"  # the status filter's value for proposals without an answer
+
+
+def readable_summits() -> QuerySet[Summit]:
+    """Summits the council may read: every one that is not still being prepared."""
+    return Summit.objects.exclude(status=Summit.Status.DRAFT).order_by("-date", "-pk")
+
+
+def answers_by_proposal(proposal_ids: Iterable[int]) -> dict[int, Answer]:
+    return {
+        answer.proposal_id: answer
+        for answer in Answer.objects.filter(proposal_id__in=list(proposal_ids))
+        .select_related("status")
+        .prefetch_related("milestones")
+    }
+
+
+@dataclass(frozen=True)
+class RoomFilters:
+    status: str = ""  # a status key, UNANSWERED, or "" for all
+    since: date | None = None
+    until: date | None = None
+    text: str = ""
+
+
+@dataclass
+class RoomSummit:
+    summit: Summit
+    proposals: list[tuple[Proposal, Answer | None]] = field(default_factory=list)
+    result_polls: list[Any] = field(default_factory=list)
+
+
+def reading_room(filters: RoomFilters) -> list[RoomSummit]:
+    """The summits (newest first) with their proposals and answers that match ``filters``;
+    a summit with no matching proposal is left out when a filter is set."""
+    summits = readable_summits()
+    if filters.since:
+        summits = summits.filter(date__gte=filters.since)
+    if filters.until:
+        summits = summits.filter(date__lte=filters.until)
+    found = {summit.pk: RoomSummit(summit=summit) for summit in summits}
+    proposals = Proposal.objects.filter(summit_id__in=list(found)).select_related("theme", "table")
+    if filters.text:
+        words = filters.text.split()[:8]
+        answered = Answer.objects.filter(proposal__isnull=False)
+        for word in words:
+            matches = answered.filter(reasons__icontains=word).values("proposal_id")
+            proposals = proposals.filter(
+                Q(title__icontains=word)
+                | Q(text__icontains=word)
+                | Q(theme__name__icontains=word)
+                | Q(pk__in=matches)
+            )
+    if filters.status == UNANSWERED:
+        proposals = proposals.exclude(
+            pk__in=Answer.objects.filter(proposal__isnull=False).values("proposal_id")
+        )
+    elif filters.status:
+        proposals = proposals.filter(
+            pk__in=Answer.objects.filter(status__key=filters.status).values("proposal_id")
+        )
+    listed = list(proposals.order_by("summit_id", "number"))
+    answers = answers_by_proposal(p.pk for p in listed)
+    for proposal in listed:
+        found[proposal.summit_id].proposals.append((proposal, answers.get(proposal.pk)))
+    slugs = {room.summit.slug: room for room in found.values()}
+    for poll in closed_polls()[:200]:
+        room = slugs.get(contexts.summit_slug(poll.context))
+        if room is not None:
+            room.result_polls.append(poll)
+    filtered = bool(filters.status or filters.text)
+    return [room for room in found.values() if room.proposals or not filtered]
+
+
+def statuses() -> list[AnswerStatus]:
+    return list(AnswerStatus.objects.all())
+
+
+@dataclass
+class Trail:
+    summit: Summit
+    proposal: Proposal
+    ideas: list[str]
+    answer: Answer | None
+    reasons_html: str
+    result_polls: list[Any]
+    history: list[AnswerChange]
+
+
+def visible_ideas(proposal: Proposal) -> list[str]:
+    """The texts of the ideas a proposal was built on; hidden or withdrawn ones stay out."""
+    return list(
+        proposal.ideas.filter(status__in=[Idea.Status.VISIBLE, Idea.Status.MERGED])
+        .order_by("pk")
+        .values_list("text", flat=True)
+    )
+
+
+def proposal_trail(proposal: Proposal) -> Trail:
+    """Idea(s) -> theme -> table -> proposal -> (result of the summit's vote) -> answer."""
+    answer = answers_by_proposal([proposal.pk]).get(proposal.pk)
+    history = (
+        list(AnswerChange.objects.filter(answer=answer).select_related("changed_by"))
+        if answer
+        else []
+    )
+    polls = [
+        p for p in closed_polls()[:200] if contexts.summit_slug(p.context) == proposal.summit.slug
+    ]
+    return Trail(
+        summit=proposal.summit,
+        proposal=proposal,
+        ideas=visible_ideas(proposal),
+        answer=answer,
+        reasons_html=render_markdown(answer.reasons) if answer and answer.reasons else "",
+        result_polls=polls,
+        history=history,
+    )
+
+
+@dataclass
+class PublicItem:
+    number: int
+    title: str
+    text_html: str
+    answer: Answer | None
+    reasons_html: str
+
+
+def public_outcome(summit: Summit) -> list[PublicItem]:
+    """The summit's frozen proposals (the texts the vote named) with the council's answer."""
+    frozen = summit_selectors.frozen_proposals(summit)
+    answers = answers_by_proposal(p.id for p in frozen)
+    items = []
+    for option in sorted(frozen, key=lambda p: p.number):
+        answer = answers.get(option.id)
+        items.append(
+            PublicItem(
+                number=option.number,
+                title=option.title,
+                text_html=render_markdown(option.text),
+                answer=answer,
+                reasons_html=render_markdown(answer.reasons) if answer and answer.reasons else "",
+            )
+        )
+    return items
+
+
+def answerable_proposals() -> list[tuple[Proposal, Answer | None]]:
+    """Every proposal of a summit that is not a draft, with its answer, for the workspace."""
+    proposals = list(
+        Proposal.objects.exclude(summit__status=Summit.Status.DRAFT)
+        .select_related("summit", "theme")
+        .order_by("-summit__date", "-summit_id", "number")
+    )
+    answers = answers_by_proposal(p.pk for p in proposals)
+    return [(p, answers.get(p.pk)) for p in proposals]
+
+
+def answers_csv(*, excel: bool) -> bytes:
+    """Every answerable proposal as a row of the answers file, answered or not: a clerk
+    fills in the empty rows and imports the same file."""
+    rows = []
+    for proposal, answer in answerable_proposals():
+        summary = answer_summary(answer)
+        rows.append(
+            {
+                "burgertop": proposal.summit.slug,
+                "voorstel": str(proposal.number),
+                "titel": proposal.title,
+                "status": summary["status"],
+                "toelichting": summary["reasons"],
+                "besluitdatum": summary["decision_date"],
+                "raadsbesluit": summary["decision_reference"],
+                "mijlpalen": summary["milestones"],
+            }
+        )
+    return answer_file.write(rows, excel=excel)

@@ -1,0 +1,495 @@
+"""Every write of the council app: the council's answer on a proposal (from the form or a
+CSV file), and the municipality's list of answer statuses. Each checks
+council.record_answer, validates, writes in one transaction and keeps the history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from deliberation.models import Proposal, Summit
+from samenspel.models import User
+
+from . import answer_file, rules
+from .answer_file import MilestoneSpec
+from .models import (
+    MILESTONE_MAX_LENGTH,
+    MILESTONES_MAX,
+    REASONS_MAX_LENGTH,
+    REFERENCE_MAX_LENGTH,
+    Answer,
+    AnswerChange,
+    AnswerStatus,
+    Milestone,
+)
+
+# The fields an answer's history names, in the order pages show them.
+TRACKED = ("status", "reasons", "decision_date", "decision_reference", "milestones")
+TRACKED_LABELS = {
+    "status": gettext_lazy("status"),
+    "reasons": gettext_lazy("toelichting"),
+    "decision_date": gettext_lazy("besluitdatum"),
+    "decision_reference": gettext_lazy("raadsbesluit"),
+    "milestones": gettext_lazy("mijlpalen"),
+}
+
+
+class AnswerForbidden(PermissionDenied):
+    """The person may read answers but not record them; ``str(error)`` says so in Dutch."""
+
+
+def forbidden_message() -> str:
+    return _(
+        "Alleen de griffie kan de antwoorden van de raad vastleggen. U kunt ze lezen in de "
+        "leeskamer voor de raad. Moet u antwoorden vastleggen? Vraag een beheerder om het "
+        "recht 'Antwoorden van de raad vastleggen'."
+    )
+
+
+def _require(by: User | AnonymousUser) -> None:
+    if not rules.can_record_answers(by):
+        raise AnswerForbidden(forbidden_message())
+
+
+@dataclass(frozen=True)
+class AnswerInput:
+    """An answer as typed in the form or a row of a file, before it is checked."""
+
+    status_key: str
+    reasons: str = ""
+    decision_date: date | None = None
+    decision_reference: str = ""
+    milestones: Sequence[MilestoneSpec] = ()
+
+
+def _statuses() -> dict[str, AnswerStatus]:
+    """Every status by its key and by its label (folded), as a file may name either."""
+    found: dict[str, AnswerStatus] = {}
+    for status in AnswerStatus.objects.all():
+        found[status.key.casefold()] = status
+        found.setdefault(status.label.casefold(), status)
+    return found
+
+
+def answer_problems(given: AnswerInput, statuses: dict[str, AnswerStatus]) -> dict[str, list[str]]:
+    """What is wrong with an answer, per field (empty when it can be stored)."""
+    problems: dict[str, list[str]] = {}
+    key = given.status_key.strip().casefold()
+    if not key:
+        problems["status"] = [_("Kies een status.")]
+    elif key not in statuses:
+        known = ", ".join(sorted({status.key for status in statuses.values()}))
+        problems["status"] = [
+            _("De status '%(status)s' bestaat niet. Bekende statussen: %(known)s.")
+            % {"status": given.status_key.strip(), "known": known}
+        ]
+    if len(given.reasons) > REASONS_MAX_LENGTH:
+        problems["reasons"] = [_("De toelichting is langer dan 5.000 tekens.")]
+    reference = given.decision_reference.strip()
+    if "\n" in reference or len(reference) > REFERENCE_MAX_LENGTH:
+        problems["decision_reference"] = [
+            _("Het raadsbesluit is één regel van hoogstens 200 tekens.")
+        ]
+    elif "://" in reference or reference.lower().startswith(("http", "www.")):
+        try:
+            URLValidator(schemes=["https"])(reference)
+        except ValidationError:
+            problems["decision_reference"] = [
+                _(
+                    "Een link naar het raadsbesluit begint met https:// en is een volledig "
+                    "webadres; of schrijf alleen het kenmerk, zoals 'RB 2026-014'."
+                )
+            ]
+    if len(given.milestones) > MILESTONES_MAX:
+        problems["milestones"] = [_("Hoogstens 20 mijlpalen per antwoord.")]
+    elif any(len(m.description) > MILESTONE_MAX_LENGTH for m in given.milestones):
+        problems["milestones"] = [_("Een mijlpaal is hoogstens 300 tekens lang.")]
+    elif any(not 0 <= m.progress <= 100 for m in given.milestones):
+        problems["milestones"] = [_("De voortgang van een mijlpaal is een getal van 0 tot 100.")]
+    return problems
+
+
+def answer_summary(answer: Answer | None) -> dict[str, str]:
+    """An answer's tracked fields as plain text: what the history compares and records."""
+    if answer is None:
+        return dict.fromkeys(TRACKED, "")
+    return {
+        "status": answer.status.key,
+        "reasons": answer.reasons,
+        "decision_date": answer.decision_date.isoformat() if answer.decision_date else "",
+        "decision_reference": answer.decision_reference,
+        "milestones": answer_file.format_milestones(
+            [
+                MilestoneSpec(date=m.date, progress=m.progress, description=m.description)
+                for m in answer.milestones.all()
+            ]
+        ),
+    }
+
+
+def _summary_of(given: AnswerInput, status: AnswerStatus) -> dict[str, str]:
+    return {
+        "status": status.key,
+        "reasons": given.reasons.strip(),
+        "decision_date": given.decision_date.isoformat() if given.decision_date else "",
+        "decision_reference": given.decision_reference.strip(),
+        "milestones": answer_file.format_milestones(sorted(given.milestones, key=lambda m: m.date)),
+    }
+
+
+def _not_answerable(summit: Summit) -> str | None:
+    if summit.status == Summit.Status.DRAFT:
+        return _("Deze burgertop is nog in voorbereiding: er is nog niets te beantwoorden.")
+    return None
+
+
+def _store(
+    *,
+    proposal: Proposal,
+    by: User,
+    given: AnswerInput,
+    status: AnswerStatus,
+    existing: Answer | None,
+    now: datetime,
+    source: str,
+) -> tuple[Answer, dict[str, list[str]]]:
+    """Write one checked answer; returns it and what changed (nothing written if nothing)."""
+    before, after = answer_summary(existing), _summary_of(given, status)
+    changes = {name: [before[name], after[name]] for name in TRACKED if before[name] != after[name]}
+    if not changes:
+        assert existing is not None
+        return existing, {}
+    answer = existing or Answer(proposal=proposal, created_at=now)
+    answer.status = status
+    answer.reasons = after["reasons"]
+    answer.decision_date = given.decision_date
+    answer.decision_reference = after["decision_reference"]
+    answer.updated_at = now
+    if existing is None:
+        answer.save(force_insert=True)
+    else:
+        answer.save(
+            update_fields=["status", "reasons", "decision_date", "decision_reference", "updated_at"]
+        )
+    if "milestones" in changes:
+        Milestone.objects.filter(answer=answer).delete()
+        Milestone.objects.bulk_create(
+            Milestone(answer=answer, date=m.date, progress=m.progress, description=m.description)
+            for m in given.milestones
+        )
+    AnswerChange.objects.create(
+        answer=answer, changed_at=now, changed_by=by, source=source, changes=changes
+    )
+    return answer, changes
+
+
+def answer_record(
+    *,
+    proposal: Proposal,
+    by: User | AnonymousUser,
+    given: AnswerInput,
+    now: datetime | None = None,
+) -> Answer:
+    """Record or change the council's answer on ``proposal``; ValidationError per field."""
+    _require(by)
+    assert isinstance(by, User)
+    now = now or timezone.now()
+    refusal = _not_answerable(proposal.summit)
+    if refusal:
+        raise ValidationError(refusal)
+    statuses = _statuses()
+    problems = answer_problems(given, statuses)
+    if problems:
+        raise ValidationError(problems)
+    status = statuses[given.status_key.strip().casefold()]
+    try:
+        with transaction.atomic():
+            existing = (
+                Answer.objects.select_for_update()
+                .select_related("status")
+                .filter(proposal=proposal)
+                .first()
+            )
+            answer, _changes = _store(
+                proposal=proposal,
+                by=by,
+                given=given,
+                status=status,
+                existing=existing,
+                now=now,
+                source=str(AnswerChange.Source.FORM),
+            )
+    except IntegrityError:
+        raise ValidationError(
+            _("Iemand anders legde net een antwoord vast. Laad de pagina opnieuw.")
+        ) from None
+    return answer
+
+
+# --- a CSV file of answers --------------------------------------------------------------
+
+
+@dataclass
+class ImportRow:
+    line: int
+    summit: str
+    number: str
+    title: str = ""
+    status: str = ""
+    outcome: str = ""  # new, changed, same, skipped (filled when the row has no errors)
+    changed: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    proposal: Proposal | None = None
+    given: AnswerInput | None = None
+
+    @property
+    def changed_labels(self) -> list[str]:
+        return [str(TRACKED_LABELS[name]) for name in self.changed]
+
+
+@dataclass
+class ImportCheck:
+    rows: list[ImportRow]
+    encoding: str
+    delimiter: str
+
+    @property
+    def errors(self) -> list[ImportRow]:
+        return [row for row in self.rows if row.errors]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def to_store(self) -> list[ImportRow]:
+        return [row for row in self.rows if row.outcome in {"new", "changed"}]
+
+
+def _row_input(cells: dict[str, str], row: ImportRow) -> AnswerInput:
+    try:
+        decided = answer_file.parse_date(cells.get("besluitdatum", ""))
+    except ValueError as error:
+        row.errors.append(str(error))
+        decided = None
+    try:
+        milestones = answer_file.parse_milestones(cells.get("mijlpalen", ""))
+    except ValueError as error:
+        row.errors.append(str(error))
+        milestones = []
+    return AnswerInput(
+        status_key=cells.get("status", ""),
+        reasons=cells.get("toelichting", ""),
+        decision_date=decided,
+        decision_reference=cells.get("raadsbesluit", ""),
+        milestones=milestones,
+    )
+
+
+def answers_file_check(*, data: bytes) -> ImportCheck:
+    """Every row of an answers file with its errors and what storing it would change;
+    ValidationError when the file as a whole cannot be read. Writes nothing."""
+    try:
+        table = answer_file.read(data)
+    except answer_file.UnreadableFile as error:
+        raise ValidationError(str(error)) from None
+    slugs = {cells.get("burgertop", "") for _line, cells in table.rows}
+    proposals = {
+        (p.summit.slug, p.number): p
+        for p in Proposal.objects.filter(summit__slug__in=slugs)
+        .exclude(summit__status=Summit.Status.DRAFT)
+        .select_related("summit")
+    }
+    answers = {
+        a.proposal_id: a
+        for a in Answer.objects.filter(proposal__in=list(proposals.values()))
+        .select_related("status")
+        .prefetch_related("milestones")
+    }
+    statuses = _statuses()
+    seen: dict[tuple[str, int], int] = {}
+    rows: list[ImportRow] = []
+    for line, cells in table.rows:
+        row = ImportRow(
+            line=line,
+            summit=cells.get("burgertop", ""),
+            number=cells.get("voorstel", ""),
+            title=cells.get("titel", ""),
+            status=cells.get("status", ""),
+        )
+        rows.append(row)
+        if not row.summit:
+            row.errors.append(_("De burgertop ontbreekt."))
+        if not row.number.isdigit():
+            row.errors.append(
+                _("Het voorstelnummer '%(number)s' is geen getal.") % {"number": row.number}
+            )
+        if row.errors:
+            continue
+        key = (row.summit, int(row.number))
+        proposal = proposals.get(key)
+        if proposal is None:
+            row.errors.append(
+                _("Voorstel %(number)s van de burgertop '%(summit)s' bestaat niet.")
+                % {"number": row.number, "summit": row.summit}
+            )
+            continue
+        if key in seen:
+            row.errors.append(_("Dit voorstel staat al in regel %(line)s.") % {"line": seen[key]})
+            continue
+        seen[key] = line
+        row.proposal = proposal
+        row.title = proposal.title
+        answer_cells = [cells.get(n, "") for n in answer_file.COLUMNS[3:]]
+        if not any(answer_cells):
+            row.outcome = "skipped"  # the export lists proposals without an answer too
+            continue
+        given = _row_input(cells, row)
+        for messages in answer_problems(given, statuses).values():
+            row.errors.extend(messages)
+        if row.errors:
+            continue
+        row.given = given
+        status = statuses[given.status_key.strip().casefold()]
+        row.status = status.label
+        existing = answers.get(proposal.pk)
+        before, after = answer_summary(existing), _summary_of(given, status)
+        row.changed = [name for name in TRACKED if before[name] != after[name]]
+        row.outcome = "same" if not row.changed else "changed" if existing else "new"
+    return ImportCheck(rows=rows, encoding=table.encoding, delimiter=table.delimiter)
+
+
+def answers_import(
+    *, by: User | AnonymousUser, data: bytes, now: datetime | None = None
+) -> ImportCheck:
+    """Store every answer of the file, or none: when any row has an error, ValidationError
+    names each one and nothing changes (docs/council.md says why)."""
+    _require(by)
+    assert isinstance(by, User)
+    now = now or timezone.now()
+    with transaction.atomic():
+        # Checked again inside the transaction, against the answers as they are now.
+        check = answers_file_check(data=data)
+        if not check.ok:
+            raise ValidationError(
+                [
+                    _("Regel %(line)s: %(errors)s")
+                    % {"line": row.line, "errors": " ".join(row.errors)}
+                    for row in check.errors
+                ]
+            )
+        statuses = _statuses()
+        locked = {
+            a.proposal_id: a
+            for a in Answer.objects.select_for_update()
+            .filter(proposal__in=[row.proposal for row in check.to_store])
+            .select_related("status")
+        }
+        for row in check.to_store:
+            assert row.proposal is not None and row.given is not None
+            _store(
+                proposal=row.proposal,
+                by=by,
+                given=row.given,
+                status=statuses[row.given.status_key.strip().casefold()],
+                existing=locked.get(row.proposal.pk),
+                now=now,
+                source=str(AnswerChange.Source.FILE),
+            )
+    return check
+
+
+# --- the list of statuses ---------------------------------------------------------------
+
+
+def _status_problems(
+    *, key: str, label: str, progress: Any, status: AnswerStatus | None
+) -> dict[str, list[str]]:
+    problems: dict[str, list[str]] = {}
+    others = AnswerStatus.objects.exclude(pk=status.pk if status else None)
+    if status is None:
+        if not key or slugify(key).replace("-", "_") != key or len(key) > 40:
+            problems["key"] = [
+                _(
+                    "De sleutel is één woord van kleine letters, cijfers en liggende streepjes "
+                    "(zoals 'aangenomen_met_wijziging'), hoogstens 40 tekens."
+                )
+            ]
+        elif others.filter(key=key).exists():
+            problems["key"] = [_("Er is al een status met deze sleutel.")]
+    if not label.strip() or len(label) > 80:
+        problems["label"] = [_("Geef de status een naam van hoogstens 80 tekens.")]
+    elif others.filter(label__iexact=label.strip()).exists():
+        problems["label"] = [_("Er is al een status met deze naam.")]
+    if not isinstance(progress, int) or not 0 <= progress <= 100:
+        problems["progress"] = [_("De voortgang is een getal van 0 tot 100.")]
+    return problems
+
+
+def status_save(
+    *,
+    by: User | AnonymousUser,
+    label: str,
+    progress: int,
+    key: str = "",
+    status: AnswerStatus | None = None,
+) -> AnswerStatus:
+    """Add a status (with its key, fixed from then on: files name it) or change the label
+    and progress of ``status``."""
+    _require(by)
+    key = key.strip()
+    with transaction.atomic():
+        problems = _status_problems(key=key, label=label, progress=progress, status=status)
+        if problems:
+            raise ValidationError(problems)
+        if status is None:
+            last = AnswerStatus.objects.aggregate(last=Max("order"))["last"] or 0
+            return AnswerStatus.objects.create(
+                key=key, label=label.strip(), progress=progress, order=last + 1
+            )
+        status.label, status.progress = label.strip(), progress
+        status.save(update_fields=["label", "progress"])
+        return status
+
+
+def status_move(*, by: User | AnonymousUser, status: AnswerStatus, up: bool) -> None:
+    """Move a status one place up or down the list (the order of the form's choices)."""
+    _require(by)
+    with transaction.atomic():
+        ordered = list(AnswerStatus.objects.select_for_update().order_by("order", "pk"))
+        index = next(i for i, s in enumerate(ordered) if s.pk == status.pk)
+        other = index - 1 if up else index + 1
+        if 0 <= other < len(ordered):
+            ordered[index], ordered[other] = ordered[other], ordered[index]
+        for position, item in enumerate(ordered, start=1):
+            if item.order != position:
+                item.order = position
+                item.save(update_fields=["order"])
+
+
+def status_delete(*, by: User | AnonymousUser, status: AnswerStatus) -> None:
+    """Delete a status no answer uses; refused with the count otherwise."""
+    _require(by)
+    with transaction.atomic():
+        in_use = Answer.objects.filter(status=status).count()
+        if in_use:
+            raise ValidationError(
+                _(
+                    "De status '%(label)s' hoort bij %(count)s antwoord(en) en kan niet weg. "
+                    "Geef die antwoorden eerst een andere status."
+                )
+                % {"label": status.label, "count": in_use}
+            )
+        status.delete()

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views, workspace_views
+
+urlpatterns = [
+    path("raad/", views.reading_room, name="council_room"),
+    path("raad/burgertop/<slug:slug>/", views.public_outcome, name="council_public_outcome"),
+    path(
+        "raad/burgertop/<slug:slug>/voorstellen/<int:number>/",
+        views.proposal_trail,
+        name="council_trail",
+    ),
+    path("werkruimte/raad/", workspace_views.answers_list, name="council_answers"),
+    path("werkruimte/raad/voorstel/<int:pk>/", workspace_views.answer_edit, name="council_answer"),
+    path("werkruimte/raad/statussen/", workspace_views.statuses, name="council_statuses"),
+    path(
+        "werkruimte/raad/statussen/<int:pk>/",
+        workspace_views.status_edit,
+        name="council_status_edit",
+    ),
+    path("werkruimte/raad/export/", workspace_views.answers_export, name="council_export"),
+    path("werkruimte/raad/import/", workspace_views.answers_import, name="council_import"),
+]

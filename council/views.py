@@ -1,0 +1,85 @@
+"""The council's pages: the reading room (/raad/), a proposal's trail, and each summit's
+public page of what was done with its proposals. Thin: selectors gather, templates show."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from deliberation.drafts.markdown import render_markdown
+from deliberation.models import Proposal, Summit
+from deliberation.rules import can_view_summit, summit_roles
+
+from . import rules, selectors
+from .forms import RoomFilterForm
+
+
+@login_required
+def reading_room(request: HttpRequest) -> HttpResponse:
+    """``/raad/``: every summit that is not a draft, its proposals and the answers, with a
+    filter by status and date and a search in the texts."""
+    if not rules.can_read_room(request.user):
+        raise PermissionDenied
+    form = RoomFilterForm(request.GET or None)
+    filters = selectors.RoomFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.RoomFilters(
+            status=data.get("status") or "",
+            since=data.get("since"),
+            until=data.get("until"),
+            text=(data.get("q") or "").strip(),
+        )
+    rooms = selectors.reading_room(filters)
+    return render(
+        request,
+        "council/reading_room.html",
+        {
+            "form": form,
+            "rooms": rooms,
+            "filtered": bool(request.GET),
+            "count": sum(len(room.proposals) for room in rooms),
+            "can_record": rules.can_record_answers(request.user),
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
+
+
+@login_required
+def proposal_trail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """A proposal's trail for the council: its ideas, theme, table, text, the summit's
+    results and the council's answer with its history."""
+    if not rules.can_read_room(request.user):
+        raise PermissionDenied
+    summit = get_object_or_404(selectors.readable_summits(), slug=slug)
+    proposal = get_object_or_404(
+        Proposal.objects.select_related("summit", "theme", "table"), summit=summit, number=number
+    )
+    trail = selectors.proposal_trail(proposal)
+    return render(
+        request,
+        "council/trail.html",
+        {
+            "trail": trail,
+            "summit": summit,
+            "proposal": proposal,
+            "text_html": render_markdown(proposal.text),
+            "can_record": rules.can_record_answers(request.user),
+            "summit_page": can_view_summit(summit_roles(request.user, summit)),
+        },
+    )
+
+
+def public_outcome(request: HttpRequest, slug: str) -> HttpResponse:
+    """``/raad/burgertop/<slug>/``: for everyone, what was done with the summit's
+    proposals. A summit still being prepared has no such page."""
+    summit = get_object_or_404(Summit, slug=slug)
+    if summit.status == Summit.Status.DRAFT:
+        raise Http404
+    return render(
+        request,
+        "council/public_outcome.html",
+        {"summit": summit, "items": selectors.public_outcome(summit)},
+    )
