@@ -64,13 +64,15 @@ def answer_afternoon(context: DemoContext) -> int:
     if summit is None:
         return 0
     answered = set(Answer.objects.values_list("proposal_id", flat=True))
-    proposals = [
-        p for p in Proposal.objects.filter(summit=summit).order_by("number") if p.pk not in answered
-    ]
+    proposals = Proposal.objects.filter(summit=summit).order_by("number")
     today = context.now.date()
+    added = 0
     for proposal, (status, reasons, days, reference, milestones) in zip(
         proposals, ANSWERS, strict=False
     ):
+        if proposal.pk in answered:
+            continue
+        added += 1
         services.answer_record(
             proposal=proposal,
             by=context.staff["griffie"],
@@ -86,4 +88,4 @@ def answer_afternoon(context: DemoContext) -> int:
             ),
             now=context.now,
         )
-    return min(len(proposals), len(ANSWERS))
+    return added

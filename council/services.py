@@ -4,6 +4,7 @@ council.record_answer, validates, writes in one transaction and keeps the histor
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -35,6 +36,8 @@ from .models import (
     Milestone,
 )
 
+# A reference that looks like an address must be a whole https link (pages link only those).
+LINK_LIKE = re.compile(r"(?i)(www\.|(https?|javascript|data|vbscript|file|ftp|mailto):)")
 # The fields an answer's history names, in the order pages show them.
 TRACKED = ("status", "reasons", "decision_date", "decision_reference", "milestones")
 TRACKED_LABELS = {
@@ -102,7 +105,7 @@ def answer_problems(given: AnswerInput, statuses: dict[str, AnswerStatus]) -> di
         problems["decision_reference"] = [
             _("Het raadsbesluit is één regel van hoogstens 200 tekens.")
         ]
-    elif "://" in reference or reference.lower().startswith(("http", "www.")):
+    elif "://" in reference or LINK_LIKE.match(reference):
         try:
             URLValidator(schemes=["https"])(reference)
         except ValidationError:

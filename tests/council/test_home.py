@@ -1,5 +1,5 @@
-"""A council member's home page says what they can read and where, until the council's own
-pages exist; it never asks them to log in."""
+"""A council member's home page says what they can read and where, the reading room first;
+it never asks them to log in."""
 
 from __future__ import annotations
 
@@ -42,6 +42,8 @@ def test_a_council_member_is_told_what_they_can_read_and_where(demo: Summit):  #
     for draft in Draft.objects.all():
         assert f'href="/nota/{draft.slug}/"' in block
     assert demo.title in block
+    assert 'href="/raad/"' in block, "the reading room is linked"
+    assert f'href="/raad/burgertop/{demo.slug}/"' in block
     client = Client()
     client.force_login(User.objects.get(username="raadslid"))
     for href in re.findall(r'href="([^"]+)"', block):
@@ -51,7 +53,7 @@ def test_a_council_member_is_told_what_they_can_read_and_where(demo: Summit):  #
 def test_the_council_block_reads_in_english(demo: Summit):  # noqa: F811
     page = home_as("raadslid", "en")
     assert "For council members: what you can read" in page
-    assert "The council's own pages are still to come." in page
+    assert "In the council's reading room you read the residents' proposals" in page
     assert "Log in to" not in page
 
 

@@ -1,0 +1,40 @@
+"""The demo's council: the griffie may record answers, a council member may only read, and
+the afternoon summit's proposals have answers in several statuses."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from council.models import Answer
+from samenspel.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_has_answers_in_several_statuses_that_a_council_member_finds(
+    tmp_path, django_capture_on_commit_callbacks
+):
+    args = [
+        "--small",
+        "--logins-file",
+        str(tmp_path / "l.txt"),
+        "--codes-file",
+        str(tmp_path / "c.csv"),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", *args, stdout=open(tmp_path / "out.txt", "w"))  # noqa: SIM115
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", *args, stdout=open(tmp_path / "out2.txt", "w"))  # noqa: SIM115
+    statuses = set(Answer.objects.values_list("status__key", flat=True))
+    assert statuses == {"implemented", "partly_adopted", "in_progress"}
+    assert Answer.objects.count() == 3, "a second run adds nothing"
+    griffie, member = User.objects.get(username="griffie"), User.objects.get(username="raadslid")
+    assert griffie.has_perm("council.record_answer")
+    assert not member.has_perm("council.record_answer")
+    client = Client()
+    client.force_login(member)
+    room = client.get("/raad/").content.decode()
+    assert "uitgevoerd" in room and "deels aangenomen" in room and "in behandeling" in room
+    assert client.get("/werkruimte/raad/").status_code == 403
