@@ -31,12 +31,16 @@ class AnswerForm(forms.Form):
         ),
         widget=forms.Textarea(attrs=AREA),
     )
+    # Typed as text: a native date field orders its parts by the browser's language and
+    # makes Tab stop at each part; the griffie writes dates as in the CSV file.
     decision_date = forms.DateField(
         label=_("Datum van het besluit"),
         required=False,
         input_formats=DATE_FORMATS,
+        help_text=_("Bijvoorbeeld 12-03-2026. Leeg als de raad nog niet besloot."),
         widget=forms.DateInput(
-            attrs={"class": "utrecht-textbox", "type": "date"}, format="%Y-%m-%d"
+            attrs={"class": "utrecht-textbox", "inputmode": "numeric", "autocomplete": "off"},
+            format="%d-%m-%Y",
         ),
         error_messages={"invalid": _("Schrijf de datum als 2026-03-12 of 12-03-2026.")},
     )
@@ -73,7 +77,7 @@ class AnswerForm(forms.Form):
             (status.key, f"{status.label} ({status.progress}%)")
             for status in AnswerStatus.objects.all()
         ]
-        for name in ("reasons", "decision_reference", "milestones"):
+        for name in ("reasons", "decision_date", "decision_reference", "milestones"):
             self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}-help"
 
     def clean_milestones(self) -> list[answer_file.MilestoneSpec]:
