@@ -97,6 +97,19 @@ def test_the_griffie_answers_a_proposal_by_keyboard_and_residents_read_it(
     expect(page.get_by_text("Mijlpaal 1: schrijf 'datum | voortgang")).to_be_visible()
     check_page(page, "answer-form-error")
 
+    # The list of statuses: a new one is added, and one in use cannot be deleted.
+    page.goto(demo_server.url + "/werkruimte/raad/statussen/")
+    check_page(page, "statuses")
+    page.get_by_label("Naam").fill("aangehouden")
+    page.get_by_label("Sleutel").fill("aangehouden")
+    page.get_by_label("Voortgang in procenten").fill("5")
+    page.get_by_role("button", name="Status toevoegen").click()
+    expect(page.get_by_text("De status is toegevoegd.")).to_be_visible()
+    expect(page.get_by_role("button", name="Verwijderen aangehouden")).to_be_visible()
+    expect(page.get_by_role("button", name="Verwijderen deels aangenomen")).to_have_count(0)
+    page.get_by_role("button", name="Verwijderen aangehouden").click()
+    expect(page.get_by_text("De status 'aangehouden' is verwijderd.")).to_be_visible()
+
     resident = new_page(browser)
     resident.goto(demo_server.url + f"/raad/burgertop/{council_summit}/")
     heading = resident.get_by_role("heading", name="Wat is er met onze voorstellen gedaan?")
