@@ -123,6 +123,59 @@ class ProposalBriefData(TypedDict):
     version: int
 
 
+class VoteOptionData(TypedDict):
+    key: str  # the poll's option key ("1", "2", ...): what a ballot names
+    number: int  # the proposal's number in the summit (its address)
+    title: str
+    text: str
+
+
+class VoteResultRowData(TypedDict):
+    key: str
+    title: str
+    value: float
+    text: str
+    winner: bool
+
+
+class VoteResultData(TypedDict):
+    rows: list[VoteResultRowData]
+    value_label: str
+    explanation: list[str]
+    voted: int
+    eligible: int
+    paper: int
+    url: str  # the poll's results page: the ballot file and the recount
+
+
+class VoteData(TypedDict):
+    """A vote step's poll as every screen shows it (``vote.opened``, ``vote.closed``,
+    ``vote.revealed`` and snapshots): never who voted what, and the result only once the
+    facilitator revealed it."""
+
+    step: int
+    poll: int
+    status: str  # open, closed
+    method: str
+    shape: str  # the ballot's form: yes_no, ranking, choice, grades, points
+    max_choices: int | None
+    points: int | None
+    options: list[VoteOptionData]
+    voted: int
+    eligible: int
+    tables: dict[str, list[int]]  # table number -> [voted, may vote], for the facilitator
+    revealed: bool
+    result: VoteResultData | None
+    paper_url: str
+
+
+class VoteTurnoutData(TypedDict):
+    step: int
+    voted: int
+    eligible: int
+    tables: dict[str, list[int]]
+
+
 class Event(TypedDict):
     kind: Literal["event"]
     seq: int
@@ -148,6 +201,10 @@ EVENT_SHAPES: dict[str, type] = {
     "theme.featured": ThemeData,
     "theme.assigned": ThemeAssignedData,
     "proposal.saved": ProposalData,
+    "vote.opened": VoteData,
+    "vote.turnout": VoteTurnoutData,
+    "vote.closed": VoteData,
+    "vote.revealed": VoteData,
 }
 
 
@@ -224,6 +281,22 @@ def theme_assigned(seq: int, data: ThemeAssignedData) -> Event:
 def proposal_saved(seq: int, data: ProposalData) -> Event:
     """A proposal was written, changed or frozen: every screen gets it whole."""
     return _event(seq, "proposal.saved", data)
+
+
+def vote_opened(seq: int, data: VoteData) -> Event:
+    return _event(seq, "vote.opened", data)
+
+
+def vote_turnout(seq: int, data: VoteTurnoutData) -> Event:
+    return _event(seq, "vote.turnout", data)
+
+
+def vote_closed(seq: int, data: VoteData) -> Event:
+    return _event(seq, "vote.closed", data)
+
+
+def vote_revealed(seq: int, data: VoteData) -> Event:
+    return _event(seq, "vote.revealed", data)
 
 
 BRIEF = "brief"

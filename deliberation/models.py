@@ -58,6 +58,8 @@ class Summit(models.Model):
     question = models.TextField(_("vraag"), blank=True)
     limits = models.TextField(_("kaders"), blank=True)
     commissioned_by = models.CharField(_("opdrachtgever"), max_length=200, blank=True)
+    # The outcome page (proposals, their trail and the vote) is public from this moment.
+    outcome_published_at = models.DateTimeField(_("uitkomst gepubliceerd"), null=True, blank=True)
     ladder = models.CharField(
         _("zeggenschap"), max_length=12, choices=Ladder.choices, default=Ladder.ADVISE
     )
@@ -95,6 +97,16 @@ class Step(models.Model):
     title = models.CharField(_("titel"), max_length=200)
     question = models.TextField(_("vraag"), blank=True)
     duration_seconds = models.PositiveIntegerField(_("duur in seconden"), default=0)
+    # A vote step's poll, as the summit was prepared (deliberation/services/vote.py): the
+    # method (one of VOTE_METHODS), its number (approval: at most this many choices; dot:
+    # the points to spread) and whether the result shows as soon as the vote closes.
+    vote_method = models.CharField(_("stemmethode"), max_length=20, blank=True)
+    vote_number = models.PositiveSmallIntegerField(_("aantal keuzes of punten"), null=True, blank=True)
+    vote_reveal_on_close = models.BooleanField(
+        _("uitslag meteen bij sluiten tonen"),
+        default=False,
+        help_text=_("Anders toont de gespreksleider de uitslag zelf, na het sluiten."),
+    )
 
     class Meta:
         ordering = ["position"]
@@ -255,3 +267,18 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
+
+
+class SummitVote(models.Model):
+    """The poll a vote step opened (``deliberation/services/vote.py``): the voting app holds
+    the ballots and the count; this row says which summit step it belongs to and when the
+    facilitator showed its result on the screens."""
+
+    summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="votes")
+    step = models.OneToOneField(Step, on_delete=models.PROTECT, related_name="vote")
+    poll = models.OneToOneField("voting.Poll", on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField()
+    revealed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.summit} – {self.step}"

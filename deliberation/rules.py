@@ -24,6 +24,7 @@ CURATION_STEPS = IDEA_STEPS | {str(Step.Kind.CLUSTERING), str(Step.Kind.THEME_CH
 THEME_TABLE_STEPS = {str(Step.Kind.CLUSTERING), str(Step.Kind.THEME_CHOICE)}
 CHOICE_STEPS = {str(Step.Kind.THEME_CHOICE)}
 PROPOSAL_STEPS = {str(Step.Kind.PROPOSALS)}
+VOTE_STEPS = {str(Step.Kind.VOTE)}
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,9 @@ JOIN_ONLINE = _rule(JOINERS)
 # A theme table's host writes its proposal; staff freeze them all (the vote names them).
 WRITE_PROPOSAL = _rule({TABLE_HOST}, PROPOSAL_STEPS)
 FREEZE_PROPOSALS = _rule(STAFF_ROLES)
+# Checked-in participants vote during a vote step; staff close the vote and show its result.
+CAST_BALLOT = _rule({PARTICIPANT}, VOTE_STEPS)
+RUN_VOTE = _rule(STAFF_ROLES, VOTE_STEPS)
 
 
 # Table and column names as the migrations create them (checked by tests/deliberation).

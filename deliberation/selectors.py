@@ -17,8 +17,8 @@ from django.db import transaction
 from samenspel.live.frames import dumps
 from samenspel.models import User
 
-from . import rules, seating
-from .events import FULL, ProposalData, StepData, proposal_brief, table_audience
+from . import rules, seating, vote_state
+from .events import FULL, ProposalData, StepData, VoteData, proposal_brief, table_audience
 from .models import Idea, Participant, Proposal, Summit, SummitTable, Theme
 
 
@@ -194,6 +194,7 @@ class SummitState:
     # Merged duplicates with the id they went ``into``: only the theme team sees them, to undo.
     merged: list[dict[str, Any]] = field(default_factory=list)
     proposals: list[ProposalData] = field(default_factory=list)  # every screen sees them
+    vote: VoteData | None = None  # the current vote step's poll (deliberation/vote_state.py)
     views: dict[Hashable, str] = field(default_factory=dict)  # view -> encoded JSON members
     members: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # table pk -> members
     built: float = field(default_factory=time.monotonic)
@@ -242,6 +243,7 @@ def _build_state(summit: Summit) -> SummitState:
             for t in Theme.objects.filter(summit=summit)
         ],
         proposals=proposals_data(summit),
+        vote=vote_state.current_vote_data(summit),
         merged=[
             {**idea_row(i, with_hidden_text=True), "into": i.merged_into_id}
             for i in Idea.objects.filter(summit=summit, status=Idea.Status.MERGED).select_related(
@@ -305,7 +307,7 @@ def _view_data(state: SummitState, view: Hashable) -> dict[str, Any]:
         }
         for t in state.tables
     ]
-    data = {
+    data: dict[str, Any] = {
         "agenda": state.agenda,
         "tables": tables,
         "ideas": ideas,
@@ -316,6 +318,9 @@ def _view_data(state: SummitState, view: Hashable) -> dict[str, Any]:
         if own is None and view != ("table", None)
         else [p if own in p["tables"] else proposal_brief(p) for p in state.proposals],
     }
+    if state.vote is not None:
+        # Turnout per table is for the facilitator; the others see the hall's total.
+        data["vote"] = state.vote if staff else {**state.vote, "tables": {}}
     if view == "curator":
         data["merged"] = state.merged
     return data
@@ -392,6 +397,10 @@ def live_snapshot(
             ]
             if user is not None and not hall
             else [],
+            # In a vote step: whether this person may vote and has (never what).
+            "ballot": vote_state.my_ballot(summit, user)
+            if state.vote is not None and not hall
+            else None,
         }
         head = {
             "summit": {"slug": summit.slug, "title": summit.title, "status": summit.status},

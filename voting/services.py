@@ -6,32 +6,27 @@ stored rows into their plain data and stores what they return.
 
 from __future__ import annotations
 
-import asyncio
-import contextvars
 import hashlib
 import logging
 import secrets
-import threading
-import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from asgiref.sync import sync_to_async
 from django.core.exceptions import ValidationError
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samenspel.live.broadcast import broadcast
-from samenspel.live.loops import PerLoop, server_loop
+from samenspel.live.coalesce import Coalesced
 from samenspel.models import Neighbourhood, User
 
-from . import events, formats, methods, rules, sealing, selectors, voterlist
+from . import events, formats, methods, rules, sealing, selectors, signals, voterlist
 from .models import (
     Ballot,
     CastVia,
@@ -448,25 +443,22 @@ TURNOUT_PUSH_SECONDS = 0.25
 
 
 def _broadcast_turnout(poll: Poll) -> None:
-    """After the commit, have the poll's screens shown its turnout: at once in a script or
-    test, coalesced in a server process (``_TurnoutPushes``)."""
-    poll_id, group = poll.pk, poll.group
-    if not poll.live_turnout:
-        return  # shown at closing only, with the result
+    """After the commit, tell who shows this poll's turnout: its own screens (coalesced,
+    ``_turnout_pushes``) and the app the poll belongs to (``signals.turnout_changed``)."""
+    poll_id, group, live, context = poll.pk, poll.group, poll.live_turnout, poll.context
 
     def changed() -> None:
-        loop = server_loop()
-        if loop is None:
-            _push_turnout(poll_id, group)
-        else:
-            _turnout_pushers.get(loop).changed(poll_id, group)
+        signals.turnout_changed.send(sender=Poll, poll_id=poll_id, context=context)
+        if live:  # otherwise shown at closing only, with the result
+            _turnout_pushes.changed((poll_id, group))
 
     transaction.on_commit(changed)
 
 
-def _push_turnout(poll_id: int, group: str) -> None:
+def _push_turnout(key: Hashable) -> None:
     """Count the turnout now and push it, unless the poll closed meanwhile (its
     ``poll.closed`` event carries the final count)."""
+    poll_id, group = cast(tuple[int, str], key)
     poll = Poll.objects.filter(pk=poll_id, status=Poll.Status.OPEN).only("pk").first()
     if poll is None:
         return
@@ -477,63 +469,7 @@ def _push_turnout(poll_id: int, group: str) -> None:
     )
 
 
-def _push_turnout_and_release(poll_id: int, group: str) -> None:
-    """``_push_turnout`` in a worker thread of the server, then its database connection is
-    given back (to the pool): closed here, in the context that opened it."""
-    try:
-        _push_turnout(poll_id, group)
-    finally:
-        close_old_connections()
-
-
-class _TurnoutPushes:
-    """One server process's turnout pushes: a poll whose turnout changed gets one push at
-    once, or, within TURNOUT_PUSH_SECONDS of the last, one at the end of that time; the
-    turnout is counted when the push leaves, so the latest count always goes out."""
-
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
-        self.loop = loop
-        self.lock = threading.Lock()
-        self.last: dict[int, float] = {}
-        self.due: set[int] = set()
-        self.tasks: set[asyncio.Task[None]] = set()
-
-    def changed(self, poll_id: int, group: str) -> None:
-        with self.lock:
-            if poll_id in self.due:
-                return
-            self.due.add(poll_id)
-            wait = self.last.get(poll_id, -TURNOUT_PUSH_SECONDS) + TURNOUT_PUSH_SECONDS
-            wait = max(0.0, wait - time.monotonic())
-        # In a context of its own: not the committing request's (its language, its thread).
-        try:
-            self.loop.call_soon_threadsafe(
-                self._start, poll_id, group, wait, context=contextvars.Context()
-            )
-        except RuntimeError:  # the loop closed meanwhile (the process is stopping)
-            with self.lock:
-                self.due.discard(poll_id)
-            _push_turnout(poll_id, group)
-
-    def _start(self, poll_id: int, group: str, wait: float) -> None:
-        task = self.loop.create_task(self._push(poll_id, group, wait))
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
-
-    async def _push(self, poll_id: int, group: str, wait: float) -> None:
-        await asyncio.sleep(wait)
-        with self.lock:
-            # Casts committed from here on ask for a push of their own.
-            self.due.discard(poll_id)
-            self.last[poll_id] = time.monotonic()
-        try:
-            await sync_to_async(_push_turnout_and_release, thread_sensitive=False)(poll_id, group)
-        except Exception:
-            # The screens catch up at the next push or snapshot; the ballots are stored.
-            logger.exception("turnout push for poll %s failed", poll_id)
-
-
-_turnout_pushers: PerLoop[_TurnoutPushes] = PerLoop(_TurnoutPushes)
+_turnout_pushes = Coalesced(TURNOUT_PUSH_SECONDS, _push_turnout)
 
 
 def poll_spec(poll: Poll, options: Sequence[Option]) -> methods.PollSpec:

@@ -1,6 +1,7 @@
 """Every write of a live summit, one module per noun: ``agenda`` (steps, timer, messages),
 ``attendance`` (check-in, seating, online and theme tables), ``ideas``, ``themes``,
-``proposals`` (the theme tables' proposals, and freezing them for the vote), and
+``proposals`` (the theme tables' proposals, and freezing them for the vote), ``vote``
+(the vote step's poll, ballots on the screens, closing and the reveal), and
 ``setup`` (the workspace: a summit's details, agenda, tables, roles and status).
 Each service checks its command's rule, writes in one transaction with the summit row
 locked, and broadcasts its events after commit, each with the summit's next sequence number.
@@ -64,6 +65,7 @@ from .themes import (
     theme_rename,
     theme_tables_spread,
 )
+from .vote import VOTE_METHODS, ballot_cast, vote_close, vote_reveal
 
 __all__ = [
     "COMMANDS",
@@ -86,6 +88,10 @@ __all__ = [
     "idea_withdraw",
     "proposal_save",
     "proposals_freeze",
+    "VOTE_METHODS",
+    "ballot_cast",
+    "vote_close",
+    "vote_reveal",
     "participant_check_in",
     "participant_join_online",
     "participant_seat_all",

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from samenspel.models import User
+from voting.models import Poll
 
 from .. import events, rules, selectors
 from ..models import Step, Summit
@@ -19,6 +20,7 @@ from .context import (
     live_command,
     whole_number,
 )
+from .vote import vote_of, vote_start
 
 MESSAGE_MAX_LENGTH = 280
 MAX_EXTEND_SECONDS = 3600
@@ -28,7 +30,17 @@ def _step_changed(summit: Summit, now: datetime) -> None:
     emit(summit, events.step_changed, selectors.step_data(summit, now))
 
 
-def _run_step(summit: Summit, step: Step, now: datetime) -> None:
+def _run_step(summit: Summit, step: Step, by: User, now: datetime) -> None:
+    leaving = summit.current_step
+    if leaving is not None and leaving.pk != step.pk:
+        vote = vote_of(summit, leaving)
+        if vote is not None and vote.poll.status == Poll.Status.OPEN:
+            raise CommandRefused(
+                "vote_open",
+                _("De stemming is nog open. Sluit eerst de stemming, dan gaat u verder."),
+            )
+    if step.kind == Step.Kind.VOTE:
+        vote_start(summit, step, by, now)
     summit.current_step = step
     summit.step_state = Summit.StepState.RUNNING
     summit.step_deadline = (
@@ -56,7 +68,7 @@ def summit_step_start(*, summit: Summit, by: User, now: datetime) -> dict[str, A
             step = summit.current_step or summit.steps.order_by("position").first()
             if step is None:
                 raise CommandRefused("no_step", _("Deze burgertop heeft nog geen agenda."))
-            _run_step(summit, step, now)
+            _run_step(summit, step, by, now)
         _step_changed(summit, now)
         return {"state": summit.step_state}
 
@@ -110,7 +122,7 @@ def summit_step_advance(*, summit: Summit, by: User, now: datetime) -> dict[str,
         step = steps.first()
         if step is None:
             raise CommandRefused("no_next_step", _("Dit is de laatste stap van de agenda."))
-        _run_step(summit, step, now)
+        _run_step(summit, step, by, now)
         _step_changed(summit, now)
         return {"step": step.pk}
 
@@ -128,7 +140,7 @@ def summit_step_back(*, summit: Summit, by: User, now: datetime) -> dict[str, An
         )
         if step is None:
             raise CommandRefused("no_previous_step", _("Dit is de eerste stap van de agenda."))
-        _run_step(summit, step, now)
+        _run_step(summit, step, by, now)
         _step_changed(summit, now)
         return {"step": step.pk}
 

@@ -23,6 +23,7 @@ from .context import (
     row_id,
     whole_number,
 )
+from .vote import vote_voters_add
 
 
 def _participant_data(participant: Participant) -> events.ParticipantData:
@@ -64,6 +65,7 @@ def participant_check_in(
             participant.checked_in_at = now
             participant.save(update_fields=["checked_in_at"])
             emit(summit, events.participant_checked_in, _participant_data(participant))
+        vote_voters_add(summit, [participant.user])
         return {
             "participant": participant.pk,
             "name": participant.user.public_name,
@@ -104,6 +106,7 @@ def participant_walk_in(
         )
         code = core_services.invitation_codes_issue(users=[user], now=now, valid_days=2)[0].code
         emit(summit, events.participant_checked_in, _participant_data(participant))
+        vote_voters_add(summit, [participant.user])
         return {"participant": participant.pk, "name": name, "code": code}
 
 
@@ -175,6 +178,7 @@ def participant_join_online(*, summit: Summit, by: User, now: datetime) -> dict[
         participant.table = table
         participant.save(update_fields=["checked_in_at", "table"])
         emit(summit, events.participant_checked_in, _participant_data(participant))
+        vote_voters_add(summit, [participant.user])
         return _online_answer(participant, table)
 
 

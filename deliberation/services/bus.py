@@ -52,6 +52,8 @@ def command_run(
                 result = declared.run(summit, by, data, now)
             finally:
                 running.in_command = False
+            # What the screen sees once and no one stores (a ballot's receipt).
+            once = result.pop("once", None)
             stored = selectors.jsonable(result)
             CommandAnswer.objects.create(
                 user=by, key=key, summit=summit, type=command, result=stored, created_at=now
@@ -70,7 +72,7 @@ def command_run(
         if batch is not None:
             _forget_after_failure(batch, before)
         raise
-    return stored
+    return stored if once is None else {**stored, "once": selectors.jsonable(once)}
 
 
 def _earlier_answer(earlier: CommandAnswer, summit: Summit, command: str) -> dict[str, Any]:

@@ -41,7 +41,8 @@ CURATE = {
 THEME_TABLES = {"table.spread_themes", "table.choose"}
 JOIN = {"participant.join_online"}
 PROPOSALS = {"proposal.save", "proposals.freeze"}
-ALL = CONTROL | DESK | WRITE | CURATE | THEME_TABLES | JOIN | PROPOSALS
+VOTE = {"ballot.cast", "vote.close", "vote.reveal"}
+ALL = CONTROL | DESK | WRITE | CURATE | THEME_TABLES | JOIN | PROPOSALS | VOTE
 
 
 def expected(command, role, step, state):
@@ -66,6 +67,10 @@ def expected(command, role, step, state):
         return role == Role.TABLE_HOST and step == "proposals"
     if command == "proposals.freeze":
         return role in {Role.FACILITATOR, Role.ADMINISTRATOR}
+    if command == "ballot.cast":
+        return role == rules.PARTICIPANT and step == "vote"
+    if command in VOTE:
+        return role in {Role.FACILITATOR, Role.ADMINISTRATOR} and step == "vote"
     assert command in CURATE
     return role in {Role.THEME_TEAM, Role.FACILITATOR} and step in {
         "table_round",
