@@ -2,6 +2,9 @@
 # The whole test run: install the services the tests need (Debian packages), start throwaway
 # PostgreSQL and Redis on loopback, run the suite on the embedded default and on the
 # production stack, lint and type-check, and stop every server this script started.
+# The two stacks run side by side (much of the suite waits on a browser or a socket, so two
+# runs share two cores well); the production stack's output is kept in a log and printed
+# after the embedded run's. TEST_STACKS_IN_TURN=1 runs them one after the other instead.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -33,6 +36,12 @@ stop_or_kill() {  # pid, name, log: wait up to 15 s, then SIGQUIT (PostgreSQL: i
   done
 }
 cleanup() {
+  # A production-stack run still going (the script was interrupted) is stopped with its
+  # whole process group: its demo server, browser and Daphne processes.
+  if [ -n "${production_pid:-}" ] && kill -0 "$production_pid" 2>/dev/null; then
+    kill -TERM -- -"$production_pid" 2>/dev/null
+    stop_or_kill "$production_pid" "production-stack tests" "$WORK/production.log"
+  fi
   # SIGINT is PostgreSQL's fast shutdown (SIGTERM would wait for every client to leave) and
   # stops Redis too. A server that outlasts the wait is stopped harder, and says so, before
   # its files are removed.
@@ -78,6 +87,24 @@ run() {
   "$@" || status=1
 }
 
+# Each stack's pytest keeps its temporary files (the browser tests' demo server, its database
+# and logs) in a directory of its own, removed with the rest of this run.
+embedded_tests=(env -u DATABASE_URL -u REDIS_URL TEST_SQLITE_NAME="$WORK/test-embedded.sqlite3"
+  "$PY" -m pytest -m "not multiprocess" -q --durations=15 --basetemp="$WORK/pytest-embedded" "$@")
+# Connections are not kept between test threads, so the test database can be dropped at the end.
+production_tests=(env DEBUG=1 DB_CONN_MAX_AGE=0
+  DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/samenspel" REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+  "$PY" -m pytest -q --durations=15 --basetemp="$WORK/pytest-production" "$@")
+EMBEDDED_TITLE="tests: embedded default (SQLite, in-memory layer)"
+PRODUCTION_TITLE="tests: production stack (PostgreSQL, Redis, multi-process tests included)"
+
+if [ -z "${TEST_STACKS_IN_TURN:-}" ]; then
+  # In a session of its own, so that the cleanup can stop it with everything it started.
+  setsid "${production_tests[@]}" </dev/null >"$WORK/production.log" 2>&1 &
+  production_pid=$!
+  echo "== $PRODUCTION_TITLE: started alongside; its output follows the embedded run's"
+fi
+
 run "ruff" "$ROOT/.venv/bin/ruff" check .
 run "mypy" "$ROOT/.venv/bin/mypy"
 run "frontend unit tests" bash -c "cd frontend && npm test --silent"
@@ -87,16 +114,17 @@ run "deploy checks (production settings)" env DEBUG=0 SECRET_KEY=check-only-"$RA
 run "migrations are complete" "$PY" manage.py makemigrations --check --dry-run
 
 # Embedded default: SQLite and the in-memory channel layer (multi-process tests need Redis).
-run "tests: embedded default (SQLite, in-memory layer)" \
-  env -u DATABASE_URL -u REDIS_URL TEST_SQLITE_NAME="$WORK/test-embedded.sqlite3" \
-  "$PY" -m pytest -m "not multiprocess" -q --durations=15 "$@"
+run "$EMBEDDED_TITLE" "${embedded_tests[@]}"
 
 # Production stack: PostgreSQL and the Redis channel layer, multi-process tests included.
-# Connections are not kept between test threads, so the test database can be dropped at the end.
-run "tests: production stack (PostgreSQL, Redis)" \
-  env DEBUG=1 DB_CONN_MAX_AGE=0 DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/samenspel" \
-  REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" \
-  "$PY" -m pytest -q --durations=15 "$@"
+if [ -n "${production_pid:-}" ]; then
+  echo "== $PRODUCTION_TITLE"
+  wait "$production_pid" || status=1
+  production_pid=
+  cat "$WORK/production.log"
+else
+  run "$PRODUCTION_TITLE" "${production_tests[@]}"
+fi
 
 if [ "$status" -ne 0 ]; then echo "== FAILED"; else echo "== all passed"; fi
 exit "$status"
