@@ -82,6 +82,20 @@ def flush_console_events() -> None:
                 open_page.evaluate("0")
 
 
+@pytest.fixture(autouse=True)
+def _close_contexts_left_open() -> Iterator[None]:
+    """Close the browsers a test opened and left open (``new_page``), once it is over.
+
+    Left open, their pages stay live until the last browser test: they keep their sockets,
+    redraw on every broadcast and poll the server, slowing every later test.
+    """
+    before = list(_watched_contexts)
+    yield
+    for context in [c for c in _watched_contexts if not any(c is b for b in before)]:
+        with contextlib.suppress(Error):
+            context.close()
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
     CSP_VIOLATIONS.clear()
