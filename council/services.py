@@ -382,35 +382,40 @@ def answers_import(
     _require(by)
     assert isinstance(by, User)
     now = now or timezone.now()
-    with transaction.atomic():
-        # Checked again inside the transaction, against the answers as they are now.
-        check = answers_file_check(data=data)
-        if not check.ok:
-            raise ValidationError(
-                [
-                    _("Regel %(line)s: %(errors)s")
-                    % {"line": row.line, "errors": " ".join(row.errors)}
-                    for row in check.errors
-                ]
-            )
-        statuses = _statuses()
-        locked = {
-            a.proposal_id: a
-            for a in Answer.objects.select_for_update()
-            .filter(proposal__in=[row.proposal for row in check.to_store])
-            .select_related("status")
-        }
-        for row in check.to_store:
-            assert row.proposal is not None and row.given is not None
-            _store(
-                proposal=row.proposal,
-                by=by,
-                given=row.given,
-                status=statuses[row.given.status_key.strip().casefold()],
-                existing=locked.get(row.proposal.pk),
-                now=now,
-                source=str(AnswerChange.Source.FILE),
-            )
+    try:
+        with transaction.atomic():
+            # Checked again inside the transaction, against the answers as they are now.
+            check = answers_file_check(data=data)
+            if not check.ok:
+                raise ValidationError(
+                    [
+                        _("Regel %(line)s: %(errors)s")
+                        % {"line": row.line, "errors": " ".join(row.errors)}
+                        for row in check.errors
+                    ]
+                )
+            statuses = _statuses()
+            locked = {
+                a.proposal_id: a
+                for a in Answer.objects.select_for_update()
+                .filter(proposal__in=[row.proposal for row in check.to_store])
+                .select_related("status")
+            }
+            for row in check.to_store:
+                assert row.proposal is not None and row.given is not None
+                _store(
+                    proposal=row.proposal,
+                    by=by,
+                    given=row.given,
+                    status=statuses[row.given.status_key.strip().casefold()],
+                    existing=locked.get(row.proposal.pk),
+                    now=now,
+                    source=str(AnswerChange.Source.FILE),
+                )
+    except IntegrityError:
+        raise ValidationError(
+            _("Iemand anders legde net een antwoord vast. Laad de pagina opnieuw.")
+        ) from None
     return check
 
 

@@ -107,7 +107,8 @@ def statuses(request: HttpRequest) -> HttpResponse:
     status_code = 200
     if request.method == "POST":
         action = request.POST.get("action", "")
-        chosen = AnswerStatus.objects.filter(pk=request.POST.get("status") or None).first()
+        raw = request.POST.get("status", "")
+        chosen = AnswerStatus.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
         try:
             if action in {"up", "down"} and chosen:
                 services.status_move(by=request.user, status=chosen, up=action == "up")  # type: ignore[arg-type]

@@ -258,6 +258,9 @@ def test_the_griffie_manages_the_status_list_on_its_page():
     assert AnswerStatus.objects.filter(pk=used.pk).exists()
     page = text(griffie.get("/werkruimte/raad/statussen/"))
     assert page.count(">Verwijderen<") == AnswerStatus.objects.count() - 1
+    response = griffie.post("/werkruimte/raad/statussen/", {"action": "delete", "status": "x"})
+    assert response.status_code == 400, "a tampered form is answered, not a server error"
+    assert AnswerStatus.objects.count() == 6
     response = griffie.post(
         "/werkruimte/raad/statussen/",
         {"action": "add", "key": "Fout Woord", "label": "aangenomen", "progress": "200"},
