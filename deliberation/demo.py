@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from samenspel.demo import DemoContext
 
-from . import demo_afternoon, services
+from . import demo_afternoon, demo_finished, services
 from .models import Participant, Step, Summit
 from .services import invitees
 
@@ -43,6 +43,7 @@ def seed(context: DemoContext) -> None:
     if summit is None:
         summit = _create(context)
     demo_afternoon.seed(context)  # a second summit, in its proposals step
+    demo_finished.seed(context)  # a third, finished: voted on, its outcome published
     context.lines.extend(
         [
             "",

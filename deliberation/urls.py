@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import moderation, proposal_views, views, workspace_views
+from . import moderation, outcome_views, proposal_views, views, workspace_views
 
 urlpatterns = [
     path("burgertop/<slug:slug>/", views.summit_screen, name="summit_screen"),
@@ -95,3 +95,12 @@ urlpatterns.append(
 urlpatterns.append(
     path("werkruimte/burgertop/<slug:slug>/deelnemers/", include("deliberation.participant_urls"))
 )
+# A summit's outcome page and its publishing (deliberation/outcome_views.py).
+urlpatterns += [
+    path("burgertop/<slug:slug>/uitkomst/", outcome_views.outcome, name="summit_outcome"),
+    path(
+        "werkruimte/burgertop/<slug:slug>/uitkomst/",
+        outcome_views.outcome_publish,
+        name="summit_outcome_publish",
+    ),
+]

@@ -1,7 +1,8 @@
 """Every write of a live summit, one module per noun: ``agenda`` (steps, timer, messages),
 ``attendance`` (check-in, seating, online and theme tables), ``ideas``, ``themes``,
 ``proposals`` (the theme tables' proposals, and freezing them for the vote), ``vote``
-(the vote step's poll, ballots on the screens, closing and the reveal), and
+(the vote step's poll, ballots on the screens, closing and the reveal), ``outcome``
+(publishing the summit's outcome page), and
 ``setup`` (the workspace: a summit's details, agenda, tables, roles and status).
 Each service checks its command's rule, writes in one transaction with the summit row
 locked, and broadcasts its events after commit, each with the summit's next sequence number.
@@ -39,6 +40,7 @@ from .ideas import (
     idea_restore,
     idea_withdraw,
 )
+from .outcome import summit_outcome_publish, summit_outcome_withdraw
 from .proposals import proposal_save, proposals_freeze
 from .setup import (
     G1000_DAY,
@@ -86,6 +88,8 @@ __all__ = [
     "idea_merge",
     "idea_restore",
     "idea_withdraw",
+    "summit_outcome_publish",
+    "summit_outcome_withdraw",
     "proposal_save",
     "proposals_freeze",
     "VOTE_METHODS",
