@@ -319,8 +319,7 @@ def _view_data(state: SummitState, view: Hashable) -> dict[str, Any]:
         else [p if own in p["tables"] else proposal_brief(p) for p in state.proposals],
     }
     if state.vote is not None:
-        # Turnout per table is for the facilitator; the others see the hall's total.
-        data["vote"] = state.vote if staff else {**state.vote, "tables": {}}
+        data["vote"] = state.vote
     if view == "curator":
         data["merged"] = state.merged
     return data

@@ -196,6 +196,45 @@ def screen_texts() -> dict[str, str]:
         "noTheme": _("Nog zonder thema"),
         "oneIdea": _("1 idee"),
         "manyIdeas": _("%(count)s ideeën"),
+        # The vote step (vote.js).
+        "voteSoon": _("Het stemmen begint zo. Houd dit scherm open."),
+        "voteNone": _(
+            "In deze stap is er geen stemming: er zijn te weinig voorstellen. U kunt verder"
+            " naar de volgende stap."
+        ),
+        "voteOpen": _("De stemming is open."),
+        "voteOpenYou": _("De stemming is open. Kies hieronder en druk op Stem uitbrengen."),
+        "voteClosed": _("De stemming is gesloten. De uitslag komt zo op het scherm."),
+        "voteRevealed": _("De uitslag is bekend."),
+        "voteTurnout": _("Gestemd: %(voted)s van %(eligible)s."),
+        "voteTurnoutTable": _("Aan deze tafel: %(voted)s van %(eligible)s."),
+        "voteChooseOne": _("Kies het voorstel dat u het beste vindt."),
+        "voteChooseMost": _("Kies de voorstellen die u goed vindt, hoogstens %(count)s."),
+        "voteNoRank": _("geen plaats"),
+        "votePlace": _("Plaats (1 is het beste)"),
+        "votePoints": _("Punten"),
+        "voteYes": _("Voor"),
+        "voteNo": _("Tegen"),
+        "voteAbstain": _("Onthouding"),
+        "voteRankHint": _("Geef uw favoriet plaats 1. Voorstellen zonder plaats mag u overslaan."),
+        "votePointsHint": _("Verdeel hoogstens %(count)s punten over de voorstellen."),
+        "voteNothing": _("U hebt nog niets gekozen."),
+        "voteTooMany": _("U kiest te veel voorstellen: hoogstens %(count)s."),
+        "voteSamePlace": _("Twee voorstellen hebben dezelfde plaats. Geef elk een eigen plaats."),
+        "voteMissing": _("Geef ook uw keuze bij: %(title)s"),
+        "voteDone": _("U hebt gestemd. Uw stem telt."),
+        "votePaperDone": _("Uw stem op papier is ingevoerd. Die telt."),
+        "voteNotOnList": _(
+            "U staat niet op de lijst voor deze stemming. Meld u bij de balie als dat niet klopt."
+        ),
+        "voteReceipt": _(
+            "Uw bewijscode: %(tracker)s. Hiermee vindt u uw stem terug in de uitslag."
+        ),
+        "voteWinner": _("Gekozen: %(titles)s."),
+        "voteWinners": _("Gekozen: %(titles)s."),
+        "voteNoWinner": _("Geen voorstel is gekozen."),
+        "voteYesChosen": _("Ja"),
+        "voteNotChosen": _("Nee"),
     }
 
 

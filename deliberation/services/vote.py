@@ -8,7 +8,7 @@ options and the voters, and shows its turnout (``vote.turnout``, coalesced).
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from datetime import datetime
 from typing import Any
 
@@ -23,7 +23,7 @@ from voting.methods import REGISTRY
 from voting.models import Method, Poll
 
 from .. import events, rules, selectors
-from ..events import VoteTurnoutData
+from ..events import VoteData, VoteTurnoutData
 from ..models import Participant, Step, Summit, SummitVote
 from ..vote_state import turnout, vote_data, vote_of
 from .context import CommandRefused, atomic, authorise, emit, guarded, live_command, locked
@@ -72,6 +72,9 @@ def vote_start(summit: Summit, step: Step, by: User, now: datetime) -> SummitVot
     With fewer proposals than the method needs no poll opens (None)."""
     found = vote_of(summit, step)
     if found is not None:
+        # Back in the step: the screens get its vote again, as it stands.
+        data = vote_data(found)
+        emit(summit, _event_of(data), data)
         return found
     proposals_freeze(summit=summit, now=now)
     proposals = selectors.frozen_proposals(summit)
@@ -98,13 +101,19 @@ def vote_start(summit: Summit, step: Step, by: User, now: datetime) -> SummitVot
             now=now,
             **_poll_limits(method, step.vote_number, len(proposals)),
         )
-        voting.poll_open(poll=poll, by=by, now=now)
+        poll = voting.poll_open(poll=poll, by=by, now=now)
     except voting.VotingError as error:
         raise CommandRefused("vote_refused", str(error)) from None
     vote = SummitVote.objects.create(summit=summit, step=step, poll=poll, opened_at=now)
     _summit_polls[poll.pk] = True
     emit(summit, events.vote_opened, vote_data(vote))
     return vote
+
+
+def _event_of(data: VoteData) -> Callable[[int, VoteData], events.Event]:
+    if data["revealed"]:
+        return events.vote_revealed
+    return events.vote_opened if data["status"] == Poll.Status.OPEN else events.vote_closed
 
 
 def vote_voters_add(summit: Summit, users: list[User]) -> None:
@@ -179,7 +188,7 @@ def vote_close(*, summit: Summit, by: User, now: datetime) -> dict[str, Any]:
             vote.revealed_at = now
             vote.save(update_fields=["revealed_at"])
         data = vote_data(vote)
-        emit(summit, events.vote_revealed if data["revealed"] else events.vote_closed, data)
+        emit(summit, _event_of(data), data)
         return {"poll": vote.poll_id, "voted": data["voted"]}
 
 

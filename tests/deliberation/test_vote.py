@@ -290,6 +290,7 @@ async def test_the_ballot_opens_votes_and_reveals_live_on_every_screen():
                 "Veilig fietsen",
             ]
             assert opened["data"]["voted"] == 0 and opened["data"]["eligible"] == 4
+            assert opened["data"]["status"] == "open"
         ack = await _send(phone, "ballot.cast", {"choice": ["2"]})
         assert ack["kind"] == "ack" and ack["result"]["once"]["tracker"]
         for socket in (control, hall, other):
