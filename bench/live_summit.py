@@ -5,9 +5,11 @@
         .venv/bin/python bench/live_summit.py --processes 2    # PostgreSQL + Redis, 2 Daphne
     .venv/bin/python bench/live_summit.py --production --processes 2 --screens 5000 --runs 5
                                                                # starts its own PostgreSQL and Redis
+    .venv/bin/python bench/live_summit.py --vote                # and the summit's vote (#13) after it
 
 With ``--screens`` above 1,100 the extra screens are second devices of residents (their
-tokens again). ``--runs`` repeats the whole run (fresh database and Daphne processes each
+tokens again); below 1,100 fewer residents connect (all 100 hosts still do), for a quick try:
+the floors are for 1,100. ``--runs`` repeats the whole run (fresh database and Daphne processes each
 time) and prints every run and whether each met the floors.
 
 Clients handle ``seq`` like the browser: a gap sends ``snapshot.request`` with the last
@@ -22,6 +24,22 @@ and 100 table hosts (API tokens), and measures:
 - a burst of 1,000 ideas from the hosts in 5 s: acks, ack latency p99, ideas stored;
 - server memory per connection (RSS growth of the Daphne processes / clients);
 - the same step push through a minimal asyncio ``websockets`` broadcast server, as reference.
+
+``--vote`` (off by default; the rest runs as before) adds the summit's vote after the idea
+burst, all over the live channel with every screen connected: the facilitator moves the
+agenda on to the proposals step, the theme team makes ``--proposals`` themes (10) and spreads
+them over the tables, that many hosts each write a proposal, and the facilitator's
+``step.advance`` enters the vote step, which opens the poll (approval) for the 1,000 residents
+checked in. It measures:
+- ``step.advance`` to ``vote.opened`` on every screen (p50/p99);
+- ``--voters`` residents (all connected ones) each casting one approval ballot, paced evenly
+  over ``--vote-seconds`` (30, at most 60): acks (each exactly once, with a receipt),
+  cast-to-ack p50/p99, and the database's count of sealed ballots before closing, and of
+  ballots and ``Result.ballots_counted`` after closing, beside the acks;
+- the hall screen's (``?hall=<token>``) turnout lag: the k-th ack (in arrival order) counts
+  as shown once the hall has shown a ``voted`` of at least k (0 if it already had);
+- ``vote.close``, then ``vote.reveal`` to ``vote.revealed`` on every screen (p50/p99), beside
+  the reference server's push of a frame of the same size in the same run.
 The clients run in this one process, so client CPU is part of every latency measured here.
 To keep that share small they read event frames without decoding all of their JSON: the
 ``seq`` of every event and whether it is a step change are found by pattern (the server writes
@@ -32,15 +50,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
+import random
 import re
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 import uuid
+from collections import Counter
 from pathlib import Path
 
 import websockets
@@ -109,9 +132,13 @@ def prepare(work: Path) -> dict[str, str]:
         "Participant.objects.filter(checked_in_at=None).update(checked_in_at=timezone.now());"
         "users=list(User.objects.filter(username__startswith='inwoner').order_by('username'));"
         "f=User.objects.get(username='gespreksleider');"
+        "t=User.objects.get(username='themateam');"
+        "from deliberation.models import Summit;"
+        f"hall=Summit.objects.get(slug='{SLUG}').hall_token;"
         "print(json.dumps({'hosts':[services.api_token_for(user=u) for u in users[:100]],"
         "'residents':[services.api_token_for(user=u) for u in users[100:]],"
-        "'facilitator':services.api_token_for(user=f)}))"
+        "'facilitator':services.api_token_for(user=f),"
+        "'theme_team':services.api_token_for(user=t),'hall':hall}))"
     )
     out = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", script],
@@ -134,6 +161,11 @@ def start_daphnes(
         processes.append(start_daphne(port, env, work / f"daphne-{index}.log"))
     for port in ports:
         wait_port(port)
+        # Each process serves a page first, as it does for every browser before its socket
+        # opens: Django loads its URL configuration there, not in the middle of a live command
+        # (the vote's events name result pages; cold, that cost the first one about a second).
+        with contextlib.suppress(urllib.error.HTTPError):
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60).read()
     return processes, ports
 
 
@@ -150,11 +182,15 @@ def wait_port(port: int) -> None:
 
 
 EVENT_SEQ = re.compile(r'"seq":(\d+),"type":"([a-z_.]+)"')
+# The vote's events whose first arrival each screen notes (they happen once per vote).
+VOTE_ONCE = ("vote.opened", "vote.closed", "vote.revealed")
 
 
 class Client:
-    def __init__(self, ws: websockets.ClientConnection) -> None:
+    def __init__(self, ws: websockets.ClientConnection, *, hall: bool = False) -> None:
         self.ws = ws
+        # A hall screen decodes the vote's events in full, to read their turnout.
+        self.hall = hall
         # seq handling as in the browser (frontend/src/live-core.js)
         self.applied: int | None = None
         self.repairing = False
@@ -163,6 +199,11 @@ class Client:
         self.snapshots = 0
         self.step_seen: dict[int, float] = {}  # seq -> arrival
         self.acks: dict[str, float] = {}
+        self.answers: dict[str, dict] = {}  # command id -> its last ack or error frame
+        self.answer_count: Counter[str] = Counter()
+        self.vote_seen: dict[str, float] = {}  # vote event type -> first arrival
+        self.frame_bytes: dict[str, int] = {}  # vote event type -> size of the frame it came in
+        self.voted_shown: list[tuple[float, int]] = []  # hall: (arrival, voted) per vote event
         self.events = 0
         self.frames = 0
         self.seqs: list[int] = []
@@ -180,7 +221,12 @@ class Client:
                     self.seqs.append(seq)
                     if type_ == "step.changed":
                         self.step_seen.setdefault(seq, now)
+                    elif type_ in VOTE_ONCE and type_ not in self.vote_seen:
+                        self.vote_seen[type_] = now
+                        self.frame_bytes[type_] = len(raw.encode())
                     await self.apply(seq)
+                if self.hall and '"type":"vote.' in raw:
+                    self.read_turnout(raw, now)
                 continue
             frame = json.loads(raw)
             kind = frame.get("kind")
@@ -192,8 +238,18 @@ class Client:
                 self.snapshot_at = now
             if kind in ("ack", "error"):
                 self.acks[frame["id"]] = now
+                self.answers[frame["id"]] = frame
+                self.answer_count[frame["id"]] += 1
             elif kind == "ref":
                 self.step_seen[frame["n"]] = now
+            if kind == "snapshot" and self.hall and frame["data"].get("vote"):
+                self.voted_shown.append((now, frame["data"]["vote"]["voted"]))
+
+    def read_turnout(self, raw: str, now: float) -> None:
+        frame = json.loads(raw)
+        for event in frame["events"] if frame["kind"] == "batch" else [frame]:
+            if event["type"].startswith("vote.") and "voted" in event["data"]:
+                self.voted_shown.append((now, event["data"]["voted"]))
 
     async def apply(self, seq: int) -> None:
         if self.applied is None or seq <= self.applied:
@@ -230,6 +286,25 @@ async def command(client: Client, type_: str, data: dict) -> tuple[str, float]:
     return key, sent
 
 
+async def call(client: Client, type_: str, data: dict, timeout: float = 60) -> tuple[dict, float]:
+    """Send a command and wait for its answer; a ``rate_limited`` refusal is sent again after
+    the wait the server names. Returns the ack and the seconds it took; refusals raise."""
+    deadline = time.perf_counter() + timeout
+    while True:
+        key, sent = await command(client, type_, data)
+        await wait_for(
+            lambda key=key: key in client.answers, max(0.0, deadline - time.perf_counter())
+        )
+        answer = client.answers.get(key)
+        if answer is None:
+            raise RuntimeError(f"{type_}: no answer in {timeout} s")
+        if answer["kind"] == "ack":
+            return answer, client.acks[key] - sent
+        if answer.get("code") != "rate_limited" or time.perf_counter() > deadline:
+            raise RuntimeError(f"{type_} refused: {answer.get('code')}: {answer.get('message')}")
+        await asyncio.sleep(float(answer.get("retry_after") or 0.5))
+
+
 async def wait_for(predicate, timeout: float) -> bool:
     deadline = time.perf_counter() + timeout
     while time.perf_counter() < deadline:
@@ -239,11 +314,22 @@ async def wait_for(predicate, timeout: float) -> bool:
     return predicate()
 
 
-async def bench_ours(ports: list[int], tokens: dict, pids: list[int], screens: int) -> dict:
+async def bench_ours(
+    ports: list[int],
+    tokens: dict,
+    pids: list[int],
+    screens: int,
+    vote: argparse.Namespace | None = None,
+    env: dict[str, str] | None = None,
+) -> dict:
     def url(i: int, token: str) -> str:
         return f"ws://127.0.0.1:{ports[i % len(ports)]}/ws/summits/{SLUG}/?token={token}"
 
     rss_before = sum(rss_kib(pid) for pid in pids)
+    if screens < len(tokens["residents"]) + len(tokens["hosts"]):
+        tokens = dict(
+            tokens, residents=tokens["residents"][: max(1, screens - len(tokens["hosts"]))]
+        )
     people = tokens["residents"] + tokens["hosts"]
     # Screens beyond one per person are residents' second devices; hosts stay last.
     extra = [
@@ -314,9 +400,13 @@ async def bench_ours(ports: list[int], tokens: dict, pids: list[int], screens: i
     repaired = sum(c.applied is not None and c.applied >= final for c in clients)
     frames_per_client = sum(c.frames for c in clients) / len(clients)
     events_per_client = sum(c.events for c in clients) / len(clients)
+    voting: dict | None = None
+    if vote is not None and env is not None:
+        residents = clients[: len(tokens["residents"])]
+        voting = await bench_vote(clients, residents, hosts, control, tokens, vote, env, url)
     for client in [*clients, control]:
         await client.ws.close()
-    return {
+    found = {
         "clients": len(clients),
         "connect_seconds": round(connect_seconds, 2),
         "step_changes": len(plan),
@@ -338,6 +428,197 @@ async def bench_ours(ports: list[int], tokens: dict, pids: list[int], screens: i
         "events_per_client": round(events_per_client, 1),
         "kib_per_connection": round((rss_after - rss_before) / len(clients), 1),
     }
+    if voting is not None:
+        found["vote"] = voting
+    return found
+
+
+def ms(values: list[float], q: float) -> float:
+    return round(pct(values, q) * 1000, 1)
+
+
+def database(env: dict[str, str], code: str) -> dict:
+    """What ``code`` (run in ``manage.py shell``, the summit's vote as ``vote``) prints as
+    JSON: the bench asks the database itself, not the screens."""
+    script = (
+        "import json;from deliberation.models import SummitVote;"
+        "from voting.models import Ballot, Eligibility, PendingBallot, Result;"
+        f"vote=SummitVote.objects.select_related('poll').get(summit__slug='{SLUG}');" + code
+    )
+    out = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+async def bench_vote(
+    clients: list[Client],
+    residents: list[Client],
+    hosts: list[Client],
+    control: Client,
+    tokens: dict,
+    args: argparse.Namespace,
+    env: dict[str, str],
+    url,
+) -> dict:
+    """The summit's vote with every screen connected (see the module's docstring)."""
+    print("vote: preparing the proposals", file=sys.stderr, flush=True)
+    curator = (await connect_all([url(1, tokens["theme_team"])]))[0]
+    hall = (await connect_all([f"{url(0, 'x').split('?')[0]}?hall={tokens['hall']}"]))[0]
+    hall.hall = True
+    await wait_for(lambda: curator.snapshot_at is not None and hall.snapshot_at is not None, 30)
+    for _ in range(2):  # the idea collection, then the theme team's clustering
+        await call(control, "step.advance", {})
+    themes = []
+    for number in range(1, args.proposals + 1):
+        made, _took = await call(curator, "theme.create", {"name": f"Thema {number}"})
+        themes.append(made["result"]["theme"])
+        await call(curator, "theme.feature", {"theme": themes[-1], "featured": True})
+    await call(curator, "table.spread_themes", {})
+    for _ in range(2):  # the choice of theme tables, then the proposals
+        await call(control, "step.advance", {})
+    # One host per theme writes (tables 1, 2, ... get the themes in turn).
+    await asyncio.gather(
+        *(
+            call(
+                host,
+                "proposal.save",
+                {
+                    "title": f"Voorstel {index + 1}: {'meer groen' if index % 2 else 'veilig fietsen'}",
+                    "text": "Wat onze tafel de gemeenteraad voorstelt, in een paar regels.\n\n"
+                    + "- een eerste stap\n- wie het doet\n- wanneer het klaar is\n" * 3,
+                    "version": 0,
+                },
+            )
+            for index, host in enumerate(hosts[: args.proposals])
+        )
+    )
+    await asyncio.sleep(1.0)  # let the saves' pushes settle
+
+    # Into the vote step: the poll opens, every screen gets vote.opened.
+    print("vote: opening", file=sys.stderr, flush=True)
+    screens = clients
+    sent = time.perf_counter()
+    advance, advance_seconds = await call(control, "step.advance", {})
+    await wait_for(lambda: all("vote.opened" in c.vote_seen for c in screens), 30)
+    opened = [c.vote_seen["vote.opened"] - sent for c in screens if "vote.opened" in c.vote_seen]
+    await wait_for(lambda: bool(hall.voted_shown), 10)
+    keys = [str(n) for n in range(1, args.proposals + 1)]
+
+    # The ballots, paced evenly over the given seconds (one per voter, bounded).
+    voters = residents[: args.voters] if args.voters else residents
+    rng = random.Random(13)
+    interval = args.vote_seconds / len(voters)
+    casts: dict[str, tuple[Client, float]] = {}
+    print(f"vote: {len(voters)} ballots in {args.vote_seconds} s", file=sys.stderr, flush=True)
+    started = time.perf_counter()
+    for index, voter in enumerate(voters):
+        delay = started + index * interval - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        choice = sorted(rng.sample(keys, rng.randint(1, min(3, len(keys)))), key=int)
+        key, at = await command(voter, "ballot.cast", {"choice": choice})
+        casts[key] = (voter, at)
+    cast_seconds = time.perf_counter() - started
+    await wait_for(lambda: all(key in c.answers for key, (c, _at) in casts.items()), 60)
+    await asyncio.sleep(0.5)  # a second answer to the same command would come by now
+    acked = {k: c for k, (c, _at) in casts.items() if c.answers.get(k, {}).get("kind") == "ack"}
+    refusals = Counter(
+        str(c.answers[k].get("code"))
+        for k, (c, _at) in casts.items()
+        if k in c.answers and c.answers[k]["kind"] == "error"
+    )
+    ack_latency = [c.acks[k] - casts[k][1] for k, c in acked.items()]
+    answered_twice = sum(c.answer_count[k] > 1 for k, (c, _at) in casts.items())
+    receipts = {c.answers[k]["result"].get("once", {}).get("tracker") for k, c in acked.items()}
+    receipts.discard(None)
+    # The hall: wait until it shows every acked ballot (coalesced pushes), at most 10 s.
+    await wait_for(lambda: max((v for _t, v in hall.voted_shown), default=0) >= len(acked), 10)
+    ack_times = sorted(c.acks[k] for k, c in acked.items())
+    shown = sorted(hall.voted_shown)
+    lags: list[float] = []
+    ahead = missing = 0
+    for rank, at in enumerate(ack_times, start=1):
+        seen = next((t for t, voted in shown if voted >= rank), None)
+        if seen is None:
+            missing += 1
+        elif seen <= at:
+            ahead += 1
+            lags.append(0.0)
+        else:
+            lags.append(seen - at)
+    turnout_pushes = sum(1 for t, _v in shown if t >= started)
+    before_close = await asyncio.to_thread(
+        database,
+        env,
+        "print(json.dumps({'pending':PendingBallot.objects.filter(poll=vote.poll_id).count(),"
+        "'marked':Eligibility.objects.filter(poll=vote.poll_id,has_voted=True).count(),"
+        "'eligible':Eligibility.objects.filter(poll=vote.poll_id).count()}))",
+    )
+
+    print("vote: closing and revealing", file=sys.stderr, flush=True)
+    _closed, close_seconds = await call(control, "vote.close", {}, timeout=120)
+    await wait_for(lambda: all("vote.closed" in c.vote_seen for c in screens), 30)
+    await asyncio.sleep(0.5)
+    sent = time.perf_counter()
+    _revealed, reveal_ack_seconds = await call(control, "vote.reveal", {})
+    await wait_for(lambda: all("vote.revealed" in c.vote_seen for c in [*screens, hall]), 30)
+    revealed = [
+        c.vote_seen["vote.revealed"] - sent for c in screens if "vote.revealed" in c.vote_seen
+    ]
+    after_close = await asyncio.to_thread(
+        database,
+        env,
+        "r=Result.objects.get(poll=vote.poll_id);"
+        "print(json.dumps({'ballots':Ballot.objects.filter(poll=vote.poll_id).count(),"
+        "'ballots_counted':r.ballots_counted,"
+        "'pending':PendingBallot.objects.filter(poll=vote.poll_id).count()}))",
+    )
+    reveal_bytes = Counter(c.frame_bytes.get("vote.revealed", 0) for c in screens)
+    for extra in (curator, hall):
+        await extra.ws.close()
+    return {
+        "proposals": args.proposals,
+        "eligible": before_close["eligible"],
+        "advance_ack_ms": round(advance_seconds * 1000, 1),
+        "opened_on_screens": len(opened),
+        "opened_p50_ms": ms(opened, 0.5),
+        "opened_p99_ms": ms(opened, 0.99),
+        "opened_frame_bytes": max(c.frame_bytes.get("vote.opened", 0) for c in screens),
+        "ballots_sent": len(casts),
+        "send_seconds": round(cast_seconds, 1),
+        "ballots_acked": len(acked),
+        "ballots_refused": dict(refusals),
+        "ballots_unanswered": sum(k not in c.answers for k, (c, _at) in casts.items()),
+        "answered_more_than_once": answered_twice,
+        "distinct_receipts": len(receipts),
+        "cast_ack_p50_ms": ms(ack_latency, 0.5),
+        "cast_ack_p99_ms": ms(ack_latency, 0.99),
+        "cast_ack_max_ms": ms(ack_latency, 1.0),
+        "pending_ballots_before_close": before_close["pending"],
+        "marked_voted_before_close": before_close["marked"],
+        "ballots_after_close": after_close["ballots"],
+        "ballots_counted": after_close["ballots_counted"],
+        "pending_after_close": after_close["pending"],
+        "hall_turnout_pushes": turnout_pushes,
+        "hall_last_voted": max((v for _t, v in shown), default=0),
+        "hall_lag_p50_ms": ms(lags, 0.5),
+        "hall_lag_p99_ms": ms(lags, 0.99),
+        "hall_already_showing": ahead,
+        "hall_never_showed": missing,
+        "close_ack_ms": round(close_seconds * 1000, 1),
+        "reveal_ack_ms": round(reveal_ack_seconds * 1000, 1),
+        "revealed_on_screens": len(revealed),
+        "revealed_on_hall": "vote.revealed" in hall.vote_seen,
+        "revealed_p50_ms": ms(revealed, 0.5),
+        "revealed_p99_ms": ms(revealed, 0.99),
+        "revealed_frame_bytes": reveal_bytes.most_common(1)[0][0],
+    }
 
 
 def count_ideas(env: dict[str, str]) -> int:
@@ -347,7 +628,9 @@ def count_ideas(env: dict[str, str]) -> int:
             "manage.py",
             "shell",
             "-c",
-            "from deliberation.models import Idea;print(Idea.objects.count())",
+            # This summit's: the demo's afternoon summit has ideas of its own.
+            f"from deliberation.models import Idea;"
+            f"print(Idea.objects.filter(summit__slug='{SLUG}').count())",
         ],
         cwd=ROOT,
         env=env,
@@ -359,15 +642,19 @@ def count_ideas(env: dict[str, str]) -> int:
 
 
 async def reference_server(port: int) -> None:
-    """A minimal broadcast server: on 'go <n>' from any client, send a frame to everyone."""
+    """A minimal broadcast server: on 'go <n> [<bytes>]' from any client, send a frame to
+    everyone (of about 200 bytes, or padded to the size given)."""
     sockets: set = set()
 
     async def handler(ws) -> None:
         sockets.add(ws)
         try:
             async for message in ws:
-                n = int(message.split()[1])
-                frame = json.dumps({"kind": "ref", "n": n, "data": {"title": "x" * 150}})
+                _go, n, *size = message.split()
+                frame = json.dumps({"kind": "ref", "n": int(n), "data": {"title": "x" * 150}})
+                if size:
+                    pad = "x" * max(150, int(size[0]) - len(frame) + 150)
+                    frame = json.dumps({"kind": "ref", "n": int(n), "data": {"title": pad}})
                 websockets.broadcast(sockets, frame)
         finally:
             sockets.discard(ws)
@@ -376,30 +663,46 @@ async def reference_server(port: int) -> None:
         await asyncio.Future()
 
 
-async def bench_reference(count: int) -> dict:
+async def bench_reference(count: int, frame_bytes: int | None = None) -> dict:
+    """Ten pushes of a step-sized frame to ``count`` clients; with ``frame_bytes``, ten more
+    of a frame that size (the summit vote's result)."""
     port = free_port()
     process = subprocess.Popen([sys.executable, __file__, "--reference-server", str(port)])
     try:
         wait_port(port)
         clients = await connect_all([f"ws://127.0.0.1:{port}/"] * (count + 1))
         control, rest = clients[0], clients[1:]
-        latencies: list[float] = []
-        complete = 0
-        for n in range(1, 11):
-            sent = time.perf_counter()
-            await control.ws.send(f"go {n}")
-            await wait_for(lambda n=n: all(n in c.step_seen for c in rest), 10)
-            arrivals = [c.step_seen[n] - sent for c in rest if n in c.step_seen]
-            complete += len(arrivals) == len(rest)
-            latencies.extend(arrivals)
-            await asyncio.sleep(0.3)
+
+        async def pushes(first: int, size: str) -> tuple[list[float], int]:
+            latencies: list[float] = []
+            complete = 0
+            for n in range(first, first + 10):
+                sent = time.perf_counter()
+                await control.ws.send(f"go {n} {size}".strip())
+                await wait_for(lambda n=n: all(n in c.step_seen for c in rest), 10)
+                arrivals = [c.step_seen[n] - sent for c in rest if n in c.step_seen]
+                complete += len(arrivals) == len(rest)
+                latencies.extend(arrivals)
+                await asyncio.sleep(0.3)
+            return latencies, complete
+
+        latencies, complete = await pushes(1, "")
+        found: dict = {
+            "step_changes_reaching_all": complete,
+            "step_p50_ms": ms(latencies, 0.5),
+            "step_p99_ms": ms(latencies, 0.99),
+        }
+        if frame_bytes:
+            latencies, complete = await pushes(11, str(frame_bytes))
+            found["result_frame"] = {
+                "bytes": frame_bytes,
+                "pushes_reaching_all": complete,
+                "p50_ms": ms(latencies, 0.5),
+                "p99_ms": ms(latencies, 0.99),
+            }
         for client in clients:
             await client.ws.close()
-        return {
-            "step_changes_reaching_all": complete,
-            "step_p50_ms": round(pct(latencies, 0.5) * 1000, 1),
-            "step_p99_ms": round(pct(latencies, 0.99) * 1000, 1),
-        }
+        return found
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -436,7 +739,16 @@ def one_run(args: argparse.Namespace) -> dict:
         tokens = json.loads(env["BENCH_TOKENS"])
         processes, ports = start_daphnes(env, args.processes, work)
         try:
-            ours = asyncio.run(bench_ours(ports, tokens, [p.pid for p in processes], args.screens))
+            ours = asyncio.run(
+                bench_ours(
+                    ports,
+                    tokens,
+                    [p.pid for p in processes],
+                    args.screens,
+                    args if args.vote else None,
+                    env,
+                )
+            )
         except Exception:
             for log in sorted(work.glob("daphne-*.log")):
                 print(log.name, log.read_text()[-3000:], file=sys.stderr)
@@ -453,12 +765,15 @@ def one_run(args: argparse.Namespace) -> dict:
         ours["ideas_stored"] = count_ideas(env)
         ours["hub_log"] = hub_log_counts(work)
         print(json.dumps(ours), file=sys.stderr, flush=True)
-        reference = asyncio.run(bench_reference(ours["clients"]))
+        vote = ours.get("vote")
+        reference = asyncio.run(
+            bench_reference(ours["clients"], vote["revealed_frame_bytes"] if vote else None)
+        )
     stack = (
         "PostgreSQL + Redis" if os.environ.get("DATABASE_URL") else "embedded (SQLite, in-memory)"
     )
     ratio = round(ours["step_p99_ms"] / reference["step_p99_ms"], 2)
-    return {
+    found = {
         "load_average": Path("/proc/loadavg").read_text().split()[:3],
         "stack": stack,
         "daphne_processes": args.processes,
@@ -474,6 +789,68 @@ def one_run(args: argparse.Namespace) -> dict:
             "no_idea_lost_or_doubled": ours["ideas_stored"] == ours["ideas_sent"] == 1000,
         },
     }
+    if vote:
+        found["vote_floors"] = vote_floors(vote, ours["clients"], reference["result_frame"])
+        print_vote(vote, found["vote_floors"], reference["result_frame"])
+    return found
+
+
+def vote_floors(vote: dict, screens: int, reference: dict) -> dict:
+    """Each floor of the summit vote (#13): the figure, the floor, and whether it held."""
+    sent = vote["ballots_sent"]
+    counts = [
+        vote["ballots_acked"],
+        vote["distinct_receipts"],
+        vote["pending_ballots_before_close"],
+        vote["marked_voted_before_close"],
+        vote["ballots_after_close"],
+        vote["ballots_counted"],
+    ]
+    return {
+        "every_ballot_counted_once": {
+            "figure": f"{sent} sent; acked, receipts, sealed, marked, ballots, counted: {counts}"
+            f"; answered twice {vote['answered_more_than_once']}",
+            "floor": "all equal to the ballots sent, none answered twice",
+            "held": all(count == sent for count in counts) and vote["answered_more_than_once"] == 0,
+        },
+        "cast_to_ack_p99": {
+            "figure": f"{vote['cast_ack_p99_ms']} ms (p50 {vote['cast_ack_p50_ms']} ms)",
+            "floor": "< 1000 ms",
+            "held": vote["cast_ack_p99_ms"] < 1000,
+        },
+        "hall_turnout_lag_p99": {
+            "figure": f"{vote['hall_lag_p99_ms']} ms (p50 {vote['hall_lag_p50_ms']} ms; "
+            f"never shown {vote['hall_never_showed']})",
+            "floor": "< 1000 ms, every ballot shown",
+            "held": vote["hall_lag_p99_ms"] < 1000 and vote["hall_never_showed"] == 0,
+        },
+        "result_on_every_screen_p99": {
+            "figure": f"{vote['revealed_p99_ms']} ms (p50 {vote['revealed_p50_ms']} ms) on "
+            f"{vote['revealed_on_screens']} of {screens} screens; reference server "
+            f"{reference['p99_ms']} ms (p50 {reference['p50_ms']} ms) for "
+            f"{reference['bytes']} bytes",
+            "floor": f"< 500 ms on all {screens}",
+            "held": vote["revealed_p99_ms"] < 500 and vote["revealed_on_screens"] == screens,
+        },
+    }
+
+
+def print_vote(vote: dict, floors: dict, reference: dict) -> None:
+    lines = [
+        f"summit vote: {vote['proposals']} proposals, {vote['eligible']} may vote",
+        f"  step.advance to vote.opened: p50 {vote['opened_p50_ms']} ms, p99 "
+        f"{vote['opened_p99_ms']} ms, on {vote['opened_on_screens']} screens "
+        f"({vote['opened_frame_bytes']} bytes; the advance acked in {vote['advance_ack_ms']} ms)",
+        f"  {vote['ballots_sent']} ballots sent in {vote['send_seconds']} s, "
+        f"{vote['ballots_acked']} acked, refused {vote['ballots_refused']}",
+        f"  vote.close acked in {vote['close_ack_ms']} ms, vote.reveal in "
+        f"{vote['reveal_ack_ms']} ms; result frame {vote['revealed_frame_bytes']} bytes, "
+        f"reference p99 {reference['p99_ms']} ms",
+    ]
+    for name, floor in floors.items():
+        held = "held" if floor["held"] else "NOT HELD"
+        lines.append(f"  {name}: {floor['figure']}; floor {floor['floor']}: {held}")
+    print("\n".join(lines), flush=True)
 
 
 def main() -> None:
@@ -486,8 +863,20 @@ def main() -> None:
         action="store_true",
         help="start a throwaway PostgreSQL and Redis on loopback and run on them",
     )
+    parser.add_argument(
+        "--vote", action="store_true", help="then the summit's vote (#13), all screens connected"
+    )
+    parser.add_argument("--proposals", type=int, default=10, help="proposals on the ballot")
+    parser.add_argument(
+        "--voters", type=int, default=0, help="residents who vote (default: all connected)"
+    )
+    parser.add_argument(
+        "--vote-seconds", type=float, default=30.0, help="the ballots spread over (at most 60)"
+    )
     parser.add_argument("--reference-server", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if not 0 < args.vote_seconds <= 60 or not 2 <= args.proposals <= 50:
+        parser.error("--vote-seconds is at most 60, --proposals between 2 and 50")
     if args.reference_server:
         asyncio.run(reference_server(args.reference_server))
         return
@@ -525,6 +914,10 @@ def main() -> None:
             "repair_snapshots": [r["ours"]["snapshots_after_the_first"] for r in results],
             "late_events": [r["ours"]["hub_log"]["late_events"] for r in results],
         }
+        if args.vote:
+            summary["runs_meeting_every_vote_floor"] = sum(
+                all(floor["held"] for floor in r["vote_floors"].values()) for r in results
+            )
         print(json.dumps(summary, indent=2))
 
 
