@@ -138,10 +138,18 @@ class VoteResultRowData(TypedDict):
     winner: bool
 
 
+class VoteExplanationData(TypedDict):
+    """One part of how the count went, in words (voting.explain): a sentence and the
+    sentences under it (a ranked count's rounds)."""
+
+    title: str
+    lines: list[str]
+
+
 class VoteResultData(TypedDict):
     rows: list[VoteResultRowData]
     value_label: str
-    explanation: list[str]
+    explanation: list[VoteExplanationData]
     voted: int
     eligible: int
     paper: int

@@ -72,7 +72,10 @@ def vote_data(vote: SummitVote) -> VoteData:
                 for row in page["rows"]
             ],
             "value_label": str(page["value_label"]),
-            "explanation": [str(line) for line in page["explanation"]],
+            "explanation": [
+                {"title": str(step.title), "lines": [str(line) for line in step.lines]}
+                for step in page["explanation"]
+            ],
             "voted": stored.ballots_counted,
             "eligible": stored.eligible,
             "paper": stored.paper_ballots,

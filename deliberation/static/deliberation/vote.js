@@ -198,7 +198,17 @@ function renderResult() {
       el("td", { class: "utrecht-table__cell" }, row.winner ? T.voteYesChosen : T.voteNotChosen));
     return tr;
   }));
-  $("[data-vote-explanation]").replaceChildren(...(result.explanation || []).map((line) => el("li", {}, line)));
+  // How the count went, in words: each part's sentence, and under it its own lines (the
+  // rounds of a ranked count).
+  $("[data-vote-explanation]").replaceChildren(...(result.explanation || []).map((part) => {
+    const item = el("li", {}, part.title);
+    if (part.lines?.length) {
+      const lines = el("ul", { class: "utrecht-unordered-list" });
+      lines.append(...part.lines.map((line) => el("li", {}, line)));
+      item.append(lines);
+    }
+    return item;
+  }));
   $("[data-vote-result-link]").href = result.url;
   if (wasHidden && screen === "hall") part.scrollIntoView({ block: "start" });
 }
