@@ -4,6 +4,7 @@ the summit's staff, and only once a vote has closed."""
 
 import csv
 import re
+import uuid
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,13 +23,31 @@ from deliberation.models import (
     Theme,
 )
 from tests.deliberation.factories import go_to_step, make_summit
-from tests.deliberation.test_vote import advance, cast, run
 from voting import services as voting
 
 SLUG = "burgertop-uitkomst"
 OUTCOME = f"/burgertop/{SLUG}/uitkomst/"
 PUBLISH = f"/werkruimte/burgertop/{SLUG}/uitkomst/"
 NOT_YET = "Nog niet gepubliceerd"
+
+
+def advance(setup):
+    services.summit_step_advance(summit=setup.summit, by=setup.facilitator, now=timezone.now())
+
+
+def run(setup, by, command, data=None):
+    return services.command_run(
+        summit=setup.summit,
+        by=by,
+        key=uuid.uuid4(),
+        command=command,
+        data=data or {},
+        now=timezone.now(),
+    )
+
+
+def cast(setup, by, choice):
+    return run(setup, by, "ballot.cast", {"choice": choice})
 
 
 def idea(setup, table, text, theme):
@@ -243,6 +262,11 @@ def test_the_demos_finished_summit_is_published_and_names_no_resident(tmp_path):
     result = summit.votes.get().poll.result
     assert result.paper_ballots >= 1 and 0 < result.ballots_counted < result.eligible
     assert Summit.objects.get(slug="burgertop-diemen-middag").current_step.kind == "proposals"
+    from voting import demo as voting_demo
+    from voting.models import Poll
+
+    titles = set(Poll.objects.values_list("title", flat=True))
+    assert {poll.title for poll in voting_demo.POLLS} <= titles, "the voting demo's polls too"
     pages = [Client().get(f"/burgertop/{summit.slug}/uitkomst/")] + [
         Client().get(f"/burgertop/{summit.slug}/voorstellen/{n}/") for n in (1, 2, 3)
     ]
