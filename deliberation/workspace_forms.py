@@ -8,8 +8,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from voting.models import Method
+
 from . import rules
 from .models import Step, Summit
+from .services.vote import VOTE_METHODS
 
 TEXTBOX = {"class": "utrecht-textbox"}
 TEXTAREA = {"class": "utrecht-textarea", "rows": 3}
@@ -130,6 +133,29 @@ class StepForm(forms.Form):
         label=_("Geplande minuten"),
         help_text=_("1 tot 600 minuten."),
         widget=forms.NumberInput(NUMBER),
+    )
+    # Only for a vote step (deliberation/services/vote.py): how the hall votes.
+    vote_method = forms.ChoiceField(
+        label=_("Stemmethode (alleen bij een stemstap)"),
+        required=False,
+        choices=[("", _("Goedkeuren: kies de voorstellen die u goed vindt (standaard)"))]
+        + [(key, Method(key).label) for key in VOTE_METHODS],
+        widget=forms.Select(SELECT),
+    )
+    vote_number = forms.IntegerField(
+        label=_("Aantal keuzes of punten (alleen bij een stemstap)"),
+        required=False,
+        help_text=_(
+            "Bij goedkeuren: hoeveel voorstellen iemand hoogstens kiest (leeg: allemaal)."
+            " Bij punten verdelen: hoeveel punten iedereen verdeelt (leeg: 10)."
+        ),
+        widget=forms.NumberInput(NUMBER),
+    )
+    vote_reveal_on_close = forms.BooleanField(
+        label=_("Toon de uitslag meteen als de stemming sluit (alleen bij een stemstap)"),
+        required=False,
+        help_text=_("Anders toont de gespreksleider de uitslag zelf, met een knop."),
+        widget=forms.CheckboxInput(attrs={"class": "utrecht-checkbox utrecht-checkbox--html-input"}),
     )
 
 

@@ -234,6 +234,9 @@ def summit_step_edit(request: HttpRequest, slug: str, step_id: int) -> HttpRespo
         "title": step.title,
         "question": step.question,
         "minutes": step.duration_seconds // 60,
+        "vote_method": step.vote_method,
+        "vote_number": step.vote_number,
+        "vote_reveal_on_close": step.vote_reveal_on_close,
     }
     form = StepForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():

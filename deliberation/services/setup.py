@@ -28,14 +28,17 @@ from django.utils.translation import gettext_lazy
 from samenspel import services as core_services
 from samenspel.models import RoleGrant, User
 from voting import contexts
-from voting.models import Poll
+from voting.models import Method, Poll
 
 from .. import events, rules
 from ..models import Step, Summit, SummitTable
 from .context import emit, locked
+from .vote import VOTE_METHODS
 
 TITLE_MAX_LENGTH = 200
 STEP_MAX_MINUTES = 600
+VOTE_MAX_CHOICES = 50
+VOTE_MAX_POINTS = 100
 TABLES_MAX = 300
 CAPACITY_MAX = 50
 SLUG_MAX_LENGTH = 80
@@ -320,12 +323,49 @@ def _step_fields(kind: str, title: str, question: str, minutes: int) -> tuple[st
     return title, question, minutes * 60
 
 
+def _vote_fields(
+    kind: str, method: str | None, number: int | None, reveal_on_close: bool
+) -> dict[str, Any]:
+    """A vote step's method, its number and when its result shows; blank for other steps."""
+    if kind != Step.Kind.VOTE:
+        return {"vote_method": "", "vote_number": None, "vote_reveal_on_close": False}
+    method = method or ""
+    if method and method not in VOTE_METHODS:
+        raise ValidationError({"vote_method": _("Kies een stemmethode uit de lijst.")})
+    if number is not None:
+        if method in ("", Method.APPROVAL) and not 1 <= number <= VOTE_MAX_CHOICES:
+            raise ValidationError(
+                {"vote_number": _("Kies hoogstens 1 tot 50 voorstellen, of laat het leeg.")}
+            )
+        if method == Method.DOT and not 1 <= number <= VOTE_MAX_POINTS:
+            raise ValidationError(
+                {"vote_number": _("Geef 1 tot 100 punten om te verdelen, of laat het leeg.")}
+            )
+        if method not in ("", Method.APPROVAL, Method.DOT):
+            number = None  # the other methods ask no number
+    return {
+        "vote_method": method,
+        "vote_number": number,
+        "vote_reveal_on_close": bool(reveal_on_close),
+    }
+
+
 def summit_step_add(
-    *, summit: Summit, by: User, kind: str, title: str, question: str, minutes: int
+    *,
+    summit: Summit,
+    by: User,
+    kind: str,
+    title: str,
+    question: str,
+    minutes: int,
+    vote_method: str | None = "",
+    vote_number: int | None = None,
+    vote_reveal_on_close: bool = False,
 ) -> Step:
-    """A step at the end of the agenda."""
+    """A step at the end of the agenda; a vote step with how the hall will vote."""
     with _managed(summit, by) as row:
         title, question, seconds = _step_fields(kind, title, question, minutes)
+        vote = _vote_fields(kind, vote_method, vote_number, vote_reveal_on_close)
         last = row.steps.aggregate(last=Max("position"))["last"] or 0
         step = Step.objects.create(
             summit=row,
@@ -334,13 +374,23 @@ def summit_step_add(
             title=title,
             question=question,
             duration_seconds=seconds,
+            **vote,
         )
         _agenda_changed(row)
         return step
 
 
 def summit_step_update(
-    *, step: Step, by: User, kind: str, title: str, question: str, minutes: int
+    *,
+    step: Step,
+    by: User,
+    kind: str,
+    title: str,
+    question: str,
+    minutes: int,
+    vote_method: str | None = "",
+    vote_number: int | None = None,
+    vote_reveal_on_close: bool = False,
 ) -> Step:
     """Change a step; in an open summit only a step that has not run yet."""
     with _managed(step.summit, by) as row:
@@ -354,9 +404,12 @@ def summit_step_update(
             raise ValidationError(
                 {"kind": _("Aan deze stemstap hangt een stemming; hij blijft een stemstap.")}
             )
+        vote = _vote_fields(kind, vote_method, vote_number, vote_reveal_on_close)
         step.kind, step.title, step.question = kind, title, question
         step.duration_seconds = seconds
-        step.save(update_fields=["kind", "title", "question", "duration_seconds"])
+        for name, value in vote.items():
+            setattr(step, name, value)
+        step.save(update_fields=["kind", "title", "question", "duration_seconds", *vote])
         _agenda_changed(row)
         return step
 

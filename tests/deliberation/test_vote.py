@@ -308,3 +308,37 @@ async def test_the_ballot_opens_votes_and_reveals_live_on_every_screen():
             shown = await _frame_until(socket, lambda f: f.get("type") == "vote.revealed")
             winners = [r["title"] for r in shown["data"]["result"]["rows"] if r["winner"]]
             assert winners == ["Veilig fietsen"]
+
+
+@pytest.mark.django_db
+def test_the_workspace_sets_how_the_hall_votes_and_the_vote_step_opens_that_way(client):
+    setup = afternoon()
+    admin = UserFactory(roles=[("administrator", "")])
+    step = Step.objects.get(summit=setup.summit, kind=Step.Kind.VOTE)
+    client.force_login(admin)
+    url = f"/werkruimte/burgertop/{SLUG}/agenda/{step.pk}/"
+    form = {"kind": "vote", "title": "Stemmen", "question": "", "minutes": "20"}
+    page = client.post(url, {**form, "vote_method": "dot", "vote_number": "500"})
+    assert "Geef 1 tot 100 punten" in page.content.decode()
+    page = client.post(url, {**form, "vote_method": "no-such-method"})
+    assert page.status_code == 400 and Step.objects.get(pk=step.pk).vote_method == ""
+    client.post(url, {**form, "vote_method": "dot", "vote_number": "7", "vote_reveal_on_close": "on"})
+    step.refresh_from_db()
+    assert (step.vote_method, step.vote_number, step.vote_reveal_on_close) == ("dot", 7, True)
+    advance(setup)
+    poll = SummitVote.objects.get().poll
+    assert poll.method == "dot" and poll.points == 7
+    with pytest.raises(CommandRefused, match="7"):
+        cast(setup, setup.residents[0], {"1": 5, "2": 5})
+    cast(setup, setup.residents[0], {"1": 5, "2": 2})
+    run(setup, setup.facilitator, "vote.close")
+    shown = snap(setup, setup.residents[0])["data"]["vote"]
+    assert shown["revealed"] is True, "shown at closing, as the step says"
+    # A step that is not a vote keeps no vote settings.
+    other = Step.objects.get(summit=setup.summit, kind=Step.Kind.CLOSING)
+    services.summit_step_update(
+        step=other, by=admin, kind="closing", title="Einde", question="", minutes=5,
+        vote_method="dot", vote_number=3, vote_reveal_on_close=True,
+    )
+    other.refresh_from_db()
+    assert (other.vote_method, other.vote_number, other.vote_reveal_on_close) == ("", None, False)
