@@ -32,7 +32,9 @@ class PollSerializer(serializers.Serializer):
     seats = serializers.IntegerField()
     budget = serializers.IntegerField(allow_null=True)
     points = serializers.IntegerField(allow_null=True)
-    voted = serializers.IntegerField()
+    voted = serializers.IntegerField(
+        allow_null=True, help_text="Null while open, if the poll shows its turnout only at closing."
+    )
     eligible = serializers.IntegerField()
     options = OptionSerializer(many=True)
 
@@ -65,7 +67,7 @@ def _poll_data(poll: Poll) -> dict[str, object]:
         "seats": poll.seats,
         "budget": poll.budget,
         "points": poll.points,
-        "voted": counts.voted,
+        "voted": selectors.shown_turnout(poll, counts.voted),
         "eligible": counts.eligible,
         "options": [
             {

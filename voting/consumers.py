@@ -33,7 +33,12 @@ def _is_turnout(text: str) -> bool:
 def _snapshot_of(poll: Poll) -> dict[str, Any]:
     counts = selectors.turnout(poll)
     frame = events.snapshot(
-        {"poll": poll.pk, "status": poll.status, "voted": counts.voted, "eligible": counts.eligible}
+        {
+            "poll": poll.pk,
+            "status": poll.status,
+            "voted": selectors.shown_turnout(poll, counts.voted),
+            "eligible": counts.eligible,
+        }
     )
     return dict(frame)
 

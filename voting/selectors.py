@@ -68,6 +68,14 @@ def turnout(poll: Poll) -> Turnout:
     return Turnout(voted=counts["voted"], eligible=counts["eligible"])
 
 
+def shown_turnout(poll: Poll, voted: int) -> int | None:
+    """How many voted, as the poll's public views show it: None while the poll is open if it
+    shows its turnout only at closing (``live_turnout`` off)."""
+    if poll.status == Poll.Status.OPEN and not poll.live_turnout:
+        return None
+    return voted
+
+
 def poll_options(poll: Poll) -> list[Option]:
     return list(poll.options.order_by("position"))
 

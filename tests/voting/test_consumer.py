@@ -113,3 +113,20 @@ async def test_the_channel_is_read_only():
         await phone.send_to(text_data='{"type": "ballot"}')
         reply = await receive_json(phone)
         assert reply["code"] == "read_only"
+
+
+async def test_a_poll_that_shows_turnout_only_at_closing_tells_no_count_while_open(client):
+    """"Opkomst live tonen" off: neither the channel nor the read API says how many voted
+    until the poll closes; then both do."""
+    poll, manager, (anna, bram, _cees) = await sync_to_async(make_open_poll)()
+    await sync_to_async(type(poll).objects.filter(pk=poll.pk).update)(live_turnout=False)
+    await sync_to_async(services.ballot_cast)(poll=poll, participant=bram, choice=["1"])
+    async with connected(f"/ws/polls/{poll.pk}/", user=anna) as phone:
+        snapshot = await receive_json(phone)
+        assert snapshot["data"]["voted"] is None and snapshot["data"]["eligible"] == 3
+        assert await phone.receive_nothing(0.6), "no turnout pushed"
+    listed = await sync_to_async(client.get)(f"/api/v1/polls/{poll.pk}/")
+    assert listed.json()["voted"] is None
+    await sync_to_async(services.poll_close)(poll=poll, by=manager)
+    listed = await sync_to_async(client.get)(f"/api/v1/polls/{poll.pk}/")
+    assert listed.json()["voted"] == 1

@@ -118,7 +118,8 @@ function live() {
         location.assign(resultsUrl);
         return;
       }
-      if (frame.kind === "snapshot" || frame.type === "turnout.changed") {
+      // A poll that shows its turnout only at closing sends none while open (voted null).
+      if ((frame.kind === "snapshot" || frame.type === "turnout.changed") && data.voted != null) {
         document.querySelectorAll("[data-turnout]").forEach((node) => {
           node.textContent = text("turnoutText", "{voted} van {eligible} deelnemers hebben gestemd", data);
         });
