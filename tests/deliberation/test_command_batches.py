@@ -180,7 +180,7 @@ async def test_a_batch_of_new_ideas_numbers_only_the_ideas_it_stored():
     host_one, host_two = setup.hosts
     twice = command(host_two, "idea.create", text="Zitbanken in het park")
     async with connected(PATH, user=setup.theme_team) as team:
-        await receive_json(team)
+        snapshot = await receive_json(team)
         answers = await sync_to_async(services.command_run_batch)(
             summit=setup.summit,
             commands=[
@@ -202,7 +202,10 @@ async def test_a_batch_of_new_ideas_numbers_only_the_ideas_it_stored():
         seen = []
         while len(seen) < 2:
             frame = await receive_json(team, timeout=5)
-            seen.extend(frame["events"] if frame["kind"] == "batch" else [frame])
+            # On a loaded machine the step's own events (before the snapshot) may still be
+            # on their way when the socket joins; a screen skips those by their seq.
+            events = frame["events"] if frame["kind"] == "batch" else [frame]
+            seen.extend(e for e in events if e["seq"] > snapshot["seq"])
         assert await team.receive_nothing(0.3)
     assert [(e["seq"], e["type"], e["data"]["text"]) for e in seen] == [
         (3, "idea.created", "Een pluktuin"),
