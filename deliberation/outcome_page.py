@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 
 from samenspel.models import User
+from voting.models import Poll
 
 from . import rules
 from .drafts.markdown import render_markdown
@@ -84,7 +85,8 @@ def summit_result(summit: Summit) -> SummitResult | None:
         .select_related("poll", "step")
         .order_by("-step__position")
     )
-    vote = next((v for v in votes if v.poll.status == "closed"), votes[0] if votes else None)
+    closed = (v for v in votes if v.poll.status == Poll.Status.CLOSED)
+    vote = next(closed, votes[0] if votes else None)
     if vote is None:
         return None
     data = vote_data(vote)
@@ -101,7 +103,7 @@ def summit_result(summit: Summit) -> SummitResult | None:
                 )
         turnout = Turnout(voted=shown["voted"], eligible=shown["eligible"], paper=shown["paper"])
     return SummitResult(
-        closed=data["status"] == "closed",
+        closed=data["status"] == Poll.Status.CLOSED,
         revealed=shown is not None,
         results=results,
         turnout=turnout,
