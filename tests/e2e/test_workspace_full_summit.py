@@ -1,15 +1,18 @@
 """A whole small burgertop, built and run through the pages, as a municipality does it.
 
 The administrator creates it from the G1000-day template (the new-summit form and the
-tables by keyboard only), changes a step of the agenda, adds three hall tables and one
-online table with its video link, imports twelve invitees from a file after its preview,
-prints their letters (a PDF of twelve pages) and makes the mail-merge file with their codes,
-and opens it. Then it runs: invitees log in with a code from that file on their phones,
-two are checked in at the desk and seated at a hall table, one joins the online table from
-home, they write ideas at their tables, the theme team groups the ideas into a theme, and
-the facilitator takes the agenda up to the proposals. The summit is on the home page and in
-the workspace's list. The vote that ends the day is not built yet (issue #13): the test stops
-at the step before it. axe checks every page the test opens, at the width it uses.
+tables by keyboard only), changes a step of the agenda and chooses how the hall votes (for or
+against each proposal), gives a volunteer the table-host role in this summit, adds three
+hall tables and one online table with its video link, makes the volunteer table 1's host,
+imports twelve invitees from a file after its preview, prints their letters (a PDF of twelve
+pages) and makes the mail-merge file with their codes, and opens it. Then it runs: invitees log in with a code
+from that file on their phones, two are checked in at the desk and seated at a hall table,
+one joins the online table from home, they write ideas at their tables, the theme team
+groups the ideas into a theme, puts it on the hall screen and spreads it over the tables,
+table 1's host writes the theme's proposal, the facilitator opens the vote, an invitee votes
+on the phone and gets a receipt, and the facilitator closes the vote and shows its result
+on the phones. The summit is on the home page and in the workspace's list. axe checks every
+page the test opens, at the width it uses.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ SLUG = "burgertop-samen-verder"
 WORKSPACE = f"/werkruimte/burgertop/{SLUG}/"
 SUMMIT = f"/burgertop/{SLUG}/"
 WELCOME = "Welkom in Het Huis van Diemen"
+THEME = "Groen in de buurt"
+PROPOSAL = "Een boom voor elke straat"
 INVITEES = [
     "Anna Bakker",
     "Bilal Chaouch",
@@ -94,8 +99,9 @@ def write_idea(phone: Page, text: str) -> None:
     expect(phone.locator("[data-ideas]")).to_contain_text(text)
 
 
-def build(browser: Browser, server: DemoServer, folder: Path) -> list[dict[str, str]]:
-    """The administrator builds and opens the summit; the mail-merge file's rows."""
+def build(browser: Browser, server: DemoServer, folder: Path, host: str) -> list[dict[str, str]]:
+    """The administrator builds and opens the summit, with ``host`` (a username) as table
+    1's host; the mail-merge file's rows."""
     page = new_page(browser)
     login_staff(page, server, "beheer")
     page.goto(server.url + "/werkruimte/burgertop/")
@@ -121,6 +127,21 @@ def build(browser: Browser, server: DemoServer, folder: Path) -> list[dict[str, 
     page.get_by_label("Titel", exact=True).fill(WELCOME)
     page.get_by_role("button", name="Stap opslaan").click()
     expect(steps.first).to_have_text(WELCOME)
+    # The vote: for, against or abstain per proposal (one proposal is enough for it).
+    page.get_by_role("link", name=re.compile("Wijzigen.*Stemmen op de voorstellen")).click()
+    page.get_by_label("Stemmethode (alleen bij een stemstap)").select_option(
+        label="Voor / tegen / onthouding"
+    )
+    page.get_by_role("button", name="Stap opslaan").click()
+    expect(steps.nth(6)).to_have_text("Stemmen op de voorstellen")
+
+    # A volunteer becomes a table host in this summit (and nowhere else).
+    page.get_by_role("link", name="Rollen", exact=True).click()
+    seen(page)
+    page.get_by_label("Gebruikersnaam").fill(host)
+    page.get_by_label("Rol", exact=True).select_option("table_host")
+    page.get_by_role("button", name="Rol geven").click()
+    expect(page.get_by_text(re.compile("heeft nu de rol Tafelgastheer of -vrouw"))).to_be_visible()
 
     # Three hall tables and one online table, keyboard only; then the online table's link.
     page.goto(server.url + WORKSPACE + "tafels/")
@@ -141,6 +162,15 @@ def build(browser: Browser, server: DemoServer, folder: Path) -> list[dict[str, 
     expect(page.get_by_text("Tafel 4 is opgeslagen.")).to_be_visible()
     expect(page.locator("main li").filter(has_text="Tafel 4")).to_contain_text("met videolink")
     seen(page)
+    # Table 1's host: the volunteer is one of the table hosts to choose from now.
+    page.get_by_role("link", name="Tafel 1").click()
+    chosen = page.locator("option", has_text=f"({host})").inner_text()
+    page.get_by_label("Tafelgastheer of -vrouw").select_option(label=chosen)
+    page.get_by_role("button", name="Tafel opslaan").click()
+    host_name = chosen.removesuffix(f" ({host})")
+    expect(page.locator("main li").filter(has_text="Tafel 1")).to_contain_text(
+        f"gastheer of -vrouw: {host_name}"
+    )
 
     # Twelve invitees from a file, after its preview.
     page.goto(server.url + WORKSPACE + "deelnemers/")
@@ -183,10 +213,12 @@ def build(browser: Browser, server: DemoServer, folder: Path) -> list[dict[str, 
     return rows
 
 
-def test_an_administrator_builds_a_whole_summit_that_then_runs_to_its_proposals(
+def test_an_administrator_builds_a_whole_summit_that_then_runs_to_its_vote(
     browser: Browser, demo_server: DemoServer, tmp_path: Path
 ) -> None:
-    rows = build(browser, demo_server, tmp_path)
+    # A demo resident with an unused code (taken off the shared list) volunteers as host.
+    volunteer = demo_server.next_resident()
+    rows = build(browser, demo_server, tmp_path, volunteer["username"])
     code = {row["naam"]: row["code"] for row in rows}
 
     # The facilitator's control room and the desk, on a laptop.
@@ -254,34 +286,76 @@ def test_an_administrator_builds_a_whole_summit_that_then_runs_to_its_proposals(
     team_ideas = team.locator("[data-ideas]")
     for idea in ideas.values():
         expect(team_ideas).to_contain_text(idea)
-    team.get_by_label("Nieuw thema").fill("Groen in de buurt")
+    team.get_by_label("Nieuw thema").fill(THEME)
     team.get_by_role("button", name="Thema maken").click()
-    expect(team.locator("[data-themes]")).to_contain_text("Groen in de buurt")
+    # On the hall screen for the afternoon; sent before the ideas go in, so the server has
+    # it once the groups below show them.
+    team.locator("[data-themes] li", has_text=THEME).get_by_label("Op het zaalscherm").check()
     for idea in [ideas[anna], ideas[bilal]]:
-        team_ideas.locator("li", has_text=idea).get_by_label("Thema").select_option(
-            label="Groen in de buurt"
-        )
-    group = team.locator("[data-theme-groups] li[data-group]").filter(has_text="Groen in de buurt")
-    expect(group.locator("summary")).to_have_text("Groen in de buurt: 2 ideeën")
+        team_ideas.locator("li", has_text=idea).get_by_label("Thema").select_option(label=THEME)
+    group = team.locator("[data-theme-groups] li[data-group]").filter(has_text=THEME)
+    expect(group.locator("summary")).to_have_text(f"{THEME}: 2 ideeën")
+    # The afternoon's theme tables: the one theme goes on every table.
+    team.get_by_role("button", name="Thema's over de tafels verdelen").click()
+    expect(team.locator("[data-theme-tables]")).to_contain_text(f"Tafel 1: {THEME}")
+    expect(control.locator('[data-table-theme="1"]')).to_have_text(THEME)
     seen(team)
+    team.context.close()
 
-    # The facilitator takes the agenda on to the proposals; every phone follows. The next
-    # step, the vote, is not built yet (issue #13).
+    # The facilitator takes the agenda on to the proposals; every phone follows.
     for title in ["Thema's kiezen", "Voorstellen per thema"]:
         go_to_step(control, title)
         for phone in ideas:
             expect(phone.locator("[data-step-title]")).to_have_text(title)
+
+    # Table 1's host writes the theme's proposal, building on an idea of the theme.
+    host = new_page(browser)
+    login_code(host, demo_server, volunteer["code"])
+    host.goto(demo_server.url + SUMMIT + "tafel/")
+    expect(host.locator("[data-own-theme]")).to_have_text(f"Thema van deze tafel: {THEME}")
+    host.get_by_label("Titel van het voorstel").fill(PROPOSAL)
+    host.get_by_label("Tekst van het voorstel").fill("Diemen plant in elke straat een boom.")
+    host.get_by_label(ideas[anna], exact=True).check()
+    host.locator("[data-proposal-form]").get_by_role("button", name="Voorstel opslaan").click()
+    expect(host.locator("[data-proposal-state]")).to_contain_text("Opgeslagen (versie 1)")
+    seen(host)
+    seen(anna, phone=True)
+    host.context.close()
+
+    # The vote opens for everyone checked in: the ballot appears on the phones in place.
+    go_to_step(control, "Stemmen op de voorstellen")
+    expect(control.locator("[data-vote-turnout]")).to_have_text("Gestemd: 0 van 3.")
+    ballot = anna.locator("[data-vote-ballot]")
+    expect(ballot.locator("legend")).to_have_text(f"1. {PROPOSAL}")
+    seen(anna, phone=True)
+    ballot.get_by_label("Voor", exact=True).check()
+    ballot.get_by_role("button", name="Stem uitbrengen").click()
+    done = anna.locator("[data-vote-done]")
+    expect(done).to_contain_text("U hebt gestemd.")
+    expect(done.locator("[data-vote-receipt]")).to_contain_text("Uw bewijscode:")
+    seen(anna, phone=True)
+    expect(control.locator("[data-vote-turnout]")).to_have_text("Gestemd: 1 van 3.")
     seen(control)
+
+    # The facilitator closes the vote and shows the result on every phone.
+    control.get_by_role("button", name="Stemming sluiten").click()
+    control.get_by_role("button", name="Ja, sluit de stemming").click()
+    control.get_by_role("button", name="Uitslag tonen op alle schermen").click()
     for phone in ideas:
-        seen(phone, phone=True)
+        result = phone.locator("[data-vote-result]")
+        expect(result.locator("[data-vote-winners]")).to_have_text(f"Gekozen: {PROPOSAL}.")
+    expect(anna.locator("[data-vote-rows] tr")).to_have_text(
+        [f"{PROPOSAL}1 voor, 0 tegen, 0 onthoudingJa"]
+    )
+    seen(anna, phone=True)
+    for phone in ideas:
         phone.context.close()
-    team.context.close()
     control.context.close()
 
     # Found on the home page and in the workspace's list.
     page = new_page(browser)
     login_staff(page, demo_server, "beheer")
-    expect(page.get_by_role("link", name=TITLE)).to_have_attribute("href", SUMMIT)
+    expect(page.get_by_role("link", name=TITLE, exact=True)).to_have_attribute("href", SUMMIT)
     seen(page)
     page.goto(demo_server.url + "/werkruimte/burgertop/")
     expect(page.locator("main li").filter(has_text=TITLE)).to_contain_text("open")
