@@ -32,6 +32,20 @@ def home_sections(request: HttpRequest) -> list[dict[str, Any]]:
                     "description": description,
                 }
             )
+    # What came out: every summit whose outcome is public, for everyone (also not logged in).
+    for summit in Summit.objects.filter(outcome_published_at__isnull=False).order_by(
+        "-outcome_published_at"
+    )[:5]:
+        items.append(
+            {
+                "url": reverse("summit_outcome", args=[summit.slug]),
+                "title": _("Uitkomst: %(title)s") % {"title": summit.title},
+                "description": _(
+                    "De voorstellen van deze burgertop, waar ze vandaan komen en de uitslag"
+                    " van de stemming."
+                ),
+            }
+        )
     return [
         {
             "title": _("Burgertop"),

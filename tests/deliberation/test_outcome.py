@@ -284,3 +284,16 @@ def test_the_demos_finished_summit_is_published_and_names_no_resident(tmp_path):
     for person in people:
         for personal in (person.display_name, person.username, person.email, codes[person.username]):
             assert personal not in everything, personal
+
+
+@pytest.mark.django_db
+def test_a_published_outcome_is_on_the_home_page_and_the_councils_answers_page(client):
+    summit = make_summit("burgertop-gepubliceerd").summit
+    Summit.objects.filter(pk=summit.pk).update(outcome_published_at=timezone.now())
+    outcome = f"/burgertop/{summit.slug}/uitkomst/"
+    home = client.get("/").content.decode()
+    assert f'href="{outcome}"' in home, "found by anyone, logged in or not"
+    answers = client.get(f"/raad/burgertop/{summit.slug}/").content.decode()
+    assert f'href="{outcome}"' in answers
+    Summit.objects.filter(pk=summit.pk).update(outcome_published_at=None)
+    assert f'href="{outcome}"' not in client.get("/").content.decode()
