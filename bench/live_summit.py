@@ -265,11 +265,11 @@ class Client:
             await self.ws.send(json.dumps({"kind": "snapshot.request", "seq": self.applied}))
 
 
-async def connect_all(urls: list[str]) -> list[Client]:
+async def connect_all(urls: list[str], compression: str | None = "deflate") -> list[Client]:
     clients: list[Client] = []
 
     async def one(url: str) -> None:
-        ws = await websockets.connect(url, max_size=None, open_timeout=60)
+        ws = await websockets.connect(url, max_size=None, open_timeout=60, compression=compression)
         client = Client(ws)
         client.task = asyncio.create_task(client.read())
         clients.append(client)
@@ -534,6 +534,11 @@ async def bench_vote(
         if k in c.answers and c.answers[k]["kind"] == "error"
     )
     ack_latency = [c.acks[k] - casts[k][1] for k, c in acked.items()]
+    # When the slowest acks were sent (seconds into the casting) and how long they took.
+    slowest = sorted(
+        ((c.acks[k] - casts[k][1], casts[k][1] - started) for k, c in acked.items()),
+        reverse=True,
+    )[:8]
     answered_twice = sum(c.answer_count[k] > 1 for k, (c, _at) in casts.items())
     receipts = {c.answers[k]["result"].get("once", {}).get("tracker") for k, c in acked.items()}
     receipts.discard(None)
@@ -600,6 +605,7 @@ async def bench_vote(
         "cast_ack_p50_ms": ms(ack_latency, 0.5),
         "cast_ack_p99_ms": ms(ack_latency, 0.99),
         "cast_ack_max_ms": ms(ack_latency, 1.0),
+        "cast_ack_slowest_ms_at_s": [[round(a * 1000), round(b, 1)] for a, b in slowest],
         "pending_ballots_before_close": before_close["pending"],
         "marked_voted_before_close": before_close["marked"],
         "ballots_after_close": after_close["ballots"],
@@ -671,9 +677,9 @@ async def bench_reference(count: int, frame_bytes: int | None = None) -> dict:
     try:
         wait_port(port)
         clients = await connect_all([f"ws://127.0.0.1:{port}/"] * (count + 1))
-        control, rest = clients[0], clients[1:]
 
         async def pushes(first: int, size: str) -> tuple[list[float], int]:
+            control, rest = clients[0], clients[1:]
             latencies: list[float] = []
             complete = 0
             for n in range(first, first + 10):
@@ -693,6 +699,12 @@ async def bench_reference(count: int, frame_bytes: int | None = None) -> dict:
             "step_p99_ms": ms(latencies, 0.99),
         }
         if frame_bytes:
+            # Daphne does not compress frames, but this server and its clients do by default
+            # (permessage-deflate, per socket): a compressed push of a result-sized frame
+            # costs it several times what Daphne's costs, so these clients turn it off.
+            for client in clients:
+                await client.ws.close()
+            clients = await connect_all([f"ws://127.0.0.1:{port}/"] * (count + 1), None)
             latencies, complete = await pushes(11, str(frame_bytes))
             found["result_frame"] = {
                 "bytes": frame_bytes,
