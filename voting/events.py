@@ -42,7 +42,7 @@ class PollClosedData(TypedDict):
 class SnapshotData(TypedDict):
     poll: int
     status: str
-    voted: int
+    voted: int | None  # None while open if the poll shows its turnout only at closing
     eligible: int
 
 
