@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from samenspel.forms import show_refusal
 from samenspel.models import Role, RoleGrant, User
+from voting.models import Method
 
 from . import rules, services
 from .models import Step, Summit, SummitTable
@@ -213,6 +214,9 @@ def summit_agenda(request: HttpRequest, slug: str) -> HttpResponse:
             "step": step,
             "minutes": step.duration_seconds // 60,
             "done": current is not None and step.position <= current.position,
+            "vote": Method(step.vote_method or services.DEFAULT_VOTE_METHOD).label
+            if step.kind == Step.Kind.VOTE
+            else "",
             "first": index == 0,
             "last": index == len(steps) - 1,
         }

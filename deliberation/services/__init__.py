@@ -67,6 +67,7 @@ from .themes import (
     theme_rename,
     theme_tables_spread,
 )
+from .vote import DEFAULT_METHOD as DEFAULT_VOTE_METHOD
 from .vote import VOTE_METHODS, ballot_cast, vote_close, vote_reveal
 
 __all__ = [
@@ -93,6 +94,7 @@ __all__ = [
     "proposal_save",
     "proposals_freeze",
     "VOTE_METHODS",
+    "DEFAULT_VOTE_METHOD",
     "ballot_cast",
     "vote_close",
     "vote_reveal",

@@ -84,6 +84,8 @@ def test_the_afternoon_ends_in_a_vote_on_every_screen(browser, demo_server: Demo
     expect(ballot).to_contain_text("Een boom in elke straat")
     expect(ballot).to_contain_text("Veilig naar school")
     expect(hall.locator("[data-vote-turnout]")).to_have_text("Gestemd: 0 van 4.")
+    # The proposals are fixed now: the facilitator is no longer offered to fix them.
+    expect(control.locator("[data-proposals-freeze]")).to_be_hidden()
     assert_accessible(phone)
     assert_fits_phone(phone)
 

@@ -35,6 +35,8 @@ from tests.e2e.conftest import (
 from tests.e2e.test_summit_staff import go_to_step
 from tests.e2e.test_workspace_people import pdf_pages_and_links
 
+LETTERS_TIMEOUT = 60_000  # ms
+
 TITLE = "Burgertop Samen Verder"
 SLUG = "burgertop-samen-verder"
 WORKSPACE = f"/werkruimte/burgertop/{SLUG}/"
@@ -188,8 +190,9 @@ def build(browser: Browser, server: DemoServer, folder: Path, host: str) -> list
 
     # The letters to print, then the file for a mail merge with new codes for everyone:
     # only the codes of the last download work (a code is kept only as a hash).
-    with page.expect_download() as download:
-        page.get_by_role("button", name="Codes maken en downloaden").click()
+    # A PDF of letters takes seconds to make, longer on a loaded machine.
+    with page.expect_download(timeout=LETTERS_TIMEOUT) as download:
+        page.get_by_role("button", name="Codes maken en downloaden").click(timeout=LETTERS_TIMEOUT)
     letters = Path(download.value.path()).read_bytes()
     pages, links = pdf_pages_and_links(letters)
     assert letters.startswith(b"%PDF") and pages == 12
@@ -198,8 +201,9 @@ def build(browser: Browser, server: DemoServer, folder: Path, host: str) -> list
     expect(page.get_by_role("cell", name="Heeft een code")).to_have_count(12)
     page.get_by_role("radio", name=re.compile("Een bestand voor een mailing")).check()
     page.get_by_role("checkbox", name=re.compile("^Nieuwe codes voor iedereen")).check()
-    with page.expect_download() as download:
-        page.get_by_role("button", name="Codes maken en downloaden").click()
+    # A PDF of letters takes seconds to make, longer on a loaded machine.
+    with page.expect_download(timeout=LETTERS_TIMEOUT) as download:
+        page.get_by_role("button", name="Codes maken en downloaden").click(timeout=LETTERS_TIMEOUT)
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert sorted(row["naam"] for row in rows) == sorted(INVITEES)

@@ -18,6 +18,8 @@ from tests.e2e.conftest import (
     new_page,
 )
 
+LETTERS_TIMEOUT = 60_000  # ms
+
 SLUG = "burgertop-brieven"
 SCREENSHOTS = os.environ.get("WORKSPACE_SCREENSHOTS", "")  # a folder: keep screenshots there
 NAMES = [
@@ -125,8 +127,9 @@ def test_facilitator_imports_invitees_prints_letters_and_a_code_logs_in(
     expect(page.get_by_text("Van deze persoon weten we het adres niet.")).to_be_visible()
     check_page(page)
 
-    with page.expect_download() as download:
-        page.get_by_role("button", name="Codes maken en downloaden").click()
+    # A PDF of letters takes seconds to make, longer on a loaded machine.
+    with page.expect_download(timeout=LETTERS_TIMEOUT) as download:
+        page.get_by_role("button", name="Codes maken en downloaden").click(timeout=LETTERS_TIMEOUT)
     letters = Path(download.value.path()).read_bytes()
     assert letters.startswith(b"%PDF")
     pages, links = pdf_pages_and_links(letters)

@@ -79,6 +79,9 @@ function renderList() {
   }));
   const empty = root.querySelector("[data-proposals-empty]");
   if (empty) empty.hidden = rows.length > 0;
+  // Once every proposal is fixed there is nothing left to freeze.
+  const freezing = root.querySelector("[data-freeze-part]");
+  if (freezing) freezing.hidden = rows.length > 0 && rows.every((p) => p.status === "frozen");
 }
 
 // The host's editor: nothing typed is lost. ------------------------------------------------
