@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -106,6 +106,9 @@ class Batch:
     # Lock late (see ``command_run_batch``): events wait here for their seq.
     late: bool = False
     events: list[tuple[Callable[[int, Any], events.Event], Any]] = field(default_factory=list)
+    # What a command looked up that the next ones of the batch may reuse, such as the current
+    # vote and its options for a burst of ballots; never anything a command writes.
+    memo: dict[Hashable, Any] = field(default_factory=dict)
 
     def mark(self) -> tuple[int | None, int]:
         """Where a command starts: the seq not yet written, and the events waiting."""

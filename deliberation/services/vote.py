@@ -18,15 +18,25 @@ from django.utils.translation import gettext as _
 from samenspel.live.coalesce import Coalesced
 from samenspel.models import User
 from voting import contexts, signals
+from voting import selectors as voting_selectors
 from voting import services as voting
 from voting.methods import REGISTRY
-from voting.models import Method, Poll
+from voting.models import Method, Option, Poll
 
 from .. import events, rules, selectors
 from ..events import VoteData, VoteTurnoutData
 from ..models import Participant, Step, Summit, SummitVote
 from ..vote_state import turnout, vote_data, vote_of
-from .context import CommandRefused, atomic, authorise, emit, guarded, live_command, locked
+from .context import (
+    CommandRefused,
+    atomic,
+    authorise,
+    current_batch,
+    emit,
+    guarded,
+    live_command,
+    locked,
+)
 from .proposals import proposals_freeze
 
 # The methods that fit a hall: a few taps per proposal on a phone, or one paper form.
@@ -133,6 +143,20 @@ def _current_vote(summit: Summit) -> SummitVote:
     return vote
 
 
+def _current_vote_and_options(summit: Summit) -> tuple[SummitVote, list[Option]]:
+    """The current vote and its options, looked up once per batch of ballots (neither
+    changes while a vote is open)."""
+    batch = current_batch()
+    key = ("vote", summit.pk, summit.current_step_id)
+    if batch is not None and key in batch.memo:
+        return batch.memo[key]  # type: ignore[no-any-return]
+    vote = _current_vote(summit)
+    found = (vote, voting_selectors.poll_options(vote.poll))
+    if batch is not None:
+        batch.memo[key] = found
+    return found
+
+
 @live_command(
     "ballot.cast",
     rules.CAST_BALLOT,
@@ -153,13 +177,17 @@ def ballot_cast(
     with atomic():
         summit = locked(summit)  # read only: a cast numbers no event of its own
         authorise(summit, by, "ballot.cast")
-        vote = _current_vote(summit)
+        vote, options = _current_vote_and_options(summit)
         expected = (
             revision if isinstance(revision, int) and not isinstance(revision, bool) else None
         )
         try:
             receipt = voting.ballot_cast(
-                poll=vote.poll, participant=by, choice=choice, expected_revision=expected
+                poll=vote.poll,
+                participant=by,
+                choice=choice,
+                expected_revision=expected,
+                options=options,
             )
         except voting.VotingError as error:
             raise CommandRefused("ballot_refused", str(error)) from None

@@ -344,3 +344,25 @@ def test_the_workspace_sets_how_the_hall_votes_and_the_vote_step_opens_that_way(
     )
     other.refresh_from_db()
     assert (other.vote_method, other.vote_number, other.vote_reveal_on_close) == ("", None, False)
+
+
+@pytest.mark.django_db
+def test_ballots_that_arrive_together_look_up_the_vote_and_its_options_once():
+    """A burst of ballots runs in batches (deliberation/commands.py): each ballot pays for its
+    own mark and seal, not for finding the vote again (bench/live_summit.py --vote)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    setup = afternoon()
+    advance(setup)
+    commands = [
+        services.Command(person, uuid.uuid4(), "ballot.cast", {"choice": ["1"]})
+        for person in setup.residents
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        answers = services.command_run_batch(summit=setup.summit, commands=commands)
+    assert [answer["revision"] for answer in answers] == [1, 1, 1, 1]
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert sum('FROM "deliberation_summitvote"' in q for q in sql) == 1
+    assert sum('FROM "voting_option"' in q for q in sql) == 1
+    assert PendingBallot.objects.count() == 4
