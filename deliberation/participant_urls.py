@@ -10,4 +10,5 @@ urlpatterns = [
     path("inlezen/", views.participants_import, name="summit_participants_import"),
     path("brieven/", views.participants_letters, name="summit_participants_letters"),
     path("zaalscherm.svg", views.hall_qr, name="summit_hall_qr"),
+    path("peiling/", views.participants_vote, name="summit_participants_vote"),
 ]

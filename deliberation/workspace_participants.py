@@ -21,6 +21,8 @@ from django.views.decorators.http import require_GET, require_POST
 from samenspel import rules as core_rules
 from samenspel.forms import show_refusal
 from samenspel.models import InvitationCode
+from voting import selectors as voting_selectors
+from voting.models import Poll
 
 from . import letters
 from .invitee_file import FIELDS
@@ -100,6 +102,9 @@ def _page(
         "upload_form": upload_form or InviteeUploadForm(),
         "letters_form": letters_form or LettersForm(),
         "letters_per_download": invitees.LETTERS_PER_DOWNLOAD,
+        # Draft polls for a list of names this person may give voters: the participants
+        # can be their voters (a vote after the day).
+        "list_polls": voting_selectors.polls_for_a_list(request.user),
     }
     return render(
         request, "deliberation/workspace/participants.html", context, status=status
@@ -273,3 +278,36 @@ def hall_qr(request: HttpRequest, slug: str) -> HttpResponse:
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+@require_POST
+def participants_vote(request: HttpRequest, slug: str) -> HttpResponse:
+    """Everyone invited to the summit becomes the voters of a draft poll the person chose."""
+    summit = _summit_for(request, slug)
+    poll = Poll.objects.filter(pk=row_id_of(request.POST.get("poll"))).first()
+    if poll is None:
+        messages.error(request, _("Kies een peiling uit de lijst."))
+        return redirect("summit_participants", slug=summit.slug)
+    try:
+        count = invitees.summit_participants_vote(summit=summit, by=request.user, poll=poll)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("summit_participants", slug=summit.slug)
+    except PermissionError:
+        raise PermissionDenied from None
+    messages.success(
+        request,
+        _("De %(count)s deelnemers mogen stemmen in '%(poll)s'.")
+        % {"count": count, "poll": poll.title},
+    )
+    return redirect("summit_participants", slug=summit.slug)
+
+
+def row_id_of(raw: Any) -> int:
+    """A posted id, or -1 (which names no row) for anything that is not one."""
+    try:
+        value = int(str(raw))
+    except ValueError:
+        return -1
+    return value if 0 < value < 2**63 else -1

@@ -350,3 +350,12 @@ def open_polls_elsewhere(user: Any) -> list[Poll]:
     if getattr(user, "is_authenticated", False):
         polls = polls.exclude(eligibilities__participant=user)
     return list(polls.select_related("neighbourhood").order_by("-opened_at", "-pk")[:20])
+
+
+def polls_for_a_list(user: Any) -> list[Poll]:
+    """The draft polls for a list of names that ``user`` may give voters, newest first (a
+    summit's workspace offers them for its participants)."""
+    drafts = Poll.objects.filter(
+        status=Poll.Status.DRAFT, electorate=Poll.Electorate.LIST, context=""
+    ).order_by("-created_at", "-pk")
+    return [poll for poll in drafts if rules.can_manage_poll(user, poll)]

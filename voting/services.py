@@ -977,6 +977,15 @@ def poll_voters_import(*, poll: Poll, by: User, data: bytes) -> int:
     preview = voter_list_preview(data=data)
     if not preview.ok:
         raise ValidationError({"file": preview.errors})
+    return poll_voters_set(
+        poll=poll, by=by, participants=[row.user for row in preview.rows if row.user]
+    )
+
+
+def poll_voters_set(*, poll: Poll, by: User, participants: Iterable[User]) -> int:
+    """Make ``participants`` the voters of a draft poll for a list of names (replacing an
+    earlier list), as a CSV import or another app (a summit's participants) hands them."""
+    people = list({user.pk: user for user in participants}.values())
     with transaction.atomic():
         poll = Poll.objects.select_for_update().get(pk=poll.pk)
         _editable(poll, by)
@@ -986,10 +995,10 @@ def poll_voters_import(*, poll: Poll, by: User, data: bytes) -> int:
             )
         Eligibility.objects.filter(poll=poll).delete()
         Eligibility.objects.bulk_create(
-            [Eligibility(poll=poll, participant=row.user) for row in preview.rows if row.user],
-            batch_size=500,
+            [Eligibility(poll=poll, participant=user) for user in people], batch_size=500
         )
-    return len(preview.rows)
+    return len(people)
+
 
 
 def poll_electorate_join(*, user: User) -> int:

@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from samenspel import rules as core_rules
 from samenspel import services as core_services
 from samenspel.models import InvitationCode, Neighbourhood, Role, RoleGrant, User
+from voting import services as voting
+from voting.models import Poll
 
 from .. import invitee_file
 from ..invitee_file import FileRefused, Invitee, InviteeTable, RowCheck
@@ -340,3 +342,14 @@ def invitee_letters_issue(
             note=f"{summit.scope}",
         )
     return LetterBatch(issued=issued, without_address=without_address)
+
+
+def summit_participants_vote(*, summit: Summit, by: User, poll: Poll) -> int:
+    """Make everyone invited to ``summit`` (and the walk-ins) the voters of a draft poll for
+    a list of names: a vote after the day, for the people who took part. Voting checks that
+    ``by`` may change that poll; this, that they manage the summit's participants."""
+    _authorise(summit, by)
+    people = User.objects.filter(
+        pk__in=Participant.objects.filter(summit=summit).values("user")
+    ).order_by("pk")
+    return voting.poll_voters_set(poll=poll, by=by, participants=people)
