@@ -198,7 +198,8 @@ def test_a_table_without_ideas_says_so_until_the_first_idea_arrives(
         "shell",
         "-c",
         "from deliberation.models import Idea, Participant; Idea.objects.filter(table="
-        f"Participant.objects.get(user__username={resident['username']!r}).table,"
+        "Participant.objects.get(summit__slug='burgertop-diemen-2026',"
+        f" user__username={resident['username']!r}).table,"
         " status='visible').update(status='hidden')",
     )
     phone = new_page(browser, width=360)
