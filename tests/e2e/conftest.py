@@ -218,7 +218,14 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
         yield server
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            # A known fault, not the tests': a request still inside Django when the server
+            # stops (an async view behind the sync middleware waits on the stopped loop)
+            # keeps the process from exiting. Stopped hard, so no server outlives the run.
+            process.kill()
+            process.wait(timeout=10)
 
 
 @pytest.fixture(scope="package")
