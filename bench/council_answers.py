@@ -12,21 +12,19 @@ Bounded: the whole run stops after --timeout seconds; PostgreSQL is stopped on e
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.stack import (  # noqa: E402
-    create_database,
+    django_on_postgres,
     start_postgres,
     stop,
     stop_after,
+    timed,
     work_folder,
 )
 
@@ -96,24 +94,6 @@ def answers_file(summits: int, proposals: int) -> bytes:
     return "\r\n".join(rows).encode("cp1252")
 
 
-def timed(name: str, loads: int, action: Callable[[], object]) -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    action()  # warm up
-    times = []
-    for _load in range(loads):
-        began = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - began) * 1000)
-    with CaptureQueriesContext(connection) as queries:
-        action()
-    times.sort()
-    p99 = times[min(len(times) - 1, round(0.99 * (len(times) - 1)))]
-    print(
-        f"{name:34}: median {statistics.median(times):8.1f} ms, p99 {p99:8.1f} ms, "
-        f"{len(queries)} queries ({len(times)} loads)"
-    )
 
 
 def measure(summits: int, proposals: int, loads: int) -> None:
@@ -170,19 +150,7 @@ def main() -> None:
     work = work_folder("council-answers-")
     postgres, port = start_postgres(work)
     try:
-        create_database(port, "bench")
-        os.environ.update(
-            DEBUG="1",
-            DATABASE_URL=f"postgres://postgres@127.0.0.1:{port}/bench",
-            ALLOWED_HOSTS="testserver",
-            DJANGO_SETTINGS_MODULE="samenspel.settings",
-        )
-        os.environ.pop("REDIS_URL", None)
-        import django
-        from django.core.management import call_command
-
-        django.setup()
-        call_command("migrate", verbosity=0)
+        django_on_postgres(port)
         build(args.summits, args.proposals)
         print(
             f"{args.summits} summits with {args.proposals} frozen proposals each, every one "

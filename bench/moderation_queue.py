@@ -14,8 +14,6 @@ stopped on exit.
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -24,7 +22,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.stack import (  # noqa: E402
-    create_database,
+    django_on_postgres,
+    report,
     start_postgres,
     stop,
     stop_after,
@@ -115,16 +114,9 @@ def measure(process: str, loads: int) -> None:
             assert response.status_code == 200
         with CaptureQueriesContext(connection) as queries:
             client.get(path)
-        _report(name, times, len(queries))
+        report(name, times, len(queries), 18)
 
 
-def _report(name: str, times: list[float], queries: int) -> None:
-    times = sorted(times)
-    p99 = times[min(len(times) - 1, round(0.99 * (len(times) - 1)))]
-    print(
-        f"{name:18}: median {statistics.median(times):7.1f} ms, p99 {p99:7.1f} ms, "
-        f"{queries} queries ({len(times)} loads)"
-    )
 
 
 def main() -> None:
@@ -139,19 +131,7 @@ def main() -> None:
     work = work_folder("moderation-queue-")
     postgres, port = start_postgres(work)
     try:
-        create_database(port, "bench")
-        os.environ.update(
-            DEBUG="1",
-            DATABASE_URL=f"postgres://postgres@127.0.0.1:{port}/bench",
-            ALLOWED_HOSTS="testserver",
-            DJANGO_SETTINGS_MODULE="samenspel.settings",
-        )
-        os.environ.pop("REDIS_URL", None)
-        import django
-        from django.core.management import call_command
-
-        django.setup()
-        call_command("migrate", verbosity=0)
+        django_on_postgres(port)
         process = build(args.ideas, args.notas, args.comments)
         print(
             f"{args.ideas} hidden ideas in one summit, {args.notas} notas with "

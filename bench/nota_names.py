@@ -12,8 +12,6 @@ Bounded: the whole run stops after --timeout seconds; PostgreSQL is stopped on e
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -22,7 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.stack import (  # noqa: E402
-    create_database,
+    django_on_postgres,
+    report,
     start_postgres,
     stop,
     stop_after,
@@ -99,12 +98,13 @@ def measure(slug: str, loads: int) -> None:
         draft = Draft.objects.get(slug=slug)
         setup.draft_names_visible_set(draft=draft, by=admin, visible=visible)
         draft.refresh_from_db()
+        label = "names shown" if visible else "names hidden"
         labels = []
         for _load in range(loads):
             began = time.perf_counter()
             selectors.author_labels(draft)
             labels.append((time.perf_counter() - began) * 1000)
-        _report("names shown " if visible else "names hidden", "labels", labels, None)
+        report(f"{label} labels    ", labels, None, 23)
         for name, path in pages.items():
             assert client.get(path).status_code == 200  # warm up
             times = []
@@ -115,17 +115,9 @@ def measure(slug: str, loads: int) -> None:
                 assert response.status_code == 200
             with CaptureQueriesContext(connection) as queries:
                 client.get(path)
-            _report("names shown " if visible else "names hidden", name, times, len(queries))
+            report(f"{label} {name:10}", times, len(queries), 23)
 
 
-def _report(label: str, name: str, times: list[float], queries: int | None) -> None:
-    times = sorted(times)
-    p99 = times[min(len(times) - 1, round(0.99 * (len(times) - 1)))]
-    counted = f", {queries} queries" if queries is not None else ""
-    print(
-        f"{label} {name:10}: median {statistics.median(times):6.1f} ms, "
-        f"p99 {p99:6.1f} ms{counted} ({len(times)} loads)"
-    )
 
 
 def main() -> None:
@@ -141,19 +133,7 @@ def main() -> None:
     work = work_folder("nota-names-")
     postgres, port = start_postgres(work)
     try:
-        create_database(port, "bench")
-        os.environ.update(
-            DEBUG="1",
-            DATABASE_URL=f"postgres://postgres@127.0.0.1:{port}/bench",
-            ALLOWED_HOSTS="testserver",
-            DJANGO_SETTINGS_MODULE="samenspel.settings",
-        )
-        os.environ.pop("REDIS_URL", None)
-        import django
-        from django.core.management import call_command
-
-        django.setup()
-        call_command("migrate", verbosity=0)
+        django_on_postgres(port)
         slug = build(args.writers, args.updates, args.comments, args.amendments)
         print(
             f"nota with {args.writers} writers, {args.updates} logged updates, "

@@ -186,25 +186,13 @@ def main() -> None:
         return
 
     sys.path[:0] = [str(ROOT)]
-    from bench.stack import create_database, start_postgres, stop, stop_after, work_folder
+    from bench.stack import django_on_postgres, start_postgres, stop, stop_after, work_folder
 
     stop_after(args.timeout)
     work = work_folder("nota-page-")
     postgres, port = start_postgres(work)
     try:
-        create_database(port, "bench")
-        os.environ.update(
-            DEBUG="1",
-            DATABASE_URL=f"postgres://postgres@127.0.0.1:{port}/bench",
-            ALLOWED_HOSTS="testserver",
-            DJANGO_SETTINGS_MODULE="samenspel.settings",
-        )
-        os.environ.pop("REDIS_URL", None)
-        import django
-        from django.core.management import call_command
-
-        django.setup()
-        call_command("migrate", verbosity=0)
+        django_on_postgres(port)
         slug = build(args.writers, args.updates, args.comments, args.amendments)
         print(
             f"nota with {args.writers} writers, {args.updates} logged updates, "

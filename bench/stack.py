@@ -10,7 +10,7 @@ import signal
 import subprocess
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from tests.multiprocess import free_port, wait_for_port
@@ -123,3 +123,56 @@ def stop(processes: list[subprocess.Popen[bytes]]) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=5)
+
+
+def django_on_postgres(port: int, name: str = "bench") -> None:
+    """Make database ``name`` on the throwaway PostgreSQL at ``port``, point Django at it
+    (no Redis: the in-memory layer), set Django up and migrate."""
+    import os
+
+    create_database(port, name)
+    os.environ.update(
+        DEBUG="1",
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:{port}/{name}",
+        ALLOWED_HOSTS="testserver",
+        DJANGO_SETTINGS_MODULE="samenspel.settings",
+    )
+    os.environ.pop("REDIS_URL", None)
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
+def p99(times: Sequence[float]) -> float:
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+
+
+def report(name: str, times: Sequence[float], queries: int | None, width: int = 28) -> None:
+    """One line: the median and p99 of ``times`` (ms) and the queries of one load."""
+    import statistics
+
+    counted = "" if queries is None else f", {queries} queries"
+    print(
+        f"{name:{width}}: median {statistics.median(times):8.1f} ms, p99 {p99(times):8.1f} ms"
+        f"{counted} ({len(times)} loads)"
+    )
+
+
+def timed(name: str, loads: int, action: Callable[[], object], width: int = 28) -> None:
+    """Run ``action`` once to warm up, ``loads`` times timed, once more counting its
+    queries, and ``report`` it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    action()
+    times = []
+    for _load in range(loads):
+        began = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - began) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        action()
+    report(name, times, len(queries), width)
