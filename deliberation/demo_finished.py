@@ -16,7 +16,6 @@ from typing import Any
 
 from samenspel.demo import DemoContext
 from samenspel.models import User
-from voting import demo as voting_demo
 from voting import selectors as voting_selectors
 from voting import services as voting
 
@@ -81,9 +80,6 @@ PAPER = 2
 
 
 def seed(context: DemoContext) -> Summit:
-    # The voting demo seeds its polls only while there is no poll at all, and it runs after
-    # this app's demo: let it go first, so this summit's poll does not keep them out.
-    voting_demo.seed(context)
     summit = Summit.objects.filter(slug=SLUG).first() or _create(context)
     context.lines.append(
         f"Burgertop, afgelopen (uitkomst gepubliceerd): "
