@@ -12,6 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from samenspel.models import Neighbourhood
+from voting.models import Poll
 
 from .invitee_file import FIELDS, MAX_BYTES
 
@@ -133,4 +134,16 @@ class LettersForm(forms.Form):
             "niet meer."
         ),
         required=False,
+    )
+
+
+class ParticipantsVoteForm(forms.Form):
+    """The draft poll whose voters a summit's invitees become (the service checks it)."""
+
+    poll = forms.ModelChoiceField(
+        queryset=Poll.objects.all(),
+        error_messages={
+            "required": _("Kies een peiling uit de lijst."),
+            "invalid_choice": _("Kies een peiling uit de lijst."),
+        },
     )

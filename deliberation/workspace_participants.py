@@ -22,7 +22,6 @@ from samenspel import rules as core_rules
 from samenspel.forms import show_refusal
 from samenspel.models import InvitationCode
 from voting import selectors as voting_selectors
-from voting.models import Poll
 
 from . import letters
 from .invitee_file import FIELDS
@@ -32,6 +31,7 @@ from .participant_forms import (
     InviteeForm,
     InviteeUploadForm,
     LettersForm,
+    ParticipantsVoteForm,
     encode_content,
 )
 from .services import invitees
@@ -285,10 +285,11 @@ def hall_qr(request: HttpRequest, slug: str) -> HttpResponse:
 def participants_vote(request: HttpRequest, slug: str) -> HttpResponse:
     """Everyone invited to the summit becomes the voters of a draft poll the person chose."""
     summit = _summit_for(request, slug)
-    poll = Poll.objects.filter(pk=row_id_of(request.POST.get("poll"))).first()
-    if poll is None:
+    form = ParticipantsVoteForm(request.POST)
+    if not form.is_valid():
         messages.error(request, _("Kies een peiling uit de lijst."))
         return redirect("summit_participants", slug=summit.slug)
+    poll = form.cleaned_data["poll"]
     try:
         count = invitees.summit_participants_vote(summit=summit, by=request.user, poll=poll)
     except ValidationError as error:
@@ -303,11 +304,3 @@ def participants_vote(request: HttpRequest, slug: str) -> HttpResponse:
     )
     return redirect("summit_participants", slug=summit.slug)
 
-
-def row_id_of(raw: Any) -> int:
-    """A posted id, or -1 (which names no row) for anything that is not one."""
-    try:
-        value = int(str(raw))
-    except ValueError:
-        return -1
-    return value if 0 < value < 2**63 else -1
