@@ -397,7 +397,7 @@ def live_snapshot(
             if user is not None and not hall
             else [],
             # In a vote step: whether this person may vote and has (never what).
-            "ballot": vote_state.my_ballot(summit, user)
+            "ballot": vote_state.my_ballot(state.vote["poll"], user)
             if state.vote is not None and not hall
             else None,
         }

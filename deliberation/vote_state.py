@@ -113,14 +113,11 @@ def current_vote_data(summit: Summit) -> VoteData | None:
     return vote_data(vote) if vote is not None else None
 
 
-def my_ballot(summit: Summit, user: User | None) -> dict[str, Any] | None:
-    """Whether this person may vote in the current vote and has (never what)."""
+def my_ballot(poll_id: int, user: User | None) -> dict[str, Any] | None:
+    """Whether this person may vote in the current vote's poll and has (never what)."""
     if user is None:
         return None
-    vote = vote_of(summit, summit.current_step)
-    if vote is None:
-        return None
-    mark = Eligibility.objects.filter(poll=vote.poll_id, participant=user).first()
+    mark = Eligibility.objects.filter(poll=poll_id, participant=user).first()
     if mark is None:
         return {"eligible": False, "voted": False, "paper": False, "revision": 0}
     return {
