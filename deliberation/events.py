@@ -104,7 +104,8 @@ class ProposalData(TypedDict):
     tables: list[int]  # the numbers of the tables that wrote it
     theme: int
     title: str
-    text: str
+    text: str  # markdown, as the host wrote it
+    html: str  # the same, rendered and sanitised (nh3), as the proposal's page shows it
     ideas: list[int]
     status: str  # writing, frozen
     version: int
@@ -127,7 +128,8 @@ class VoteOptionData(TypedDict):
     key: str  # the poll's option key ("1", "2", ...): what a ballot names
     number: int  # the proposal's number in the summit (its address)
     title: str
-    text: str
+    text: str  # markdown, as the table wrote it
+    html: str  # the same, rendered and sanitised (nh3), as the proposal's page shows it
 
 
 class VoteResultRowData(TypedDict):

@@ -18,6 +18,7 @@ from samenspel.live.frames import dumps
 from samenspel.models import User
 
 from . import rules, seating, vote_state
+from .drafts.markdown import render_markdown
 from .events import FULL, ProposalData, StepData, VoteData, proposal_brief, table_audience
 from .models import Idea, Participant, Proposal, Summit, SummitTable, Theme
 
@@ -134,6 +135,7 @@ def proposal_data(proposal: Proposal, idea_ids: list[int]) -> ProposalData:
         "theme": proposal.theme_id,
         "title": proposal.title,
         "text": proposal.text,
+        "html": render_markdown(proposal.text),
         "ideas": idea_ids,
         "status": proposal.status,
         "version": proposal.version,

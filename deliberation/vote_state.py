@@ -14,6 +14,7 @@ from voting import result_page
 from voting import selectors as voting_selectors
 from voting.models import Eligibility, Poll
 
+from .drafts.markdown import render_markdown
 from .events import VoteData, VoteResultData
 from .models import Participant, Step, Summit, SummitVote
 
@@ -95,6 +96,7 @@ def vote_data(vote: SummitVote) -> VoteData:
                 "number": numbers[option.key],
                 "title": option.title,
                 "text": option.description,
+                "html": render_markdown(option.description),
             }
             for option in options
         ],

@@ -326,7 +326,7 @@ def test_the_workspace_sets_how_the_hall_votes_and_the_vote_step_opens_that_way(
     step.refresh_from_db()
     assert (step.vote_method, step.vote_number, step.vote_reveal_on_close) == ("dot", 7, True)
     agenda = client.get(f"/werkruimte/burgertop/{SLUG}/agenda/").content.decode()
-    assert "Stemmen (Punten verdelen, 7)" in agenda, "the agenda says how the hall votes"
+    assert "Stemmen · Punten verdelen: 7" in agenda, "the agenda says how the hall votes"
     advance(setup)
     poll = SummitVote.objects.get().poll
     assert poll.method == "dot" and poll.points == 7

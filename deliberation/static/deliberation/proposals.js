@@ -10,14 +10,11 @@ const list = root?.querySelector("[data-proposals]");
 
 const proposals = new Map(); // id -> proposal as the server last sent it
 
-/** Text with its line breaks, as the server renders it with linebreaksbr. */
-function withBreaks(node, text) {
-  const lines = String(text).split("\n");
-  node.replaceChildren();
-  lines.forEach((line, index) => {
-    if (index) node.append(document.createElement("br"));
-    node.append(document.createTextNode(line));
-  });
+/** A proposal's text as its page shows it: markdown rendered and sanitised by the server. */
+function showText(node, html) {
+  const template = document.createElement("template");
+  template.innerHTML = html || "";
+  node.replaceChildren(template.content);
 }
 
 function ownTable() {
@@ -44,7 +41,7 @@ function renderOwn() {
   own.hidden = !proposal;
   if (!proposal) return;
   own.querySelector("[data-proposal-title]").textContent = proposal.title;
-  withBreaks(own.querySelector("[data-proposal-text]"), proposal.text);
+  showText(own.querySelector("[data-proposal-text]"), proposal.html);
   own.querySelector("[data-proposal-status]").textContent =
     proposal.status === "frozen" ? own.dataset.textFrozen : own.dataset.textWriting;
 }
@@ -63,9 +60,9 @@ function renderList() {
     heading.textContent = list.dataset.textTable
       .replace("%(number)s", proposal.tables.join(", "))
       .replace("%(title)s", () => proposal.title);
-    const text = document.createElement("p");
-    text.className = "utrecht-paragraph";
-    withBreaks(text, proposal.text);
+    const text = document.createElement("div");
+    text.className = "ss-proposal__text";
+    showText(text, proposal.html);
     const foot = document.createElement("p");
     foot.className = "utrecht-paragraph";
     foot.append(proposal.status === "frozen" ? list.dataset.textFrozen : list.dataset.textWriting, " · ");

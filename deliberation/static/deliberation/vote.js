@@ -34,12 +34,12 @@ function send(type, data) {
 
 // The ballot ------------------------------------------------------------------------------
 
+// The proposal's text as its page shows it: markdown rendered and sanitised by the server.
 function optionText(option) {
-  const text = el("p", { class: "utrecht-paragraph ss-vote__text", id: `vote-text-${option.key}` });
-  String(option.text || "").split("\n").forEach((line, index) => {
-    if (index) text.append(el("br"));
-    text.append(document.createTextNode(line));
-  });
+  const text = el("div", { class: "ss-vote__text ss-proposal__text", id: `vote-text-${option.key}` });
+  const template = document.createElement("template");
+  template.innerHTML = option.html || "";
+  text.append(template.content);
   return text;
 }
 
