@@ -126,3 +126,24 @@ class AnswerChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.changed_at}: {', '.join(self.changes)}"
+
+
+class Report(models.Model):
+    """A participation report as it was made: the ZIP of all its files. Each making is kept
+    (what the council was sent stays as it was); pages show the newest."""
+
+    summit = models.ForeignKey("deliberation.Summit", on_delete=models.CASCADE, related_name="+")
+    generated_at = models.DateTimeField(_("gemaakt"))
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    archive = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-generated_at", "-pk"]
+        verbose_name = _("participatieverslag")
+        verbose_name_plural = _("participatieverslagen")
+
+    def __str__(self) -> str:
+        return f"{self.summit_id}: {self.generated_at}"

@@ -1,11 +1,14 @@
 """Named permissions of the council app: council.record_answer (write the council's answers
-and manage their statuses) and council.read_room (the reading room). Views hide what these
-refuse; the services check them again."""
+and manage their statuses), council.read_room (the reading room) and council.make_report
+(a summit's participation report). Views hide what these refuse; the services check them
+again."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 
+from deliberation.models import Summit
+from deliberation.rules import can_manage_summit
 from samenspel.models import Role, User
 from samenspel.rules import roles_of
 
@@ -34,3 +37,9 @@ def can_read_room(user: User | AnonymousUser) -> bool:
     if not user.is_authenticated:
         return False
     return bool(roles_of(user) & READERS) or can_record_answers(user)
+
+
+def can_make_report(user: User | AnonymousUser, summit: Summit) -> bool:
+    """council.make_report: whoever records answers, or manages the summit (its facilitator,
+    administrators)."""
+    return can_record_answers(user) or can_manage_summit(user, summit)

@@ -1,8 +1,12 @@
 """Every non-trivial read of the council app: the reading room's list, a proposal's trail,
-a summit's public page of answers, and the answers as a CSV file."""
+a summit's public page of answers, the answers as a CSV file, and the stored participation
+reports."""
 
 from __future__ import annotations
 
+import io
+import json
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -17,7 +21,8 @@ from voting import contexts
 from voting.selectors import closed_polls
 
 from . import answer_file
-from .models import Answer, AnswerChange, AnswerStatus
+from .models import Answer, AnswerChange, AnswerStatus, Report
+from .report import formats
 from .services import answer_summary
 
 UNANSWERED = "geen"  # the status filter's value for proposals without an answer
@@ -50,6 +55,7 @@ class RoomSummit:
     summit: Summit
     proposals: list[tuple[Proposal, Answer | None]] = field(default_factory=list)
     result_polls: list[Any] = field(default_factory=list)
+    report: Report | None = None
 
 
 def reading_room(filters: RoomFilters) -> list[RoomSummit]:
@@ -90,6 +96,8 @@ def reading_room(filters: RoomFilters) -> list[RoomSummit]:
         room = slugs.get(contexts.summit_slug(poll.context))
         if room is not None:
             room.result_polls.append(poll)
+    for summit_id, made in latest_reports(found).items():
+        found[summit_id].report = made
     filtered = bool(filters.status or filters.text)
     return [room for room in found.values() if room.proposals or not filtered]
 
@@ -198,3 +206,45 @@ def answers_csv(*, excel: bool) -> bytes:
             }
         )
     return answer_file.write(rows, excel=excel)
+
+
+def latest_reports(summit_ids: Iterable[int]) -> dict[int, Report]:
+    """The newest participation report of each of these summits (without its archive)."""
+    newest: dict[int, Report] = {}
+    for made in Report.objects.filter(summit_id__in=list(summit_ids)).defer("archive"):
+        newest.setdefault(made.summit_id, made)  # ordered newest first
+    return newest
+
+
+def latest_report(summit: Summit) -> Report | None:
+    return Report.objects.filter(summit=summit).first()
+
+
+def report_files(made: Report) -> dict[str, bytes]:
+    """Every file of a stored report by its name in the ZIP."""
+    with zipfile.ZipFile(io.BytesIO(bytes(made.archive))) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+@dataclass
+class ReportPage:
+    made: Report
+    data: dict[str, Any]
+    files: list[tuple[str, str, int]]  # (name, what it is, size in bytes)
+
+
+def report_page(made: Report) -> ReportPage:
+    """What the report's page shows: its content as stored, with each poll's largest value
+    (the chart's scale) and each text's Markdown rendered, and the list of its files."""
+    files = report_files(made)
+    data = json.loads(files[formats.JSON])
+    for poll in data["polls"]:
+        poll["top"] = max((row["value"] for row in poll["rows"]), default=0) or 1
+    for proposal in data["proposals"]:
+        proposal["html"] = render_markdown(proposal["text"])
+        answer = proposal["answer"]
+        if answer:
+            answer["html"] = render_markdown(answer["reasons"]) if answer["reasons"] else ""
+    listed = [(formats.ARCHIVE, formats.describe(formats.ARCHIVE), len(bytes(made.archive)))]
+    listed += [(name, formats.describe(name), len(files[name])) for name in sorted(files)]
+    return ReportPage(made=made, data=data, files=listed)

@@ -1,9 +1,11 @@
 """Every write of the council app: the council's answer on a proposal (from the form or a
-CSV file), and the municipality's list of answer statuses. Each checks
-council.record_answer, validates, writes in one transaction and keeps the history."""
+CSV file), the municipality's list of answer statuses, and a summit's participation report.
+Each checks its rule (council.record_answer, council.make_report), validates, writes in one
+transaction and keeps the history."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from deliberation.models import Proposal, Summit
 from samenspel.models import User
 
-from . import answer_file, rules
+from . import answer_file, report, rules
 from .answer_file import MilestoneSpec
 from .models import (
     MILESTONE_MAX_LENGTH,
@@ -34,6 +36,7 @@ from .models import (
     AnswerChange,
     AnswerStatus,
     Milestone,
+    Report,
 )
 
 # A reference that looks like an address must be a whole https link (pages link only those).
@@ -501,3 +504,27 @@ def status_delete(*, by: User | AnonymousUser, status: AnswerStatus) -> None:
                 % {"label": status.label, "count": in_use}
             )
         status.delete()
+
+
+class ReportForbidden(PermissionDenied):
+    """The person may not make this summit's report; ``str(error)`` says so in words."""
+
+
+def report_publish(*, summit: Summit, by: User | AnonymousUser, now: datetime) -> Report:
+    """Make the participation report of a finished summit and keep it: from then on the
+    reading room and the summit's public council page offer it. ReportRefused (a
+    ValidationError) with the reason for a summit that is not finished."""
+    if not rules.can_make_report(by, summit):
+        raise ReportForbidden(
+            _("Alleen de griffie en de gespreksleider van deze burgertop kunnen het verslag maken.")
+        )
+    with transaction.atomic():
+        row = Summit.objects.select_for_update().get(pk=summit.pk)
+        built = report.build(row, generated_at=now)
+        return Report.objects.create(
+            summit=row,
+            generated_at=now,
+            generated_by=by if isinstance(by, User) else None,
+            archive=built.archive,
+            sha256=hashlib.sha256(built.archive).hexdigest(),
+        )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, workspace_views
+from . import report_views, views, workspace_views
 
 urlpatterns = [
     path("raad/", views.reading_room, name="council_room"),
@@ -10,6 +10,14 @@ urlpatterns = [
         views.proposal_trail,
         name="council_trail",
     ),
+    path("raad/burgertop/<slug:slug>/verslag/", report_views.report_page, name="council_report"),
+    path(
+        "raad/burgertop/<slug:slug>/verslag/<path:name>",
+        report_views.report_file,
+        name="council_report_file",
+    ),
+    path("raad/verslag/schema.json", report_views.report_schema, name="council_report_schema"),
+    path("werkruimte/raad/verslagen/", report_views.reports, name="council_reports"),
     path("werkruimte/raad/", workspace_views.answers_list, name="council_answers"),
     path("werkruimte/raad/voorstel/<int:pk>/", workspace_views.answer_edit, name="council_answer"),
     path("werkruimte/raad/statussen/", workspace_views.statuses, name="council_statuses"),

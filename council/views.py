@@ -81,5 +81,9 @@ def public_outcome(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "council/public_outcome.html",
-        {"summit": summit, "items": selectors.public_outcome(summit)},
+        {
+            "summit": summit,
+            "items": selectors.public_outcome(summit),
+            "report": selectors.latest_report(summit),
+        },
     )

@@ -30,6 +30,13 @@ def workspace_sections(request: HttpRequest) -> list[dict[str, Any]]:
                     "description": _("Elk voorstel met zijn antwoord; export en import."),
                 },
                 {
+                    "url": reverse("council_reports"),
+                    "label": _("Participatieverslagen"),
+                    "description": _(
+                        "Het verslag van een afgelopen burgertop voor de raad, met één klik."
+                    ),
+                },
+                {
                     "url": reverse("council_statuses"),
                     "label": _("Statussen van antwoorden"),
                     "description": _("De lijst die de gemeente zelf bijhoudt."),

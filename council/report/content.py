@@ -1,0 +1,432 @@
+"""The participation report (participatieverslag) of a finished summit as plain data: one
+read of the database into a tree of frozen dataclasses that every format (Markdown, JSON,
+CSV, the HTML page) is written from.
+
+The report is the municipality's record for the council, so it is written in Dutch
+whatever the reader's language, like the published ballot files. It holds no personal
+data: no resident's name, e-mail address, code or token (ideas and proposals are texts
+residents wrote for everyone; tables are named by their number; staff by role, not
+name), and demographic groups smaller than five are shown as "<5". Everything is in a
+fixed order (numbers, then ids), so the same data gives the same report.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from deliberation.models import Idea, Participant, Proposal, Summit, SummitVote
+from deliberation.outcome_page import SHOWN_IDEAS
+from deliberation.workspace_forms import LADDER_EXPLAINED
+from voting import contexts, result_page
+from voting.models import Poll
+from voting.selectors import closed_polls, result_rows
+
+from ..models import Answer
+from .dutch import dutch_date, dutch_number, group_count
+
+FORMAT_VERSION = "1"
+FINISHED = (Summit.Status.CLOSED, Summit.Status.ARCHIVED)
+AGE_BANDS = ((0, 17, "jonger dan 18"), (18, 29, "18-29"), (30, 49, "30-49"), (50, 66, "50-66"))
+OLDEST_BAND = "67 en ouder"
+UNKNOWN = "onbekend"
+
+
+class ReportRefused(ValidationError):
+    """This summit has no report (yet); ``message`` says why, in the reader's language."""
+
+
+@dataclass(frozen=True)
+class Count:
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Group:
+    category: str  # "wijk" or "leeftijd"
+    label: str
+    count: int | str  # a number, or "<5"
+
+
+@dataclass(frozen=True)
+class Participation:
+    session: str
+    channels: tuple[Count, ...]  # ter plaatse, online, op papier gestemd, ...
+    groups: tuple[Group, ...]
+
+
+@dataclass(frozen=True)
+class Row:
+    option: str
+    value: float
+    value_text: str
+    chosen: bool
+
+
+@dataclass(frozen=True)
+class Round:
+    title: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PollReport:
+    title: str
+    method: str
+    value_label: str
+    eligible: int
+    voted: int
+    paper: int
+    closed_on: str
+    rows: tuple[Row, ...]
+    rounds: tuple[Round, ...]
+    ballot_file: str
+    ballot_file_sha256: str
+
+
+@dataclass(frozen=True)
+class Milestone:
+    date: str
+    date_text: str
+    progress: int
+    description: str
+
+
+@dataclass(frozen=True)
+class CouncilAnswer:
+    status: str
+    progress: int
+    reasons: str  # Markdown
+    decision_date: str
+    decision_date_text: str
+    decision_reference: str
+    milestones: tuple[Milestone, ...]
+
+
+@dataclass(frozen=True)
+class ProposalReport:
+    number: int
+    title: str
+    text: str  # Markdown, its final wording
+    theme: str
+    table: int
+    ideas: tuple[str, ...]
+    result: str  # as the results page writes the number that decided ("" without a vote)
+    chosen: bool
+    answer: CouncilAnswer | None
+
+
+@dataclass(frozen=True)
+class Summary:
+    question: str
+    limits: str
+    commissioned_by: str
+    say: str
+    say_explained: str
+    outcome: tuple[str, ...]
+    next_steps: str
+
+
+@dataclass(frozen=True)
+class Filing:
+    """Filing metadata for the council information system, named after the fields of the
+    Open Raadsinformatie / Popolo model (``name``, ``start_date``, ``classification``, ...)."""
+
+    name: str
+    date: str
+    classification: str
+    subject: str
+    organization: str
+    event: str
+    agenda_item: str
+    identifier: str
+
+
+@dataclass(frozen=True)
+class Report:
+    format_version: str
+    title: str
+    slug: str
+    summit_date: str
+    summit_date_text: str
+    place: str
+    generated_at: str
+    generated_text: str
+    summary: Summary
+    participation: Participation
+    polls: tuple[PollReport, ...]
+    proposals: tuple[ProposalReport, ...]
+    other_voices: tuple[str, ...]  # ideas in residents' own words that no proposal took up
+    filing: Filing
+
+
+def refusal(summit: Summit) -> str:
+    """Why ``summit`` has no report yet, or "" when it may have one."""
+    if summit.status not in FINISHED:
+        return _(
+            "Deze burgertop is nog niet afgelopen. Een participatieverslag kan pas als de "
+            "burgertop gesloten is."
+        )
+    if not SummitVote.objects.filter(summit=summit, poll__status=Poll.Status.CLOSED).exists():
+        return _(
+            "Deze burgertop heeft nog geen gesloten stemming. Een participatieverslag kan pas "
+            "als de stemming over de voorstellen gesloten is."
+        )
+    return ""
+
+
+def summit_polls(summit: Summit) -> list[Poll]:
+    """The summit's closed polls: its vote steps' and any vote held afterwards under its
+    context, in the order they were made."""
+    ids = set(
+        SummitVote.objects.filter(summit=summit, poll__status=Poll.Status.CLOSED).values_list(
+            "poll_id", flat=True
+        )
+    )
+    for pk, context in closed_polls().values_list("pk", "context"):
+        if contexts.summit_slug(context) == summit.slug:
+            ids.add(pk)
+    return list(Poll.objects.filter(pk__in=ids).select_related("result").order_by("pk"))
+
+
+def _age_band(birth_year: int | None, year: int) -> str:
+    if birth_year is None:
+        return UNKNOWN
+    age = year - birth_year
+    for low, high, label in AGE_BANDS:
+        if low <= age <= high:
+            return label
+    return OLDEST_BAND
+
+
+def _participation(summit: Summit) -> Participation:
+    people = list(
+        Participant.objects.filter(summit=summit).values_list(
+            "checked_in_at",
+            "walk_in",
+            "table__online",
+            "user__neighbourhood__name",
+            "user__birth_year",
+        )
+    )
+    present = [p for p in people if p[0] is not None]
+    polls = [vote.poll for vote in SummitVote.objects.filter(summit=summit).select_related("poll")]
+    closed = [p for p in polls if p.status == Poll.Status.CLOSED]
+    voted = sum(p.result.ballots_counted for p in closed)
+    paper = sum(p.result.paper_ballots for p in closed)
+    channels = (
+        Count("uitgenodigd of aangemeld", len(people)),
+        Count("aanwezig", len(present)),
+        Count("ter plaatse", sum(1 for p in present if not p[2])),
+        Count("online", sum(1 for p in present if p[2])),
+        Count("zonder aanmelding binnengelopen", sum(1 for p in present if p[1])),
+        Count(
+            "ideeën geschreven",
+            Idea.objects.filter(summit=summit)
+            .exclude(status__in=[Idea.Status.WITHDRAWN, Idea.Status.HIDDEN])
+            .count(),
+        ),
+        Count(
+            "voorstellen",
+            Proposal.objects.filter(summit=summit, status=Proposal.Status.FROZEN).count(),
+        ),
+        Count("gestemd", voted),
+        Count("gestemd op de telefoon of laptop", voted - paper),
+        Count("gestemd op papier", paper),
+    )
+    year = summit.date.year if summit.date else 0
+    neighbourhoods = Counter(p[3] or UNKNOWN for p in present)
+    ages = Counter(_age_band(p[4], year) for p in present) if year else Counter()
+    age_order = [label for _low, _high, label in AGE_BANDS] + [OLDEST_BAND, UNKNOWN]
+    groups = tuple(
+        Group("wijk", name, group_count(neighbourhoods[name]))
+        for name in sorted(neighbourhoods, key=lambda n: (n == UNKNOWN, n))
+    ) + tuple(
+        Group("leeftijd", label, group_count(ages[label])) for label in age_order if ages[label]
+    )
+    session = f"Burgertop, {dutch_date(summit.date)}" if summit.date else "Burgertop"
+    return Participation(session=session, channels=channels, groups=groups)
+
+
+def _poll_report(poll: Poll) -> PollReport:
+    result = poll.result
+    page = result_page.context(poll, result)
+    return PollReport(
+        title=poll.title,
+        method=str(poll.get_method_display()),
+        value_label=str(page["value_label"]),
+        eligible=result.eligible,
+        voted=result.ballots_counted,
+        paper=result.paper_ballots,
+        closed_on=dutch_date(poll.closed_at.date()) if poll.closed_at else "",
+        rows=tuple(
+            Row(
+                option=row["title"],
+                value=float(row["value"]),
+                value_text=str(row["text"]),
+                chosen=bool(row["winner"]),
+            )
+            for row in page["rows"]
+        ),
+        rounds=tuple(
+            Round(title=str(step.title), lines=tuple(str(line) for line in step.lines))
+            for step in page["explanation"]
+        ),
+        ballot_file=result.file_name,
+        ballot_file_sha256=result.file_sha256,
+    )
+
+
+def _answer(answer: Answer | None) -> CouncilAnswer | None:
+    if answer is None:
+        return None
+    return CouncilAnswer(
+        status=answer.status.label,
+        progress=answer.status.progress,
+        reasons=answer.reasons,
+        decision_date=answer.decision_date.isoformat() if answer.decision_date else "",
+        decision_date_text=dutch_date(answer.decision_date),
+        decision_reference=answer.decision_reference,
+        milestones=tuple(
+            Milestone(
+                date=m.date.isoformat(),
+                date_text=dutch_date(m.date),
+                progress=m.progress,
+                description=m.description,
+            )
+            for m in sorted(answer.milestones.all(), key=lambda m: (m.date, m.pk))
+        ),
+    )
+
+
+def _proposals(summit: Summit, vote_polls: list[Poll]) -> list[ProposalReport]:
+    proposals = list(
+        Proposal.objects.filter(summit=summit, status=Proposal.Status.FROZEN)
+        .select_related("table", "theme")
+        .order_by("number")
+    )
+    ideas: dict[int, list[str]] = {p.pk: [] for p in proposals}
+    through = Proposal.ideas.through.objects.filter(
+        proposal__in=proposals, idea__status__in=SHOWN_IDEAS
+    ).order_by("idea_id")
+    for proposal_id, text in through.values_list("proposal_id", "idea__text"):
+        ideas[proposal_id].append(text)
+    # The summit's vote on its proposals: the last vote step's poll names them by reference.
+    results: dict[int, tuple[str, bool]] = {}
+    for poll in vote_polls:
+        page_rows = result_rows(poll, poll.result.outcome)
+        references = {o.key: o.reference for o in poll.options.all()}
+        for row in page_rows:
+            reference = references.get(row["key"], "")
+            if reference.startswith("proposal:"):
+                results[int(reference.partition(":")[2])] = (str(row["text"]), bool(row["winner"]))
+    answers = {
+        a.proposal_id: a
+        for a in Answer.objects.filter(proposal__in=proposals)
+        .select_related("status")
+        .prefetch_related("milestones")
+    }
+    return [
+        ProposalReport(
+            number=p.number,
+            title=p.title,
+            text=p.text,
+            theme=p.theme.name,
+            table=p.table.number,
+            ideas=tuple(ideas[p.pk]),
+            result=results.get(p.number, ("", False))[0],
+            chosen=results.get(p.number, ("", False))[1],
+            answer=_answer(answers.get(p.pk)),
+        )
+        for p in proposals
+    ]
+
+
+def _other_voices(summit: Summit) -> tuple[str, ...]:
+    """Ideas, in their writers' words, that no frozen proposal took up."""
+    taken = Proposal.ideas.through.objects.filter(
+        proposal__summit=summit, proposal__status=Proposal.Status.FROZEN
+    ).values("idea_id")
+    return tuple(
+        Idea.objects.filter(summit=summit, status=Idea.Status.VISIBLE)
+        .exclude(pk__in=taken)
+        .order_by("pk")
+        .values_list("text", flat=True)
+    )
+
+
+def _summary(summit: Summit, proposals: list[ProposalReport], polls: list[PollReport]) -> Summary:
+    chosen = [p for p in proposals if p.chosen]
+    voted = max((poll.voted for poll in polls), default=0)
+    outcome = [
+        f"De deelnemers schreven {len(proposals)} voorstellen en stemden daarover "
+        f"({dutch_number(voted)} stemmen)."
+    ]
+    outcome += [f"Gekozen: voorstel {p.number}, {p.title}." for p in chosen]
+    answered = sum(1 for p in proposals if p.answer is not None)
+    next_steps = (
+        f"De gemeenteraad antwoordt op elk voorstel. Van de {len(proposals)} voorstellen "
+        f"{'heeft' if answered == 1 else 'hebben'} er {answered} een antwoord. Dit verslag "
+        "wordt bijgewerkt als er antwoorden bijkomen."
+    )
+    return Summary(
+        question=summit.question,
+        limits=summit.limits,
+        commissioned_by=summit.commissioned_by,
+        say=str(Summit.Ladder(summit.ladder).label),
+        say_explained=str(LADDER_EXPLAINED[Summit.Ladder(summit.ladder)]),
+        outcome=tuple(outcome),
+        next_steps=next_steps,
+    )
+
+
+def summit_report(summit: Summit, *, generated_at: datetime) -> Report:
+    """The report of a finished summit; ReportRefused with the reason for any other."""
+    reason = refusal(summit)
+    if reason:
+        raise ReportRefused(reason)
+    with translation.override("nl"):
+        vote_polls = [
+            vote.poll
+            for vote in SummitVote.objects.filter(summit=summit, poll__status=Poll.Status.CLOSED)
+            .select_related("poll__result", "step")
+            .order_by("step__position")
+        ]
+        all_polls = summit_polls(summit)
+        polls = [_poll_report(poll) for poll in all_polls]
+        proposals = _proposals(summit, vote_polls)
+        summary = _summary(summit, proposals, polls)
+        participation = _participation(summit)
+    title = f"Participatieverslag {summit.title}"
+    summit_day: date | None = summit.date
+    return Report(
+        format_version=FORMAT_VERSION,
+        title=title,
+        slug=summit.slug,
+        summit_date=summit_day.isoformat() if summit_day else "",
+        summit_date_text=dutch_date(summit_day),
+        place=summit.place,
+        generated_at=generated_at.date().isoformat(),
+        generated_text=dutch_date(generated_at.date()),
+        summary=summary,
+        participation=participation,
+        polls=tuple(polls),
+        proposals=tuple(proposals),
+        other_voices=_other_voices(summit),
+        filing=Filing(
+            name=title,
+            date=generated_at.date().isoformat(),
+            classification="Participatieverslag",
+            subject=summit.question or summit.title,
+            organization=summit.commissioned_by,
+            event=f"{summit.title} ({dutch_date(summit_day)})" if summit_day else summit.title,
+            agenda_item="",
+            identifier=f"participatieverslag-{summit.slug}",
+        ),
+    )

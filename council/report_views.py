@@ -1,0 +1,99 @@
+"""The participation report's pages: the griffie makes a summit's report in the workspace
+(/werkruimte/raad/verslagen/); anyone reads the newest one at
+/raad/burgertop/<slug>/verslag/ and downloads its files there (it holds no personal data,
+like the summit's public council page). Thin: the service decides, selectors read."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from deliberation.models import Summit
+
+from . import selectors, services
+from .models import Report
+from .report import formats
+from .workspace_views import griffie_only
+
+CONTENT_TYPES = {
+    "zip": "application/zip",
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "md": "text/markdown; charset=utf-8",
+    "txt": "text/plain; charset=utf-8",
+}
+
+
+@griffie_only
+@require_http_methods(["GET", "POST"])
+def reports(request: HttpRequest) -> HttpResponse:
+    """Every summit that is not a draft, with its newest report and a button to make one."""
+    refused: dict[int, str] = {}
+    if request.method == "POST":
+        summit = get_object_or_404(selectors.readable_summits(), slug=request.POST.get("summit"))
+        try:
+            services.report_publish(summit=summit, by=request.user, now=timezone.now())  # type: ignore[arg-type]
+        except ValidationError as error:
+            refused[summit.pk] = " ".join(error.messages)
+        else:
+            messages.success(
+                request,
+                _("Het participatieverslag van %(title)s is gemaakt en staat in de leeskamer.")
+                % {"title": summit.title},
+            )
+            return redirect("council_reports")
+    summits = list(selectors.readable_summits())
+    made = selectors.latest_reports(s.pk for s in summits)
+    rows = [(s, made.get(s.pk), refused.get(s.pk, "")) for s in summits]
+    return render(
+        request,
+        "council/workspace/reports.html",
+        {"rows": rows},
+        status=400 if refused else 200,
+    )
+
+
+def _report(slug: str) -> tuple[Summit, Report]:
+    summit = get_object_or_404(Summit.objects.exclude(status=Summit.Status.DRAFT), slug=slug)
+    made = selectors.latest_report(summit)
+    if made is None:
+        raise Http404
+    return summit, made
+
+
+@require_GET
+def report_page(request: HttpRequest, slug: str) -> HttpResponse:
+    summit, made = _report(slug)
+    page = selectors.report_page(made)
+    return render(
+        request,
+        "council/report.html",
+        {"summit": summit, "made": made, "report": page.data, "files": page.files},
+    )
+
+
+@require_GET
+def report_file(request: HttpRequest, slug: str, name: str) -> HttpResponse:
+    """One file of the newest report, or the whole ZIP."""
+    _summit, made = _report(slug)
+    if name == formats.ARCHIVE:
+        body = bytes(made.archive)
+    else:
+        body = selectors.report_files(made).get(name, b"")
+        if not body:
+            raise Http404
+    kind = CONTENT_TYPES.get(name.rsplit(".", 1)[-1], "text/plain; charset=utf-8")
+    response = HttpResponse(body, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="{name.rsplit("/", 1)[-1]}"'
+    return response
+
+
+@require_GET
+def report_schema(request: HttpRequest) -> HttpResponse:
+    """The JSON Schema of the report's JSON file, at a stable address."""
+    return HttpResponse(formats.schema_text(), content_type="application/schema+json")
