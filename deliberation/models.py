@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from samenspel.models import ModerationAct
+from samenspel.reports import ContentReport
 
 IDEA_MAX_LENGTH = 280
 
@@ -207,6 +208,20 @@ class IdeaModeration(ModerationAct):
 
     def __str__(self) -> str:
         return f"{self.action} {self.idea_id}"
+
+
+class IdeaReport(ContentReport):
+    """A resident's report of an idea (``services.idea_report``): once per person per idea."""
+
+    summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="+")
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="reports")
+
+    class Meta(ContentReport.Meta):
+        constraints = [models.UniqueConstraint(fields=["idea", "by"], name="unique_idea_report")]
+        indexes = [models.Index(fields=["summit", "dismissed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.reason} {self.idea_id}"
 
 
 class CommandAnswer(models.Model):

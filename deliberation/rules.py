@@ -122,6 +122,12 @@ def can_moderate_ideas(roles: set[str]) -> bool:
     return bool(roles & MODERATORS)
 
 
+def can_report_ideas(roles: set[str]) -> bool:
+    """deliberation.report_ideas: report an idea they see to the moderators (not their own):
+    checked-in participants and table hosts."""
+    return bool(roles & WRITERS)
+
+
 def command_refusal(
     rule: CommandRule, *, roles: set[str], step_kind: str | None, step_state: str
 ) -> str | None:

@@ -91,6 +91,25 @@ urlpatterns.append(
         name="idea_moderation_undo",
     )
 )
+# Residents' reports of ideas, and the queue's buttons for them (deliberation/moderation.py).
+urlpatterns += [
+    path("burgertop/<slug:slug>/melden/", moderation.idea_report_page, name="summit_idea_report"),
+    path(
+        "werkruimte/moderatie/idee/<int:pk>/verbergen/",
+        moderation.idea_moderation_hide,
+        name="idea_moderation_hide",
+    ),
+    path(
+        "werkruimte/moderatie/idee/<int:pk>/afwijzen/",
+        moderation.idea_reports_dismiss,
+        name="idea_reports_dismiss",
+    ),
+    path(
+        "werkruimte/moderatie/idee/<int:pk>/afwijzen-ongedaan/",
+        moderation.idea_reports_dismiss_undo,
+        name="idea_reports_dismiss_undo",
+    ),
+]
 # A summit's participants, invitations and letters (deliberation/workspace_participants.py).
 urlpatterns.append(
     path("werkruimte/burgertop/<slug:slug>/deelnemers/", include("deliberation.participant_urls"))

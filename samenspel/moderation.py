@@ -22,7 +22,9 @@ def moderation_items(request: HttpRequest) -> list[dict[str, Any]]:
     """Every app's items this person may moderate, newest first.
 
     An item: ``process`` (its title), ``process_key``, ``kind``, ``text``, ``state``,
-    ``reason``, ``by``, ``at``, and ``undo_url`` or ``undo_refusal`` (why it cannot be undone).
+    ``reason``, ``by``, ``at``, ``reports`` (a ``samenspel.reports.ReportSummary`` or None),
+    and ``undo_url`` or ``undo_refusal`` (why it cannot be undone); a reported item may
+    have ``hide_url`` and ``dismiss_url``.
     """
     items: list[dict[str, Any]] = []
     for module in project_modules("moderation"):
@@ -61,13 +63,14 @@ def workspace_sections(request: HttpRequest) -> list[dict[str, Any]]:
         {
             "title": _("Moderatie"),
             "intro": _(
-                "Verborgen bijdragen uit burgertoppen en nota's: met reden, door wie en wanneer."
+                "Verborgen en gemelde bijdragen uit burgertoppen en nota's: met reden,"
+                " door wie en wanneer."
             ),
             "items": [
                 {
                     "url": reverse("moderation_queue"),
                     "label": _("Moderatielijst"),
-                    "description": _("Wat verborgen is, en ongedaan maken"),
+                    "description": _("Wat verborgen of gemeld is, en ongedaan maken"),
                 }
             ],
         }

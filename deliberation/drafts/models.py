@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from samenspel.models import ModerationAct
+from samenspel.reports import ContentReport
 
 from .passages import plain_text
 
@@ -162,6 +163,23 @@ class CommentModeration(ModerationAct):
 
     def __str__(self) -> str:
         return f"{self.action} {self.comment_id}"
+
+
+class CommentReport(ContentReport):
+    """A reader's report of a comment or reply (``reports.comment_report``): once per person
+    per comment."""
+
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="+")
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+
+    class Meta(ContentReport.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "by"], name="unique_comment_report")
+        ]
+        indexes = [models.Index(fields=["draft", "dismissed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.reason} {self.comment_id}"
 
 
 class Amendment(models.Model):

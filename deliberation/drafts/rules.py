@@ -47,6 +47,12 @@ def can_moderate(user: User | AnonymousUser, draft: Draft) -> bool:
     return can_decide(user, draft) or has_role(user, str(Role.ADMINISTRATOR))
 
 
+def can_report(user: User | AnonymousUser, draft: Draft) -> bool:
+    """drafts.report: report someone else's comment or reply to the moderators; every
+    logged-in reader who may react."""
+    return can_react(user, draft)
+
+
 def is_staff_account(user: User | AnonymousUser) -> bool:
     """A municipal account (civil servant, administrator), as opposed to a resident's: staff
     named editor of a nota run it; a resident given the same role only co-writes."""

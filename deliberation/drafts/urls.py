@@ -58,6 +58,27 @@ urlpatterns = [
         moderation.comment_moderation_undo,
         name="comment_moderation_undo",
     ),
+    # Readers' reports of comments, and the queue's buttons for them (moderation.py).
+    path(
+        "nota/<slug:slug>/reacties/<int:pk>/melden/",
+        moderation.comment_report,
+        name="comment_report",
+    ),
+    path(
+        "werkruimte/moderatie/reactie/<int:pk>/verbergen/",
+        moderation.comment_moderation_hide,
+        name="comment_moderation_hide",
+    ),
+    path(
+        "werkruimte/moderatie/reactie/<int:pk>/afwijzen/",
+        moderation.comment_reports_dismiss,
+        name="comment_reports_dismiss",
+    ),
+    path(
+        "werkruimte/moderatie/reactie/<int:pk>/afwijzen-ongedaan/",
+        moderation.comment_reports_dismiss_undo,
+        name="comment_reports_dismiss_undo",
+    ),
     path("nota/<slug:slug>/amendementen/", views.amendment_create, name="amendment"),
     path("nota/<slug:slug>/amendementen/stemming/", views.amendments_vote, name="put_to_vote"),
     path(

@@ -42,6 +42,12 @@ from .ideas import (
 )
 from .outcome import summit_outcome_publish, summit_outcome_withdraw
 from .proposals import proposal_save, proposals_freeze
+from .reports import (
+    idea_moderation_hide,
+    idea_report,
+    idea_reports_dismiss,
+    idea_reports_dismiss_undo,
+)
 from .setup import (
     G1000_DAY,
     TEMPLATES,
@@ -85,7 +91,11 @@ __all__ = [
     "idea_create",
     "idea_edit",
     "idea_hide",
+    "idea_moderation_hide",
     "idea_moderation_undo",
+    "idea_report",
+    "idea_reports_dismiss",
+    "idea_reports_dismiss_undo",
     "idea_merge",
     "idea_restore",
     "idea_withdraw",
