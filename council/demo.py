@@ -1,5 +1,6 @@
-"""The demo's council: the griffie may record answers, and the afternoon summit's proposals
-get answers in several statuses, recorded by the griffie through the services."""
+"""The demo's council: the griffie may record answers, the afternoon summit's and the
+finished summit's proposals get answers in several statuses, recorded by the griffie
+through the services, and the finished summit has its participation report."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from samenspel.demo import DemoContext
 
 from . import services
 from .answer_file import MilestoneSpec
-from .models import Answer
+from .models import Answer, Report
 
 AFTERNOON = "burgertop-diemen-middag"
+FINISHED = "burgertop-diemen-voorjaar"
 # (status key, reasons, days before today the council decided (None: not yet), reference,
 # milestones as (days before today, progress, what happened)); one per proposal in number
 # order, the last proposal left unanswered.
@@ -44,6 +46,26 @@ ANSWERS: list[tuple[str, str, int | None, str, list[tuple[int, int, str]]]] = [
     ),
 ]
 
+# The finished summit: one adopted, one not, the last one still unanswered.
+FINISHED_ANSWERS: list[tuple[str, str, int | None, str, list[tuple[int, int, str]]]] = [
+    (
+        "adopted",
+        "De raad wil een open buurthuis in elke wijk. Het college zoekt per wijk een gebouw "
+        "en vrijwilligers.",
+        14,
+        "RB 2026-033",
+        [(3, 10, "Eerste gesprek met vrijwilligers in Diemen-Noord")],
+    ),
+    (
+        "not_adopted",
+        "De raad vindt het een goed idee, maar er is dit jaar geen geld voor. De raad "
+        "bespreekt het opnieuw bij de begroting.",
+        14,
+        "RB 2026-034",
+        [],
+    ),
+]
+
 
 def seed(context: DemoContext) -> None:
     griffie = context.staff["griffie"]
@@ -53,14 +75,36 @@ def seed(context: DemoContext) -> None:
         "Raad: leeskamer http://127.0.0.1:8000/raad/ (raadslid, griffie); de griffie legt "
         "antwoorden vast in /werkruimte/raad/"
     )
+    context.lines.append(
+        f"Participatieverslag: http://127.0.0.1:8000/raad/burgertop/{FINISHED}/verslag/ "
+        "(de griffie maakt het opnieuw in /werkruimte/raad/verslagen/)"
+    )
     # The afternoon summit is seeded by deliberation's demo, which runs after this one (the
     # council is listed first, for its home page block): answer once it is all stored.
     transaction.on_commit(lambda: answer_afternoon(context))
+    transaction.on_commit(lambda: report_finished(context))
 
 
 def answer_afternoon(context: DemoContext) -> int:
     """Answers for the afternoon summit's proposals that have none yet; returns how many."""
-    summit = Summit.objects.filter(slug=AFTERNOON).first()
+    return _answer(context, AFTERNOON, ANSWERS)
+
+
+def report_finished(context: DemoContext) -> None:
+    """Answers for the finished summit, then its participation report (once)."""
+    _answer(context, FINISHED, FINISHED_ANSWERS)
+    summit = Summit.objects.filter(slug=FINISHED).first()
+    if summit is None or Report.objects.filter(summit=summit).exists():
+        return
+    services.report_publish(summit=summit, by=context.staff["griffie"], now=context.now)
+
+
+def _answer(
+    context: DemoContext,
+    slug: str,
+    answers: list[tuple[str, str, int | None, str, list[tuple[int, int, str]]]],
+) -> int:
+    summit = Summit.objects.filter(slug=slug).first()
     if summit is None:
         return 0
     answered = set(Answer.objects.values_list("proposal_id", flat=True))
@@ -68,7 +112,7 @@ def answer_afternoon(context: DemoContext) -> int:
     today = context.now.date()
     added = 0
     for proposal, (status, reasons, days, reference, milestones) in zip(
-        proposals, ANSWERS, strict=False
+        proposals, answers, strict=False
     ):
         if proposal.pk in answered:
             continue

@@ -1,5 +1,6 @@
 """The demo's council: the griffie may record answers, a council member may only read, and
-the afternoon summit's proposals have answers in several statuses."""
+the afternoon and the finished summit's proposals have answers in several statuses; the
+finished summit's participation report is in the reading room."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from council.models import Answer
+from council.models import Answer, Report
 from samenspel.models import User
 
 pytestmark = pytest.mark.django_db
@@ -28,8 +29,10 @@ def test_the_demo_has_answers_in_several_statuses_that_a_council_member_finds(
     with django_capture_on_commit_callbacks(execute=True):
         call_command("seed_demo", *args, stdout=open(tmp_path / "out2.txt", "w"))  # noqa: SIM115
     statuses = set(Answer.objects.values_list("status__key", flat=True))
-    assert statuses == {"implemented", "partly_adopted", "in_progress"}
-    assert Answer.objects.count() == 3, "a second run adds nothing"
+    assert statuses == {"implemented", "partly_adopted", "in_progress", "adopted", "not_adopted"}
+    assert Answer.objects.count() == 5, "a second run adds nothing"
+    finished = "burgertop-diemen-voorjaar"
+    assert Report.objects.filter(summit__slug=finished).count() == 1, "made once"
     griffie, member = User.objects.get(username="griffie"), User.objects.get(username="raadslid")
     assert griffie.has_perm("council.record_answer")
     assert not member.has_perm("council.record_answer")
@@ -37,4 +40,7 @@ def test_the_demo_has_answers_in_several_statuses_that_a_council_member_finds(
     client.force_login(member)
     room = client.get("/raad/").content.decode()
     assert "uitgevoerd" in room and "deels aangenomen" in room and "in behandeling" in room
+    assert f"/raad/burgertop/{finished}/verslag/" in room
+    report = client.get(f"/raad/burgertop/{finished}/verslag/").content.decode()
+    assert "niet aangenomen" in report and "De raad heeft nog niet geantwoord." in report
     assert client.get("/werkruimte/raad/").status_code == 403
