@@ -143,6 +143,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_POOL
 # limit a burst of a thousand ballots became hundreds of threads fighting over one
 # interpreter lock and DB_POOL_MAX_SIZE connections. 0 turns the limit off.
 HTTP_CONCURRENCY = int(os.environ.get("HTTP_CONCURRENCY", str(max(DB_POOL_MAX_SIZE, 4))))
+# Seconds a request already inside Django may take to finish once the process is told to
+# stop (SIGTERM); then it is ended and answered 503 with Retry-After (samenspel/stopping.py).
+HTTP_STOP_GRACE_SECONDS = float(os.environ.get("HTTP_STOP_GRACE_SECONDS", "5"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
