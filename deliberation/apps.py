@@ -18,3 +18,7 @@ class DeliberationConfig(AppConfig):
         from .tables import hosted_table_members
 
         rules.TABLE_MEMBERS = hosted_table_members
+        # A workspace poll may be for a summit's participants (voting/electorates.py).
+        from .poll_electorate import register
+
+        register()

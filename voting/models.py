@@ -62,6 +62,9 @@ class Poll(models.Model):
         LIST = "list", _("Een lijst met namen")
         ALL = "all", _("Alle inwoners")
         NEIGHBOURHOOD = "neighbourhood", _("Inwoners van één wijk of buurt")
+        # A group another app defines, such as a summit's participants
+        # (``voting/electorates.py``); its key is in ``electorate_source``.
+        SOURCE = "source", _("Een groep uit een burgertop of ander onderdeel")
 
     title = models.CharField(_("titel"), max_length=200)
     description = models.TextField(_("toelichting"), blank=True)
@@ -109,6 +112,12 @@ class Poll(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("wijk of buurt"),
+    )
+    electorate_source = models.CharField(
+        _("groep die mag stemmen"),
+        max_length=200,
+        blank=True,
+        help_text=_("Bij een groep uit een ander onderdeel, bijvoorbeeld 'summit:burgertop-2026'."),
     )
     opens_at = models.DateTimeField(_("gaat open op"), null=True, blank=True)
     closes_at = models.DateTimeField(_("sluit op"), null=True, blank=True)

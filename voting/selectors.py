@@ -15,7 +15,7 @@ from django.utils.translation import gettext, gettext_noop, ngettext
 
 from samenspel.models import Neighbourhood, Role, User
 
-from . import formats, methods, rules, sealing
+from . import electorates, formats, methods, rules, sealing
 from .models import Ballot, Eligibility, Option, PendingBallot, Poll, ReplacedReceipt
 
 # Stored and published in Dutch (the published files are the record); shown translated.
@@ -310,7 +310,8 @@ def _residents() -> QuerySet[User]:
 
 def electorate(poll: Poll) -> QuerySet[User]:
     """The residents a poll for all residents or for one neighbourhood is for, now; a wijk
-    takes in its buurten. Empty for a poll with a list (its caller names the voters)."""
+    takes in its buurten; the members of another app's group (``voting/electorates.py``).
+    Empty for a poll with a list (its caller names the voters)."""
     if poll.electorate == Poll.Electorate.ALL:
         return _residents()
     if poll.electorate == Poll.Electorate.NEIGHBOURHOOD and poll.neighbourhood_id:
@@ -318,6 +319,10 @@ def electorate(poll: Poll) -> QuerySet[User]:
             Q(neighbourhood_id=poll.neighbourhood_id)
             | Q(neighbourhood__parent_id=poll.neighbourhood_id)
         )
+    source = electorates.source_of(poll.electorate_source)
+    if poll.electorate == Poll.Electorate.SOURCE and source is not None:
+        # The group's members as they are now (at opening), active accounts only.
+        return source.members(poll.electorate_source).filter(is_active=True)
     return User.objects.none()
 
 

@@ -26,7 +26,17 @@ from samenspel.live.broadcast import broadcast
 from samenspel.live.coalesce import Coalesced
 from samenspel.models import Neighbourhood, User
 
-from . import events, formats, methods, rules, sealing, selectors, signals, voterlist
+from . import (
+    electorates,
+    events,
+    formats,
+    methods,
+    rules,
+    sealing,
+    selectors,
+    signals,
+    voterlist,
+)
 from .models import (
     Ballot,
     CastVia,
@@ -733,6 +743,7 @@ def _setup_fields(
     opens_at: datetime | None,
     closes_at: datetime | None,
     live_turnout: bool,
+    electorate_source: str = "",
 ) -> dict[str, Any]:
     kind = methods.get(method)
     return {
@@ -749,10 +760,23 @@ def _setup_fields(
         else Poll.MajorityRule.SIMPLE,
         "electorate": electorate,
         "neighbourhood": neighbourhood if electorate == Poll.Electorate.NEIGHBOURHOOD else None,
+        "electorate_source": electorate_source if electorate == Poll.Electorate.SOURCE else "",
         "opens_at": opens_at,
         "closes_at": closes_at,
         "live_turnout": live_turnout,
     }
+
+
+def _source_errors(
+    errors: dict[str, list[str]], electorate: str, electorate_source: str, by: User
+) -> None:
+    """A poll for a group of another app (``voting/electorates.py``): a group must be
+    chosen, and one this person may use (the app that registered it decides)."""
+    if electorate != Poll.Electorate.SOURCE:
+        return
+    refusal = electorates.refusal(electorate_source, by)
+    if refusal is not None:
+        errors.setdefault("electorate_source", []).append(refusal)
 
 
 def poll_setup_create(
@@ -770,6 +794,7 @@ def poll_setup_create(
     majority_rule: str = "simple",
     electorate: str = "all",
     neighbourhood: Neighbourhood | None = None,
+    electorate_source: str = "",
     opens_at: datetime | None = None,
     closes_at: datetime | None = None,
     live_turnout: bool = True,
@@ -785,6 +810,7 @@ def poll_setup_create(
         max_choices=max_choices, budget=budget, points=points, electorate=electorate,
         neighbourhood=neighbourhood, opens_at=opens_at, closes_at=closes_at, now=now,
     )  # fmt: skip
+    _source_errors(errors, electorate, electorate_source, by)
     if errors:
         raise ValidationError(errors)
     fields = _setup_fields(
@@ -792,6 +818,7 @@ def poll_setup_create(
         min_choices=min_choices, max_choices=max_choices, budget=budget, points=points,
         majority_rule=majority_rule, electorate=electorate, neighbourhood=neighbourhood,
         opens_at=opens_at, closes_at=closes_at, live_turnout=live_turnout,
+        electorate_source=electorate_source,
     )  # fmt: skip
     with transaction.atomic():
         poll = Poll.objects.create(
@@ -856,6 +883,7 @@ def poll_setup_update(
     majority_rule: str = "simple",
     electorate: str = "all",
     neighbourhood: Neighbourhood | None = None,
+    electorate_source: str = "",
     opens_at: datetime | None = None,
     closes_at: datetime | None = None,
     live_turnout: bool = True,
@@ -871,6 +899,7 @@ def poll_setup_update(
             max_choices=max_choices, budget=budget, points=points, electorate=electorate,
             neighbourhood=neighbourhood, opens_at=opens_at, closes_at=closes_at, now=now,
         )  # fmt: skip
+        _source_errors(errors, electorate, electorate_source, by)
         if errors:
             raise ValidationError(errors)
         fields = _setup_fields(
@@ -878,6 +907,7 @@ def poll_setup_update(
             min_choices=min_choices, max_choices=max_choices, budget=budget, points=points,
             majority_rule=majority_rule, electorate=electorate, neighbourhood=neighbourhood,
             opens_at=opens_at, closes_at=closes_at, live_turnout=live_turnout,
+            electorate_source=electorate_source,
         )  # fmt: skip
         for name, value in fields.items():
             setattr(poll, name, value)

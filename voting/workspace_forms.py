@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from samenspel.models import Neighbourhood
+from samenspel.models import Neighbourhood, User
 
-from . import methods
+from . import electorates, methods
 from .models import Method, Option, Poll
 from .services import OptionSpec
 
@@ -176,9 +176,30 @@ class PollSetupForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, rows: list[dict[str, str]] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        rows: list[dict[str, str]] | None = None,
+        user: User | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["neighbourhood"].choices = _neighbourhoods()
+        # Groups of other apps (a summit's participants): one choice each, and a list of
+        # the groups this person may use; the service refuses any other.
+        choices = [item for item in Poll.Electorate.choices if item[0] != Poll.Electorate.SOURCE]
+        for kind, source in electorates.SOURCES.items():
+            choices.append((kind, source.label))
+            groups = source.choices(user) if user is not None else []
+            self.fields[f"source_{kind}"] = forms.CharField(
+                label=source.pick_label,
+                required=False,
+                widget=forms.Select(
+                    attrs={"class": "utrecht-select"},
+                    choices=[("", str(_("Kies uit de lijst"))), *groups],
+                ),
+            )
+        self.fields["electorate"].choices = choices  # type: ignore[attr-defined]
         self.rows = rows if rows is not None else [{"title": "", "cost": "", "description": ""}]
         self.option_errors: list[str] = []
 
@@ -203,11 +224,25 @@ class PollSetupForm(forms.Form):
             )
         return specs
 
+    @property
+    def source_fields(self) -> list[forms.BoundField]:
+        return [self[f"source_{kind}"] for kind in electorates.SOURCES]
+
+    def _electorate(self) -> dict[str, str]:
+        """``electorate`` and ``electorate_source`` for the service: a group's kind becomes
+        'source' with the chosen group's key (or just its kind when none was chosen)."""
+        chosen = self.cleaned_data["electorate"]
+        if chosen not in electorates.SOURCES:
+            return {"electorate": chosen, "electorate_source": ""}
+        key = self.cleaned_data.get(f"source_{chosen}") or f"{chosen}:"
+        return {"electorate": str(Poll.Electorate.SOURCE), "electorate_source": key}
+
     def arguments(self) -> dict[str, Any]:
         """The service's keyword arguments (after is_valid)."""
         data = self.cleaned_data
         place = data.get("neighbourhood") or ""
         return {
+            **self._electorate(),
             "title": data.get("title", ""),
             "description": data.get("description", ""),
             "method": data["method"],
@@ -217,7 +252,6 @@ class PollSetupForm(forms.Form):
             "points": data.get("points"),
             "budget": data.get("budget"),
             "majority_rule": data.get("majority_rule") or Poll.MajorityRule.SIMPLE,
-            "electorate": data["electorate"],
             "neighbourhood": Neighbourhood.objects.filter(pk=place).first()
             if place.isdigit()
             else None,
@@ -233,6 +267,9 @@ class PollSetupForm(forms.Form):
             for name, messages in error.message_dict.items():
                 if name == "options":
                     self.option_errors.extend(messages)
+                elif name == "electorate_source":
+                    field = f"source_{self.data.get('electorate')}"
+                    self.add_error(field if field in self.fields else None, messages)
                 elif name in self.fields:
                     self.add_error(name, messages)
                 else:
@@ -287,6 +324,10 @@ def rows_of(options: list[Option]) -> list[dict[str, str]]:
 
 
 def initial_of(poll: Poll) -> dict[str, Any]:
+    group: dict[str, str] = {}
+    if poll.electorate == Poll.Electorate.SOURCE:
+        kind = poll.electorate_source.partition(":")[0]
+        group = {"electorate": kind, f"source_{kind}": poll.electorate_source}
     return {
         "title": poll.title,
         "description": poll.description,
@@ -302,6 +343,7 @@ def initial_of(poll: Poll) -> dict[str, Any]:
         "opens_at": poll.opens_at,
         "closes_at": poll.closes_at,
         "live_turnout": poll.live_turnout,
+        **group,
     }
 
 

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from samenspel.models import RoleGrant
 
-from . import contexts, rules, selectors, services, workspace_forms
+from . import contexts, electorates, rules, selectors, services, workspace_forms
 from .models import Eligibility, Poll
 
 
@@ -63,6 +63,9 @@ def electorate_text(poll: Poll) -> str:
         return _("Alle inwoners")
     if poll.electorate == Poll.Electorate.NEIGHBOURHOOD and poll.neighbourhood:
         return _("Inwoners van %(place)s") % {"place": poll.neighbourhood.name}
+    source = electorates.source_of(poll.electorate_source)
+    if poll.electorate == Poll.Electorate.SOURCE and source is not None:
+        return source.describe(poll.electorate_source)
     if contexts.summit_slug(poll.context):
         return _("Deelnemers van de burgertop")
     if poll.context:
@@ -115,9 +118,12 @@ def workspace_create(request: HttpRequest) -> HttpResponse:
     if not rules.can_create_poll(request.user):
         raise PermissionDenied
     if request.method != "POST":
-        return _setup_page(request, workspace_forms.PollSetupForm(), None)
+        form = workspace_forms.PollSetupForm(user=request.user)  # type: ignore[arg-type]
+        return _setup_page(request, form, None)
     form = workspace_forms.PollSetupForm(
-        request.POST, rows=workspace_forms.rows_from_post(request.POST)
+        request.POST,
+        rows=workspace_forms.rows_from_post(request.POST),
+        user=request.user,  # type: ignore[arg-type]
     )
     if request.POST.get("add_rows") or not form.is_valid():
         return _setup_page(request, form, None, 200 if request.POST.get("add_rows") else 400)
@@ -147,10 +153,13 @@ def workspace_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = workspace_forms.PollSetupForm(
             initial=workspace_forms.initial_of(poll),
             rows=workspace_forms.rows_of(selectors.poll_options(poll)),
+            user=request.user,  # type: ignore[arg-type]
         )
         return _setup_page(request, form, poll)
     form = workspace_forms.PollSetupForm(
-        request.POST, rows=workspace_forms.rows_from_post(request.POST)
+        request.POST,
+        rows=workspace_forms.rows_from_post(request.POST),
+        user=request.user,  # type: ignore[arg-type]
     )
     if request.POST.get("add_rows") or not form.is_valid():
         return _setup_page(request, form, poll, 200 if request.POST.get("add_rows") else 400)
