@@ -22,6 +22,9 @@ from .workspace_views import griffie_only
 
 CONTENT_TYPES = {
     "zip": "application/zip",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
     "json": "application/json",
     "csv": "text/csv; charset=utf-8",
     "md": "text/markdown; charset=utf-8",

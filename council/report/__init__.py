@@ -8,7 +8,7 @@ from datetime import datetime
 
 from deliberation.models import Summit
 
-from . import formats
+from . import formats, office, pdf
 from .content import Report, ReportRefused, refusal, summit_polls, summit_report
 
 __all__ = ["Built", "Report", "ReportRefused", "build", "refusal", "summit_report"]
@@ -25,5 +25,12 @@ def build(summit: Summit, *, generated_at: datetime) -> Built:
     """The report of ``summit`` and all its files; ReportRefused for an unfinished one."""
     report = summit_report(summit, generated_at=generated_at)
     ballots = {poll.result.file_name: poll.result.file_text for poll in summit_polls(summit)}
-    files = formats.report_files(report, ballots)
+    readable, archived = pdf.pdf_bytes(report)
+    documents = {
+        formats.PDF: readable,
+        formats.PDF_ARCHIVE: archived,
+        formats.DOCX: office.docx_bytes(report),
+        formats.ODT: office.odt_bytes(report),
+    }
+    files = formats.report_files(report, ballots, documents)
     return Built(report=report, files=files, archive=formats.zip_bytes(files))

@@ -32,6 +32,10 @@ FIGURES_EXCEL = "cijfers-excel.csv"
 METADATA_JSON = "metadata.json"
 METADATA_CSV = "metadata.csv"
 README = "LEESMIJ.txt"
+PDF = "participatieverslag.pdf"
+PDF_ARCHIVE = "participatieverslag-pdfa.pdf"
+DOCX = "participatieverslag.docx"
+ODT = "participatieverslag.odt"
 ARCHIVE = "participatieverslag.zip"
 BALLOTS_FOLDER = "stembiljetten"
 
@@ -237,6 +241,10 @@ def metadata_csv(report: Report) -> bytes:
 DESCRIPTIONS = {
     ARCHIVE: "alle bestanden van het verslag in één ZIP, met een LEESMIJ",
     README: "deze uitleg: elk bestand en elke kolom",
+    PDF: "het verslag als PDF om te lezen: getagd en toegankelijk (PDF/UA-1)",
+    PDF_ARCHIVE: "hetzelfde verslag als PDF/A-3a, voor het archief",
+    DOCX: "het verslag om te bewerken in Word (DOCX)",
+    ODT: "het verslag om te bewerken in LibreOffice of OpenOffice (ODT)",
     MARKDOWN: "het verslag als Markdown-tekst, om te lezen of verder te bewerken",
     JSON: "het hele verslag als JSON; de opbouw staat in " + SCHEMA,
     SCHEMA: "JSON Schema (draft 2020-12) van " + JSON,
@@ -289,9 +297,13 @@ def readme_text(report: Report, files: dict[str, bytes]) -> bytes:
     return "\n".join(lines).encode()
 
 
-def report_files(report: Report, ballot_files: dict[str, str]) -> dict[str, bytes]:
-    """Every file of the report by its name in the ZIP, README included."""
+def report_files(
+    report: Report, ballot_files: dict[str, str], documents: dict[str, bytes] | None = None
+) -> dict[str, bytes]:
+    """Every file of the report by its name in the ZIP, README included; ``documents`` are
+    the PDF, DOCX and ODT files (made by ``pdf`` and ``office``)."""
     files = {
+        **(documents or {}),
         MARKDOWN: markdown_text(report),
         JSON: json_text(report),
         SCHEMA: schema_text(),

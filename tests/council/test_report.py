@@ -12,11 +12,17 @@ import re
 import zipfile
 from datetime import UTC, date, datetime, timedelta
 
+import docx
 import jsonschema
 import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
+from odf import table as odf_table
+from odf import teletype
+from odf import text as odf_text
+from odf.opendocument import load
+from pypdf import PdfReader
 
 from council import report, services
 from council.models import Report
@@ -91,12 +97,68 @@ def test_the_same_data_gives_the_same_bytes_but_for_the_generation_date():
     later = report.build(summit, generated_at=DAY + timedelta(days=1))
     assert later.archive != first.archive
     assert set(later.files) == set(first.files)
+    documents = {formats.README, formats.PDF, formats.PDF_ARCHIVE, formats.DOCX, formats.ODT}
     for name, body in later.files.items():
-        if name == formats.README:
-            continue  # names the other files' SHA-256, which change with the date
+        if name in documents:
+            continue  # compressed (or the README: the others' SHA-256), compared below
         text = body.decode("utf-8-sig")
         text = text.replace("21 maart 2026", "20 maart 2026").replace("2026-03-21", "2026-03-20")
         assert text == first.files[name].decode("utf-8-sig"), name
+    assert "21 maart 2026" in docx_text(later.files[formats.DOCX])
+    assert docx_text(later.files[formats.DOCX]).replace("21 maart", "20 maart") == docx_text(
+        first.files[formats.DOCX]
+    )
+    assert pdf_text(later.files[formats.PDF]).replace("21 maart", "20 maart") == pdf_text(
+        first.files[formats.PDF]
+    )
+
+
+def docx_text(data: bytes) -> str:
+    document = docx.Document(io.BytesIO(data))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_the_pdf_is_tagged_the_archive_copy_is_pdfa_and_both_read_back():
+    built = report.build(finished().summit, generated_at=DAY)
+    for name in (formats.PDF, formats.PDF_ARCHIVE):
+        reader = PdfReader(io.BytesIO(built.files[name]))
+        root = reader.trailer["/Root"]
+        assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"], "tagged"
+        assert root["/Lang"] == "nl"
+        assert reader.metadata.title == "Participatieverslag Burgertop test"
+        text = pdf_text(built.files[name])
+        assert "Samenvatting" in text and "Meer bomen" in text and "20 maart 2026" in text
+        assert "Bomen in de Ouddiemerlaan" in text
+        xmp = root["/Metadata"].get_object().get_data().decode()
+        if name == formats.PDF_ARCHIVE:
+            assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="A"' in xmp
+        else:
+            assert 'pdfuaid:part="1"' in xmp
+
+
+def test_the_docx_and_odt_hold_every_proposal_and_the_figures_tables():
+    built = report.build(finished().summit, generated_at=DAY)
+    document = docx.Document(io.BytesIO(built.files[formats.DOCX]))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[0] == "Participatieverslag Burgertop test"
+    assert "Voorstel 1: Meer bomen" in headings and "Voorstel 2: Veilig fietsen" in headings
+    result = document.tables[-1]
+    assert [c.text for c in result.rows[1].cells] == ["Meer bomen", "3", "ja"]
+    assert document.core_properties.title == "Participatieverslag Burgertop test"
+    odt = load(io.BytesIO(built.files[formats.ODT]))
+    odt_headings = [teletype.extractText(h) for h in odt.getElementsByType(odf_text.H)]
+    assert odt_headings[:2] == ["Participatieverslag Burgertop test", "Samenvatting"]
+    assert "Voorstel 2: Veilig fietsen" in odt_headings
+    cells = [teletype.extractText(c) for c in odt.getElementsByType(odf_table.TableCell)]
+    assert "Meer bomen" in cells and "Goedkeuringen" in cells
+    with zipfile.ZipFile(io.BytesIO(built.files[formats.ODT])) as archive:
+        assert archive.namelist()[0] == "mimetype"
+        assert archive.read("mimetype") == b"application/vnd.oasis.opendocument.text"
 
 
 def test_both_csv_dialects_read_back_to_the_same_numbers():
