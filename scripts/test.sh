@@ -87,14 +87,23 @@ run() {
   "$@" || status=1
 }
 
+# Within each stack, TEST_WORKERS pytest workers (pytest-xdist, default 2) share the tests out
+# a file at a time: most tests wait on a browser, a socket or a server, so two stacks of two
+# workers keep two cores busier than two single runs did. Each worker has its own test
+# database, demo server and Redis database (tests/conftest.py). TEST_WORKERS=1 runs each
+# stack in one process, as before.
+TEST_WORKERS=${TEST_WORKERS:-2}
+parallel=()
+[ "$TEST_WORKERS" -gt 1 ] && parallel=(-n "$TEST_WORKERS" --dist loadfile)
+
 # Each stack's pytest keeps its temporary files (the browser tests' demo server, its database
 # and logs) in a directory of its own, removed with the rest of this run.
 embedded_tests=(env -u DATABASE_URL -u REDIS_URL TEST_SQLITE_NAME="$WORK/test-embedded.sqlite3"
-  "$PY" -m pytest -m "not multiprocess" -q --durations=15 --basetemp="$WORK/pytest-embedded" "$@")
+  "$PY" -m pytest "${parallel[@]}" -m "not multiprocess" -q --durations=15 --basetemp="$WORK/pytest-embedded" "$@")
 # Connections are not kept between test threads, so the test database can be dropped at the end.
 production_tests=(env DEBUG=1 DB_CONN_MAX_AGE=0
   DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/samenspel" REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
-  "$PY" -m pytest -q --durations=15 --basetemp="$WORK/pytest-production" "$@")
+  "$PY" -m pytest "${parallel[@]}" -q --durations=15 --basetemp="$WORK/pytest-production" "$@")
 EMBEDDED_TITLE="tests: embedded default (SQLite, in-memory layer)"
 PRODUCTION_TITLE="tests: production stack (PostgreSQL, Redis, multi-process tests included)"
 

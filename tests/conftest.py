@@ -1,5 +1,39 @@
+import os
+from urllib.parse import urlsplit, urlunsplit
+
 import pytest
+from django.conf import settings as django_settings
 from django.core import mail  # noqa: F401 - locmem backend is set by pytest-django
+
+
+def _own_redis_database_per_worker() -> None:
+    """Give each parallel worker (pytest-xdist, ``-n``) a Redis database number of its own.
+
+    Each worker has a test database of its own (pytest-django adds ``_gw0``, ``_gw1``), so
+    two workers both hold a summit 1; on one Redis database their channel-layer groups
+    (``summit-1``) would be the same groups, and one worker's broadcasts would reach the
+    other's consumers and browsers. The worker's Daphne processes (the browser tests' demo
+    server, the multi-process tests) inherit the number through REDIS_URL. Worker gwN uses
+    database N + 1; a run without workers keeps the URL it was given.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    url = os.environ.get("REDIS_URL", "")
+    if not (worker.startswith("gw") and url):
+        return
+    number = int(worker[2:]) + 1
+    if number > 15:
+        raise RuntimeError("Redis has 16 databases: run at most 15 workers on one Redis")
+    own = urlunsplit(urlsplit(url)._replace(path=f"/{number}"))
+    os.environ["REDIS_URL"] = own
+    # pytest-django read the settings before this file: point them at the worker's database.
+    django_settings.REDIS_URL = own
+    for layer in django_settings.CHANNEL_LAYERS.values():
+        for host in layer.get("CONFIG", {}).get("hosts", []):
+            if isinstance(host, dict) and host.get("address") == url:
+                host["address"] = own
+
+
+_own_redis_database_per_worker()
 
 
 @pytest.fixture(autouse=True)
