@@ -4,6 +4,12 @@ Its events are gathered for a short window, put in ``seq`` order and written as 
 per socket holding all of them, rendered once per audience (see ``EventViews``). The
 recent events are kept, so a socket that reconnects with its last ``seq`` can be sent what
 it missed instead of a full snapshot.
+
+A socket for which a batch holds only briefs (another table's new idea: a count moves,
+nothing it reads changes) gets them at most once per ``BRIEF_WAIT_SECONDS``, together with
+what follows: in a burst of ideas most screens then get one frame a second instead of one
+per batch, and the process's writes go to the screens whose own table, or whose whole view,
+changed.
 """
 
 from __future__ import annotations
@@ -38,13 +44,21 @@ MAX_BATCH_WINDOW_SECONDS = 1.0
 GAP_WAIT_SECONDS = MAX_BATCH_WINDOW_SECONDS + 0.5
 # Events kept per group for reconnecting sockets; older ones are served by a snapshot.
 REPLAY_EVENTS = 5000
+# A socket that got a frame less than this long ago keeps a batch of only briefs for later
+# (see the module doc). The first batch after a quiet spell goes out at once.
+BRIEF_WAIT_SECONDS = 1.0
+# A batch is written to this many sockets, then the event loop gets a turn: acks and
+# commands that arrived meanwhile do not wait for the write to thousands of screens.
+YIELD_EVERY = 250
 FULL = "full"
 
 
 class EventViews(Protocol):
     """How the events of a batched group look to each audience.
 
-    A socket's audience is its ``live_audience`` attribute (``FULL`` when it has none).
+    A socket's audience is its ``live_audience`` attribute (``FULL`` when it has none). Any
+    form other than ``FULL`` is a brief: it may reach the socket up to
+    ``BRIEF_WAIT_SECONDS`` later, with the events after it.
     """
 
     def view(self, event: Mapping[str, Any], audience: Hashable) -> Hashable:
@@ -87,6 +101,11 @@ class Batcher:
         self.gap_since: float | None = None
         self.timer: asyncio.TimerHandle | None = None
         self.flushing: asyncio.Task[None] | None = None
+        # Sockets holding briefs back, with the seq they have everything up to, and when
+        # each socket last got a frame; ``behind_due``: when the first of them is due.
+        self.behind: dict[LocalSocket, int] = {}
+        self.sent_at: dict[LocalSocket, float] = {}
+        self.behind_due: float | None = None
 
     def add(self, text: str) -> bool:
         """Take a sequenced event for the next batch; False for anything else."""
@@ -109,11 +128,15 @@ class Batcher:
         return True
 
     def schedule(self, delay: float | None = None) -> None:
-        if self.timer is not None or (self.flushing is not None and not self.flushing.done()):
-            return
+        if self.flushing is not None and not self.flushing.done():
+            return  # the running flush reschedules when it is done
         loop = asyncio.get_running_loop()
         if delay is None:
             delay = max(0.0, self.last_flush + self.window - loop.time())
+        if self.timer is not None:
+            if self.gap_since is not None or self.timer.when() <= loop.time() + delay:
+                return  # a batch waiting for a missing seq waits for it (see ``add``)
+            self.timer.cancel()  # the time held briefs are due: new events come first
         self.timer = loop.call_later(delay, self._start)
 
     def _start(self) -> None:
@@ -128,6 +151,15 @@ class Batcher:
             logger.error("live batch to %s failed", self.group, exc_info=task.exception())
         if self.pending or self.preludes:
             self.schedule()
+        elif self.behind and self.behind_due is not None:
+            self.schedule(max(0.0, self.behind_due - asyncio.get_running_loop().time()))
+
+    def drop(self, socket: LocalSocket) -> None:
+        """``socket`` left: nothing more is kept for it."""
+        self.waiting.discard(socket)
+        self.preludes.pop(socket, None)
+        self.behind.pop(socket, None)
+        self.sent_at.pop(socket, None)
 
     def ready(self, now: float) -> list[int]:
         """The seqs to send now: the gapless run after the last one sent, or all after a wait."""
@@ -174,20 +206,54 @@ class Batcher:
         for event, _text in batch:
             self.views.observe(event, self.sockets)
         frames: dict[Hashable, str] = {}
-        forms: list[dict[Hashable, str]] = [{FULL: text} for _event, text in batch]
+        caught_up: dict[tuple[Hashable, int], str | None] = {}
+        forms: dict[tuple[int, Hashable], str] = {}
+        urgent: dict[Hashable, bool] = {}
+
+        def form(seq: int, item: tuple[dict[str, Any], str], audience: Hashable) -> str:
+            event, text = item
+            view = self.views.view(event, audience)
+            if view == FULL:
+                return text
+            found = forms.get((seq, view))
+            if found is None:
+                found = forms[(seq, view)] = dumps(self.views.shape(event, view))
+            return found
 
         def frame_for(audience: Hashable) -> str:
             found = frames.get(audience)
             if found is None:
-                parts = []
-                for (event, _text), rendered in zip(batch, forms, strict=True):
-                    view = self.views.view(event, audience)
-                    if view not in rendered:
-                        rendered[view] = dumps(self.views.shape(event, view))
-                    parts.append(rendered[view])
-                found = frames[audience] = batch_frame(parts)
+                found = frames[audience] = batch_frame(
+                    [form(seq, item, audience) for seq, item in zip(seqs, batch, strict=True)]
+                )
             return found
 
+        def catch_up(audience: Hashable, after: int) -> str | None:
+            key = (audience, after)
+            if key not in caught_up:
+                # This batch's own events, also when the log was forgotten meanwhile.
+                items = dict(zip(seqs, batch, strict=True))
+                items.update(
+                    (seq, self.log[seq])
+                    for seq in range(after + 1, (self.last_seq or 0) + 1)
+                    if seq in self.log
+                )
+                caught_up[key] = (
+                    batch_frame([form(seq, items[seq], audience) for seq in sorted(items)])
+                    if items
+                    else None
+                )
+            return caught_up[key]
+
+        def needs_now(audience: Hashable) -> bool:
+            found = urgent.get(audience)
+            if found is None:
+                found = urgent[audience] = any(
+                    self.views.view(event, audience) == FULL for event, _text in batch
+                )
+            return found
+
+        before = self.last_seq
         for seq, item in zip(seqs, batch, strict=True):
             self.remember(seq, item)
         if seqs:
@@ -196,16 +262,52 @@ class Batcher:
         # Chosen before the first await: a socket started during the sends below already
         # has this batch in its prelude (it is in the log).
         targets = [socket for socket in self.sockets if socket not in self.waiting]
-        for socket in targets:
+        due: float | None = None
+        for index, socket in enumerate(targets):
+            if index and index % YIELD_EVERY == 0:
+                await asyncio.sleep(0)
+                if socket not in self.sockets:
+                    continue  # it left meanwhile
             try:
                 prelude = preludes.get(socket)
                 if prelude:
                     await socket.send(text_data=prelude)
-                if batch:
-                    await socket.send(text_data=frame_for(audience_of(socket)))
+                    self.sent_at[socket] = now
+                audience = audience_of(socket)
+                after = self.behind.get(socket)
+                if after is not None:
+                    # Briefs held back: all of them now, with this batch, once it holds
+                    # something in full for this socket or the socket's wait is over.
+                    ready_at = self.sent_at.get(socket, now) + BRIEF_WAIT_SECONDS
+                    if (batch and needs_now(audience)) or now >= ready_at:
+                        del self.behind[socket]
+                        frame = catch_up(audience, after)
+                        if frame is not None:
+                            await socket.send(text_data=frame)
+                            self.sent_at[socket] = now
+                    else:
+                        due = ready_at if due is None else min(due, ready_at)
+                    continue
+                if not batch:
+                    continue
+                last = self.sent_at.get(socket)
+                if (
+                    before is not None
+                    and last is not None
+                    and now - last < BRIEF_WAIT_SECONDS
+                    and not needs_now(audience)
+                ):
+                    self.behind[socket] = before
+                    ready_at = last + BRIEF_WAIT_SECONDS
+                    due = ready_at if due is None else min(due, ready_at)
+                    continue
+                await socket.send(text_data=frame_for(audience))
+                self.sent_at[socket] = now
             except Exception:
                 logger.warning("dropping a live socket that could not be written to")
                 self.sockets.discard(socket)
+                self.drop(socket)
+        self.behind_due = due
         took = loop.time() - now
         self.window = min(MAX_BATCH_WINDOW_SECONDS, max(BATCH_WINDOW_SECONDS, FLUSH_SHARE * took))
 
@@ -257,10 +359,13 @@ class Batcher:
         self.log_order.clear()
         self.last_seq = None
         self.gap_since = None
+        self.behind.clear()
+        self.behind_due = None
 
     def start(self, socket: LocalSocket, after: int) -> None:
         """Let a waiting socket have live events; first the ones sent after seq ``after``."""
         self.waiting.discard(socket)
+        self.behind.pop(socket, None)
         audience = audience_of(socket)
         parts = []
         for seq in sorted(s for s in self.log if s > after):

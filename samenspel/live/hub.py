@@ -120,8 +120,7 @@ class Hub:
                 return
             sockets.discard(socket)
             if group in self.batchers:
-                self.batchers[group].waiting.discard(socket)
-                self.batchers[group].preludes.pop(socket, None)
+                self.batchers[group].drop(socket)
             if not sockets:
                 del self.members[group]
                 batcher = self.batchers.pop(group, None)

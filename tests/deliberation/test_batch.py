@@ -260,3 +260,76 @@ async def test_screens_that_close_right_after_their_command_do_not_take_events_w
                 await acks(tab, [await command(tab, "message.send", {"text": t}) for t in texts])
         _frames, seen = await events_until(control, 24)
     assert [event["data"]["text"] for event in seen] == [f"Bericht {n}" for n in range(24)]
+
+
+class TableViews:
+    """Ideas as the summit shows them: in full to staff and the idea's own table, in brief
+    (a count that moves) to every other table."""
+
+    def view(self, event, audience):
+        if audience == "full" or event["type"] != "idea.created":
+            return "full"
+        return "full" if event["data"]["table"] == audience else "brief"
+
+    def shape(self, event, view):
+        return {"kind": "event", "seq": event["seq"], "type": event["type"], "data": {}}
+
+    def observe(self, event, sockets):
+        pass
+
+
+def idea(seq, table):
+    return {
+        "type": "hub.message",
+        "group": "g",
+        "text": dumps(
+            {
+                "kind": "event",
+                "seq": seq,
+                "type": "idea.created",
+                "data": {"table": table, "text": f"Idee {seq}"},
+            }
+        ),
+    }
+
+
+async def test_other_tables_screens_get_a_burst_of_briefs_together_and_their_own_news_at_once(
+    monkeypatch,
+):
+    """In a burst of ideas a phone at another table gets the ideas' briefs (its counts) in
+    one frame after a wait instead of one frame per batch; an event it shows in full brings
+    what it was held at once; and what is held comes after the wait without a next event."""
+    monkeypatch.setattr("samenspel.live.batching.BRIEF_WAIT_SECONDS", 3.0)
+    hub = Hub()
+    own, other, staff = Screen(1), Screen(2), Screen("full")
+    for screen in (own, other, staff):
+        await hub.join("g", screen, views=TableViews(), seq=0)
+        hub.start("g", screen, after=0)
+    try:
+        # After a quiet spell the first idea reaches every screen at once.
+        await hub.deliver(idea(1, table=1))
+        for screen in (own, other, staff):
+            assert [e["seq"] for e in await _frames_until(screen, 1)] == [1]
+        for seq in (2, 3, 4):
+            await hub.deliver(idea(seq, table=1))
+            await asyncio.sleep(0.05)
+        assert [e["seq"] for e in await _frames_until(own, 4)] == [2, 3, 4]
+        assert [e["seq"] for e in await _frames_until(staff, 4)] == [2, 3, 4]
+        await asyncio.sleep(0.3)
+        assert other.frames.empty()  # held: only other tables' counts moved
+        # A message everyone reads in full: it comes at once, with the held briefs first.
+        await hub.deliver(event(5))
+        frame = await asyncio.wait_for(other.frames.get(), 2)
+        assert [e["seq"] for e in frame["events"]] == [2, 3, 4, 5]
+        assert frame["events"][0]["data"] == {}  # in brief: not table 1's text
+        # The burst ends with two more ideas: they come after the wait, in one frame.
+        await hub.deliver(idea(6, table=1))
+        await hub.deliver(idea(7, table=1))
+        await asyncio.sleep(0.5)
+        assert other.frames.empty()
+        frame = await asyncio.wait_for(other.frames.get(), 5)
+        assert [e["seq"] for e in frame["events"]] == [6, 7]
+        assert other.frames.empty()
+    finally:
+        for screen in (own, other, staff):
+            await hub.leave("g", screen)
