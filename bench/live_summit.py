@@ -96,6 +96,12 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of process ``pid`` so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def prepare(work: Path) -> dict[str, str]:
     env = production_env()
     # Keep database connections open between commands, as a production setup does (README,
@@ -375,6 +381,7 @@ async def bench_ours(
             await asyncio.sleep(0.5)
 
     print("idea burst starts", file=sys.stderr, flush=True)
+    cpu_before = [cpu_seconds(pid) for pid in [*pids, os.getpid()]]
     burst_started = time.perf_counter()
     await asyncio.gather(*(host_burst(i % 10, h) for i, h in enumerate(hosts)))
     await wait_for(
@@ -386,6 +393,14 @@ async def bench_ours(
     )
     ack_latencies = [h.acks[k] - sends[k] for h in hosts for k in list(h.acks) if k in sends]
     burst_seconds = time.perf_counter() - burst_started
+    # CPU the servers and this client spent from the burst's start until every ack was in:
+    # less work per idea shows here whatever else the machine runs.
+    cpu_burst = [
+        after - before
+        for after, before in zip(
+            [cpu_seconds(pid) for pid in [*pids, os.getpid()]], cpu_before, strict=True
+        )
+    ]
     # Every client should see every event once the burst settles: a gapless seq stream.
     final = max(max(c.seqs, default=0) for c in clients)
     await wait_for(lambda: all(max(c.seqs, default=0) >= final for c in clients), 10)
@@ -425,6 +440,8 @@ async def bench_ours(
         "snapshot_requests": sum(c.requests for c in clients),
         "snapshots_after_the_first": sum(max(0, c.snapshots - 1) for c in clients),
         "frames_per_client": round(frames_per_client, 1),
+        "burst_cpu_seconds_servers": round(sum(cpu_burst[:-1]), 2),
+        "burst_cpu_seconds_client": round(cpu_burst[-1], 2),
         "events_per_client": round(events_per_client, 1),
         "kib_per_connection": round((rss_after - rss_before) / len(clients), 1),
     }
