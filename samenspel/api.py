@@ -27,6 +27,7 @@ class MeSerializer(serializers.Serializer):
     roles = serializers.ListField(child=serializers.DictField())
 
 
+@extend_schema(responses=NeighbourhoodSerializer(many=True))
 @api_view(["GET"])
 @permission_classes([permissions.AllowAny])
 def neighbourhoods(request: Request) -> Response:
