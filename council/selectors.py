@@ -238,6 +238,9 @@ def report_page(made: Report) -> ReportPage:
     (the chart's scale) and each text's Markdown rendered, and the list of its files."""
     files = report_files(made)
     data = json.loads(files[formats.JSON])
+    voices = data["other_voices"]
+    data["other_voices"] = voices[: formats.VOICES_SHOWN]
+    data["more_voices"] = formats.more_voices_text(max(0, len(voices) - formats.VOICES_SHOWN))
     for poll in data["polls"]:
         poll["top"] = max((row["value"] for row in poll["rows"]), default=0) or 1
     for proposal in data["proposals"]:

@@ -59,8 +59,33 @@ METADATA_COLUMNS = {
 }
 
 
+# The readable formats list this many of the other voices (a council member reads the
+# report in ten minutes); the JSON holds them all.
+VOICES_SHOWN = 50
+
+
+def shown_voices(report: Report) -> tuple[tuple[str, ...], int]:
+    """The other voices the readable formats list, and how many more the JSON holds."""
+    voices = report.other_voices
+    return voices[:VOICES_SHOWN], max(0, len(voices) - VOICES_SHOWN)
+
+
+def more_voices_text(more: int) -> str:
+    return f"En nog {dutch_number(more)} ideeën; alle staan in {JSON}." if more else ""
+
+
 def as_data(report: Report) -> dict[str, Any]:
     return asdict(report)
+
+
+def readable_data(report: Report) -> dict[str, Any]:
+    """The report as data for the readable formats (the page, the PDF): the other voices
+    cut to VOICES_SHOWN, with ``more_voices`` saying how many more there are."""
+    data = as_data(report)
+    voices, more = shown_voices(report)
+    data["other_voices"] = list(voices)
+    data["more_voices"] = more_voices_text(more)
+    return data
 
 
 def json_text(report: Report) -> bytes:
@@ -184,8 +209,9 @@ def markdown_text(report: Report) -> bytes:
         "Ideeën in de woorden van de deelnemers die in geen voorstel terechtkwamen:",
         "",
     ]
-    lines += [f"- {text}" for text in report.other_voices] or ["- (geen)"]
-    lines.append("")
+    voices, more = shown_voices(report)
+    lines += [f"- {text}" for text in voices] or ["- (geen)"]
+    lines += ["", more_voices_text(more), ""] if more else [""]
     return "\n".join(lines).encode()
 
 

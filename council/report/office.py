@@ -20,7 +20,7 @@ from odf.text import H, List, ListItem, P
 
 from .content import Report
 from .dutch import dutch_number
-from .formats import ZIP_TIME
+from .formats import ZIP_TIME, more_voices_text, shown_voices
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,10 @@ def blocks(report: Report) -> list[Block]:
         Block("h2", "Andere stemmen"),
         Block("p", "Ideeën in de woorden van de deelnemers die in geen voorstel terechtkwamen:"),
     ]
-    made += [Block("li", text) for text in report.other_voices] or [Block("p", "(geen)")]
+    voices, more = shown_voices(report)
+    made += [Block("li", text) for text in voices] or [Block("p", "(geen)")]
+    if more:
+        made.append(Block("p", more_voices_text(more)))
     return made
 
 
@@ -179,13 +182,15 @@ def docx_bytes(report: Report) -> bytes:
     properties.created = properties.modified = _made_at(report)
     properties.last_modified_by = ""
     properties.revision = 1
+    # Styles looked up once: python-docx finds a style by name on every call otherwise.
+    bullet, caption = document.styles["List Bullet"], document.styles["Caption"]
     for block in blocks(report):
         if block.kind in {"h1", "h2", "h3"}:
             document.add_heading(block.text, level=int(block.kind[1]))
         elif block.kind == "li":
-            document.add_paragraph(block.text, style="List Bullet")
+            document.add_paragraph(block.text, style=bullet)
         elif block.kind == "table":
-            document.add_paragraph(block.text, style="Caption")
+            document.add_paragraph(block.text, style=caption)
             table = document.add_table(rows=1, cols=len(block.head))
             table.style = "Table Grid"
             for cell, text in zip(table.rows[0].cells, block.head, strict=True):

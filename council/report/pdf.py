@@ -13,14 +13,14 @@ from weasyprint import HTML
 from deliberation.drafts.markdown import render_markdown
 
 from .content import Report
-from .formats import as_data
+from .formats import readable_data
 
 READING = "pdf/ua-1"
 ARCHIVE = "pdf/a-3a"
 
 
 def document_html(report: Report) -> str:
-    data: dict[str, Any] = as_data(report)
+    data: dict[str, Any] = readable_data(report)
     for poll in data["polls"]:
         top = max((row["value"] for row in poll["rows"]), default=0) or 1
         for row in poll["rows"]:
