@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.urls import path, reverse
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
 from deliberation.drafts.markdown import render_markdown
@@ -93,10 +93,12 @@ def _answer_data(answer: Answer) -> dict[str, Any]:
     }
 
 
-@extend_schema(
-    operation_id="answers_list",
-    parameters=[AnswerFilter],
-    responses={200: AnsweredProposalSerializer(many=True), 400: FILTER_ERROR},
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="answers_list",
+        parameters=[AnswerFilter],
+        responses={200: AnsweredProposalSerializer(many=True), 400: FILTER_ERROR},
+    )
 )
 class AnswerList(ReadList):
     """The frozen proposals of every summit that is not being prepared, newest summit first,
@@ -166,10 +168,12 @@ class ReportFilter(DateRangeFilter):
     """``since``/``until``: the day the report was made (Dutch time)."""
 
 
-@extend_schema(
-    operation_id="reports_list",
-    parameters=[ReportFilter],
-    responses={200: ReportSerializer(many=True), 400: FILTER_ERROR},
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="reports_list",
+        parameters=[ReportFilter],
+        responses={200: ReportSerializer(many=True), 400: FILTER_ERROR},
+    )
 )
 class ReportList(ReadList):
     """The newest participation report of each summit that has one, newest first; filter by

@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.urls import path, resolve, reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -187,10 +187,12 @@ def _proposal_data(
 ERRORS = {400: FILTER_ERROR, 404: ErrorSerializer}
 
 
-@extend_schema(
-    operation_id="summits_list",
-    parameters=[SummitFilter],
-    responses={200: SummitSerializer(many=True), 400: FILTER_ERROR},
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="summits_list",
+        parameters=[SummitFilter],
+        responses={200: SummitSerializer(many=True), 400: FILTER_ERROR},
+    )
 )
 class SummitList(ReadList):
     """Summits whose outcome is published, newest first; filter by ``status`` and by the
@@ -224,9 +226,11 @@ class SummitDetail(APIView):
         return Response(SummitSerializer(_summit_data(request, _summit(slug))).data)
 
 
-@extend_schema(
-    operation_id="summits_themes",
-    responses={200: ThemeSerializer(many=True), 400: FILTER_ERROR, 404: ErrorSerializer},
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="summits_themes",
+        responses={200: ThemeSerializer(many=True), 400: FILTER_ERROR, 404: ErrorSerializer},
+    )
 )
 class ThemeList(ReadList):
     """The themes the summit's proposals were written under, with their proposals' numbers."""
@@ -247,9 +251,11 @@ class ThemeList(ReadList):
         return row
 
 
-@extend_schema(
-    operation_id="summits_proposals",
-    responses={200: ProposalSerializer(many=True), 400: FILTER_ERROR, 404: ErrorSerializer},
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="summits_proposals",
+        responses={200: ProposalSerializer(many=True), 400: FILTER_ERROR, 404: ErrorSerializer},
+    )
 )
 class ProposalList(ReadList):
     """The summit's frozen proposals in number order, each with its trail and result."""

@@ -14,7 +14,7 @@ from .models import Neighbourhood
 
 
 class NeighbourhoodSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Neighbourhood

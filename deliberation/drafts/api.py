@@ -13,7 +13,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -139,10 +139,12 @@ def _day_range(rows: QuerySet[Any], field: str, filters: dict[str, Any]) -> Quer
     return rows
 
 
-@extend_schema(
-    operation_id="drafts_list",
-    parameters=[DraftFilter],
-    responses={200: DraftSerializer(many=True), 400: FILTER_ERROR},
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="drafts_list",
+        parameters=[DraftFilter],
+        responses={200: DraftSerializer(many=True), 400: FILTER_ERROR},
+    )
 )
 class DraftList(ReadList):
     """Notas with a published version, the most recently published first; filter by
@@ -190,10 +192,12 @@ class DraftDetail(APIView):
         return Response(DraftSerializer(_draft_data(request, _draft(slug), timezone.now())).data)
 
 
-@extend_schema(
-    operation_id="drafts_versions",
-    parameters=[VersionFilter],
-    responses={200: VersionSerializer(many=True), 400: FILTER_ERROR, 404: ErrorSerializer},
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="drafts_versions",
+        parameters=[VersionFilter],
+        responses={200: VersionSerializer(many=True), 400: FILTER_ERROR, 404: ErrorSerializer},
+    )
 )
 class VersionList(ReadList):
     """The nota's published versions in number order; filter by the day they came out."""
