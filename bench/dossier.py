@@ -4,7 +4,8 @@ ten themes, one frozen proposal per theme table, an approval vote that everyone 
 through the voting service and that is closed, and answers on half the proposals, on a
 throwaway PostgreSQL. Then the report is made K times in every format; prints the median
 and p99 of each part (the database read, Markdown, JSON, CSV, the PDFs, DOCX, ODT, the
-ZIP) and of the whole, and the floor (the whole under 10 s). Run from the checkout:
+ZIP) and of the whole, the whole's CPU time, the load average, and the floor (the whole
+under 10 s). Run from the checkout:
 
     .venv/bin/python bench/dossier.py [--participants 1000] [--proposals 20] [--loads 5]
 
@@ -14,6 +15,7 @@ Bounded: the whole run stops after --timeout seconds; PostgreSQL is stopped on e
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -165,7 +167,9 @@ def measure(summit: Any, loads: int) -> None:
         parts.setdefault(name, []).append((time.perf_counter() - start) * 1000)
 
     size = 0
+    cpu: list[float] = []
     for _ in range(loads):
+        cpu_start = time.process_time()
         with part("whole report"):
             with part("database read (report)"):
                 made = summit_report(summit, generated_at=timezone.now())
@@ -194,9 +198,16 @@ def measure(summit: Any, loads: int) -> None:
                 files = formats.report_files(made, ballots, documents)
             with part("zip"):
                 size = len(formats.zip_bytes(files))
+        cpu.append((time.process_time() - cpu_start) * 1000)
     print(f"report made {loads} times; ZIP {size / 1024:.0f} KB")
     for name, times in parts.items():
         print(f"  {name:<26} median {statistics.median(times):8.1f} ms   p99 {p99(times):8.1f} ms")
+    print(
+        f"  {'whole report, CPU':<26} median {statistics.median(cpu):8.1f} ms   "
+        f"p99 {p99(cpu):8.1f} ms   (this process's CPU: what a quiet machine would take)"
+    )
+    load = os.getloadavg()[0]
+    print(f"load average at the end: {load:.1f} on {os.cpu_count()} cores")
     whole = statistics.median(parts["whole report"]) / 1000
     verdict = "held" if whole < FLOOR_SECONDS else "MISSED"
     print(f"floor: whole report under {FLOOR_SECONDS:.0f} s: {verdict} ({whole:.1f} s median)")
