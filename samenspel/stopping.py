@@ -10,14 +10,15 @@ cancelling fails as a whole (a KeyError) when any connection has no instance at 
 moment, such as a WebSocket opened in the last second: then nothing was ended at all.
 
 So this process ends its own work, from a shutdown step of its own under Daphne and when
-Daphne cancels a request, whichever comes first. A request that has not reached Django
-(waiting at the door, or its body still coming in) is answered 503 at once. One inside
-Django gets ``HTTP_STOP_GRACE_SECONDS`` to finish; then Django is told its client left, so
-it ends the view as it ends any abandoned request, threads included, and the client gets
-the 503 instead. The 503 asks to try again in a few seconds (Retry-After): by then the
-proxy sends it to another process, or this one has restarted. From then on the process answers new requests the same way. Live
-sockets are closed with a close frame, so their pages reconnect at once (frontend/src/
-live.js, the editor) instead of waiting to notice a dead connection.
+Daphne cancels a request, whichever comes first. Each request in progress (inside Django,
+or still waiting at the door) gets ``HTTP_STOP_GRACE_SECONDS`` to finish. Then one inside
+Django is ended as if its client had left, so Django ends the view as it ends any
+abandoned request, threads included; one that never got in is simply dropped; and both
+are answered 503, which asks to try again in a few seconds (Retry-After): by then the
+proxy sends it to another process, or this one has restarted. Requests that arrive after
+the stop began are answered the same way at once. Live sockets are closed with a close
+frame, so their pages reconnect at once (frontend/src/live.js, the editor) instead of
+waiting to notice a dead connection.
 """
 
 from __future__ import annotations
@@ -109,18 +110,17 @@ class _Request:
     async def _finish_or_refuse(self) -> None:
         serving = self.serving
         assert serving is not None
-        if not self.body_read:
-            serving.cancel()  # at the door or still reading: nothing of Django runs yet
-            await asyncio.wait((serving,), timeout=UNWIND_SECONDS)
-        else:
-            await asyncio.wait((serving,), timeout=self.grace)
-            if not serving.done():
+        await asyncio.wait((serving,), timeout=self.grace)
+        if not serving.done():
+            if self.body_read:
                 # As when its client leaves: Django ends the view, and its threads with it.
                 self.stopped.set_result(None)
-                await asyncio.wait((serving,), timeout=UNWIND_SECONDS)
-            if not serving.done():
-                logger.warning("a request did not end when the server stopped; cancelled")
-                serving.cancel()
+            else:
+                serving.cancel()  # at the door or still reading: nothing of Django runs yet
+            await asyncio.wait((serving,), timeout=UNWIND_SECONDS)
+        if not serving.done():
+            logger.warning("a request did not end when the server stopped; cancelled")
+            serving.cancel()
         if serving.done() and not serving.cancelled() and serving.exception() is not None:
             logger.error("a request failed while the server stopped", exc_info=serving.exception())
         if not self.response_started and not self.client_left:

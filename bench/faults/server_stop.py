@@ -7,7 +7,7 @@ Starts its own throwaway PostgreSQL and Redis on loopback and makes a resident w
 letter code and an API token. Each round starts one Daphne process on them, opens
 ``--sockets`` live sockets (``/ws/site/``), puts one letter-code login in flight that the
 slowdown makes wait 30 s (a wrong guess after the one free failure), starts ``--pages``
-loads of the home page, and sends SIGTERM a moment later. It prints, per round, how long
+loads of the home page, and sends SIGTERM ``--lead`` seconds (0.1) later. It prints, per round, how long
 the process took to exit (SIGKILL after ``--kill-after`` seconds: "did not exit"), how the
 live sockets ended (a close frame, or a broken connection), what the waiting login got,
 and what the page loads got; then the medians. ``--grace`` is the servers'
@@ -82,10 +82,9 @@ async def post_guess(client: httpx.AsyncClient, base: str, guess: str) -> str:
     return f"HTTP {answer.status_code}"
 
 
-async def load_page(base: str) -> str:
+async def load_page(client: httpx.AsyncClient, base: str) -> str:
     try:
-        async with httpx.AsyncClient(timeout=60) as client:
-            return f"HTTP {(await client.get(f'{base}/')).status_code}"
+        return f"HTTP {(await client.get(f'{base}/')).status_code}"
     except httpx.HTTPError as error:
         return f"broken ({type(error).__name__})"
 
@@ -110,7 +109,11 @@ async def one_round(args: argparse.Namespace, env: dict[str, str], work: Path, n
     process = start_daphne(port, env, work / f"daphne-{n}.log")
     try:
         wait_for_port(process, port, 60)
-        async with httpx.AsyncClient(timeout=SLOWED_SECONDS + 30) as guesser:
+        async with (
+            httpx.AsyncClient(timeout=SLOWED_SECONDS + 30) as guesser,
+            # One client, a connection per page load: making a client takes milliseconds.
+            httpx.AsyncClient(timeout=60, limits=httpx.Limits(max_connections=None)) as visitor,
+        ):
             await post_guess(guesser, base, wrong)  # the free failure: the next one waits
             sockets = [
                 await connect(f"ws://127.0.0.1:{port}/ws/site/?token={token}", open_timeout=30)
@@ -122,8 +125,8 @@ async def one_round(args: argparse.Namespace, env: dict[str, str], work: Path, n
                     break
                 await asyncio.sleep(0.05)
             await asyncio.sleep(0.2)
-            pages = [asyncio.create_task(load_page(base)) for _ in range(args.pages)]
-            await asyncio.sleep(0.02)  # the page loads are on their way
+            pages = [asyncio.create_task(load_page(visitor, base)) for _ in range(args.pages)]
+            await asyncio.sleep(args.lead)  # the page loads are on their way
             told = time.monotonic()
             process.send_signal(signal.SIGTERM)
             exited_in = None
@@ -190,6 +193,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--sockets", type=int, default=50)
     parser.add_argument("--pages", type=int, default=20)
+    parser.add_argument("--lead", type=float, default=0.1, help="pages sent this long before")
     parser.add_argument("--grace", type=float, default=5.0, help="HTTP_STOP_GRACE_SECONDS")
     parser.add_argument("--kill-after", type=float, default=20.0)
     parser.add_argument("--deadline", type=int, default=600, help="whole run, seconds")
@@ -216,7 +220,7 @@ def main() -> None:
         print(
             f"tried: {args.rounds} rounds of SIGTERM to one Daphne process (PostgreSQL, Redis) "
             f"with {args.sockets} live sockets open, one letter-code login waiting "
-            f"{SLOWED_SECONDS} s, and {args.pages} page loads on their way; "
+            f"{SLOWED_SECONDS} s, and {args.pages} page loads sent {args.lead} s before; "
             f"HTTP_STOP_GRACE_SECONDS={args.grace}; load average before: "
             f"{' '.join(Path('/proc/loadavg').read_text().split()[:3])}",
             flush=True,
