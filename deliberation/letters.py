@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import zipfile
 
 import qrcode
 import qrcode.image.svg
@@ -118,3 +119,15 @@ def letters_pdf(batch: LetterBatch, summit: Summit, login_url: str) -> bytes:
         return b""
     written: bytes = first.copy(pages).write_pdf(pdf_tags=True)
     return written
+
+
+def letters_zip(batch: LetterBatch, summit: Summit, login_url: str) -> bytes:
+    """The letters (PDF) and the mail-merge file (CSV) of one issue in one ZIP: the same codes
+    in both, for a mailing that sends some people a letter and others an e-mail."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"brieven-{summit.slug}.pdf", letters_pdf(batch, summit, login_url))
+        archive.writestr(
+            f"inlogcodes-{summit.slug}.csv", letters_csv(batch, login_url).encode("utf-8")
+        )
+    return buffer.getvalue()

@@ -124,6 +124,13 @@ class LettersForm(forms.Form):
         choices=[
             ("pdf", _("Brieven om te printen (PDF, één A4 per persoon, met QR-code)")),
             ("csv", _("Een bestand voor een mailing (CSV met naam, adres en code)")),
+            (
+                "zip",
+                _(
+                    "Allebei, met dezelfde codes: de brieven en het bestand voor een mailing "
+                    "samen in één ZIP"
+                ),
+            ),
         ],
         initial="pdf",
         widget=forms.RadioSelect,

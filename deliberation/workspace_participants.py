@@ -247,7 +247,7 @@ def participants_letters(request: HttpRequest, slug: str) -> HttpResponse:
             by=request.user,
             now=timezone.now(),
             again=form.cleaned_data["again"],
-            letters=kind == "pdf",
+            letters=kind in {"pdf", "zip"},
         )
     except ValidationError as error:
         show_refusal(form, error)
@@ -259,6 +259,12 @@ def participants_letters(request: HttpRequest, slug: str) -> HttpResponse:
             letters.letters_csv(batch, login_url), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = f'attachment; filename="inlogcodes-{name}.csv"'
+    elif kind == "zip":
+        # Both from one issue: made one after the other, each would void the other's codes.
+        response = HttpResponse(
+            letters.letters_zip(batch, summit, login_url), content_type="application/zip"
+        )
+        response["Content-Disposition"] = f'attachment; filename="brieven-{name}.zip"'
     else:
         response = HttpResponse(
             letters.letters_pdf(batch, summit, login_url), content_type="application/pdf"

@@ -389,6 +389,41 @@ def test_page_imports_a_file_after_its_preview_and_downloads_letters(client, sum
     assert "Iedereen heeft al een code" in again.content.decode()
 
 
+def test_letters_and_the_mail_merge_file_together_carry_the_same_codes(
+    client, summit, facilitator
+):
+    """One issue, two files: made one after the other, the second would void the first's
+    codes (or find that everyone has one already)."""
+    import io
+    import zipfile
+
+    import pypdf
+
+    _invite_with_addresses(summit, facilitator, 2)
+    _login(client, facilitator)
+    response = client.post(
+        reverse("summit_participants_letters", args=[summit.slug]), {"kind": "zip"}
+    )
+    assert response["Content-Type"] == "application/zip"
+    assert response["Cache-Control"] == "no-store"
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert sorted(archive.namelist()) == [
+        f"brieven-{summit.slug}.pdf",
+        f"inlogcodes-{summit.slug}.csv",
+    ]
+    rows = archive.read(f"inlogcodes-{summit.slug}.csv").decode("utf-8-sig").splitlines()[1:]
+    codes = [row.split(";")[5] for row in rows]
+    assert len(codes) == 2
+    pdf = pypdf.PdfReader(io.BytesIO(archive.read(f"brieven-{summit.slug}.pdf")))
+    assert len(pdf.pages) == 2
+    text = "".join(page.extract_text() for page in pdf.pages).replace(" ", "")
+    now = timezone.now()
+    for code in codes:
+        assert code.replace(" ", "") in text  # the same code in the letter
+        attempt = core_services.invitation_code_attempt(raw_code=code, now=now)
+        assert core_services.invitation_code_redeem(attempt=attempt, now=now) is not None
+
+
 def test_page_shows_the_hall_screen_address_and_its_qr_code(client, summit, facilitator):
     _login(client, facilitator)
     page = client.get(reverse("summit_participants", args=[summit.slug])).content.decode()
