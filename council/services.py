@@ -518,13 +518,14 @@ def report_publish(*, summit: Summit, by: User | AnonymousUser, now: datetime) -
         raise ReportForbidden(
             _("Alleen de griffie en de gespreksleider van deze burgertop kunnen het verslag maken.")
         )
-    with transaction.atomic():
-        row = Summit.objects.select_for_update().get(pk=summit.pk)
-        built = report.build(row, generated_at=now)
-        return Report.objects.create(
-            summit=row,
-            generated_at=now,
-            generated_by=by if isinstance(by, User) else None,
-            archive=built.archive,
-            sha256=hashlib.sha256(built.archive).hexdigest(),
-        )
+    # Built before the write, outside a transaction: making the PDFs takes seconds, and a
+    # finished summit no longer changes (its answers may; the next making shows them).
+    summit = Summit.objects.get(pk=summit.pk)  # as stored now, not as the caller last read it
+    built = report.build(summit, generated_at=now)
+    return Report.objects.create(
+        summit=summit,
+        generated_at=now,
+        generated_by=by if isinstance(by, User) else None,
+        archive=built.archive,
+        sha256=hashlib.sha256(built.archive).hexdigest(),
+    )

@@ -30,12 +30,17 @@ def test_the_griffie_makes_the_report_by_keyboard_and_is_told_why_a_running_summ
     button = finished.get_by_role("button", name="Participatieverslag opnieuw maken")
     button.focus()
     page.keyboard.press("Enter")
-    expect(page.get_by_text(f"Het participatieverslag van {FINISHED} is gemaakt")).to_be_visible()
+    # Making the PDFs takes seconds, longer on a loaded machine.
+    expect(page.get_by_text(f"Het participatieverslag van {FINISHED} is gemaakt")).to_be_visible(
+        timeout=60_000
+    )
     running = page.locator(
         "section", has=page.get_by_role("heading", name="Burgertop Diemen 2026: de middag")
     )
     running.get_by_role("button", name="Participatieverslag maken").click()
-    expect(running.get_by_role("alert")).to_contain_text("Deze burgertop is nog niet afgelopen.")
+    expect(running.get_by_role("alert")).to_contain_text(
+        "Deze burgertop is nog niet afgelopen.", timeout=30_000
+    )
     check_page(page, "reports-refused")
     page.context.close()
 
