@@ -69,7 +69,7 @@ def test_the_queue_shows_a_summits_hidden_ideas_only_to_its_moderators(client):
     for user in (other.facilitator, other.theme_team, setup.hosts[0], setup.residents[0]):
         page = queue_of(client, user)
         assert "Scheldwoord" not in page, user
-        assert "Er is nu niets verborgen dat u mag modereren." in page
+        assert "Er is nu niets verborgen of gemeld dat u mag modereren." in page
     client.logout()
     assert client.get(QUEUE).status_code == 302  # to the login
 
