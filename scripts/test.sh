@@ -88,13 +88,13 @@ run() {
 }
 
 # Within each stack, TEST_WORKERS pytest workers (pytest-xdist, default 2) share the tests out
-# a file at a time: most tests wait on a browser, a socket or a server, so two stacks of two
-# workers keep two cores busier than two single runs did. Each worker has its own test
-# database, demo server and Redis database (tests/conftest.py). TEST_WORKERS=1 runs each
-# stack in one process, as before.
+# a file at a time (transactional tests after the others, tests/conftest.py): most tests wait
+# on a browser, a socket or a server, so two stacks of two workers keep two cores busier than
+# two single runs did. Each worker has its own test database, demo server and Redis database
+# (tests/conftest.py). TEST_WORKERS=1 runs each stack in one process, as before.
 TEST_WORKERS=${TEST_WORKERS:-2}
 parallel=()
-[ "$TEST_WORKERS" -gt 1 ] && parallel=(-n "$TEST_WORKERS" --dist loadfile)
+[ "$TEST_WORKERS" -gt 1 ] && parallel=(-n "$TEST_WORKERS" --dist loadgroup)
 
 # Each stack's pytest keeps its temporary files (the browser tests' demo server, its database
 # and logs) in a directory of its own, removed with the rest of this run.
