@@ -40,3 +40,12 @@ def test_proxy_serves_static_files_and_upgrades_websockets():
     volumes = compose()["services"]["proxy"]["volumes"]
     assert "./deploy/nginx.conf:/etc/nginx/conf.d/default.conf:ro" in volumes
     assert "static:/srv/static:ro" in volumes
+
+
+def test_a_stopping_web_process_has_time_for_its_grace_before_docker_kills_it():
+    """A process told to stop gives requests in progress HTTP_STOP_GRACE_SECONDS and closes
+    its live sockets; killed before that, every screen and request on it is cut off."""
+    from django.conf import settings
+
+    grace = compose()["services"]["web"]["stop_grace_period"]
+    assert grace.endswith("s") and int(grace[:-1]) >= 2 * settings.HTTP_STOP_GRACE_SECONDS + 5
