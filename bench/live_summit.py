@@ -770,6 +770,13 @@ def hub_log_counts(work: Path) -> dict:
     counts["longest_late_s"] = max(late, default=0.0)
     counts["longest_push_s"] = max(slow, default=0.0)
     counts["tracebacks"] = text.count("Traceback")
+    # What the tracebacks ended in (the exception line after each), each different one once.
+    ends: list[str] = []
+    for block in text.split("Traceback (most recent call last):")[1:]:
+        found = next((ln for ln in block.splitlines() if ln and not ln[0].isspace()), "")
+        if found and found not in ends:
+            ends.append(found[:300])
+    counts["traceback_ends"] = ends[:5]
     # The slowest pushes and the events sent on without a missing seq, as logged.
     lines = [line for line in text.splitlines() if "live push took" in line]
     lines.sort(key=lambda line: -float(HUB_LINES["slow_pushes"].findall(line)[0]))
