@@ -107,6 +107,10 @@ class ReadList(GenericAPIView):
     def item(self, row: Any) -> dict[str, Any]:
         raise NotImplementedError
 
+    def get_queryset(self) -> Any:
+        # The browsable API (a browser's request) asks for the rows to draw its filter form.
+        return self.rows(self.filters())
+
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         filters = self.filters()
         page = self.paginate_queryset(self.rows(filters))  # type: ignore[arg-type]

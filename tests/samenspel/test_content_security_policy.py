@@ -17,8 +17,9 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 from django.core.management import call_command
 from django.test import Client
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 
+from deliberation.drafts.models import Version
 from deliberation.models import Participant, Summit
 from samenspel.models import Role, User
 
@@ -161,6 +162,12 @@ def test_every_page_people_use_sends_a_strict_content_security_policy(demo: Summ
         "/bestaat-niet/",
         # Far from the home page once the demo has two summits to follow links through.
         "/beheer/samenspel/user/",
+        # Behind a nota's list of versions, further than the crawl gets with the council's
+        # and the report's pages to follow as well.
+        *(
+            reverse("drafts:version", args=[version.draft.slug, version.number])
+            for version in Version.objects.select_related("draft").order_by("pk")[:1]
+        ),
     ]
     reached: set[str] = set()
     pages = 0
@@ -199,6 +206,17 @@ def test_api_root_lists_every_endpoint_with_its_address(client, demo: Summit):
         "polls": base + "polls/",
         "poll": base + "polls/{pk}/",
         "poll-result": base + "polls/{pk}/result/",
+        "summits": base + "summits/",
+        "summit": base + "summits/{slug}/",
+        "summit-themes": base + "summits/{slug}/themes/",
+        "summit-proposals": base + "summits/{slug}/proposals/",
+        "summit-proposal": base + "summits/{slug}/proposals/{number}/",
+        "drafts": base + "drafts/",
+        "draft": base + "drafts/{slug}/",
+        "draft-versions": base + "drafts/{slug}/versions/",
+        "draft-version": base + "drafts/{slug}/versions/{number}/",
+        "answers": base + "answers/",
+        "reports": base + "reports/",
     }
     assert body["schema"] == "http://testserver/api/schema/"
     assert body["docs"] == "http://testserver/api/docs/"
