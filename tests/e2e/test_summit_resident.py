@@ -193,14 +193,22 @@ def test_a_table_without_ideas_says_so_until_the_first_idea_arrives(
     control.goto(demo_server.url + SUMMIT + "regie/")
     go_to_step(control, "Ideeën verzamelen")
     resident = demo_server.next_resident()
-    # Earlier tests of the same demo may have written at this table: the theme team hid them.
+    # Earlier tests of the same demo may have written at this table: the theme team hides
+    # them, through the service as its screen does (the summit's seq moves on, so no screen
+    # is served a snapshot from before).
     demo_server.manage(
         "shell",
         "-c",
-        "from deliberation.models import Idea, Participant; Idea.objects.filter(table="
-        "Participant.objects.get(summit__slug='burgertop-diemen-2026',"
-        f" user__username={resident['username']!r}).table,"
-        " status='visible').update(status='hidden')",
+        "from django.utils import timezone;"
+        "from deliberation.models import Idea, Participant, Summit;"
+        "from deliberation.services.ideas import idea_hide;"
+        "from samenspel.models import User;"
+        "summit = Summit.objects.get(slug='burgertop-diemen-2026');"
+        "team = User.objects.get(username='themateam');"
+        "table = Participant.objects.get(summit=summit,"
+        f" user__username={resident['username']!r}).table;"
+        "[idea_hide(summit=summit, by=team, idea_id=idea.pk, reason='Een lege tafel',"
+        " now=timezone.now()) for idea in Idea.objects.filter(table=table, status='visible')]",
     )
     phone = new_page(browser, width=360)
     login_code(phone, demo_server, resident["code"])
