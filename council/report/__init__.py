@@ -8,7 +8,7 @@ from datetime import datetime
 
 from deliberation.models import Summit
 
-from . import formats, office, pdf
+from . import formats
 from .content import Report, ReportRefused, refusal, summit_polls, summit_report
 
 __all__ = ["Built", "Report", "ReportRefused", "build", "refusal", "summit_report"]
@@ -23,6 +23,10 @@ class Built:
 
 def build(summit: Summit, *, generated_at: datetime) -> Built:
     """The report of ``summit`` and all its files; ReportRefused for an unfinished one."""
+    # WeasyPrint (Pango), python-docx and odfpy take about a second to load: only when a
+    # report is made, not in every server process's first request (the URLs reach this).
+    from . import office, pdf
+
     report = summit_report(summit, generated_at=generated_at)
     ballots = {poll.result.file_name: poll.result.file_text for poll in summit_polls(summit)}
     readable, archived = pdf.pdf_bytes(report)

@@ -142,11 +142,15 @@ NAMESPACE = re.compile(rb' xmlns:[\w-]+="[^"]*"')
 
 def _sorted_namespaces(xml: bytes) -> bytes:
     """odfpy declares the namespaces of the root element in set order, which changes from
-    one process to the next: put them in one order."""
+    one process to the next, and the first document a process writes declares fewer of
+    them than the ones after it: declare every namespace odfpy knows, in one order."""
+    from odf.namespaces import nsdict
+
     start = xml.find(b"<", xml.find(b"?>") + 1)
     end = xml.find(b">", start)
     tag = xml[start:end]
-    names = sorted(NAMESPACE.findall(tag))
+    known = {f' xmlns:{prefix}="{uri}"'.encode() for uri, prefix in nsdict.items()}
+    names = sorted(set(NAMESPACE.findall(tag)) | known)
     rest = NAMESPACE.sub(b"", tag)
     head, _space, attributes = rest.partition(b" ")
     rebuilt = head + b"".join(names) + (b" " + attributes if attributes else b"")
