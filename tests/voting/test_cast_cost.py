@@ -75,6 +75,10 @@ async def test_a_ballot_post_costs_few_queries_and_screens_still_see_the_turnout
         assert response.status_code == 302 and response["Location"] == f"/stemmen/{poll.pk}/"
         assert len(queries) <= MAX_QUERIES_FIRST_CAST, "\n".join(queries)
         event = await receive_json(hall)
+        if event["type"] == "poll.opened":
+            # The opening's push, reaching this process after the screen joined (a busy
+            # machine, with Redis): the screen already shows the poll open.
+            event = await receive_json(hall)
         assert event["type"] == "turnout.changed"
         assert event["data"] == {"poll": poll.pk, "voted": 1, "eligible": 2}
 
