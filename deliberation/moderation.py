@@ -5,6 +5,7 @@ resident's page to report an idea of their table."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -136,17 +137,28 @@ def moderation_items(request: HttpRequest) -> list[dict[str, Any]]:
 @require_POST
 def idea_moderation_undo(request: HttpRequest, pk: int) -> HttpResponse:
     """The queue's 'Ongedaan maken' for a hidden idea."""
+    return _queue_action(
+        request,
+        lambda: services.idea_moderation_undo(idea_id=pk, by=request.user, now=timezone.now()),  # type: ignore[arg-type]
+        done=_("Het idee staat weer op alle schermen."),
+        unchanged=_("Dit idee was al teruggezet; er is niets veranderd."),
+    )
+
+
+def _queue_action(
+    request: HttpRequest, action: Callable[[], Any], *, done: str, unchanged: str
+) -> HttpResponse:
+    """Run one of the queue's buttons: ``done`` when ``action`` changed something,
+    ``unchanged`` when there was nothing left to change, the refusal's message otherwise."""
     try:
-        undone = services.idea_moderation_undo(idea_id=pk, by=request.user, now=timezone.now())  # type: ignore[arg-type]
+        changed = action()
     except services.CommandRefused as refusal:
-        if refusal.code == "forbidden":
-            raise PermissionDenied(refusal.message) from refusal
-        messages.error(request, refusal.message)
+        _refused(request, refusal)
     else:
-        if undone:
-            messages.success(request, _("Het idee staat weer op alle schermen."))
+        if changed:
+            messages.success(request, done)
         else:
-            messages.info(request, _("Dit idee was al teruggezet; er is niets veranderd."))
+            messages.info(request, unchanged)
     return redirect(reverse("moderation_queue"))
 
 
@@ -160,57 +172,45 @@ def _refused(request: HttpRequest, refusal: services.CommandRefused) -> None:
 @require_POST
 def idea_moderation_hide(request: HttpRequest, pk: int) -> HttpResponse:
     """The queue's 'Verbergen' for a reported idea, with a reason."""
-    try:
-        done = services.idea_moderation_hide(
+    return _queue_action(
+        request,
+        lambda: services.idea_moderation_hide(
             idea_id=pk,
             by=request.user,  # type: ignore[arg-type]
             reason=request.POST.get("reason", ""),
             now=timezone.now(),
-        )
-    except services.CommandRefused as refusal:
-        _refused(request, refusal)
-    else:
-        if done:
-            messages.success(request, _("Het idee is van alle schermen gehaald."))
-        else:
-            messages.info(request, _("Dit idee stond al niet meer op de schermen."))
-    return redirect(reverse("moderation_queue"))
+        ),
+        done=_("Het idee is van alle schermen gehaald."),
+        unchanged=_("Dit idee stond al niet meer op de schermen."),
+    )
 
 
 @login_required
 @require_POST
 def idea_reports_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     """The queue's 'Meldingen afwijzen': the idea stays on the screens."""
-    try:
-        count = services.idea_reports_dismiss(idea_id=pk, by=request.user, now=timezone.now())  # type: ignore[arg-type]
-    except services.CommandRefused as refusal:
-        _refused(request, refusal)
-    else:
-        if count:
-            messages.success(request, _("De meldingen zijn afgewezen; het idee blijft staan."))
-        else:
-            messages.info(request, _("Er waren geen meldingen meer om af te wijzen."))
-    return redirect(reverse("moderation_queue"))
+    return _queue_action(
+        request,
+        lambda: services.idea_reports_dismiss(idea_id=pk, by=request.user, now=timezone.now()),  # type: ignore[arg-type]
+        done=_("De meldingen zijn afgewezen; het idee blijft staan."),
+        unchanged=_("Er waren geen meldingen meer om af te wijzen."),
+    )
 
 
 @login_required
 @require_POST
 def idea_reports_dismiss_undo(request: HttpRequest, pk: int) -> HttpResponse:
     """The queue's 'Ongedaan maken' for dismissed reports: they are open again."""
-    try:
-        count = services.idea_reports_dismiss_undo(
+    return _queue_action(
+        request,
+        lambda: services.idea_reports_dismiss_undo(
             idea_id=pk,
             by=request.user,  # type: ignore[arg-type]
             now=timezone.now(),
-        )
-    except services.CommandRefused as refusal:
-        _refused(request, refusal)
-    else:
-        if count:
-            messages.success(request, _("De meldingen staan weer open."))
-        else:
-            messages.info(request, _("Deze meldingen stonden al open; er is niets veranderd."))
-    return redirect(reverse("moderation_queue"))
+        ),
+        done=_("De meldingen staan weer open."),
+        unchanged=_("Deze meldingen stonden al open; er is niets veranderd."),
+    )
 
 
 @login_required
