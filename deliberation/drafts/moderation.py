@@ -5,6 +5,7 @@ dismisses its reports, and undoes that. Thin: each calls one service."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -136,35 +137,40 @@ def comment_hide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect(reverse("drafts:detail", args=[slug]) + f"#reactie-{comment.parent_id or pk}")
 
 
-@login_required
-@require_POST
-def comment_moderation_undo(request: HttpRequest, pk: int) -> HttpResponse:
-    """The queue's 'Ongedaan maken' for a hidden comment."""
-    get_object_or_404(Comment, pk=pk)
+def _queue_action(
+    request: HttpRequest, action: Callable[[], Any], *, done: str, unchanged: str
+) -> HttpResponse:
+    """Run one of the queue's buttons for a comment: ``done`` when ``action`` changed
+    something, ``unchanged`` when there was nothing left to change, else the refusal."""
     try:
-        undone = services.comment_moderation_undo(
-            comment_id=pk,
-            by=request.user,  # type: ignore[arg-type]
-            now=timezone.now(),
-        )
+        changed = action()
     except PermissionError as refusal:
         raise PermissionDenied(str(refusal)) from refusal
     except services.DraftError as refusal:
         messages.error(request, str(refusal))
     else:
-        if undone:
-            messages.success(request, _("De reactie staat weer op de pagina van de nota."))
+        if changed:
+            messages.success(request, done)
         else:
-            messages.info(request, _("Deze reactie was al teruggezet; er is niets veranderd."))
+            messages.info(request, unchanged)
     return redirect(reverse("moderation_queue"))
 
 
-def _to_queue(request: HttpRequest, done: int | bool, success: str, nothing: str) -> HttpResponse:
-    if done:
-        messages.success(request, success)
-    else:
-        messages.info(request, nothing)
-    return redirect(reverse("moderation_queue"))
+@login_required
+@require_POST
+def comment_moderation_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    """The queue's 'Ongedaan maken' for a hidden comment."""
+    get_object_or_404(Comment, pk=pk)
+    return _queue_action(
+        request,
+        lambda: services.comment_moderation_undo(
+            comment_id=pk,
+            by=request.user,  # type: ignore[arg-type]
+            now=timezone.now(),
+        ),
+        done=_("De reactie staat weer op de pagina van de nota."),
+        unchanged=_("Deze reactie was al teruggezet; er is niets veranderd."),
+    )
 
 
 @login_required
@@ -172,23 +178,16 @@ def _to_queue(request: HttpRequest, done: int | bool, success: str, nothing: str
 def comment_moderation_hide(request: HttpRequest, pk: int) -> HttpResponse:
     """The queue's 'Verbergen' for a reported comment, with a reason."""
     comment = get_object_or_404(Comment, pk=pk)
-    try:
-        done = services.comment_hide(
+    return _queue_action(
+        request,
+        lambda: services.comment_hide(
             comment=comment,
             by=request.user,  # type: ignore[arg-type]
             reason=request.POST.get("reason", ""),
             now=timezone.now(),
-        )
-    except PermissionError as refusal:
-        raise PermissionDenied(str(refusal)) from refusal
-    except services.DraftError as refusal:
-        messages.error(request, str(refusal))
-        return redirect(reverse("moderation_queue"))
-    return _to_queue(
-        request,
-        done,
-        _("De reactie is verborgen."),
-        _("Deze reactie was al verborgen."),
+        ),
+        done=_("De reactie is verborgen."),
+        unchanged=_("Deze reactie was al verborgen."),
     )
 
 
@@ -197,22 +196,15 @@ def comment_moderation_hide(request: HttpRequest, pk: int) -> HttpResponse:
 def comment_reports_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
     """The queue's 'Meldingen afwijzen': the comment stays on the nota's page."""
     get_object_or_404(Comment, pk=pk)
-    try:
-        count = reports.comment_reports_dismiss(
+    return _queue_action(
+        request,
+        lambda: reports.comment_reports_dismiss(
             comment_id=pk,
             by=request.user,  # type: ignore[arg-type]
             now=timezone.now(),
-        )
-    except PermissionError as refusal:
-        raise PermissionDenied(str(refusal)) from refusal
-    except services.DraftError as refusal:
-        messages.error(request, str(refusal))
-        return redirect(reverse("moderation_queue"))
-    return _to_queue(
-        request,
-        count,
-        _("De meldingen zijn afgewezen; de reactie blijft staan."),
-        _("Er waren geen meldingen meer om af te wijzen."),
+        ),
+        done=_("De meldingen zijn afgewezen; de reactie blijft staan."),
+        unchanged=_("Er waren geen meldingen meer om af te wijzen."),
     )
 
 
@@ -221,22 +213,15 @@ def comment_reports_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
 def comment_reports_dismiss_undo(request: HttpRequest, pk: int) -> HttpResponse:
     """The queue's 'Ongedaan maken' for dismissed reports: they are open again."""
     get_object_or_404(Comment, pk=pk)
-    try:
-        count = reports.comment_reports_dismiss_undo(
+    return _queue_action(
+        request,
+        lambda: reports.comment_reports_dismiss_undo(
             comment_id=pk,
             by=request.user,  # type: ignore[arg-type]
             now=timezone.now(),
-        )
-    except PermissionError as refusal:
-        raise PermissionDenied(str(refusal)) from refusal
-    except services.DraftError as refusal:
-        messages.error(request, str(refusal))
-        return redirect(reverse("moderation_queue"))
-    return _to_queue(
-        request,
-        count,
-        _("De meldingen staan weer open."),
-        _("Deze meldingen stonden al open; er is niets veranderd."),
+        ),
+        done=_("De meldingen staan weer open."),
+        unchanged=_("Deze meldingen stonden al open; er is niets veranderd."),
     )
 
 
