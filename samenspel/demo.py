@@ -135,11 +135,11 @@ def seed_core(*, now: datetime, small: bool) -> DemoContext:
 def write_codes(context: DemoContext, path: Path) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["username", "role", "code"])
+        writer.writerow(["username", "role", "code", "name"])
         for user in context.table_hosts:
-            writer.writerow([user.username, "table_host", context.codes[user.pk]])
+            writer.writerow([user.username, "table_host", context.codes[user.pk], user.public_name])
         for user in context.residents:
-            writer.writerow([user.username, "resident", context.codes[user.pk]])
+            writer.writerow([user.username, "resident", context.codes[user.pk], user.public_name])
 
 
 def logins_text(context: DemoContext) -> str:

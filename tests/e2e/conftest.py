@@ -140,6 +140,12 @@ class DemoServer:
         """A resident whose one-time code has not been used yet."""
         return self._residents.pop()
 
+    def set_aside(self, name: str) -> None:
+        """Keep the resident called ``name`` out of :meth:`next_resident`: a host entered a
+        paper ballot for them, so a test that had them vote on a phone would find the demo's
+        polls already answered."""
+        self._residents = [row for row in self._residents if row["name"] != name]
+
     def next_host(self) -> dict[str, str]:
         return self._hosts.pop() if self._hosts else self.fresh_code(self._last_host)
 

@@ -312,6 +312,7 @@ def test_table_host_enters_a_paper_ballot_once(phone: Page, demo_server: DemoSer
     people = phone.get_by_role("group", name="Deelnemer")
     people.get_by_role("radio").first.check()
     voter = (people.locator("label").first.text_content() or "").strip()
+    demo_server.set_aside(voter.split(" (")[0])
     phone.get_by_label("Groen en klimaat").check()
     phone.get_by_label("Wonen").check()
     phone.get_by_role("button", name="Papieren stem opslaan").click()
