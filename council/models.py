@@ -130,9 +130,17 @@ class AnswerChange(models.Model):
 
 class Report(models.Model):
     """A participation report as it was made: the ZIP of all its files. Each making is kept
-    (what the council was sent stays as it was); pages show the newest."""
+    (what the council was sent stays as it was); pages show the newest.
 
-    summit = models.ForeignKey("deliberation.Summit", on_delete=models.CASCADE, related_name="+")
+    What it reports on is a finished summit or a nota whose reaction period is over: two
+    nullable foreign keys, exactly one set (a check constraint), as for ``Answer``."""
+
+    summit = models.ForeignKey(
+        "deliberation.Summit", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    draft = models.ForeignKey(
+        "drafts.Draft", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     generated_at = models.DateTimeField(_("gemaakt"))
     generated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -144,6 +152,15 @@ class Report(models.Model):
         ordering = ["-generated_at", "-pk"]
         verbose_name = _("participatieverslag")
         verbose_name_plural = _("participatieverslagen")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(summit__isnull=False, draft__isnull=True)
+                    | models.Q(summit__isnull=True, draft__isnull=False)
+                ),
+                name="council_report_has_one_subject",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.summit_id}: {self.generated_at}"
+        return f"{self.summit_id or self.draft_id}: {self.generated_at}"
