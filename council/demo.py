@@ -1,6 +1,7 @@
 """The demo's council: the griffie may record answers, the afternoon summit's and the
-finished summit's proposals get answers in several statuses, recorded by the griffie
-through the services, and the finished summit has its participation report."""
+finished summit's proposals and the finished nota's amendments get answers in several
+statuses, recorded by the griffie through the services, and the finished summit and the
+finished nota have their participation reports."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from datetime import timedelta
 from django.contrib.auth.models import Permission
 from django.db import transaction
 
+from deliberation.drafts.demo import FINISHED_SLUG as FINISHED_NOTA
+from deliberation.drafts.models import Amendment, Draft
 from deliberation.models import Proposal, Summit
 from samenspel.demo import DemoContext
 
@@ -67,6 +70,36 @@ FINISHED_ANSWERS: list[tuple[str, str, int | None, str, list[tuple[int, int, str
 ]
 
 
+# The finished nota's amendments, in the order they were proposed: the one taken over after
+# the vote adopted and under way, the one voted down not adopted, the one the editors took
+# over still with the council, the last one turned down unanswered.
+NOTA_ANSWERS: list[tuple[str, str, int | None, str, list[tuple[int, int, str]]]] = [
+    (
+        "adopted",
+        "De raad neemt het warmwaterbad op in het programma van eisen voor het nieuwe zwembad.",
+        7,
+        "RB 2026-041",
+        [(2, 10, "Het programma van eisen is aangepast")],
+    ),
+    (
+        "not_adopted",
+        "De raad houdt de huur voor verenigingen gelijk; gratis huur voor scholen past niet in "
+        "de begroting van dit jaar.",
+        7,
+        "RB 2026-042",
+        [],
+    ),
+    (
+        "in_progress",
+        "Het college zoekt uit wat laadpunten bij de stallingen kosten; de raad bespreekt het "
+        "na de zomer.",
+        None,
+        "",
+        [],
+    ),
+]
+
+
 def seed(context: DemoContext) -> None:
     griffie = context.staff["griffie"]
     permission = Permission.objects.get(content_type__app_label="council", codename="record_answer")
@@ -83,6 +116,11 @@ def seed(context: DemoContext) -> None:
     # council is listed first, for its home page block): answer once it is all stored.
     transaction.on_commit(lambda: answer_afternoon(context))
     transaction.on_commit(lambda: report_finished(context))
+    transaction.on_commit(lambda: report_finished_nota(context))
+    context.lines.append(
+        f"Participatieverslag van een nota: http://127.0.0.1:8000/raad/nota/{FINISHED_NOTA}/"
+        "verslag/"
+    )
 
 
 def answer_afternoon(context: DemoContext) -> int:
@@ -99,6 +137,42 @@ def report_finished(context: DemoContext) -> None:
     services.report_publish(summit=summit, by=context.staff["griffie"], now=context.now)
 
 
+def report_finished_nota(context: DemoContext) -> None:
+    """Answers for the finished nota's amendments, then its participation report (once)."""
+    draft = Draft.objects.filter(slug=FINISHED_NOTA).first()
+    if draft is None:
+        return
+    answered = set(Answer.objects.values_list("amendment_id", flat=True))
+    amendments = Amendment.objects.filter(draft=draft).order_by("created_at", "pk")
+    for amendment, row in zip(amendments, NOTA_ANSWERS, strict=False):
+        if amendment.pk not in answered:
+            services.amendment_answer_record(
+                amendment=amendment,
+                by=context.staff["griffie"],
+                given=_given(context, row),
+                now=context.now,
+            )
+    if not Report.objects.filter(draft=draft).exists():
+        services.nota_report_publish(draft=draft, by=context.staff["griffie"], now=context.now)
+
+
+def _given(
+    context: DemoContext, row: tuple[str, str, int | None, str, list[tuple[int, int, str]]]
+) -> services.AnswerInput:
+    status, reasons, days, reference, milestones = row
+    today = context.now.date()
+    return services.AnswerInput(
+        status_key=status,
+        reasons=reasons,
+        decision_date=today - timedelta(days=days) if days is not None else None,
+        decision_reference=reference,
+        milestones=[
+            MilestoneSpec(date=today - timedelta(days=ago), progress=done, description=text)
+            for ago, done, text in milestones
+        ],
+    )
+
+
 def _answer(
     context: DemoContext,
     slug: str,
@@ -109,27 +183,15 @@ def _answer(
         return 0
     answered = set(Answer.objects.values_list("proposal_id", flat=True))
     proposals = Proposal.objects.filter(summit=summit).order_by("number")
-    today = context.now.date()
     added = 0
-    for proposal, (status, reasons, days, reference, milestones) in zip(
-        proposals, answers, strict=False
-    ):
+    for proposal, row in zip(proposals, answers, strict=False):
         if proposal.pk in answered:
             continue
         added += 1
         services.answer_record(
             proposal=proposal,
             by=context.staff["griffie"],
-            given=services.AnswerInput(
-                status_key=status,
-                reasons=reasons,
-                decision_date=today - timedelta(days=days) if days is not None else None,
-                decision_reference=reference,
-                milestones=[
-                    MilestoneSpec(date=today - timedelta(days=ago), progress=done, description=text)
-                    for ago, done, text in milestones
-                ],
-            ),
+            given=_given(context, row),
             now=context.now,
         )
     return added

@@ -1,7 +1,8 @@
-"""The participation report's pages: the griffie makes a summit's report in the workspace
-(/werkruimte/raad/verslagen/); anyone reads the newest one at
-/raad/burgertop/<slug>/verslag/ and downloads its files there (it holds no personal data,
-like the summit's public council page). Thin: the service decides, selectors read."""
+"""The participation report's pages: the griffie makes a summit's or a nota's report in the
+workspace (/werkruimte/raad/verslagen/); anyone reads the newest one at
+/raad/burgertop/<slug>/verslag/ or /raad/nota/<slug>/verslag/ and downloads its files there
+(it holds no personal data, like the summit's public council page). Thin: the service
+decides, selectors read."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from deliberation.drafts.models import Draft
 from deliberation.models import Summit
 
 from . import selectors, services
@@ -35,29 +38,44 @@ CONTENT_TYPES = {
 @griffie_only
 @require_http_methods(["GET", "POST"])
 def reports(request: HttpRequest) -> HttpResponse:
-    """Every summit that is not a draft, with its newest report and a button to make one."""
+    """Every summit that is not a draft and every nota with a published version, with its
+    newest report and a button to make one."""
     refused: dict[int, str] = {}
+    refused_notas: dict[int, str] = {}
     if request.method == "POST":
-        summit = get_object_or_404(selectors.readable_summits(), slug=request.POST.get("summit"))
+        subject: Summit | Draft
         try:
-            services.report_publish(summit=summit, by=request.user, now=timezone.now())  # type: ignore[arg-type]
+            if "draft" in request.POST:
+                subject = get_object_or_404(
+                    selectors.reportable_notas(), slug=request.POST.get("draft")
+                )
+                services.nota_report_publish(draft=subject, by=request.user, now=timezone.now())
+            else:
+                subject = get_object_or_404(
+                    selectors.readable_summits(), slug=request.POST.get("summit")
+                )
+                services.report_publish(summit=subject, by=request.user, now=timezone.now())
         except ValidationError as error:
-            refused[summit.pk] = " ".join(error.messages)
+            into = refused_notas if isinstance(subject, Draft) else refused
+            into[subject.pk] = " ".join(error.messages)
         else:
             messages.success(
                 request,
                 _("Het participatieverslag van %(title)s is gemaakt en staat in de leeskamer.")
-                % {"title": summit.title},
+                % {"title": subject.title},
             )
             return redirect("council_reports")
     summits = list(selectors.readable_summits())
     made = selectors.latest_reports(s.pk for s in summits)
     rows = [(s, made.get(s.pk), refused.get(s.pk, "")) for s in summits]
+    notas = list(selectors.reportable_notas())
+    made_notas = selectors.latest_nota_reports(d.pk for d in notas)
+    nota_rows = [(d, made_notas.get(d.pk), refused_notas.get(d.pk, "")) for d in notas]
     return render(
         request,
         "council/workspace/reports.html",
-        {"rows": rows},
-        status=400 if refused else 200,
+        {"rows": rows, "nota_rows": nota_rows},
+        status=400 if refused or refused_notas else 200,
     )
 
 
@@ -69,6 +87,14 @@ def _report(slug: str) -> tuple[Summit, Report]:
     return summit, made
 
 
+def _nota_report(slug: str) -> tuple[Draft, Report]:
+    draft = get_object_or_404(selectors.reportable_notas(), slug=slug)
+    made = selectors.latest_nota_report(draft)
+    if made is None:
+        raise Http404
+    return draft, made
+
+
 @require_GET
 def report_page(request: HttpRequest, slug: str) -> HttpResponse:
     summit, made = _report(slug)
@@ -76,7 +102,34 @@ def report_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "council/report.html",
-        {"summit": summit, "made": made, "report": page.data, "files": page.files},
+        {
+            "slug": summit.slug,
+            "file_view": "council_report_file",
+            "back_url": reverse("council_public_outcome", args=[summit.slug]),
+            "back_text": _("Wat is er met de voorstellen gedaan?"),
+            "made": made,
+            "report": page.data,
+            "files": page.files,
+        },
+    )
+
+
+@require_GET
+def nota_report_page(request: HttpRequest, slug: str) -> HttpResponse:
+    draft, made = _nota_report(slug)
+    page = selectors.report_page(made)
+    return render(
+        request,
+        "council/report.html",
+        {
+            "slug": draft.slug,
+            "file_view": "council_nota_report_file",
+            "back_url": reverse("drafts:detail", args=[draft.slug]),
+            "back_text": _("Naar de nota"),
+            "made": made,
+            "report": page.data,
+            "files": page.files,
+        },
     )
 
 
@@ -84,6 +137,17 @@ def report_page(request: HttpRequest, slug: str) -> HttpResponse:
 def report_file(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     """One file of the newest report, or the whole ZIP."""
     _summit, made = _report(slug)
+    return _file(made, name)
+
+
+@require_GET
+def nota_report_file(request: HttpRequest, slug: str, name: str) -> HttpResponse:
+    """One file of a nota's newest report, or the whole ZIP."""
+    _draft, made = _nota_report(slug)
+    return _file(made, name)
+
+
+def _file(made: Report, name: str) -> HttpResponse:
     if name == formats.ARCHIVE:
         body = bytes(made.archive)
     else:

@@ -1,12 +1,14 @@
 """Named permissions of the council app: council.record_answer (write the council's answers
 and manage their statuses), council.read_room (the reading room) and council.make_report
-(a summit's participation report). Views hide what these refuse; the services check them
+(a summit's or a nota's participation report). Views hide what these refuse; the services check them
 again."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
 
+from deliberation.drafts import rules as draft_rules
+from deliberation.drafts.models import Draft
 from deliberation.models import Summit
 from deliberation.rules import can_manage_summit
 from samenspel.models import Role, User
@@ -43,3 +45,9 @@ def can_make_report(user: User | AnonymousUser, summit: Summit) -> bool:
     """council.make_report: whoever records answers, or manages the summit (its facilitator,
     administrators)."""
     return can_record_answers(user) or can_manage_summit(user, summit)
+
+
+def can_make_nota_report(user: User | AnonymousUser, draft: Draft) -> bool:
+    """council.make_report for a nota: whoever records answers, or manages the nota (its
+    civil-servant editors, administrators)."""
+    return can_record_answers(user) or draft_rules.can_manage(user, draft)

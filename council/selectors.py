@@ -1,6 +1,6 @@
 """Every non-trivial read of the council app: the reading room's list, a proposal's trail,
 a summit's public page of answers, the answers as a CSV file, and the stored participation
-reports."""
+reports of summits and notas."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 
 from deliberation import selectors as summit_selectors
 from deliberation.drafts.markdown import render_markdown
+from deliberation.drafts.models import Amendment, Draft
 from deliberation.models import Idea, Proposal, Summit
 from voting import contexts
 from voting.selectors import closed_polls
@@ -23,6 +24,7 @@ from voting.selectors import closed_polls
 from . import answer_file
 from .models import Answer, AnswerChange, AnswerStatus, Report
 from .report import formats
+from .report.content import SUMMIT_KIND, AmendmentReport
 from .services import answer_summary
 
 UNANSWERED = "geen"  # the status filter's value for proposals without an answer
@@ -220,6 +222,52 @@ def latest_report(summit: Summit) -> Report | None:
     return Report.objects.filter(summit=summit).first()
 
 
+def reportable_notas() -> QuerySet[Draft]:
+    """Notas that may get a report one day: every one with a published version."""
+    return Draft.objects.filter(versions__isnull=False).distinct().order_by("title", "pk")
+
+
+def latest_nota_reports(draft_ids: Iterable[int]) -> dict[int, Report]:
+    """The newest participation report of each of these notas (without its archive)."""
+    newest: dict[int, Report] = {}
+    for made in Report.objects.filter(draft_id__in=list(draft_ids)).defer("archive"):
+        assert made.draft_id is not None
+        newest.setdefault(made.draft_id, made)  # ordered newest first
+    return newest
+
+
+def latest_nota_report(draft: Draft) -> Report | None:
+    return Report.objects.filter(draft=draft).first()
+
+
+@dataclass
+class RoomNota:
+    draft: Draft
+    report: Report
+    amendments: list[tuple[int, Amendment, Answer | None]]  # (number in the report, ...)
+
+
+def nota_rooms() -> list[RoomNota]:
+    """Notas with a participation report, for the reading room: each with its amendments
+    (numbered as the report numbers them) and the council's answers."""
+    made = latest_nota_reports(reportable_notas().values_list("pk", flat=True))
+    drafts = Draft.objects.filter(pk__in=list(made)).order_by("title", "pk")
+    amendments = list(
+        Amendment.objects.filter(draft__in=drafts).order_by("draft_id", "created_at", "pk")
+    )
+    answers = {
+        a.amendment_id: a
+        for a in Answer.objects.filter(amendment__in=amendments).select_related("status")
+    }
+    rooms = {
+        draft.pk: RoomNota(draft=draft, report=made[draft.pk], amendments=[]) for draft in drafts
+    }
+    for amendment in amendments:
+        room = rooms[amendment.draft_id]
+        room.amendments.append((len(room.amendments) + 1, amendment, answers.get(amendment.pk)))
+    return list(rooms.values())
+
+
 def report_files(made: Report) -> dict[str, bytes]:
     """Every file of a stored report by its name in the ZIP."""
     with zipfile.ZipFile(io.BytesIO(bytes(made.archive))) as archive:
@@ -238,16 +286,33 @@ def report_page(made: Report) -> ReportPage:
     (the chart's scale) and each text's Markdown rendered, and the list of its files."""
     files = report_files(made)
     data = json.loads(files[formats.JSON])
+    # A report kept before notas had reports (format 1) lacks these: it is a summit's.
+    data.setdefault("kind", SUMMIT_KIND)
+    data.setdefault("about", f"Burgertop op {data['summit_date_text']} in {data['place']}.")
+    data.setdefault(
+        "voices_intro", "Ideeën in de woorden van de deelnemers die in geen voorstel terechtkwamen:"
+    )
+    nota = data["kind"] != SUMMIT_KIND
+    data["option_word"] = "Amendement" if nota else "Voorstel"
     voices = data["other_voices"]
     data["other_voices"] = voices[: formats.VOICES_SHOWN]
-    data["more_voices"] = formats.more_voices_text(max(0, len(voices) - formats.VOICES_SHOWN))
+    data["more_voices"] = formats.more_voices_text(
+        max(0, len(voices) - formats.VOICES_SHOWN), data["kind"]
+    )
     for poll in data["polls"]:
         poll["top"] = max((row["value"] for row in poll["rows"]), default=0) or 1
-    for proposal in data["proposals"]:
-        proposal["html"] = render_markdown(proposal["text"])
-        answer = proposal["answer"]
+    for item in data["proposals"] + data.get("amendments", []):
+        if "text" in item:
+            item["html"] = render_markdown(item["text"])
+        answer = item["answer"]
         if answer:
             answer["html"] = render_markdown(answer["reasons"]) if answer["reasons"] else ""
+    data["final_html"] = (
+        formats.demoted(render_markdown(data["final_text"]), 2) if data.get("final_text") else ""
+    )
+    for amendment in data.get("amendments", []):
+        trail = {key: value for key, value in amendment.items() if key != "answer"}
+        amendment["lines"] = formats.amendment_lines(AmendmentReport(**trail, answer=None))
     listed = [(formats.ARCHIVE, formats.describe(formats.ARCHIVE), len(bytes(made.archive)))]
     listed += [(name, formats.describe(name), len(files[name])) for name in sorted(files)]
     return ReportPage(made=made, data=data, files=listed)

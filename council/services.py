@@ -1,5 +1,6 @@
 """Every write of the council app: the council's answer on a proposal (from the form or a
-CSV file), the municipality's list of answer statuses, and a summit's participation report.
+CSV file) or on a nota's amendment, the municipality's list of answer statuses, and the
+participation report of a summit or a nota.
 Each checks its rule (council.record_answer, council.make_report), validates, writes in one
 transaction and keeps the history."""
 
@@ -22,6 +23,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from deliberation.drafts.models import Amendment, Draft
 from deliberation.models import Proposal, Summit
 from samenspel.models import User
 
@@ -163,7 +165,8 @@ def _not_answerable(summit: Summit) -> str | None:
 
 def _store(
     *,
-    proposal: Proposal,
+    proposal: Proposal | None = None,
+    amendment: Amendment | None = None,
     by: User,
     given: AnswerInput,
     status: AnswerStatus,
@@ -177,7 +180,7 @@ def _store(
     if not changes:
         assert existing is not None
         return existing, {}
-    answer = existing or Answer(proposal=proposal, created_at=now)
+    answer = existing or Answer(proposal=proposal, amendment=amendment, created_at=now)
     answer.status = status
     answer.reasons = after["reasons"]
     answer.decision_date = given.decision_date
@@ -230,6 +233,47 @@ def answer_record(
             )
             answer, _changes = _store(
                 proposal=proposal,
+                by=by,
+                given=given,
+                status=status,
+                existing=existing,
+                now=now,
+                source=str(AnswerChange.Source.FORM),
+            )
+    except IntegrityError:
+        raise ValidationError(
+            _("Iemand anders legde net een antwoord vast. Laad de pagina opnieuw.")
+        ) from None
+    return answer
+
+
+def amendment_answer_record(
+    *,
+    amendment: Amendment,
+    by: User | AnonymousUser,
+    given: AnswerInput,
+    now: datetime | None = None,
+) -> Answer:
+    """Record or change the council's answer on a nota's ``amendment``; ValidationError per
+    field. The same checks and history as an answer on a summit's proposal."""
+    _require(by)
+    assert isinstance(by, User)
+    now = now or timezone.now()
+    statuses = _statuses()
+    problems = answer_problems(given, statuses)
+    if problems:
+        raise ValidationError(problems)
+    status = statuses[given.status_key.strip().casefold()]
+    try:
+        with transaction.atomic():
+            existing = (
+                Answer.objects.select_for_update()
+                .select_related("status")
+                .filter(amendment=amendment)
+                .first()
+            )
+            answer, _changes = _store(
+                amendment=amendment,
                 by=by,
                 given=given,
                 status=status,
@@ -522,8 +566,33 @@ def report_publish(*, summit: Summit, by: User | AnonymousUser, now: datetime) -
     # finished summit no longer changes (its answers may; the next making shows them).
     summit = Summit.objects.get(pk=summit.pk)  # as stored now, not as the caller last read it
     built = report.build(summit, generated_at=now)
+    return _report_keep(built, summit=summit, by=by, now=now)
+
+
+def nota_report_publish(*, draft: Draft, by: User | AnonymousUser, now: datetime) -> Report:
+    """Make the participation report of a nota whose reaction period is over and keep it:
+    from then on the reading room and the nota's council page offer it. ReportRefused (a
+    ValidationError) with the reason while reactions or a vote on amendments are open."""
+    if not rules.can_make_nota_report(by, draft):
+        raise ReportForbidden(
+            _("Alleen de griffie en de redacteuren van deze nota kunnen het verslag maken.")
+        )
+    draft = Draft.objects.get(pk=draft.pk)  # its reaction period as stored now
+    built = report.build_nota(draft, generated_at=now, now=now)
+    return _report_keep(built, draft=draft, by=by, now=now)
+
+
+def _report_keep(
+    built: report.Built,
+    *,
+    summit: Summit | None = None,
+    draft: Draft | None = None,
+    by: User | AnonymousUser,
+    now: datetime,
+) -> Report:
     return Report.objects.create(
         summit=summit,
+        draft=draft,
         generated_at=now,
         generated_by=by if isinstance(by, User) else None,
         archive=built.archive,

@@ -16,6 +16,16 @@ urlpatterns = [
         report_views.report_file,
         name="council_report_file",
     ),
+    path(
+        "raad/nota/<slug:slug>/verslag/",
+        report_views.nota_report_page,
+        name="council_nota_report",
+    ),
+    path(
+        "raad/nota/<slug:slug>/verslag/<path:name>",
+        report_views.nota_report_file,
+        name="council_nota_report_file",
+    ),
     path("raad/verslag/schema.json", report_views.report_schema, name="council_report_schema"),
     path("werkruimte/raad/verslagen/", report_views.reports, name="council_reports"),
     path("werkruimte/raad/", workspace_views.answers_list, name="council_answers"),

@@ -19,7 +19,8 @@ from .forms import RoomFilterForm
 @login_required
 def reading_room(request: HttpRequest) -> HttpResponse:
     """``/raad/``: every summit that is not a draft, its proposals and the answers, with a
-    filter by status and date and a search in the texts."""
+    filter by status and date and a search in the texts; and the notas with a participation
+    report, their amendments and the answers."""
     if not rules.can_read_room(request.user):
         raise PermissionDenied
     form = RoomFilterForm(request.GET or None)
@@ -39,6 +40,8 @@ def reading_room(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "rooms": rooms,
+            # The notas' reports stand beside the summits'; the filters are about proposals.
+            "notas": [] if request.GET else selectors.nota_rooms(),
             "filtered": bool(request.GET),
             "count": sum(len(room.proposals) for room in rooms),
             "can_record": rules.can_record_answers(request.user),

@@ -1,6 +1,7 @@
 """The participation report (participatieverslag) of a finished summit as plain data: one
 read of the database into a tree of frozen dataclasses that every format (Markdown, JSON,
-CSV, the HTML page) is written from.
+CSV, the HTML page) is written from. A nota's report (``nota.py``) is the same tree, with
+its amendments and versions where a summit has proposals.
 
 The report is the municipality's record for the council, so it is written in Dutch
 whatever the reader's language, like the published ballot files. It holds no personal
@@ -30,7 +31,9 @@ from voting.selectors import closed_polls, result_rows
 from ..models import Answer
 from .dutch import dutch_date, dutch_number, group_count
 
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
+SUMMIT_KIND = "burgertop"
+NOTA_KIND = "nota"
 FINISHED = (Summit.Status.CLOSED, Summit.Status.ARCHIVED)
 AGE_BANDS = ((0, 17, "jonger dan 18"), (18, 29, "18-29"), (30, 49, "30-49"), (50, 66, "50-66"))
 OLDEST_BAND = "67 en ouder"
@@ -123,6 +126,36 @@ class ProposalReport:
 
 
 @dataclass(frozen=True)
+class AmendmentReport:
+    """One amendment of a nota with its trail: proposed on a version, supported, put to a
+    vote or not, taken over into the text or not, and the council's answer."""
+
+    number: int
+    version: int
+    passage: str  # the text it replaces, as written
+    replacement: str  # the new text ("" to strike the passage)
+    rationale: str
+    proposed_on: str
+    supporters: int
+    vote: str  # as the results page writes the decision's figures ("" without a vote)
+    vote_passed: bool
+    status: str  # open, in stemming, overgenomen or afgewezen
+    taken_over: bool
+    decided_on: str
+    decision_reason: str
+    answer: CouncilAnswer | None
+
+
+@dataclass(frozen=True)
+class VersionReport:
+    number: int
+    published_on: str
+    published_text: str
+    note: str
+    final: bool
+
+
+@dataclass(frozen=True)
 class Summary:
     question: str
     limits: str
@@ -151,7 +184,9 @@ class Filing:
 @dataclass(frozen=True)
 class Report:
     format_version: str
+    kind: str  # SUMMIT_KIND or NOTA_KIND
     title: str
+    about: str  # one sentence: what took place, when and where
     slug: str
     summit_date: str
     summit_date_text: str
@@ -162,7 +197,12 @@ class Report:
     participation: Participation
     polls: tuple[PollReport, ...]
     proposals: tuple[ProposalReport, ...]
-    other_voices: tuple[str, ...]  # ideas in residents' own words that no proposal took up
+    amendments: tuple[AmendmentReport, ...]
+    versions: tuple[VersionReport, ...]
+    final_text: str  # a nota's newest published text, Markdown ("" for a summit)
+    voices_intro: str
+    # Ideas that no proposal took up, or a nota's comments, in residents' own words.
+    other_voices: tuple[str, ...]
     filing: Filing
 
 
@@ -195,7 +235,7 @@ def summit_polls(summit: Summit) -> list[Poll]:
     return list(Poll.objects.filter(pk__in=ids).select_related("result").order_by("pk"))
 
 
-def _age_band(birth_year: int | None, year: int) -> str:
+def age_band(birth_year: int | None, year: int) -> str:
     if birth_year is None:
         return UNKNOWN
     age = year - birth_year
@@ -203,6 +243,20 @@ def _age_band(birth_year: int | None, year: int) -> str:
         if low <= age <= high:
             return label
     return OLDEST_BAND
+
+
+def demographic_groups(people: list[tuple[str | None, int | None]], year: int) -> tuple[Group, ...]:
+    """Totals per neighbourhood and age band of (neighbourhood name, birth year) pairs, as
+    of ``year`` (no age bands when it is 0); groups smaller than five as "<5"."""
+    neighbourhoods = Counter(name or UNKNOWN for name, _born in people)
+    ages = Counter(age_band(born, year) for _name, born in people) if year else Counter()
+    age_order = [label for _low, _high, label in AGE_BANDS] + [OLDEST_BAND, UNKNOWN]
+    return tuple(
+        Group("wijk", name, group_count(neighbourhoods[name]))
+        for name in sorted(neighbourhoods, key=lambda n: (n == UNKNOWN, n))
+    ) + tuple(
+        Group("leeftijd", label, group_count(ages[label])) for label in age_order if ages[label]
+    )
 
 
 def _participation(summit: Summit) -> Participation:
@@ -241,20 +295,12 @@ def _participation(summit: Summit) -> Participation:
         Count("gestemd op papier", paper),
     )
     year = summit.date.year if summit.date else 0
-    neighbourhoods = Counter(p[3] or UNKNOWN for p in present)
-    ages = Counter(_age_band(p[4], year) for p in present) if year else Counter()
-    age_order = [label for _low, _high, label in AGE_BANDS] + [OLDEST_BAND, UNKNOWN]
-    groups = tuple(
-        Group("wijk", name, group_count(neighbourhoods[name]))
-        for name in sorted(neighbourhoods, key=lambda n: (n == UNKNOWN, n))
-    ) + tuple(
-        Group("leeftijd", label, group_count(ages[label])) for label in age_order if ages[label]
-    )
+    groups = demographic_groups([(p[3], p[4]) for p in present], year)
     session = f"Burgertop, {dutch_date(summit.date)}" if summit.date else "Burgertop"
     return Participation(session=session, channels=channels, groups=groups)
 
 
-def _poll_report(poll: Poll) -> PollReport:
+def poll_report(poll: Poll) -> PollReport:
     result = poll.result
     page = result_page.context(poll, result)
     return PollReport(
@@ -283,7 +329,7 @@ def _poll_report(poll: Poll) -> PollReport:
     )
 
 
-def _answer(answer: Answer | None) -> CouncilAnswer | None:
+def council_answer(answer: Answer | None) -> CouncilAnswer | None:
     if answer is None:
         return None
     return CouncilAnswer(
@@ -342,7 +388,7 @@ def _proposals(summit: Summit, vote_polls: list[Poll]) -> list[ProposalReport]:
             ideas=tuple(ideas[p.pk]),
             result=results.get(p.number, ("", False))[0],
             chosen=results.get(p.number, ("", False))[1],
-            answer=_answer(answers.get(p.pk)),
+            answer=council_answer(answers.get(p.pk)),
         )
         for p in proposals
     ]
@@ -399,7 +445,7 @@ def summit_report(summit: Summit, *, generated_at: datetime) -> Report:
             .order_by("step__position")
         ]
         all_polls = summit_polls(summit)
-        polls = [_poll_report(poll) for poll in all_polls]
+        polls = [poll_report(poll) for poll in all_polls]
         proposals = _proposals(summit, vote_polls)
         summary = _summary(summit, proposals, polls)
         participation = _participation(summit)
@@ -407,7 +453,9 @@ def summit_report(summit: Summit, *, generated_at: datetime) -> Report:
     summit_day: date | None = summit.date
     return Report(
         format_version=FORMAT_VERSION,
+        kind=SUMMIT_KIND,
         title=title,
+        about=f"Burgertop op {dutch_date(summit_day)} in {summit.place}.",
         slug=summit.slug,
         summit_date=summit_day.isoformat() if summit_day else "",
         summit_date_text=dutch_date(summit_day),
@@ -418,6 +466,10 @@ def summit_report(summit: Summit, *, generated_at: datetime) -> Report:
         participation=participation,
         polls=tuple(polls),
         proposals=tuple(proposals),
+        amendments=(),
+        versions=(),
+        final_text="",
+        voices_intro="Ideeën in de woorden van de deelnemers die in geen voorstel terechtkwamen:",
         other_voices=_other_voices(summit),
         filing=Filing(
             name=title,

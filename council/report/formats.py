@@ -2,6 +2,8 @@
 JSON (with its schema), the figures as CSV (UTF-8 with commas, and for Dutch Excel with
 semicolons, decimal commas and a byte-order mark), the filing metadata, a README naming
 every file and column, and one ZIP with all of them and the polls' published ballot files.
+A summit's report and a nota's are the same tree and go through the same functions; the
+parts one of them lacks (a nota's amendments, a summit's proposals) are left out.
 
 Same report in, same bytes out: no clock is read here, and the ZIP's entries carry a fixed
 time, so two reports of the same data differ only in their generation date.
@@ -13,12 +15,13 @@ import csv
 import hashlib
 import io
 import json
+import re
 import zipfile
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from .content import PollReport, Report
+from .content import SUMMIT_KIND, AmendmentReport, CouncilAnswer, PollReport, Report
 from .dutch import dutch_number
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "report.schema.json"
@@ -41,19 +44,22 @@ BALLOTS_FOLDER = "stembiljetten"
 
 FIGURE_COLUMNS = ("onderdeel", "stemming", "onderwerp", "aantal", "gekozen")
 FIGURE_COLUMNS_EXPLAINED = {
-    "onderdeel": "deelname, demografie (wijk of leeftijd) of stemming",
+    "onderdeel": "deelname, demografie (wijk of leeftijd), stemming of amendement",
     "stemming": "de titel van de stemming (alleen bij onderdeel 'stemming')",
-    "onderwerp": "wat er geteld is: een kanaal, een groep, of een voorstel",
+    "onderwerp": "wat er geteld is: een kanaal, een groep, een voorstel of de steun voor "
+    "een amendement",
     "aantal": "het getal; bij een groep kleiner dan 5 staat er '<5'",
-    "gekozen": "'ja' als het voorstel gekozen is, 'nee' als niet (alleen bij stemmingen)",
+    "gekozen": "'ja' als het voorstel gekozen of het amendement aangenomen of overgenomen is, "
+    "'nee' als niet (alleen bij stemmingen en amendementen)",
 }
 METADATA_COLUMNS = {
     "name": "titel van het document (ORI/Popolo: name)",
     "date": "datum van het verslag, JJJJ-MM-DD (ORI: date)",
     "classification": "documentsoort (ORI: classification)",
-    "subject": "onderwerp: de vraag van de burgertop",
+    "subject": "onderwerp: de vraag van de burgertop, of waar de nota over gaat",
     "organization": "opdrachtgever (Popolo: organization)",
-    "event": "de bijeenkomst waar het verslag over gaat (ORI: Meeting / Event)",
+    "event": "de bijeenkomst of de reactieperiode waar het verslag over gaat (ORI: Meeting / "
+    "Event)",
     "agenda_item": "het agendapunt van de raad; leeg tot de griffie het invult",
     "identifier": "vaste naam van het document",
 }
@@ -70,8 +76,48 @@ def shown_voices(report: Report) -> tuple[tuple[str, ...], int]:
     return voices[:VOICES_SHOWN], max(0, len(voices) - VOICES_SHOWN)
 
 
-def more_voices_text(more: int) -> str:
-    return f"En nog {dutch_number(more)} ideeën; alle staan in {JSON}." if more else ""
+def more_voices_text(more: int, kind: str = SUMMIT_KIND) -> str:
+    what = "ideeën" if kind == SUMMIT_KIND else "opmerkingen"
+    return f"En nog {dutch_number(more)} {what}; alle staan in {JSON}." if more else ""
+
+
+HEADING = re.compile(r"<(/?)h([1-6])\b")
+
+
+def demoted(html: str, levels: int = 3) -> str:
+    """A text's headings moved ``levels`` down (at most h6), so that a nota's own
+    headings sit under the report's in the document outline."""
+    return HEADING.sub(lambda m: f"<{m[1]}h{min(6, int(m[2]) + levels)}", html)
+
+
+def option_word(report: Report) -> str:
+    """What a poll's options are: a summit votes on proposals, a nota on amendments."""
+    return "Voorstel" if report.kind == SUMMIT_KIND else "Amendement"
+
+
+def made_line(report: Report) -> str:
+    return f"{report.about} Verslag gemaakt op {report.generated_text}."
+
+
+def amendment_lines(a: AmendmentReport) -> list[str]:
+    """An amendment's trail in sentences (every readable format writes these)."""
+    lines = [
+        f"Ingediend op {a.proposed_on} bij versie {a.version}; "
+        f"{a.supporters} {'inwoner steunde' if a.supporters == 1 else 'inwoners steunden'} het."
+    ]
+    if a.vote:
+        lines.append(f"Stemming: {a.vote} ({'aangenomen' if a.vote_passed else 'verworpen'}).")
+    decided = f" op {a.decided_on}" if a.decided_on else ""
+    reason = f" Reden: {a.decision_reason}" if a.decision_reason else ""
+    lines.append(f"Besluit van de redactie: {a.status}{decided}.{reason}")
+    return lines
+
+
+def answer_lines(a: CouncilAnswer) -> list[str]:
+    """The council's answer's status and decision in sentences (its reasons are Markdown)."""
+    decided = f" Besluit {a.decision_date_text}." if a.decision_date_text else ""
+    reference = f" {a.decision_reference}." if a.decision_reference else ""
+    return [f"Status: {a.status} ({a.progress}%).{decided}{reference}"]
 
 
 def as_data(report: Report) -> dict[str, Any]:
@@ -84,7 +130,10 @@ def readable_data(report: Report) -> dict[str, Any]:
     data = as_data(report)
     voices, more = shown_voices(report)
     data["other_voices"] = list(voices)
-    data["more_voices"] = more_voices_text(more)
+    data["more_voices"] = more_voices_text(more, report.kind)
+    data["option_word"] = option_word(report)
+    for amendment, made in zip(data["amendments"], report.amendments, strict=True):
+        amendment["lines"] = amendment_lines(made)
     return data
 
 
@@ -110,7 +159,7 @@ def _table(head: list[str], rows: list[list[str]]) -> list[str]:
     return lines
 
 
-def _poll_markdown(poll: PollReport) -> list[str]:
+def _poll_markdown(poll: PollReport, option: str) -> list[str]:
     lines = [
         f"### {poll.title}",
         "",
@@ -126,7 +175,7 @@ def _poll_markdown(poll: PollReport) -> list[str]:
     ]
     lines.append("")
     lines += _table(
-        ["Voorstel", poll.value_label, "Gekozen"],
+        [option, poll.value_label, "Gekozen"],
         [[row.option, row.value_text, "ja" if row.chosen else "nee"] for row in poll.rows],
     )
     for step in poll.rounds:
@@ -140,13 +189,59 @@ def _poll_markdown(poll: PollReport) -> list[str]:
     return lines
 
 
+def _quoted(markdown: str) -> list[str]:
+    return [f"> {line}" if line else ">" for line in markdown.splitlines()]
+
+
+def _answer_markdown(a: CouncilAnswer | None) -> list[str]:
+    lines = ["#### Antwoord van de raad", ""]
+    if a is None:
+        return [*lines, "De raad heeft nog niet geantwoord.", ""]
+    lines += answer_lines(a)
+    lines += ["", a.reasons, ""] if a.reasons else [""]
+    lines += [f"- {m.date_text}: {m.description} ({m.progress}%)" for m in a.milestones]
+    lines += [""] if a.milestones else []
+    return lines
+
+
+def _amendments_markdown(report: Report) -> list[str]:
+    lines = ["## De amendementen en het antwoord van de raad", ""]
+    for a in report.amendments:
+        lines += [f"### Amendement {a.number}", "", "Passage:", "", *_quoted(a.passage), ""]
+        lines += (
+            ["Wordt:", "", *_quoted(a.replacement), ""]
+            if a.replacement
+            else [
+                "Voorstel: deze passage schrappen.",
+                "",
+            ]
+        )
+        lines += [f"Toelichting: {a.rationale}", ""]
+        lines += [*amendment_lines(a), ""]
+        lines += _answer_markdown(a.answer)
+    if not report.amendments:
+        lines += ["Er zijn geen amendementen ingediend.", ""]
+    lines += ["## De versies", ""]
+    lines += _table(
+        ["Versie", "Gepubliceerd", "Toelichting", "Definitief"],
+        [
+            [str(v.number), v.published_text, v.note, "ja" if v.final else "nee"]
+            for v in report.versions
+        ],
+    )
+    if report.versions:
+        lines += ["", f"### De tekst van versie {report.versions[-1].number}", ""]
+        lines += _quoted(report.final_text)
+    lines.append("")
+    return lines
+
+
 def markdown_text(report: Report) -> bytes:
     s = report.summary
     lines = [
         f"# {report.title}",
         "",
-        f"Burgertop op {report.summit_date_text} in {report.place}. "
-        f"Verslag gemaakt op {report.generated_text}.",
+        made_line(report),
         "",
         "## Samenvatting",
         "",
@@ -177,8 +272,13 @@ def markdown_text(report: Report) -> bytes:
     )
     lines += ["", "## Stemmingen", ""]
     for poll in report.polls:
-        lines += _poll_markdown(poll)
-    lines += ["## De voorstellen", ""]
+        lines += _poll_markdown(poll, option_word(report))
+    if not report.polls:
+        lines += ["Er is niet gestemd.", ""]
+    if report.kind != SUMMIT_KIND:
+        lines += _amendments_markdown(report)
+    else:
+        lines += ["## De voorstellen", ""]
     for p in report.proposals:
         lines += [
             f"### Voorstel {p.number}: {p.title}",
@@ -192,26 +292,11 @@ def markdown_text(report: Report) -> bytes:
         lines.append("")
         if p.result:
             lines += [f"Stemming: {p.result}{' (gekozen)' if p.chosen else ''}.", ""]
-        lines += ["#### Antwoord van de raad", ""]
-        a = p.answer
-        if a is None:
-            lines += ["De raad heeft nog niet geantwoord.", ""]
-        else:
-            lines += [f"Status: {a.status} ({a.progress}%)."]
-            if a.decision_date_text or a.decision_reference:
-                lines.append(f"Besluit: {a.decision_date_text} {a.decision_reference}".rstrip())
-            lines += ["", a.reasons, ""] if a.reasons else [""]
-            lines += [f"- {m.date_text}: {m.description} ({m.progress}%)" for m in a.milestones]
-            lines += [""] if a.milestones else []
-    lines += [
-        "## Andere stemmen",
-        "",
-        "Ideeën in de woorden van de deelnemers die in geen voorstel terechtkwamen:",
-        "",
-    ]
+        lines += _answer_markdown(p.answer)
+    lines += ["## Andere stemmen", "", report.voices_intro, ""]
     voices, more = shown_voices(report)
     lines += [f"- {text}" for text in voices] or ["- (geen)"]
-    lines += ["", more_voices_text(more), ""] if more else [""]
+    lines += ["", more_voices_text(more, report.kind), ""] if more else [""]
     return "\n".join(lines).encode()
 
 
@@ -231,6 +316,16 @@ def figure_rows(report: Report) -> list[tuple[str, str, str, int | float | str, 
             ("stemming", poll.title, row.option, row.value, "ja" if row.chosen else "nee")
             for row in poll.rows
         ]
+    rows += [
+        (
+            "amendement",
+            "",
+            f"amendement {a.number}: steunbetuigingen",
+            a.supporters,
+            "ja" if a.taken_over else "nee",
+        )
+        for a in report.amendments
+    ]
     return rows
 
 

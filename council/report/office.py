@@ -18,9 +18,17 @@ from odf.style import Style, TableColumnProperties, TextProperties
 from odf.table import Table, TableCell, TableColumn, TableRow
 from odf.text import H, List, ListItem, P
 
-from .content import Report
+from .content import SUMMIT_KIND, CouncilAnswer, Report
 from .dutch import dutch_number
-from .formats import ZIP_TIME, more_voices_text, shown_voices
+from .formats import (
+    ZIP_TIME,
+    amendment_lines,
+    answer_lines,
+    made_line,
+    more_voices_text,
+    option_word,
+    shown_voices,
+)
 
 
 @dataclass(frozen=True)
@@ -36,6 +44,7 @@ def _plain(markdown: str) -> list[Block]:
     blocks = []
     for line in markdown.splitlines():
         line = re.sub(r"\*\*(.+?)\*\*|__(.+?)__", r"\1\2", line).strip()
+        line = re.sub(r"^#+\s*", "", line)  # a nota's headings, as paragraphs
         if not line:
             continue
         if line[:2] in {"- ", "* "}:
@@ -45,15 +54,53 @@ def _plain(markdown: str) -> list[Block]:
     return blocks
 
 
+def _answer_blocks(a: CouncilAnswer | None) -> list[Block]:
+    made = [Block("p", "Antwoord van de raad:")]
+    if a is None:
+        return [*made, Block("p", "De raad heeft nog niet geantwoord.")]
+    made += [Block("p", line) for line in answer_lines(a)]
+    made += _plain(a.reasons)
+    made += [Block("li", f"{m.date_text}: {m.description} ({m.progress}%)") for m in a.milestones]
+    return made
+
+
+def _amendment_blocks(report: Report) -> list[Block]:
+    made = [Block("h2", "De amendementen en het antwoord van de raad")]
+    for a in report.amendments:
+        made += [Block("h3", f"Amendement {a.number}"), Block("p", "Passage:")]
+        made += _plain(a.passage)
+        if a.replacement:
+            made += [Block("p", "Wordt:"), *_plain(a.replacement)]
+        else:
+            made.append(Block("p", "Voorstel: deze passage schrappen."))
+        made.append(Block("p", f"Toelichting: {a.rationale}"))
+        made += [Block("p", line) for line in amendment_lines(a)]
+        made += _answer_blocks(a.answer)
+    if not report.amendments:
+        made.append(Block("p", "Er zijn geen amendementen ingediend."))
+    made += [
+        Block("h2", "De versies"),
+        Block(
+            "table",
+            "Gepubliceerde versies",
+            ("Versie", "Gepubliceerd", "Toelichting", "Definitief"),
+            tuple(
+                (str(v.number), v.published_text, v.note, "ja" if v.final else "nee")
+                for v in report.versions
+            ),
+        ),
+    ]
+    if report.versions:
+        made.append(Block("h3", f"De tekst van versie {report.versions[-1].number}"))
+        made += _plain(report.final_text)
+    return made
+
+
 def blocks(report: Report) -> list[Block]:
     s = report.summary
     made = [
         Block("h1", report.title),
-        Block(
-            "p",
-            f"Burgertop op {report.summit_date_text} in {report.place}. "
-            f"Verslag gemaakt op {report.generated_text}.",
-        ),
+        Block("p", made_line(report)),
         Block("h2", "Samenvatting"),
         Block("p", f"De vraag: {s.question}"),
         Block("p", f"Wat niet kon: {s.limits}"),
@@ -96,14 +143,19 @@ def blocks(report: Report) -> list[Block]:
             Block(
                 "table",
                 f"Uitslag: {poll.title}",
-                ("Voorstel", poll.value_label, "Gekozen"),
+                (option_word(report), poll.value_label, "Gekozen"),
                 tuple((r.option, r.value_text, "ja" if r.chosen else "nee") for r in poll.rows),
             ),
         ]
         for step in poll.rounds:
             made.append(Block("p", step.title))
             made += [Block("li", line) for line in step.lines]
-    made.append(Block("h2", "De voorstellen en het antwoord van de raad"))
+    if not report.polls:
+        made.append(Block("p", "Er is niet gestemd."))
+    if report.kind == SUMMIT_KIND:
+        made.append(Block("h2", "De voorstellen en het antwoord van de raad"))
+    else:
+        made += _amendment_blocks(report)
     for p in report.proposals:
         vote = f" Stemming: {p.result}{' (gekozen)' if p.chosen else ''}." if p.result else ""
         made += [
@@ -114,26 +166,12 @@ def blocks(report: Report) -> list[Block]:
             made.append(Block("p", "Gebouwd op de ideeën:"))
             made += [Block("li", idea) for idea in p.ideas]
         made += _plain(p.text)
-        made.append(Block("p", "Antwoord van de raad:"))
-        a = p.answer
-        if a is None:
-            made.append(Block("p", "De raad heeft nog niet geantwoord."))
-            continue
-        decided = f" Besluit {a.decision_date_text}." if a.decision_date_text else ""
-        reference = f" {a.decision_reference}." if a.decision_reference else ""
-        made.append(Block("p", f"Status: {a.status} ({a.progress}%).{decided}{reference}"))
-        made += _plain(a.reasons)
-        made += [
-            Block("li", f"{m.date_text}: {m.description} ({m.progress}%)") for m in a.milestones
-        ]
-    made += [
-        Block("h2", "Andere stemmen"),
-        Block("p", "Ideeën in de woorden van de deelnemers die in geen voorstel terechtkwamen:"),
-    ]
+        made += _answer_blocks(p.answer)
+    made += [Block("h2", "Andere stemmen"), Block("p", report.voices_intro)]
     voices, more = shown_voices(report)
     made += [Block("li", text) for text in voices] or [Block("p", "(geen)")]
     if more:
-        made.append(Block("p", more_voices_text(more)))
+        made.append(Block("p", more_voices_text(more, report.kind)))
     return made
 
 

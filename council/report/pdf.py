@@ -13,10 +13,16 @@ from weasyprint import HTML
 from deliberation.drafts.markdown import render_markdown
 
 from .content import Report
-from .formats import readable_data
+from .formats import demoted, readable_data
 
 READING = "pdf/ua-1"
 ARCHIVE = "pdf/a-3a"
+
+
+def _with_answer_html(item: dict[str, Any]) -> None:
+    answer = item["answer"]
+    if answer:
+        answer["html"] = render_markdown(answer["reasons"]) if answer["reasons"] else ""
 
 
 def document_html(report: Report) -> str:
@@ -27,9 +33,10 @@ def document_html(report: Report) -> str:
             row["percent"] = round(100 * row["value"] / top, 1)
     for proposal in data["proposals"]:
         proposal["html"] = render_markdown(proposal["text"])
-        answer = proposal["answer"]
-        if answer:
-            answer["html"] = render_markdown(answer["reasons"]) if answer["reasons"] else ""
+        _with_answer_html(proposal)
+    for amendment in data["amendments"]:
+        _with_answer_html(amendment)
+    data["final_html"] = demoted(render_markdown(report.final_text)) if report.final_text else ""
     return render_to_string("council/report_document.html", {"report": data})
 
 

@@ -1,5 +1,6 @@
 """The four nota drafts of the Diemen demo, each with a published version, a comment and an
-amendment, so every page has something to show."""
+amendment, so every page has something to show; and a fifth nota whose reaction period is
+over, with its amendments decided and its final version sent to the council."""
 
 from __future__ import annotations
 
@@ -255,8 +256,168 @@ def seed(context: DemoContext) -> None:
                 now=context.now,
             )
             services.amendment_support(amendment=amendment, by=supporter, now=context.now)
+    if residents:
+        finished_seed(context)
     context.lines.append("")
     context.lines.append(
         "Nota's: /nota/ (ambtenaar and ambtenaar2 edit; invited residents co-write); "
         "staff prepare them at /werkruimte/nota/."
     )
+    context.lines.append(
+        f"Afgeronde nota: /nota/{FINISHED_SLUG}/ (reactieperiode voorbij, amendementen "
+        "besloten, definitief naar de raad)."
+    )
+
+
+FINISHED_SLUG = "zwembad-sporthal-2026"
+FINISHED_TEXT = """# Zwembad en sporthal: accommodatienota 2026
+
+## 1. Inleiding
+
+Het zwembad De Omval en sporthal De Kruidenhof zijn meer dan veertig jaar oud. Deze nota beschrijft wat de gemeente de komende jaren met beide gebouwen doet. Inwoners reageerden op de eerste versie via Samenspel.
+
+## 2. Het zwembad
+
+Het zwembad blijft open tot de nieuwbouw klaar is. Het nieuwe zwembad krijgt een wedstrijdbad en een instructiebad voor zwemles.
+
+## 3. De sporthal
+
+De sporthal wordt gerenoveerd en krijgt zonnepanelen op het dak. Verenigingen huren de zaal voor het huidige tarief.
+
+## 4. Bereikbaarheid
+
+Bij beide gebouwen komen overdekte fietsenstallingen. De bushalte aan de Ouddiemerlaan blijft.
+
+## 5. Financiën
+
+Voor de nieuwbouw en de renovatie is samen 24 miljoen euro begroot, verdeeld over vijf jaar.
+"""
+# The finished nota's amendments: (passage, replacement, rationale, put to a vote,
+# accepted, the editors' reason when not).
+FINISHED_AMENDMENTS = [
+    ("een wedstrijdbad en een instructiebad voor zwemles",
+     "een wedstrijdbad, een instructiebad voor zwemles en een warmwaterbad voor ouderen",
+     "Ouderen en mensen met reuma zwemmen het liefst in warm water; dat kan nu nergens in Diemen.",
+     True, True, ""),
+    ("Verenigingen huren de zaal voor het huidige tarief.",
+     "Verenigingen en scholen huren de zaal gratis.",
+     "Dan kunnen meer kinderen na school sporten.",
+     True, False, "Bij de stemming was de meerderheid tegen; gratis huur past niet in de begroting."),
+    ("Bij beide gebouwen komen overdekte fietsenstallingen.",
+     "Bij beide gebouwen komen overdekte fietsenstallingen met laadpunten voor e-bikes.",
+     "Veel ouderen komen op een e-bike.",
+     False, True, ""),
+    ("De bushalte aan de Ouddiemerlaan blijft.",
+     "De bushalte komt direct voor de ingang van het zwembad.",
+     "Nu is het vijf minuten lopen van de halte.",
+     False, False, "De vervoerder kan de route niet verleggen; de halte blijft waar hij is."),
+]  # fmt: skip
+FINISHED_COMMENTS = [
+    ("Het zwembad blijft open tot de nieuwbouw klaar is.",
+     "Fijn dat er geen periode zonder zwembad komt, daar maakten we ons zorgen over."),
+    ("zonnepanelen op het dak",
+     "Kan het dak ook groen worden, met planten tussen de panelen?"),
+    ("24 miljoen euro",
+     "Hoeveel gaat de entree van het nieuwe zwembad kosten?"),
+    ("overdekte fietsenstallingen",
+     "Zorg ook voor plek voor bakfietsen en driewielers."),
+]  # fmt: skip
+
+
+def finished_seed(context: DemoContext) -> Draft:
+    """A nota whose reaction period is over, built as a municipality would over ten weeks:
+    an administrator starts it, its editor publishes a version, residents comment, propose
+    and support amendments, two are put to a vote of all residents, the editor takes two
+    over and turns two down, publishes the final version and offers it to the council."""
+    from voting import services as voting_services
+    from voting.models import Poll
+
+    admin, editor = context.staff["beheer"], context.staff["ambtenaar"]
+    # Residents from the middle: the voting demo takes them from the front, browser tests
+    # from the end.
+    middle = len(context.residents) // 3
+    people = context.residents[middle : middle + 16]
+    start = context.now - timedelta(weeks=10)
+    draft = setup.draft_start(
+        by=admin,
+        slug=FINISHED_SLUG,
+        title="Zwembad en sporthal: accommodatienota 2026",
+        kind="sportnota",
+        now=start,
+        text=FINISHED_TEXT,
+        summary="Wat de gemeente doet met het zwembad en de sporthal.",
+    )
+    setup.draft_editor_name(draft=draft, by=admin, username=editor.username)
+    setup.draft_period_set(
+        draft=draft, by=editor, opens=start, closes=start + timedelta(weeks=6), now=start
+    )
+    version = services.version_publish(
+        draft=draft, by=editor, now=start + timedelta(hours=1), note="Eerste versie voor inspraak"
+    )
+    for day, (quote, body) in enumerate(FINISHED_COMMENTS, start=1):
+        comment = services.comment_add(
+            version=version,
+            by=people[day],
+            body=body,
+            passage=quote,
+            start=version.text.index(quote),
+            now=start + timedelta(days=day),
+        )
+        if day == 1:
+            services.comment_resolve(comment=comment, by=editor, now=start + timedelta(days=8))
+        if day == 3:
+            services.comment_add(
+                version=version,
+                by=editor,
+                body="De tarieven besluit de raad bij de begroting; we nemen uw vraag mee.",
+                parent=comment,
+                now=start + timedelta(days=9),
+            )
+    proposed = []
+    for number, (passage, replacement, why, _vote, _accept, _reason) in enumerate(
+        FINISHED_AMENDMENTS
+    ):
+        amendment = services.amendment_propose(
+            version=version,
+            by=people[5 + number],
+            passage=passage,
+            start=version.text.index(passage),
+            replacement=replacement,
+            rationale=why,
+            now=start + timedelta(weeks=2, days=number),
+        )
+        for supporter in people[9 : 9 + 4 - number]:
+            services.amendment_support(
+                amendment=amendment, by=supporter, now=start + timedelta(weeks=3)
+            )
+        proposed.append(amendment)
+    voted_on = [a for a, row in zip(proposed, FINISHED_AMENDMENTS, strict=True) if row[3]]
+    batch = services.amendments_put_to_vote(
+        amendments=voted_on, by=editor, now=start + timedelta(weeks=4)
+    )
+    poll = Poll.objects.get(context__endswith=f"amendments:{batch}")
+    keys = {o.reference: o.key for o in poll.options.all()}
+    for index, person in enumerate(people):
+        choice = {
+            keys[f"amendment:{voted_on[0].pk}"]: "no" if index % 5 == 0 else "yes",
+            keys[f"amendment:{voted_on[1].pk}"]: "yes" if index % 3 == 0 else "no",
+        }
+        voting_services.ballot_cast(poll=poll, participant=person, choice=choice)
+    voting_services.poll_close(poll=poll, by=editor, now=start + timedelta(weeks=5))
+    decided = start + timedelta(weeks=5, days=1)
+    for amendment, (_p, _r, _w, _vote, accept, reason) in zip(
+        proposed, FINISHED_AMENDMENTS, strict=True
+    ):
+        if accept:
+            services.amendment_accept(amendment=amendment, by=editor, now=decided)
+        else:
+            services.amendment_reject(amendment=amendment, by=editor, reason=reason, now=decided)
+    services.version_publish(
+        draft=draft,
+        by=editor,
+        now=start + timedelta(weeks=7),
+        note="Definitieve versie na inspraak",
+        final=True,
+    )
+    services.draft_send_to_council(draft=draft, by=editor, now=start + timedelta(weeks=8))
+    return draft
