@@ -22,8 +22,8 @@ from django.views.decorators.http import require_POST
 from samenspel.models import Role, RoleGrant, User
 from samenspel.reports import DISMISSED_SHOWN, summarise
 
-from . import rules, services
-from .models import Idea, IdeaModeration, IdeaReport, Participant, Summit
+from . import rules, selectors, services
+from .models import Idea, IdeaModeration, IdeaReport, Summit
 
 CLOSED = {Summit.Status.CLOSED, Summit.Status.ARCHIVED}
 
@@ -215,10 +215,12 @@ def idea_reports_dismiss_undo(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def idea_report_page(request: HttpRequest, slug: str) -> HttpResponse:
-    """A participant reports an idea of someone else at their table: a plain form that works
-    without JavaScript, linked from the participant's screen."""
+    """A participant or a table host reports an idea of someone else at their table: a plain
+    form that works without JavaScript, linked from the screen and from each idea's card
+    (``?idee=<id>`` chooses that idea)."""
     summit = get_object_or_404(Summit, slug=slug)
-    if not rules.can_report_ideas(rules.summit_roles(request.user, summit)):
+    roles = rules.summit_roles(request.user, summit)
+    if not rules.can_report_ideas(roles):
         raise PermissionDenied(_("Alleen wie meedoet aan deze burgertop kan een idee melden."))
     error = ""
     chosen_idea, chosen_reason, note = _whole(request.GET.get("idee")), "", ""
@@ -246,13 +248,10 @@ def idea_report_page(request: HttpRequest, slug: str) -> HttpResponse:
                 else:
                     messages.info(request, _("U had dit idee al gemeld; er is niets veranderd."))
                 return redirect(reverse("summit_idea_report", args=[slug]))
-    seat = (
-        Participant.objects.filter(summit=summit, user=request.user).values_list(  # type: ignore[misc]
-            "table_id", flat=True
-        )
-    ).first()
+    # The table whose ideas this person sees on their screen: the one they host, else their seat.
+    table = selectors.table_of(summit, request.user, roles)  # type: ignore[arg-type]
     ideas = list(
-        Idea.objects.filter(summit=summit, table_id=seat, status=Idea.Status.VISIBLE)
+        Idea.objects.filter(summit=summit, table=table, status=Idea.Status.VISIBLE)
         .exclude(author=request.user)  # type: ignore[misc]
         .only("pk", "text")
     )

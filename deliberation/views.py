@@ -171,6 +171,7 @@ def screen_texts() -> dict[str, str]:
         "withdrawAsk": _("Dit idee intrekken? Het verdwijnt dan van alle schermen."),
         "withdrawYes": _("Ja, intrekken"),
         "withdrawNo": _("Nee, laten staan"),
+        "report": _("Melden"),
         "feature": _("Op het zaalscherm"),
         "rename": _("Hernoemen"),
         "renameLabel": _("Nieuwe naam van het thema"),

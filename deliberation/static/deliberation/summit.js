@@ -132,6 +132,7 @@ function renderIdeaList() {
     item.append(el("span", { "data-idea-text": "", id: `idea-text-${idea.id}` }, idea.text));
     if (screen === "themes") item.append(curationControls(idea));
     if (mayChange(idea) && ideaSteps.includes(state.step?.kind)) item.append(ownControls(idea));
+    if (mayReport(idea)) item.append(reportLink(idea, list.dataset.reportUrl));
     list.append(item);
   }
   // A table without ideas says so, instead of a heading with nothing under it.
@@ -143,6 +144,22 @@ function renderIdeaList() {
 function mayChange(idea) {
   if (screen === "table") return true;
   return screen === "participant" && (state.me.ideas || []).includes(idea.id);
+}
+
+// Someone else's idea on a participant's or host's screen can be reported to the theme team:
+// the card's link opens the report form with that idea chosen (it works without a socket).
+function mayReport(idea) {
+  if (screen !== "participant" && screen !== "table") return false;
+  if (!$("[data-ideas]").dataset.reportUrl || idea.status !== "visible") return false;
+  return !(state.me.ideas || []).includes(idea.id);
+}
+
+function reportLink(idea, url) {
+  const link = el("a", {
+    class: "utrecht-link", href: `${url}?idee=${encodeURIComponent(idea.id)}`,
+    id: `report-${idea.id}`, "aria-describedby": `idea-text-${idea.id}`,
+  }, T.report);
+  return inside("span", { class: "ss-idea__actions" }, link);
 }
 
 // Open inline forms (idea id -> {mode: "edit" | "withdraw", text}); they survive re-renders.
