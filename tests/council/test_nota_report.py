@@ -20,6 +20,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
+from django.utils.translation import trans_real
 from odf import table as odf_table
 from odf import teletype
 from odf import text as odf_text
@@ -33,6 +34,7 @@ from deliberation.drafts import services as draft_services
 from deliberation.drafts import setup as draft_setup
 from deliberation.drafts.demo import FINISHED_SLUG, finished_seed
 from deliberation.drafts.models import Amendment, Draft
+from samenspel import i18n
 from samenspel import services as core_services
 from samenspel.demo import DemoContext
 from samenspel.models import Role, User
@@ -41,6 +43,14 @@ from tests.council.test_report import docx_text, pdf_text
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module", autouse=True)
+def compiled_catalogues():
+    i18n.compile_all()
+    trans_real._translations = {}
+    trans_real._default = None
+
 
 MAKE = "/werkruimte/raad/verslagen/"
 PAGE = f"/raad/nota/{FINISHED_SLUG}/verslag/"
@@ -100,6 +110,8 @@ def test_a_nota_whose_reactions_are_open_or_that_has_no_version_is_refused_with_
     refused_page = griffie.post(MAKE, {"draft": draft.slug})
     assert refused_page.status_code == 400
     assert "De reactieperiode van deze nota loopt nog tot" in refused_page.content.decode()
+    english = griffie.post(MAKE, {"draft": draft.slug}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "reaction period runs until" in english.content.decode()
     assert not Report.objects.exists()
     assert Client().get(f"/raad/nota/{draft.slug}/verslag/").status_code == 404
 
