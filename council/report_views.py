@@ -124,8 +124,8 @@ def nota_report_page(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "slug": draft.slug,
             "file_view": "council_nota_report_file",
-            "back_url": reverse("drafts:detail", args=[draft.slug]),
-            "back_text": _("Naar de nota"),
+            "back_url": reverse("council_public_nota", args=[draft.slug]),
+            "back_text": _("Wat is er met de amendementen gedaan?"),
             "made": made,
             "report": page.data,
             "files": page.files,

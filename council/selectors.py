@@ -241,6 +241,38 @@ def latest_nota_report(draft: Draft) -> Report | None:
 
 
 @dataclass
+class PublicAmendment:
+    number: int
+    amendment: Amendment
+    answer: Answer | None
+    reasons_html: str
+
+
+def public_nota(draft: Draft) -> list[PublicAmendment]:
+    """The nota's amendments, numbered as its report numbers them, with the council's
+    answer."""
+    amendments = list(Amendment.objects.filter(draft=draft).order_by("created_at", "pk"))
+    answers = {
+        a.amendment_id: a
+        for a in Answer.objects.filter(amendment__in=amendments)
+        .select_related("status")
+        .prefetch_related("milestones")
+    }
+    items = []
+    for number, amendment in enumerate(amendments, start=1):
+        answer = answers.get(amendment.pk)
+        items.append(
+            PublicAmendment(
+                number=number,
+                amendment=amendment,
+                answer=answer,
+                reasons_html=render_markdown(answer.reasons) if answer and answer.reasons else "",
+            )
+        )
+    return items
+
+
+@dataclass
 class RoomNota:
     draft: Draft
     report: Report

@@ -16,6 +16,7 @@ urlpatterns = [
         report_views.report_file,
         name="council_report_file",
     ),
+    path("raad/nota/<slug:slug>/", views.public_nota, name="council_public_nota"),
     path(
         "raad/nota/<slug:slug>/verslag/",
         report_views.nota_report_page,

@@ -1,5 +1,5 @@
 """The council's pages: the reading room (/raad/), a proposal's trail, and each summit's
-public page of what was done with its proposals. Thin: selectors gather, templates show."""
+and nota's public page of what was done with its proposals or amendments. Thin: selectors gather, templates show."""
 
 from __future__ import annotations
 
@@ -88,5 +88,20 @@ def public_outcome(request: HttpRequest, slug: str) -> HttpResponse:
             "summit": summit,
             "items": selectors.public_outcome(summit),
             "report": selectors.latest_report(summit),
+        },
+    )
+
+
+def public_nota(request: HttpRequest, slug: str) -> HttpResponse:
+    """``/raad/nota/<slug>/``: for everyone, what was done with the nota's amendments. A
+    nota without a published version has no such page."""
+    draft = get_object_or_404(selectors.reportable_notas(), slug=slug)
+    return render(
+        request,
+        "council/public_nota.html",
+        {
+            "draft": draft,
+            "items": selectors.public_nota(draft),
+            "report": selectors.latest_nota_report(draft),
         },
     )

@@ -168,6 +168,28 @@ def test_the_griffie_makes_it_and_a_council_member_finds_it_in_the_reading_room(
     assert "Definitieve versie na inspraak" in page
 
 
+def test_everyone_reads_what_was_done_with_the_amendments_on_the_notas_public_page():
+    draft, _context = finished_nota()
+    first = Amendment.objects.filter(draft=draft).order_by("created_at", "pk").first()
+    answer(first, "adopted", "De raad neemt het **warmwaterbad** over.")
+    public = Client().get(f"/raad/nota/{draft.slug}/")
+    assert public.status_code == 200
+    text = public.content.decode()
+    assert "Wat is er met onze amendementen gedaan?" in text
+    assert "aangenomen" in text and "<strong>warmwaterbad</strong>" in text
+    assert text.count("De raad heeft nog niet geantwoord.") == 3
+    assert PAGE not in text, "no report yet, so no link to it"
+    services.nota_report_publish(draft=draft, by=griffie_user(), now=timezone.now())
+    assert PAGE in Client().get(f"/raad/nota/{draft.slug}/").content.decode()
+    unpublished = draft_setup.draft_start(
+        by=UserFactory(roles=[Role.ADMINISTRATOR]),
+        title="Nog geen versie",
+        kind="jeugdnota",
+        now=timezone.now(),
+    )
+    assert Client().get(f"/raad/nota/{unpublished.slug}/").status_code == 404
+
+
 def test_each_amendments_trail_runs_from_proposal_to_the_councils_answer():
     built = built_with_answers()
     data = built.report

@@ -46,6 +46,12 @@ def test_a_council_member_finds_the_finished_notas_report_in_the_reading_room(
         readme = archive.read("LEESMIJ.txt").decode()
     assert "participatieverslag.pdf" in names and "cijfers-excel.csv" in names
     assert all(name in readme for name in names)
+    page.get_by_role("link", name="Wat is er met de amendementen gedaan?").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Wat is er met onze amendementen gedaan?"
+    )
+    expect(page.get_by_text("RB 2026-041", exact=False)).to_be_visible()
+    check_page(page, "nota-public")
     page.context.close()
 
 
