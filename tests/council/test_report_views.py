@@ -4,6 +4,7 @@ summit's public council page then link it and its files; only the griffie, admin
 and the summit's facilitator may make it."""
 
 import io
+import json
 import zipfile
 
 import pytest
@@ -71,6 +72,26 @@ def test_the_griffie_makes_the_report_and_the_council_and_everyone_find_it():
         assert f"{PAGE}{name}" in report, name
         assert Client().get(PAGE + name).status_code == 200, name
     assert Client().get(PAGE + "../../../etc/passwd").status_code == 404
+
+
+def test_a_report_kept_before_notas_had_reports_still_shows():
+    """A summit's report stored in format 1 (no kind, no sentence about it, no amendments)
+    is read as a summit's."""
+    setup = closed()
+    made = services.report_publish(summit=setup.summit, by=griffie_user(), now=timezone.now())
+    with zipfile.ZipFile(io.BytesIO(bytes(made.archive))) as opened:
+        files = {name: opened.read(name) for name in opened.namelist()}
+    data = json.loads(files[formats.JSON])
+    for key in ("kind", "about", "amendments", "versions", "final_text", "voices_intro"):
+        del data[key]
+    data["format_version"] = "1"
+    files[formats.JSON] = json.dumps(data).encode()
+    Report.objects.filter(pk=made.pk).update(archive=formats.zip_bytes(files))
+    page = Client().get(PAGE)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Burgertop op" in text and "Meer bomen" in text
+    assert "Ideeën in de woorden van de deelnemers" in text
 
 
 def test_making_it_again_shows_the_newest_with_the_answers_given_since():
