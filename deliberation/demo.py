@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.utils import timezone
+
 from samenspel.demo import DemoContext
 
 from . import demo_afternoon, demo_finished, services
@@ -65,7 +67,7 @@ def _create(context: DemoContext) -> Summit:
         by=by,
         title=summit.title,
         slug=SLUG,
-        date=context.now.date(),
+        date=timezone.localdate(context.now),
         place="Theater De Omval, Diemen",
         question="Hoe maken we Diemen samen een fijne plek om te wonen, nu en over tien jaar?",
         limits=(

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.utils import timezone
+
 from samenspel.demo import DemoContext
 
 from . import services
@@ -75,7 +77,7 @@ def _create(context: DemoContext) -> Summit:
         by=by,
         title=summit.title,
         slug=SLUG,
-        date=now.date(),
+        date=timezone.localdate(now),
         place="Theater De Omval, Diemen",
         question="Welke voorstellen doen de thematafels aan de gemeenteraad?",
         limits="",

@@ -14,6 +14,8 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+from django.utils import timezone
+
 from samenspel.demo import DemoContext
 from samenspel.models import User
 from voting import selectors as voting_selectors
@@ -103,7 +105,7 @@ def _create(context: DemoContext) -> Summit:
         by=by,
         title=TITLE,
         slug=SLUG,
-        date=now.date(),
+        date=timezone.localdate(now),
         place="Het Dolfijnhuis, Diemen",
         question="Wat maakt uw wijk in Diemen een betere plek om samen te wonen?",
         limits="Wel: wat de gemeente in de wijken kan doen. Niet: wonen en nieuwbouw.",

@@ -1,6 +1,8 @@
 """The demo summit's residents are invited, checked in and seated through the services the
 workspace and the check-in desk use, so the demo is built as a municipality builds one."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
@@ -57,3 +59,20 @@ def test_inviting_people_with_an_account_skips_those_invited_and_refuses_a_close
     with pytest.raises(ValidationError):
         invitees.invitees_invite_accounts(summit=setup.summit, by=admin, users=[admin])
     assert Participant.objects.filter(summit=setup.summit).count() == 3
+
+
+def test_the_demo_builds_in_the_hour_after_midnight_in_diemen():
+    """Between 23:00 and 24:00 UTC it is already tomorrow in Diemen: the demo's summits are
+    dated by Diemen's calendar, as the workspace checks them (the demo failed in that hour
+    with "Deze datum is al voorbij")."""
+    from samenspel import demo
+    from samenspel.discovery import project_modules
+
+    now = timezone.now().replace(hour=23, minute=30, second=0, microsecond=0)
+    if now > timezone.now():
+        now -= timedelta(days=1)
+    assert timezone.localdate(now) != now.date()  # the hour this test is about
+    context = demo.seed_core(now=now, small=True)
+    for module in project_modules("demo"):
+        module.seed(context)
+    assert Summit.objects.get(slug=SLUG).date == timezone.localdate(now)
