@@ -182,6 +182,7 @@ def screen_texts() -> dict[str, str]:
         "yourTableTheme": _("Thema van uw tafel: %(theme)s"),
         "thisTableTheme": _("Thema van deze tafel: %(theme)s"),
         "tableTheme": _("Tafel %(number)s: %(theme)s"),
+        "spread": _("%(themes)s thema's staan nu op %(tables)s tafels. Deelnemers kunnen kiezen."),
         "online": _("online"),
         # The facilitator's step dialog and the theme team's curation.
         "firstStep": _("Dit is de eerste stap van de agenda."),

@@ -794,6 +794,13 @@ function onSubmit(selector, handler) {
 onSubmit("[data-idea-form]", (form) => send("idea.create", { text: form.get("text") }));
 onSubmit("[data-message-form]", (form) => send("message.send", { text: form.get("text") }));
 onSubmit("[data-theme-form]", (form) => send("theme.create", { name: form.get("name") }));
+// Over the live connection, not as the form's own post: the themes ticked "Op het zaalscherm"
+// just before travel the same way, so the spread always comes after them.
+onSubmit("[data-spread-form]", async () => {
+  const result = await send("table.spread_themes", {});
+  $("[data-spread-result]").textContent = T.spread
+    .replace("%(themes)s", result.themes).replace("%(tables)s", result.tables);
+});
 onSubmit("[data-checkin-form]", async (form) => {
   const result = await send("participant.check_in", { code: form.get("code") });
   $("[data-desk-result]").textContent = `${result.name}: ${T.checked} ${result.table ?? "–"}`;
