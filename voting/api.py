@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, serializers
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from samenspel.api_lists import FILTER_ERROR, ReadList
+
 from . import selectors
 from .models import Poll
+
+PUBLIC_STATUSES = [Poll.Status.OPEN, Poll.Status.CLOSED]
 
 
 class OptionSerializer(serializers.Serializer):
@@ -82,16 +89,39 @@ def _poll_data(poll: Poll) -> dict[str, object]:
     }
 
 
-@extend_schema(operation_id="polls_list", responses=PollSerializer(many=True))
-@api_view(["GET"])
-@permission_classes([permissions.AllowAny])
-def polls(request: Request) -> Response:
-    """Open and closed polls (not drafts), newest first, with turnout; filter by ?context=."""
-    rows = Poll.objects.exclude(status=Poll.Status.DRAFT).prefetch_related("options")
-    context = request.query_params.get("context")
-    if context:
-        rows = rows.filter(context=context)
-    return Response(PollSerializer([_poll_data(p) for p in rows[:200]], many=True).data)
+class PollFilter(serializers.Serializer):
+    context = serializers.CharField(
+        required=False, max_length=200, help_text="Where the poll is held, e.g. summit:<slug>/step:6."
+    )
+    status = serializers.ChoiceField(
+        choices=PUBLIC_STATUSES, required=False, help_text="open or closed."
+    )
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="polls_list",
+        parameters=[PollFilter],
+        responses={200: PollSerializer(many=True), 400: FILTER_ERROR},
+    )
+)
+class PollList(ReadList):
+    """Open and closed polls (not drafts), newest first, with turnout; filter by ``context``
+    and ``status``."""
+
+    serializer_class = PollSerializer
+    filter_serializer = PollFilter
+
+    def rows(self, filters: dict[str, Any]) -> QuerySet[Poll]:
+        rows = Poll.objects.filter(status__in=PUBLIC_STATUSES).prefetch_related("options")
+        if "context" in filters:
+            rows = rows.filter(context=filters["context"])
+        if "status" in filters:
+            rows = rows.filter(status=filters["status"])
+        return rows.order_by("-created_at", "-pk")
+
+    def item(self, row: Poll) -> dict[str, Any]:
+        return _poll_data(row)
 
 
 @extend_schema(operation_id="polls_retrieve", responses=PollSerializer)
@@ -130,12 +160,11 @@ def poll_result(request: Request, pk: int) -> Response:
     return Response(ResultSerializer(data).data)
 
 
-polls.cls.serializer_class = PollSerializer  # type: ignore[attr-defined]
 poll_detail.cls.serializer_class = PollSerializer  # type: ignore[attr-defined]
 poll_result.cls.serializer_class = ResultSerializer  # type: ignore[attr-defined]
 
 urlpatterns = [
-    path("polls/", polls, name="api-polls"),
+    path("polls/", PollList.as_view(), name="api-polls"),
     path("polls/<int:pk>/", poll_detail, name="api-poll"),
     path("polls/<int:pk>/result/", poll_result, name="api-poll-result"),
 ]

@@ -126,10 +126,10 @@ def test_api_lists_polls_with_turnout_and_gives_closed_results():
 
     poll, manager, (anna, _bram) = draft_poll()
     api = APIClient()
-    assert api.get("/api/v1/polls/").json() == []
+    assert api.get("/api/v1/polls/").json()["results"] == []  # a draft is not listed
     services.poll_open(poll=poll, by=manager)
     services.ballot_cast(poll=poll, participant=anna, choice=["1", "3"])
-    listed = api.get("/api/v1/polls/", {"context": f"{SCOPE}/step:2"}).json()
+    listed = api.get("/api/v1/polls/", {"context": f"{SCOPE}/step:2"}).json()["results"]
     assert listed[0]["voted"] == 1 and listed[0]["eligible"] == 2
     assert [o["title"] for o in listed[0]["options"]] == ["Bomen", "Bankjes", "Fonteinen"]
     services.poll_close(poll=poll, by=manager)
@@ -197,3 +197,24 @@ def test_summit_vote_step_link_lists_only_that_summits_open_polls(client):
     summit_only = client.get(f"/stemmen/?bij={SCOPE}").content.decode()
     assert poll.title in summit_only and other.title not in summit_only
     assert f'href="/stemmen/{poll.pk}/"' in summit_only
+
+
+def test_api_lists_polls_a_page_at_a_time_and_filters_by_status():
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    opened = []
+    for _ in range(3):
+        poll, manager, _people = draft_poll()
+        services.poll_open(poll=poll, by=manager)
+        opened.append((poll, manager))
+    services.poll_close(poll=opened[0][0], by=opened[0][1])
+    first = api.get("/api/v1/polls/", {"limit": 2}).json()
+    assert first["count"] == 3 and len(first["results"]) == 2 and first["next"]
+    rest = api.get(first["next"]).json()
+    shown = [p["id"] for p in first["results"] + rest["results"]]
+    assert shown == sorted((poll.pk for poll, _ in opened), reverse=True)  # newest first
+    closed = api.get("/api/v1/polls/", {"status": "closed"}).json()["results"]
+    assert [p["id"] for p in closed] == [opened[0][0].pk]
+    refused = api.get("/api/v1/polls/", {"status": "draft"})
+    assert refused.status_code == 400 and "status" in refused.json()
