@@ -47,7 +47,7 @@ def afternoon(slug: str) -> None:
         by=by,
         title=summit.title,
         slug=slug,
-        date=now.date(),
+        date=timezone.localdate(now),
         place="Diemen",
         question="Welke voorstellen doen de tafels?",
         limits="",

@@ -220,7 +220,7 @@ def test_api_root_lists_every_endpoint_with_its_address(client, demo: Summit):
     }
     assert body["schema"] == "http://testserver/api/schema/"
     assert body["docs"] == "http://testserver/api/docs/"
-    polls = client.get(body["endpoints"]["polls"]).json()
+    polls = client.get(body["endpoints"]["polls"]).json()["results"]
     assert polls, "the demo's polls are listed"
     detail = client.get(body["endpoints"]["poll"].format(pk=polls[0]["id"]))
     assert detail.json()["title"] == polls[0]["title"]
