@@ -17,7 +17,7 @@ import subprocess
 import sys
 import urllib.request
 import uuid
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 
 import pytest
@@ -37,6 +37,7 @@ AXE_SCRIPT = ROOT / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
 AXE_SOURCE = AXE_SCRIPT.read_text(encoding="utf-8") if AXE_SCRIPT.exists() else ""
 CHROMIUM = "/usr/bin/chromium"
 DEMO_PASSWORD = "samen-diemen-2026"
+VOTERS = 15  # residents kept for the tests that vote in the demo's open polls (12 now)
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
@@ -132,19 +133,37 @@ class DemoServer:
         self.work = work
         with (work / "codes.csv").open(encoding="utf-8") as handle:
             rows = list(csv.DictReader(handle))
-        self._residents = [row for row in rows if row["role"] == "resident"]
+        residents = [row for row in rows if row["role"] == "resident"]
+        # The demo's first quarter of residents voted in every open poll of the demo
+        # (voting/demo.py); the next VOTERS are kept for tests that vote in those polls, so
+        # that the other browser tests cannot use them up in a run of one process.
+        early = max(5, len(residents) // 4)
+        self._voted = residents[:early]
+        self._voters = residents[early : early + VOTERS]
+        self._residents = residents[early + VOTERS :]
         self._hosts = [row for row in rows if row["role"] == "table_host"]
         self._first_host, self._last_host = self._hosts[0], self._hosts[-1]
 
     def next_resident(self) -> dict[str, str]:
-        """A resident whose one-time code has not been used yet."""
-        return self._residents.pop()
+        """A resident whose one-time code has not been used yet; once the others are used,
+        one who voted in the demo's open polls."""
+        return self._residents.pop() if self._residents else self._voted.pop()
+
+    def next_voter(self) -> dict[str, str]:
+        """A resident whose code is unused and who has not voted in any open poll of the
+        demo, for a test that votes in one of them."""
+        return self._voters.pop()
 
     def set_aside(self, name: str) -> None:
-        """Keep the resident called ``name`` out of :meth:`next_resident`: a host entered a
-        paper ballot for them, so a test that had them vote on a phone would find the demo's
-        polls already answered."""
-        self._residents = [row for row in self._residents if row["name"] != name]
+        """Keep the resident called ``name`` out of the residents handed out: a host entered
+        a paper ballot for them, so a test that had them vote on a phone would find the
+        demo's polls already answered."""
+        self.forget(lambda row: row["name"] == name)
+
+    def forget(self, which: Callable[[dict[str, str]], bool]) -> None:
+        """Hand out no resident or host of whom ``which`` holds."""
+        for rows in (self._residents, self._voters, self._voted, self._hosts):
+            rows[:] = [row for row in rows if not which(row)]
 
     def next_host(self) -> dict[str, str]:
         return self._hosts.pop() if self._hosts else self.fresh_code(self._last_host)

@@ -47,7 +47,7 @@ def unranked(page: Page) -> list[str]:
 def test_a_ranked_ballot_numbers_only_what_counts_and_ranks_by_keyboard(
     page: Page, demo_server: DemoServer
 ):
-    login_code(page, demo_server, demo_server.next_resident()["code"])
+    login_code(page, demo_server, demo_server.next_voter()["code"])
     open_poll(page, demo_server, IRV)
     # Nothing is numbered before the voter ranks it.
     assert ranked(page) == []
@@ -110,7 +110,7 @@ def test_a_ranked_ballot_works_without_javascript(browser: Browser, demo_server:
     page = context.new_page()
     page.set_default_timeout(10_000)
     try:
-        login_code(page, demo_server, demo_server.next_resident()["code"])
+        login_code(page, demo_server, demo_server.next_voter()["code"])
         open_poll(page, demo_server, "Welke drie ideeën gaan naar de gemeenteraad?")
         button(page, "Toevoegen", "Een jongerenraad").click()
         button(page, "Toevoegen", "Buurtbudget per wijk").click()
@@ -128,7 +128,7 @@ def test_a_ranked_ballot_works_without_javascript(browser: Browser, demo_server:
 
 def test_a_replaced_receipt_says_so_when_looked_up_after_closing(phone: Page, demo_server: DemoServer):
     title = "Zwembad: nog een vraag over een tweede bad?"
-    resident = demo_server.next_resident()
+    resident = demo_server.next_voter()
     new_open_poll(demo_server, title, resident["username"])
     login_code(phone, demo_server, resident["code"])
     open_poll(phone, demo_server, title)

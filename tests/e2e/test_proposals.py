@@ -23,8 +23,7 @@ def _first(server: DemoServer, role: str) -> dict[str, str]:
     with (server.work / "codes.csv").open(encoding="utf-8") as handle:
         row = next(r for r in csv.DictReader(handle) if r["role"] == role)
     # A fresh code voids the demo's: no other test may be handed this person's old one.
-    for unused in (server._residents, server._hosts):
-        unused[:] = [r for r in unused if r["username"] != row["username"]]
+    server.forget(lambda unused: unused["username"] == row["username"])
     return server.fresh_code(row)
 
 

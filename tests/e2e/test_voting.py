@@ -98,7 +98,7 @@ def assert_choice_is_visible(page: Page, group: Locator, answer: str) -> None:
 
 
 def test_yes_no_approval_and_dot_ballots_on_a_phone(phone: Page, demo_server: DemoServer):
-    login_code(phone, demo_server, demo_server.next_resident()["code"])
+    login_code(phone, demo_server, demo_server.next_voter()["code"])
 
     open_poll(phone, demo_server, "Besluitpunten van de burgertop")
     assert_accessible(phone)
@@ -143,7 +143,7 @@ def test_yes_no_approval_and_dot_ballots_on_a_phone(phone: Page, demo_server: De
     ],
 )
 def test_ranking_by_keyboard_only(page: Page, demo_server: DemoServer, title: str, first: str):
-    login_code(page, demo_server, demo_server.next_resident()["code"])
+    login_code(page, demo_server, demo_server.next_voter()["code"])
     open_poll(page, demo_server, title)
     assert_accessible(page)
     # Add every option to the ranking by keyboard, then move one of them to the top.
@@ -164,7 +164,7 @@ def test_ranking_by_keyboard_only(page: Page, demo_server: DemoServer, title: st
 
 
 def test_score_majority_judgment_and_budget_ballots(page: Page, demo_server: DemoServer):
-    login_code(page, demo_server, demo_server.next_resident()["code"])
+    login_code(page, demo_server, demo_server.next_voter()["code"])
     open_poll(page, demo_server, "Omgevingsvisie: hoe beoordeelt u deze keuzes?")
     for choice, grade in [
         ("Bouwen rond het station", "Voldoende"),
@@ -210,7 +210,7 @@ def test_results_pages_show_a_chart_and_a_table(page: Page, demo_server: DemoSer
 
 def test_turnout_is_live_and_the_result_is_revealed_at_closing(page: Page, demo_server: DemoServer):
     title = "Cultuurnota: welk plan voor Theater De Omval?"
-    login_code(page, demo_server, demo_server.next_resident()["code"])
+    login_code(page, demo_server, demo_server.next_voter()["code"])
     open_poll(page, demo_server, title)
     turnout = page.locator("[data-turnout]").first
     before = turnout.text_content() or ""
@@ -218,7 +218,7 @@ def test_turnout_is_live_and_the_result_is_revealed_at_closing(page: Page, demo_
 
     other = new_page(page.context.browser)  # type: ignore[arg-type]
     try:
-        login_code(other, demo_server, demo_server.next_resident()["code"])
+        login_code(other, demo_server, demo_server.next_voter()["code"])
         open_poll(other, demo_server, title)
         other.get_by_role("button", name="Stem uitbrengen").click()
         expect(other.get_by_role("alert")).to_contain_text("ten minste 1")
@@ -263,7 +263,7 @@ def test_a_ballot_that_lost_its_connection_while_the_poll_closed_goes_to_the_res
     phone: Page, demo_server: DemoServer
 ):
     title = "Zwembad: een tweede bad in Diemen-Zuid?"
-    resident = demo_server.next_resident()
+    resident = demo_server.next_voter()
     new_open_poll(demo_server, title, resident["username"])
     login_code(phone, demo_server, resident["code"])
     # The live channel runs through a switch we control: on, off (a network drop), on again.
