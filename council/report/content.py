@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from deliberation.models import Idea, Participant, Proposal, Summit, SummitVote
@@ -310,7 +310,7 @@ def poll_report(poll: Poll) -> PollReport:
         eligible=result.eligible,
         voted=result.ballots_counted,
         paper=result.paper_ballots,
-        closed_on=dutch_date(poll.closed_at.date()) if poll.closed_at else "",
+        closed_on=dutch_date(timezone.localdate(poll.closed_at)) if poll.closed_at else "",
         rows=tuple(
             Row(
                 option=row["title"],
@@ -460,8 +460,8 @@ def summit_report(summit: Summit, *, generated_at: datetime) -> Report:
         summit_date=summit_day.isoformat() if summit_day else "",
         summit_date_text=dutch_date(summit_day),
         place=summit.place,
-        generated_at=generated_at.date().isoformat(),
-        generated_text=dutch_date(generated_at.date()),
+        generated_at=timezone.localdate(generated_at).isoformat(),
+        generated_text=dutch_date(timezone.localdate(generated_at)),
         summary=summary,
         participation=participation,
         polls=tuple(polls),
@@ -473,7 +473,7 @@ def summit_report(summit: Summit, *, generated_at: datetime) -> Report:
         other_voices=_other_voices(summit),
         filing=Filing(
             name=title,
-            date=generated_at.date().isoformat(),
+            date=timezone.localdate(generated_at).isoformat(),
             classification="Participatieverslag",
             subject=summit.question or summit.title,
             organization=summit.commissioned_by,

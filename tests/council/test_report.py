@@ -269,3 +269,11 @@ def test_no_export_of_the_demo_holds_a_residents_name_email_code_or_token(
         for value in filter(None, personal):
             found = re.search(rf"(?<!\w){re.escape(value)}(?!\w)", everything, re.IGNORECASE)
             assert found is None, (person.username, value)
+
+
+def test_the_report_is_dated_by_diemens_calendar():
+    """Made at 23:30 UTC it is already the next day in Diemen: the report says so."""
+    late = datetime(2026, 3, 20, 23, 30, tzinfo=UTC)
+    data = report.summit_report(finished().summit, generated_at=late)
+    assert data.generated_text == "21 maart 2026"
+    assert data.generated_at == "2026-03-21"
