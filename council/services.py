@@ -213,38 +213,10 @@ def answer_record(
 ) -> Answer:
     """Record or change the council's answer on ``proposal``; ValidationError per field."""
     _require(by)
-    assert isinstance(by, User)
-    now = now or timezone.now()
     refusal = _not_answerable(proposal.summit)
     if refusal:
         raise ValidationError(refusal)
-    statuses = _statuses()
-    problems = answer_problems(given, statuses)
-    if problems:
-        raise ValidationError(problems)
-    status = statuses[given.status_key.strip().casefold()]
-    try:
-        with transaction.atomic():
-            existing = (
-                Answer.objects.select_for_update()
-                .select_related("status")
-                .filter(proposal=proposal)
-                .first()
-            )
-            answer, _changes = _store(
-                proposal=proposal,
-                by=by,
-                given=given,
-                status=status,
-                existing=existing,
-                now=now,
-                source=str(AnswerChange.Source.FORM),
-            )
-    except IntegrityError:
-        raise ValidationError(
-            _("Iemand anders legde net een antwoord vast. Laad de pagina opnieuw.")
-        ) from None
-    return answer
+    return _record(by=by, given=given, now=now, proposal=proposal)
 
 
 def amendment_answer_record(
@@ -257,6 +229,19 @@ def amendment_answer_record(
     """Record or change the council's answer on a nota's ``amendment``; ValidationError per
     field. The same checks and history as an answer on a summit's proposal."""
     _require(by)
+    return _record(by=by, given=given, now=now, amendment=amendment)
+
+
+def _record(
+    *,
+    by: User | AnonymousUser,
+    given: AnswerInput,
+    now: datetime | None,
+    proposal: Proposal | None = None,
+    amendment: Amendment | None = None,
+) -> Answer:
+    """Check ``given`` and store it as the answer on the proposal or the amendment (one of
+    them), locking the answer there is; ValidationError per field."""
     assert isinstance(by, User)
     now = now or timezone.now()
     statuses = _statuses()
@@ -264,15 +249,14 @@ def amendment_answer_record(
     if problems:
         raise ValidationError(problems)
     status = statuses[given.status_key.strip().casefold()]
+    target = {"proposal": proposal} if proposal is not None else {"amendment": amendment}
     try:
         with transaction.atomic():
             existing = (
-                Answer.objects.select_for_update()
-                .select_related("status")
-                .filter(amendment=amendment)
-                .first()
+                Answer.objects.select_for_update().select_related("status").filter(**target).first()
             )
             answer, _changes = _store(
+                proposal=proposal,
                 amendment=amendment,
                 by=by,
                 given=given,
