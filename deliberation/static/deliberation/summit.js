@@ -796,10 +796,19 @@ onSubmit("[data-message-form]", (form) => send("message.send", { text: form.get(
 onSubmit("[data-theme-form]", (form) => send("theme.create", { name: form.get("name") }));
 // Over the live connection, not as the form's own post: the themes ticked "Op het zaalscherm"
 // just before travel the same way, so the spread always comes after them.
+// The outcome, or the refusal, is said beside the button too: at the foot of a long page the
+// error box at the top is out of sight.
 onSubmit("[data-spread-form]", async () => {
-  const result = await send("table.spread_themes", {});
-  $("[data-spread-result]").textContent = T.spread
-    .replace("%(themes)s", result.themes).replace("%(tables)s", result.tables);
+  const line = $("[data-spread-result]");
+  line.textContent = "";
+  try {
+    const result = await send("table.spread_themes", {});
+    line.textContent = T.spread
+      .replace("%(themes)s", result.themes).replace("%(tables)s", result.tables);
+  } catch (error) {
+    line.textContent = error?.message ?? "";
+    throw error;
+  }
 });
 onSubmit("[data-checkin-form]", async (form) => {
   const result = await send("participant.check_in", { code: form.get("code") });
