@@ -123,6 +123,9 @@ class Theme(models.Model):
     summit = models.ForeignKey(Summit, on_delete=models.CASCADE, related_name="themes")
     name = models.CharField(_("naam"), max_length=120)
     featured = models.BooleanField(_("op het zaalscherm"), default=False)
+    # Marked by the facilitator or theme team as a minority view or open question for the
+    # participation report.
+    for_report = models.BooleanField(_("voor het verslag"), default=False)
 
     class Meta:
         ordering = ["pk"]
@@ -187,6 +190,7 @@ class Idea(models.Model):
     theme = models.ForeignKey(Theme, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
+    for_report = models.BooleanField(_("voor het verslag"), default=False)
 
     class Meta:
         ordering = ["pk"]

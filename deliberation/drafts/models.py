@@ -143,6 +143,8 @@ class Comment(models.Model):
     )
     # Set while an editor keeps it hidden (who and why: ``CommentModeration``).
     hidden_at = models.DateTimeField(null=True, blank=True)
+    # Marked by an editor as a minority view or open question for the participation report.
+    for_report = models.BooleanField(_("voor het verslag"), default=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -205,6 +207,7 @@ class Amendment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     decision_reason = models.TextField(_("reden"), blank=True)
+    for_report = models.BooleanField(_("voor het verslag"), default=False)
     vote_batch = models.UUIDField(null=True, blank=True)
     supporters = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Support", related_name="supported_amendments"
