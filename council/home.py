@@ -18,11 +18,14 @@ from samenspel.rules import has_role
 from voting import contexts
 from voting.selectors import closed_polls
 
+from . import notices
+
 
 def home_sections(request: HttpRequest) -> list[dict[str, Any]]:
     user: User | AnonymousUser = request.user
     if not has_role(user, str(Role.COUNCIL_MEMBER)):
-        return []
+        # A resident's news about the council's answers on what they contributed to.
+        return notices.home_sections(user) if isinstance(user, User) else []
     summits = list(Summit.objects.exclude(status=Summit.Status.DRAFT).order_by("-pk"))
     titles = {summit.slug: summit.title for summit in summits}
     items: list[dict[str, Any]] = [

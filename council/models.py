@@ -164,3 +164,41 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.summit_id or self.draft_id}: {self.generated_at}"
+
+
+class Notice(models.Model):
+    """A resident's notice that the council's answer on something they contributed to
+    changed (one per person per ``AnswerChange``). It names the proposal or amendment and
+    what changed, never another resident. ``emailed_at`` is set when a daily e-mail
+    (``send_council_notices``) carried it; ``read_at`` when they marked it read."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="council_notices"
+    )
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="+")
+    change = models.ForeignKey(AnswerChange, on_delete=models.CASCADE, related_name="notices")
+    # The status as residents read it (the label at the time), before and after the change;
+    # before is empty when the council answered for the first time.
+    status_before = models.CharField(_("status ervoor"), max_length=80, blank=True)
+    status_after = models.CharField(_("status erna"), max_length=80)
+    changed = models.JSONField(default=list)  # the names of the changed fields
+    created_at = models.DateTimeField(_("gemaakt"))
+    read_at = models.DateTimeField(_("gelezen"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("gemaild"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("bericht over een antwoord")
+        verbose_name_plural = _("berichten over antwoorden")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "change"], name="council_one_notice_per_change"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["person", "read_at"], name="council_notice_unread"),
+            models.Index(fields=["emailed_at", "person"], name="council_notice_unsent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}: {self.status_before} -> {self.status_after}"

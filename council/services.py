@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -27,7 +28,7 @@ from deliberation.drafts.models import Amendment, Draft
 from deliberation.models import Proposal, Summit
 from samenspel.models import User
 
-from . import answer_file, report, rules
+from . import answer_file, notices, report, rules
 from .answer_file import MilestoneSpec
 from .models import (
     MILESTONE_MAX_LENGTH,
@@ -198,9 +199,12 @@ def _store(
             Milestone(answer=answer, date=m.date, progress=m.progress, description=m.description)
             for m in given.milestones
         )
-    AnswerChange.objects.create(
+    change = AnswerChange.objects.create(
         answer=answer, changed_at=now, changed_by=by, source=source, changes=changes
     )
+    # Residents who contributed are told once the change is stored; a failure there is
+    # logged and never undoes the answer.
+    transaction.on_commit(partial(notices.notices_create, change_id=change.pk), robust=True)
     return answer, changes
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import report_views, views, workspace_views
+from . import notice_views, report_views, views, workspace_views
 
 urlpatterns = [
     path("raad/", views.reading_room, name="council_room"),
@@ -27,6 +27,8 @@ urlpatterns = [
         report_views.nota_report_file,
         name="council_nota_report_file",
     ),
+    path("raad/nieuws/", notice_views.notices_page, name="council_notices"),
+    path("raad/nieuws/gelezen/", notice_views.notices_read, name="council_notices_read"),
     path("raad/verslag/schema.json", report_views.report_schema, name="council_report_schema"),
     path("werkruimte/raad/verslagen/", report_views.reports, name="council_reports"),
     path("werkruimte/raad/", workspace_views.answers_list, name="council_answers"),

@@ -207,6 +207,8 @@ EMAIL_BACKEND = os.environ.get(
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "samenspel@diemen.nl")
+# The address e-mails link to (the council notices' daily e-mail), without a trailing slash.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 # Magic links are valid this long, and only once.
 MAGIC_LINK_MAX_AGE_SECONDS = int(os.environ.get("MAGIC_LINK_MAX_AGE_SECONDS", "900"))

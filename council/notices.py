@@ -1,0 +1,406 @@
+"""Telling residents that the council's answer on "their" proposal or amendment changed.
+
+Who contributed to a summit's proposal: the authors of the ideas in its trail (hidden or
+withdrawn ideas stay out, ideas merged into them count), the people seated at its table, and
+whoever cast a ballot in a poll of that summit that had it as an option. To a nota's
+amendment: the resident who proposed it, its supporters and whoever voted in a poll on it.
+Staff (administrators, facilitators, theme team, editors, council members, Django staff)
+are never told. A notice names the proposal or amendment and what changed, never another
+resident.
+
+``notices_create`` runs after an answer change is committed (``council.services``); the
+daily ``send_council_notices`` command sends ``notice_digests_send``: one e-mail per person
+with everything not yet mailed, and nothing to whoever was mailed in the last 24 hours."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Case, Max, Q, Value, When
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from deliberation.drafts.models import Amendment, Support
+from deliberation.models import Idea, Participant, Proposal
+from samenspel.models import Role, RoleGrant, User
+from voting import contexts
+from voting.models import Eligibility, Option
+
+from .models import Answer, AnswerChange, AnswerStatus, Notice
+
+logger = logging.getLogger(__name__)
+
+# Whoever holds one of these roles (anywhere) works for the municipality or the council.
+STAFF_ROLES = (
+    str(Role.ADMINISTRATOR),
+    str(Role.FACILITATOR),
+    str(Role.THEME_TEAM),
+    str(Role.EDITOR),
+    str(Role.COUNCIL_MEMBER),
+)
+MAIL_INTERVAL = timedelta(hours=24)
+HOME_ITEMS = 5
+
+
+# --- who contributed -------------------------------------------------------------------
+
+
+def _voters(option_reference: str, context_prefix: str) -> Q:
+    polls = Option.objects.filter(
+        reference=option_reference, poll__context__startswith=context_prefix
+    ).values("poll")
+    return Q(
+        pk__in=Eligibility.objects.filter(poll__in=polls, has_voted=True).values("participant")
+    )
+
+
+def proposal_contributors(proposal: Proposal) -> Q:
+    """The people who wrote an idea in the proposal's trail, sat at its table or voted on
+    it, as a filter on users."""
+    trail = Idea.objects.filter(Q(proposals=proposal) | Q(merged_into__proposals=proposal)).exclude(
+        status__in=[Idea.Status.HIDDEN, Idea.Status.WITHDRAWN]
+    )
+    seated = Participant.objects.filter(table_id=proposal.table_id)
+    prefix = f"{contexts.SUMMIT}:{proposal.summit.slug}/"
+    return (
+        Q(pk__in=trail.values("author"))
+        | Q(pk__in=seated.values("user"))
+        | _voters(f"proposal:{proposal.number}", prefix)
+    )
+
+
+def amendment_contributors(amendment: Amendment) -> Q:
+    """The resident who proposed the amendment, its supporters and who voted on it."""
+    prefix = f"{contexts.DRAFT}:{amendment.draft.slug}/"
+    return (
+        Q(pk=amendment.author_id)
+        | Q(pk__in=Support.objects.filter(amendment=amendment).values("user"))
+        | _voters(f"amendment:{amendment.pk}", prefix)
+    )
+
+
+def _staff() -> Q:
+    return (
+        Q(is_staff=True)
+        | Q(is_superuser=True)
+        | Q(pk__in=RoleGrant.objects.filter(role__in=STAFF_ROLES).values("user"))
+    )
+
+
+def contributors(answer: Answer) -> list[int]:
+    """The ids of the residents to tell about a change of ``answer`` (no staff), once each."""
+    if answer.proposal is not None:
+        who = proposal_contributors(answer.proposal)
+    else:
+        assert answer.amendment is not None
+        who = amendment_contributors(answer.amendment)
+    return list(
+        User.objects.filter(who, is_active=True)
+        .exclude(_staff())
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+
+
+# --- writing notices ---------------------------------------------------------------------
+
+
+def notices_create(*, change_id: int) -> int:
+    """Write a notice of the change for every contributor; run after the change is committed.
+    Running it again for the same change writes nothing more. Returns how many were new."""
+    change = (
+        AnswerChange.objects.select_related(
+            "answer__proposal__summit", "answer__amendment__draft", "answer__status"
+        )
+        .filter(pk=change_id)
+        .first()
+    )
+    if change is None:
+        return 0
+    answer = change.answer
+    before_key, after_key = change.changes.get("status", [answer.status.key] * 2)
+    labels = dict(
+        AnswerStatus.objects.filter(key__in=[before_key, after_key]).values_list("key", "label")
+    )
+    people = contributors(answer)
+    made = Notice.objects.bulk_create(
+        [
+            Notice(
+                person_id=person,
+                answer=answer,
+                change=change,
+                status_before=labels.get(before_key, "") if before_key else "",
+                status_after=labels.get(after_key, answer.status.label),
+                changed=list(change.changes),
+                created_at=change.changed_at,
+            )
+            for person in people
+        ],
+        ignore_conflicts=True,
+        batch_size=500,
+    )
+    return len(made)
+
+
+def notices_mark_read(*, person: User, now: datetime, notice_id: int | None = None) -> int:
+    """Mark one of ``person``'s notices read, or all of them; returns how many changed.
+    Someone else's notice is left alone."""
+    unread = Notice.objects.filter(person=person, read_at__isnull=True)
+    if notice_id is not None:
+        unread = unread.filter(pk=notice_id)
+    return unread.update(read_at=now)
+
+
+# --- reading them ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NoticeView:
+    """A notice as a page or an e-mail says it, in the current language."""
+
+    notice: Notice
+    subject: str  # "Voorstel 3: Meer bomen" (Burgertop ...) or "Amendement 2 op de Sportnota"
+    place: str  # the summit or the nota
+    summary: str  # what changed, in words
+    url: str  # the public answer page, at the item
+
+    @property
+    def unread(self) -> bool:
+        return self.notice.read_at is None
+
+
+def _amendment_numbers(amendments: Iterable[Amendment]) -> dict[int, int]:
+    """Each amendment's number as its nota's public page numbers it."""
+    drafts = {amendment.draft_id for amendment in amendments}
+    numbers: dict[int, int] = {}
+    counted: dict[int, int] = {}
+    for pk, draft_id in (
+        Amendment.objects.filter(draft_id__in=drafts)
+        .order_by("draft_id", "created_at", "pk")
+        .values_list("pk", "draft_id")
+    ):
+        counted[draft_id] = counted.get(draft_id, 0) + 1
+        numbers[pk] = counted[draft_id]
+    return numbers
+
+
+def _summary(notice: Notice) -> str:
+    if "status" in notice.changed and not notice.status_before:
+        return _("De raad heeft geantwoord: %(status)s.") % {"status": notice.status_after}
+    if "status" in notice.changed:
+        return _("De status is veranderd van '%(before)s' in '%(after)s'.") % {
+            "before": notice.status_before,
+            "after": notice.status_after,
+        }
+    parts = {
+        "reasons": _("de toelichting"),
+        "decision_date": _("de datum van het besluit"),
+        "decision_reference": _("het raadsbesluit"),
+        "milestones": _("de voortgang (mijlpalen)"),
+    }
+    named = [parts[name] for name in notice.changed if name in parts]
+    what = ", ".join(named) if named else _("het antwoord")
+    return _("De raad heeft %(what)s bijgewerkt. De status blijft: %(status)s.") % {
+        "what": what,
+        "status": notice.status_after,
+    }
+
+
+def notice_views(notices: list[Notice]) -> list[NoticeView]:
+    """``notices`` (with answer__proposal__summit and answer__amendment__draft loaded) as
+    pages and e-mails show them."""
+    numbers = _amendment_numbers(
+        [n.answer.amendment for n in notices if n.answer.amendment is not None]
+    )
+    views = []
+    for notice in notices:
+        proposal, amendment = notice.answer.proposal, notice.answer.amendment
+        if proposal is not None:
+            subject = _("Voorstel %(number)s: %(title)s") % {
+                "number": proposal.number,
+                "title": proposal.title,
+            }
+            place = proposal.summit.title
+            url = (
+                reverse("council_public_outcome", args=[proposal.summit.slug])
+                + f"#voorstel-{proposal.number}"
+            )
+        else:
+            assert amendment is not None
+            number = numbers.get(amendment.pk, 0)
+            subject = _("Amendement %(number)s op %(nota)s") % {
+                "number": number,
+                "nota": amendment.draft.title,
+            }
+            place = amendment.draft.title
+            url = (
+                reverse("council_public_nota", args=[amendment.draft.slug])
+                + f"#amendement-{number}"
+            )
+        views.append(
+            NoticeView(
+                notice=notice, subject=subject, place=place, summary=_summary(notice), url=url
+            )
+        )
+    return views
+
+
+def notices_of(person: User, *, limit: int = 50) -> list[NoticeView]:
+    """``person``'s newest notices, unread first."""
+    found = list(
+        Notice.objects.filter(person=person)
+        .select_related("answer__proposal__summit", "answer__amendment__draft")
+        .order_by(
+            Case(When(read_at__isnull=True, then=Value(0)), default=Value(1)), "-created_at", "-pk"
+        )[:limit]
+    )
+    return notice_views(found)
+
+
+def home_sections(person: User) -> list[dict[str, object]]:
+    """The home page's "Nieuws over uw voorstellen" for a resident who has notices."""
+    if not person.is_authenticated:
+        return []
+    shown = notices_of(person, limit=HOME_ITEMS)
+    if not shown:
+        return []
+    unread = Notice.objects.filter(person=person, read_at__isnull=True).count()
+    items: list[dict[str, object]] = [
+        {
+            "url": view.url,
+            "title": view.subject,
+            "description": f"{view.place}. {view.summary} "
+            + (_("Nieuw.") if view.unread else _("Gelezen.")),
+        }
+        for view in shown
+    ]
+    items.append(
+        {
+            "url": reverse("council_notices"),
+            "title": _("Al uw berichten (%(count)s nieuw)") % {"count": unread},
+            "description": _("Lees alle berichten en zet ze op gelezen."),
+        }
+    )
+    return [
+        {
+            "title": _("Nieuws over uw voorstellen"),
+            "lead": _(
+                "De raad heeft geantwoord op voorstellen waar u aan meedeed, of het antwoord "
+                "is veranderd. Klik op een voorstel om het antwoord te lezen."
+            ),
+            "items": items,
+            "empty": "",
+        }
+    ]
+
+
+# --- the daily e-mail --------------------------------------------------------------------
+
+
+@dataclass
+class DigestRun:
+    """What one run of the daily e-mail did, in numbers."""
+
+    sent: int = 0  # e-mails
+    notices: int = 0  # notices they carried
+    held_back: int = 0  # people mailed in the last 24 hours
+    without_address: int = 0  # people with notices but no e-mail address
+    failed: int = 0  # e-mails the mail server refused (tried again next run)
+    failed_people: list[int] = field(default_factory=list)
+
+
+def _site_url() -> str:
+    return str(getattr(settings, "SITE_URL", "")).rstrip("/")
+
+
+def digest_text(views: list[NoticeView], *, site_url: str) -> tuple[str, str]:
+    """The e-mail's subject and plain-text body: each notice with its link; no names."""
+    subject = _("Nieuws over uw voorstellen op Samenspel")
+    lines = [
+        _("Hallo,"),
+        "",
+        _("Er is nieuws van de gemeenteraad over voorstellen waar u aan meedeed."),
+        "",
+    ]
+    for view in views:
+        lines += [
+            f"{view.subject} ({view.place})",
+            view.summary,
+            _("Lees het antwoord: %(url)s") % {"url": site_url + view.url},
+            "",
+        ]
+    lines += [
+        _("Al uw berichten staan ook op Samenspel: %(url)s")
+        % {"url": site_url + reverse("council_notices")},
+        "",
+        _(
+            "U krijgt dit bericht omdat u meedeed aan een burgertop of een nota van de "
+            "gemeente Diemen. U krijgt hoogstens één e-mail per dag."
+        ),
+    ]
+    return subject, "\n".join(lines) + "\n"
+
+
+def notice_digests_send(*, now: datetime, site_url: str | None = None) -> DigestRun:
+    """Send every person their notices not yet mailed, in one e-mail, unless they were
+    mailed in the last 24 hours. A notice is marked mailed in the transaction that sends
+    it, so a second run (or one running at the same time) sends it no more; a refused
+    e-mail leaves it for the next run."""
+    site_url = (site_url if site_url is not None else _site_url()).rstrip("/")
+    run = DigestRun()
+    pending = list(
+        Notice.objects.filter(emailed_at__isnull=True)
+        .select_related("person", "answer__proposal__summit", "answer__amendment__draft")
+        .order_by("person_id", "created_at", "pk")
+    )
+    by_person: dict[int, list[Notice]] = {}
+    for notice in pending:
+        by_person.setdefault(notice.person_id, []).append(notice)
+    recently = set(
+        Notice.objects.filter(person_id__in=list(by_person))
+        .values("person_id")
+        .annotate(last=Max("emailed_at"))
+        .filter(last__gt=now - MAIL_INTERVAL)
+        .values_list("person_id", flat=True)
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        for person_id, notices in by_person.items():
+            person = notices[0].person
+            if not person.email:
+                run.without_address += 1
+                continue
+            if person_id in recently:
+                run.held_back += 1
+                continue
+            subject, body = digest_text(notice_views(notices), site_url=site_url)
+            ids = [notice.pk for notice in notices]
+            try:
+                with transaction.atomic():
+                    claimed = Notice.objects.filter(pk__in=ids, emailed_at__isnull=True).update(
+                        emailed_at=now
+                    )
+                    if claimed != len(ids):
+                        raise _Taken
+                    send_mail(subject, body, None, [person.email], fail_silently=False)
+            except _Taken:
+                continue  # another run is sending these
+            except Exception:  # the mail server refused: the notices stay for the next run
+                logger.exception("council notice e-mail to person %s failed", person_id)
+                run.failed += 1
+                run.failed_people.append(person_id)
+                continue
+            run.sent += 1
+            run.notices += len(ids)
+    return run
+
+
+class _Taken(Exception):
+    """Another run marked these notices mailed first."""
