@@ -22,7 +22,7 @@ from voting import selectors as voting_selectors
 from voting import services as voting
 
 from . import services
-from .models import Participant, Step, Summit, SummitVote
+from .models import Idea, Participant, Step, Summit, SummitVote
 from .services import invitees
 
 SLUG = "burgertop-diemen-voorjaar"
@@ -165,6 +165,12 @@ def _create(context: DemoContext) -> Summit:
             version=0,
             now=now,
         )
+
+    # The facilitator marks an idea no proposal took up for the council's report, as a
+    # minority view.
+    services.idea_mark_for_report(
+        idea=Idea.objects.get(pk=written["Jong en oud"][2]), by=facilitator, marked=True
+    )
 
     services.summit_step_advance(summit=summit, by=facilitator, now=now)  # the vote opens
     _vote(summit, writers, hosts, context)

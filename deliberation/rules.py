@@ -122,6 +122,12 @@ def can_moderate_ideas(roles: set[str]) -> bool:
     return bool(roles & MODERATORS)
 
 
+def can_mark_for_report(roles: set[str]) -> bool:
+    """deliberation.mark_for_report: mark a theme or an idea as a minority view or open
+    question for the participation report: the theme team, facilitators, administrators."""
+    return bool(roles & MODERATORS)
+
+
 def can_report_ideas(roles: set[str]) -> bool:
     """deliberation.report_ideas: report an idea they see to the moderators (not their own):
     checked-in participants and table hosts."""

@@ -1,6 +1,13 @@
 from django.urls import include, path
 
-from . import moderation, outcome_views, proposal_views, views, workspace_views
+from . import (
+    moderation,
+    outcome_views,
+    proposal_views,
+    report_mark_views,
+    views,
+    workspace_views,
+)
 
 urlpatterns = [
     path("burgertop/<slug:slug>/", views.summit_screen, name="summit_screen"),
@@ -121,5 +128,23 @@ urlpatterns += [
         "werkruimte/burgertop/<slug:slug>/uitkomst/",
         outcome_views.outcome_publish,
         name="summit_outcome_publish",
+    ),
+]
+# Themes and ideas marked for the participation report (deliberation/report_mark_views.py).
+urlpatterns += [
+    path(
+        "burgertop/<slug:slug>/verslag-markeren/",
+        report_mark_views.report_marks,
+        name="summit_report_marks",
+    ),
+    path(
+        "burgertop/<slug:slug>/verslag-markeren/thema/<int:pk>/",
+        report_mark_views.theme_mark,
+        name="summit_theme_mark",
+    ),
+    path(
+        "burgertop/<slug:slug>/verslag-markeren/idee/<int:pk>/",
+        report_mark_views.idea_mark,
+        name="summit_idea_mark",
     ),
 ]

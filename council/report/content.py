@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from deliberation.models import Idea, Participant, Proposal, Summit, SummitVote
+from deliberation.models import Idea, Participant, Proposal, Summit, SummitVote, Theme
 from deliberation.outcome_page import SHOWN_IDEAS
 from deliberation.workspace_forms import LADDER_EXPLAINED
 from voting import contexts, result_page
@@ -29,9 +29,10 @@ from voting.models import Poll
 from voting.selectors import closed_polls, result_rows
 
 from ..models import Answer
-from .dutch import dutch_date, dutch_number, group_count
+from .dutch import dutch_date, dutch_number
+from .suppression import suppressed
 
-FORMAT_VERSION = "2"
+FORMAT_VERSION = "3"
 SUMMIT_KIND = "burgertop"
 NOTA_KIND = "nota"
 FINISHED = (Summit.Status.CLOSED, Summit.Status.ARCHIVED)
@@ -54,7 +55,7 @@ class Count:
 class Group:
     category: str  # "wijk" or "leeftijd"
     label: str
-    count: int | str  # a number, or "<5"
+    count: int | str  # a number, "<5", or "verborgen" (suppression.py)
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,17 @@ class VersionReport:
 
 
 @dataclass(frozen=True)
+class MinorityView:
+    """A theme, idea, comment or turned-down amendment that a facilitator, the theme team or
+    a nota's editor marked for the report, in participants' own words."""
+
+    kind: str  # thema, idee, opmerking or amendement
+    label: str  # what it is, e.g. "Thema" or "Afgewezen amendement 2"
+    text: str  # the participants' words: a theme's name, an idea, a comment, a rationale
+    details: tuple[str, ...]  # a theme's ideas; a comment's passage; an amendment's change
+
+
+@dataclass(frozen=True)
 class Summary:
     question: str
     limits: str
@@ -200,6 +212,8 @@ class Report:
     amendments: tuple[AmendmentReport, ...]
     versions: tuple[VersionReport, ...]
     final_text: str  # a nota's newest published text, Markdown ("" for a summit)
+    minority_intro: str  # one sentence; says so when nothing was marked
+    minority_views: tuple[MinorityView, ...]
     voices_intro: str
     # Ideas that no proposal took up, or a nota's comments, in residents' own words.
     other_voices: tuple[str, ...]
@@ -247,15 +261,20 @@ def age_band(birth_year: int | None, year: int) -> str:
 
 def demographic_groups(people: list[tuple[str | None, int | None]], year: int) -> tuple[Group, ...]:
     """Totals per neighbourhood and age band of (neighbourhood name, birth year) pairs, as
-    of ``year`` (no age bands when it is 0); groups smaller than five as "<5"."""
+    of ``year`` (no age bands when it is 0); groups smaller than five as "<5", and in each
+    breakdown as many more hidden as it takes that none can be worked out from the total
+    (``suppression.suppressed``)."""
     neighbourhoods = Counter(name or UNKNOWN for name, _born in people)
     ages = Counter(age_band(born, year) for _name, born in people) if year else Counter()
     age_order = [label for _low, _high, label in AGE_BANDS] + [OLDEST_BAND, UNKNOWN]
+    names = sorted(neighbourhoods, key=lambda n: (n == UNKNOWN, n))
+    bands = [label for label in age_order if ages[label]]
     return tuple(
-        Group("wijk", name, group_count(neighbourhoods[name]))
-        for name in sorted(neighbourhoods, key=lambda n: (n == UNKNOWN, n))
+        Group("wijk", name, shown)
+        for name, shown in zip(names, suppressed([neighbourhoods[n] for n in names]), strict=True)
     ) + tuple(
-        Group("leeftijd", label, group_count(ages[label])) for label in age_order if ages[label]
+        Group("leeftijd", label, shown)
+        for label, shown in zip(bands, suppressed([ages[b] for b in bands]), strict=True)
     )
 
 
@@ -407,6 +426,38 @@ def _other_voices(summit: Summit) -> tuple[str, ...]:
     )
 
 
+SUMMIT_MINORITY_INTRO = (
+    "Thema's en ideeën die de gespreksleiding of het themateam markeerde als "
+    "minderheidsstandpunt of open vraag, in de woorden van de deelnemers:"
+)
+NOTHING_MARKED = (
+    "Er is niets gemarkeerd als minderheidsstandpunt of open vraag: alle stemmen staan "
+    "hieronder of in de voorstellen."
+)
+
+
+def _minority_views(summit: Summit) -> tuple[MinorityView, ...]:
+    """The marked themes (with their visible ideas) by name, then the marked visible ideas
+    in the order they were written."""
+    themes = list(Theme.objects.filter(summit=summit, for_report=True).order_by("name", "pk"))
+    ideas: dict[int, list[str]] = {theme.pk: [] for theme in themes}
+    for theme_id, text in (
+        Idea.objects.filter(theme__in=themes, status=Idea.Status.VISIBLE)
+        .order_by("pk")
+        .values_list("theme_id", "text")
+    ):
+        ideas[theme_id].append(text)
+    marked_ideas = Idea.objects.filter(
+        summit=summit, status=Idea.Status.VISIBLE, for_report=True
+    ).order_by("pk")
+    return tuple(
+        MinorityView("thema", "Thema", theme.name, tuple(ideas[theme.pk])) for theme in themes
+    ) + tuple(
+        MinorityView("idee", "Idee", text, ())
+        for text in marked_ideas.values_list("text", flat=True)
+    )
+
+
 def _summary(summit: Summit, proposals: list[ProposalReport], polls: list[PollReport]) -> Summary:
     chosen = [p for p in proposals if p.chosen]
     voted = max((poll.voted for poll in polls), default=0)
@@ -449,6 +500,7 @@ def summit_report(summit: Summit, *, generated_at: datetime) -> Report:
         proposals = _proposals(summit, vote_polls)
         summary = _summary(summit, proposals, polls)
         participation = _participation(summit)
+        minority = _minority_views(summit)
     title = f"Participatieverslag {summit.title}"
     summit_day: date | None = summit.date
     return Report(
@@ -469,6 +521,8 @@ def summit_report(summit: Summit, *, generated_at: datetime) -> Report:
         amendments=(),
         versions=(),
         final_text="",
+        minority_intro=SUMMIT_MINORITY_INTRO if minority else NOTHING_MARKED,
+        minority_views=minority,
         voices_intro="Ideeën in de woorden van de deelnemers die in geen voorstel terechtkwamen:",
         other_voices=_other_voices(summit),
         filing=Filing(

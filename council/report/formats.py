@@ -21,7 +21,14 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from .content import SUMMIT_KIND, AmendmentReport, CouncilAnswer, PollReport, Report
+from .content import (
+    SUMMIT_KIND,
+    AmendmentReport,
+    CouncilAnswer,
+    MinorityView,
+    PollReport,
+    Report,
+)
 from .dutch import dutch_number
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "report.schema.json"
@@ -48,7 +55,8 @@ FIGURE_COLUMNS_EXPLAINED = {
     "stemming": "de titel van de stemming (alleen bij onderdeel 'stemming')",
     "onderwerp": "wat er geteld is: een kanaal, een groep, een voorstel of de steun voor "
     "een amendement",
-    "aantal": "het getal; bij een groep kleiner dan 5 staat er '<5'",
+    "aantal": "het getal; bij een groep kleiner dan 5 staat er '<5', bij een groep die "
+    "verborgen is zodat een kleine groep niet uit het totaal te berekenen is 'verborgen'",
     "gekozen": "'ja' als het voorstel gekozen of het amendement aangenomen of overgenomen is, "
     "'nee' als niet (alleen bij stemmingen en amendementen)",
 }
@@ -64,6 +72,12 @@ METADATA_COLUMNS = {
     "identifier": "vaste naam van het document",
 }
 
+
+SMALL_GROUPS_TEXT = (
+    "Groepen kleiner dan 5 staan er als '<5'. Zou een kleine groep uit het totaal en de "
+    "andere groepen te berekenen zijn, dan is ook de kleinste andere groep verborgen "
+    "('verborgen')."
+)
 
 # The readable formats list this many of the other voices (a council member reads the
 # report in ten minutes); the JSON holds them all.
@@ -265,7 +279,7 @@ def markdown_text(report: Report) -> bytes:
     lines += _table(
         ["Wat", "Aantal"], [[c.label, dutch_number(c.count)] for c in report.participation.channels]
     )
-    lines += ["", "Groepen kleiner dan 5 staan er als '<5'.", ""]
+    lines += ["", SMALL_GROUPS_TEXT, ""]
     lines += _table(
         ["Soort", "Groep", "Aantal"],
         [[g.category, g.label, _count(g.count)] for g in report.participation.groups],
@@ -293,11 +307,30 @@ def markdown_text(report: Report) -> bytes:
         if p.result:
             lines += [f"Stemming: {p.result}{' (gekozen)' if p.chosen else ''}.", ""]
         lines += _answer_markdown(p.answer)
+    lines += minority_markdown(report)
     lines += ["## Andere stemmen", "", report.voices_intro, ""]
     voices, more = shown_voices(report)
     lines += [f"- {text}" for text in voices] or ["- (geen)"]
     lines += ["", more_voices_text(more, report.kind), ""] if more else [""]
     return "\n".join(lines).encode()
+
+
+MINORITY_HEADING = "Minderheidsstandpunten en open vragen"
+
+
+def minority_lines(view: MinorityView) -> tuple[str, list[str]]:
+    """A marked view as a line ("Thema: ...") and the lines under it (every readable format
+    writes these)."""
+    return f"{view.label}: {view.text}", list(view.details)
+
+
+def minority_markdown(report: Report) -> list[str]:
+    lines = [f"## {MINORITY_HEADING}", "", report.minority_intro, ""]
+    for view in report.minority_views:
+        line, details = minority_lines(view)
+        lines.append(f"- {line}")
+        lines += [f"  - {detail}" for detail in details]
+    return [*lines, ""] if report.minority_views else lines
 
 
 def figure_rows(report: Report) -> list[tuple[str, str, str, int | float | str, str]]:
@@ -412,7 +445,7 @@ def readme_text(report: Report, files: dict[str, bytes]) -> bytes:
     lines += [
         "",
         "Het verslag bevat geen namen, e-mailadressen, codes of tokens van inwoners.",
-        "Groepen kleiner dan 5 personen staan er als '<5'.",
+        SMALL_GROUPS_TEXT,
         "",
     ]
     return "\n".join(lines).encode()

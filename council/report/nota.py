@@ -29,9 +29,11 @@ from ..models import Answer
 from .content import (
     FORMAT_VERSION,
     NOTA_KIND,
+    NOTHING_MARKED,
     AmendmentReport,
     Count,
     Filing,
+    MinorityView,
     Participation,
     Report,
     ReportRefused,
@@ -208,6 +210,51 @@ def _voices(draft: Draft) -> tuple[str, ...]:
     )
 
 
+MINORITY_INTRO = (
+    "Opmerkingen en afgewezen amendementen die de redactie markeerde als "
+    "minderheidsstandpunt of open vraag, in de woorden van de inwoners:"
+)
+
+
+def _minority_views(draft: Draft, amendments: list[AmendmentReport]) -> tuple[MinorityView, ...]:
+    """The marked comments of residents (not hidden), oldest first, then the marked
+    turned-down amendments by their number."""
+    comments = list(
+        Comment.objects.filter(version__draft=draft, hidden_at__isnull=True, for_report=True)
+        .order_by("created_at", "pk")
+        .values_list("author_id", "passage", "body")
+    )
+    staff = staff_ids(list({author for author, _passage, _body in comments}))
+    marked = set(
+        Amendment.objects.filter(
+            draft=draft, for_report=True, status=Amendment.Status.REJECTED
+        ).values_list("pk", flat=True)
+    )
+    numbered = Amendment.objects.filter(draft=draft).order_by("created_at", "pk")
+    numbers = {pk: n for n, pk in enumerate(numbered.values_list("pk", flat=True), start=1)}
+    chosen = {numbers[pk] for pk in marked}
+    return tuple(
+        MinorityView(
+            "opmerking", "Opmerking", body, (f"Bij de passage: {passage}",) if passage else ()
+        )
+        for author, passage, body in comments
+        if author not in staff
+    ) + tuple(
+        MinorityView(
+            "amendement",
+            f"Afgewezen amendement {a.number}",
+            a.rationale,
+            (
+                f"Passage: {a.passage}",
+                f"Wordt: {a.replacement}" if a.replacement else "Voorstel: deze passage schrappen.",
+                *((f"Reden van de redactie: {a.decision_reason}",) if a.decision_reason else ()),
+            ),
+        )
+        for a in amendments
+        if a.number in chosen
+    )
+
+
 def _summary(draft: Draft, amendments: list[AmendmentReport], comments: int) -> Summary:
     taken = [a for a in amendments if a.taken_over]
     outcome = [
@@ -256,6 +303,7 @@ def nota_report(draft: Draft, *, generated_at: datetime, now: datetime) -> Repor
         participation = _participation(draft, polls, session)
         comments = next(c.count for c in participation.channels if c.label == "opmerkingen")
         summary = _summary(draft, amendments, comments)
+        minority = _minority_views(draft, amendments)
         polls_made = tuple(poll_report(poll) for poll in polls)
         kind = str(draft.get_kind_display())
     versions = list(Version.objects.filter(draft=draft).order_by("number"))
@@ -287,6 +335,8 @@ def nota_report(draft: Draft, *, generated_at: datetime, now: datetime) -> Repor
             for v in versions
         ),
         final_text=versions[-1].text if versions else "",
+        minority_intro=MINORITY_INTRO if minority else NOTHING_MARKED,
+        minority_views=minority,
         voices_intro=VOICES_INTRO,
         other_voices=_voices(draft),
         filing=Filing(

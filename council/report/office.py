@@ -21,10 +21,13 @@ from odf.text import H, List, ListItem, P
 from .content import SUMMIT_KIND, CouncilAnswer, Report
 from .dutch import dutch_number
 from .formats import (
+    MINORITY_HEADING,
+    SMALL_GROUPS_TEXT,
     ZIP_TIME,
     amendment_lines,
     answer_lines,
     made_line,
+    minority_lines,
     more_voices_text,
     option_word,
     shown_voices,
@@ -109,7 +112,7 @@ def blocks(report: Report) -> list[Block]:
         Block("p", "Wat eruit kwam: " + " ".join(s.outcome)),
         Block("p", f"Hoe verder: {s.next_steps}"),
         Block("h2", "Wie deden mee"),
-        Block("p", f"{report.participation.session}. Groepen kleiner dan 5 staan er als '<5'."),
+        Block("p", f"{report.participation.session}. {SMALL_GROUPS_TEXT}"),
         Block(
             "table",
             "Deelname",
@@ -167,6 +170,11 @@ def blocks(report: Report) -> list[Block]:
             made += [Block("li", idea) for idea in p.ideas]
         made += _plain(p.text)
         made += _answer_blocks(p.answer)
+    made += [Block("h2", MINORITY_HEADING), Block("p", report.minority_intro)]
+    for view in report.minority_views:
+        line, details = minority_lines(view)
+        made.append(Block("p", line))
+        made += [Block("li", detail) for detail in details]
     made += [Block("h2", "Andere stemmen"), Block("p", report.voices_intro)]
     voices, more = shown_voices(report)
     made += [Block("li", text) for text in voices] or [Block("p", "(geen)")]

@@ -365,6 +365,9 @@ def finished_seed(context: DemoContext) -> Draft:
         )
         if day == 1:
             services.comment_resolve(comment=comment, by=editor, now=start + timedelta(days=8))
+        if day == 2:
+            # An open question the editor marks for the council's report.
+            services.comment_mark_for_report(comment=comment, by=editor, marked=True)
         if day == 3:
             services.comment_add(
                 version=version,
@@ -405,6 +408,7 @@ def finished_seed(context: DemoContext) -> Draft:
         voting_services.ballot_cast(poll=poll, participant=person, choice=choice)
     voting_services.poll_close(poll=poll, by=editor, now=start + timedelta(weeks=5))
     decided = start + timedelta(weeks=5, days=1)
+    marked_one = False
     for amendment, (_p, _r, _w, _vote, accept, reason) in zip(
         proposed, FINISHED_AMENDMENTS, strict=True
     ):
@@ -412,6 +416,11 @@ def finished_seed(context: DemoContext) -> Draft:
             services.amendment_accept(amendment=amendment, by=editor, now=decided)
         else:
             services.amendment_reject(amendment=amendment, by=editor, reason=reason, now=decided)
+            # The first one turned down goes into the report as a minority view.
+            services.amendment_mark_for_report(
+                amendment=amendment, by=editor, marked=not marked_one
+            )
+            marked_one = True
     services.version_publish(
         draft=draft,
         by=editor,

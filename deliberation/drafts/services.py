@@ -530,3 +530,46 @@ def amendments_put_to_vote(
             now=now,
         )
     return batch
+
+
+def comment_mark_for_report(*, comment: Comment, by: User, marked: bool) -> bool:
+    """Mark (or unmark) a comment as a minority view or open question for the nota's
+    participation report: the nota's editors. True when its mark changed; a hidden comment
+    is not in the report, so it cannot be marked."""
+    with transaction.atomic():
+        comment = (
+            Comment.objects.select_for_update().select_related("version__draft").get(pk=comment.pk)
+        )
+        _require(
+            rules.can_decide(by, comment.version.draft),
+            _("Alleen de redactie van deze nota mag reacties voor het verslag markeren."),
+        )
+        if marked and comment.hidden_at is not None:
+            raise DraftError(_("Deze reactie is verborgen en kan niet in het verslag."))
+        if comment.for_report == marked:
+            return False
+        comment.for_report = marked
+        comment.save(update_fields=["for_report"])
+    return True
+
+
+def amendment_mark_for_report(*, amendment: Amendment, by: User, marked: bool) -> bool:
+    """Mark (or unmark) a turned-down amendment for the nota's participation report, as a
+    minority view: the nota's editors. True when its mark changed."""
+    with transaction.atomic():
+        amendment = (
+            Amendment.objects.select_for_update().select_related("draft").get(pk=amendment.pk)
+        )
+        _require(
+            rules.can_decide(by, amendment.draft),
+            _("Alleen de redactie van deze nota mag amendementen voor het verslag markeren."),
+        )
+        if marked and amendment.status != Amendment.Status.REJECTED:
+            raise DraftError(
+                _("Alleen een afgewezen amendement kan als minderheidsstandpunt in het verslag.")
+            )
+        if amendment.for_report == marked:
+            return False
+        amendment.for_report = marked
+        amendment.save(update_fields=["for_report"])
+    return True

@@ -88,4 +88,11 @@ urlpatterns = [
         "nota/<slug:slug>/amendementen/<int:pk>/overnemen/", views.amendment_accept, name="accept"
     ),
     path("nota/<slug:slug>/amendementen/<int:pk>/afwijzen/", views.amendment_reject, name="reject"),
+    # An editor marks a comment or a turned-down amendment for the participation report.
+    path("nota/<slug:slug>/reacties/<int:pk>/verslag/", views.comment_mark, name="comment_mark"),
+    path(
+        "nota/<slug:slug>/amendementen/<int:pk>/verslag/",
+        views.amendment_mark,
+        name="amendment_mark",
+    ),
 ]

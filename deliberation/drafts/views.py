@@ -147,12 +147,16 @@ def _give_form_urls(draft: Draft, threads: list[Comment], amendments: list[Amend
     ``{% url %}`` in the template: resolving a pattern per form was a large part of the time
     of a page with a thousand comments."""
     reply, resolve = _pk_url("drafts:reply", draft.slug), _pk_url("drafts:resolve", draft.slug)
+    mark_comment = _pk_url("drafts:comment_mark", draft.slug)
     for comment in threads:
         comment.reply_url = reply(comment.pk)  # type: ignore[attr-defined]
         comment.resolve_url = resolve(comment.pk)  # type: ignore[attr-defined]
+        comment.mark_url = mark_comment(comment.pk)  # type: ignore[attr-defined]
     support = _pk_url("drafts:support", draft.slug)
     accept, reject = _pk_url("drafts:accept", draft.slug), _pk_url("drafts:reject", draft.slug)
+    mark_amendment = _pk_url("drafts:amendment_mark", draft.slug)
     for item in amendments:
+        item.mark_url = mark_amendment(item.pk)  # type: ignore[attr-defined]
         item.support_url = support(item.pk)  # type: ignore[attr-defined]
         item.accept_url = accept(item.pk)  # type: ignore[attr-defined]
         item.reject_url = reject(item.pk)  # type: ignore[attr-defined]
@@ -439,6 +443,46 @@ def comment_resolve(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         _("De reactie is afgerond."),
     )
     return _back_to_thread(draft, comment)
+
+
+def _marked(request: HttpRequest) -> bool:
+    """The report mark a toggle form asks for: ``markeren=1`` marks, anything else unmarks."""
+    return request.POST.get("markeren") == "1"
+
+
+@login_required
+@require_POST
+def comment_mark(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    comment = get_object_or_404(Comment, pk=pk, version__draft__slug=slug)
+    draft = comment.version.draft
+    marked = _marked(request)
+    _act(
+        request,
+        draft,
+        lambda: services.comment_mark_for_report(comment=comment, by=request.user, marked=marked),
+        _("De reactie staat in het participatieverslag bij de minderheidsstandpunten.")
+        if marked
+        else _("De reactie staat niet meer bij de minderheidsstandpunten van het verslag."),
+    )
+    return _back_to_thread(draft, comment)
+
+
+@login_required
+@require_POST
+def amendment_mark(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    amendment = get_object_or_404(Amendment, pk=pk, draft__slug=slug)
+    marked = _marked(request)
+    _act(
+        request,
+        amendment.draft,
+        lambda: services.amendment_mark_for_report(
+            amendment=amendment, by=request.user, marked=marked
+        ),
+        _("Het amendement staat in het participatieverslag bij de minderheidsstandpunten.")
+        if marked
+        else _("Het amendement staat niet meer bij de minderheidsstandpunten van het verslag."),
+    )
+    return _back(amendment.draft, f"#amendement-{amendment.pk}")
 
 
 @login_required

@@ -42,6 +42,7 @@ from .ideas import (
 )
 from .outcome import summit_outcome_publish, summit_outcome_withdraw
 from .proposals import proposal_save, proposals_freeze
+from .report_marks import ReportMarkRefused, idea_mark_for_report, theme_mark_for_report
 from .reports import (
     idea_moderation_hide,
     idea_report,
@@ -99,6 +100,9 @@ __all__ = [
     "idea_merge",
     "idea_restore",
     "idea_withdraw",
+    "ReportMarkRefused",
+    "idea_mark_for_report",
+    "theme_mark_for_report",
     "summit_outcome_publish",
     "summit_outcome_withdraw",
     "proposal_save",
