@@ -317,3 +317,23 @@ def draft_state(draft: Draft, version_count: int, now: datetime) -> str:
             "date": date_format(timezone.localtime(draft.reactions_until), "j F Y, H:i")
         }
     return _("Reageren kan, zonder einddatum")
+
+
+def report_mark_items(draft: Draft) -> tuple[list[Comment], list[tuple[int, Amendment]]]:
+    """What a nota's editor can mark for the participation report: residents' comments on
+    any version (not replies, not hidden), oldest first, and the turned-down amendments
+    with their number in the report (every amendment counted, oldest first)."""
+    comments = list(
+        Comment.objects.filter(version__draft=draft, parent__isnull=True, hidden_at__isnull=True)
+        .select_related("version")
+        .defer("version__text")
+        .order_by("created_at", "pk")
+    )
+    staff = staff_ids(list({c.author_id for c in comments}))
+    amendments = Amendment.objects.filter(draft=draft).order_by("created_at", "pk")
+    rejected = [
+        (number, amendment)
+        for number, amendment in enumerate(amendments, start=1)
+        if amendment.status == Amendment.Status.REJECTED
+    ]
+    return [c for c in comments if c.author_id not in staff], rejected

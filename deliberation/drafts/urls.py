@@ -89,6 +89,7 @@ urlpatterns = [
     ),
     path("nota/<slug:slug>/amendementen/<int:pk>/afwijzen/", views.amendment_reject, name="reject"),
     # An editor marks a comment or a turned-down amendment for the participation report.
+    path("nota/<slug:slug>/verslag-markeren/", views.report_marks, name="report_marks"),
     path("nota/<slug:slug>/reacties/<int:pk>/verslag/", views.comment_mark, name="comment_mark"),
     path(
         "nota/<slug:slug>/amendementen/<int:pk>/verslag/",

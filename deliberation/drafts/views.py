@@ -14,6 +14,7 @@ from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -464,6 +465,8 @@ def comment_mark(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         if marked
         else _("De reactie staat niet meer bij de minderheidsstandpunten van het verslag."),
     )
+    if request.POST.get("terug") == MARKS_PAGE:
+        return redirect(reverse("drafts:report_marks", args=[draft.slug]) + f"#reactie-{pk}")
     return _back_to_thread(draft, comment)
 
 
@@ -482,7 +485,44 @@ def amendment_mark(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         if marked
         else _("Het amendement staat niet meer bij de minderheidsstandpunten van het verslag."),
     )
+    if request.POST.get("terug") == MARKS_PAGE:
+        return redirect(
+            reverse("drafts:report_marks", args=[amendment.draft.slug]) + f"#amendement-{pk}"
+        )
     return _back(amendment.draft, f"#amendement-{amendment.pk}")
+
+
+MARKS_PAGE = "verslag"  # a toggle on the marks page sends ``terug=verslag`` to come back there
+
+
+@login_required
+@require_GET
+def report_marks(request: HttpRequest, slug: str) -> HttpResponse:
+    """The editors' page "Voor het verslag": every resident's comment on any version and
+    every turned-down amendment, each with its toggle (the read page shows only the newest
+    version's comments)."""
+    draft = get_object_or_404(Draft, slug=slug)
+    if not rules.can_decide(request.user, draft):
+        raise PermissionDenied
+    comments, rejected = selectors.report_mark_items(draft)
+    mark_comment = _pk_url("drafts:comment_mark", draft.slug)
+    mark_amendment = _pk_url("drafts:amendment_mark", draft.slug)
+    for comment in comments:
+        comment.mark_url = mark_comment(comment.pk)  # type: ignore[attr-defined]
+    for _number, amendment in rejected:
+        amendment.mark_url = mark_amendment(amendment.pk)  # type: ignore[attr-defined]
+    marked_count = sum(1 for c in comments if c.for_report) + sum(
+        1 for _n, a in rejected if a.for_report
+    )
+    context = {
+        "draft": draft,
+        "comments": comments,
+        "rejected": rejected,
+        "marked_count": marked_count,
+        "can_decide": True,
+        "back_to": MARKS_PAGE,
+    }
+    return render(request, "drafts/report_marks.html", context)
 
 
 @login_required

@@ -52,7 +52,10 @@ def test_a_facilitator_marks_a_theme_and_an_idea_and_the_report_quotes_them_firs
     done = facilitator.post(
         f"{page}thema/{green.pk}/", {"markeren": "1"}, follow=True
     ).content.decode()
-    assert "staat in het participatieverslag" in done and "Niet meer voor het verslag" in done
+    assert (
+        "staat in het participatieverslag" in done
+        and "Dit thema niet meer voor het verslag" in done
+    )
     logged_in(setup.theme_team).post(f"{page}idee/{bikes.pk}/", {"markeren": "1"})
 
     built = report.build(summit, generated_at=DAY)
@@ -169,3 +172,21 @@ def test_only_the_notas_editors_mark_its_comments():
     assert not Comment.objects.get(pk=comment.pk).for_report
     with pytest.raises(PermissionError):
         draft_services.comment_mark_for_report(comment=comment, by=resident, marked=True)
+
+
+def test_the_editors_page_lists_every_versions_comments_and_the_turned_down_amendments():
+    draft, context = finished_nota()
+    page = f"/nota/{draft.slug}/verslag-markeren/"
+    editor = logged_in(context.staff["ambtenaar"])
+    listed = editor.get(page).content.decode()
+    # The read page shows the newest version's comments only; these were on version 1.
+    assert "Zorg ook voor plek voor bakfietsen en driewielers." in listed
+    assert "Amendement 2" in listed and "Amendement 4" in listed
+    assert "Amendement 1" not in listed, "an amendment taken over is no minority view"
+    cargo = Comment.objects.get(version__draft=draft, body__startswith="Zorg ook voor plek")
+    back = editor.post(
+        f"/nota/{draft.slug}/reacties/{cargo.pk}/verslag/", {"markeren": "1", "terug": "verslag"}
+    )
+    assert back.url == f"{page}#reactie-{cargo.pk}"
+    assert Comment.objects.get(pk=cargo.pk).for_report
+    assert logged_in(context.residents[0]).get(page).status_code == 403
