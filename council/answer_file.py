@@ -1,8 +1,13 @@
 """The council's answers as a CSV file: the columns, reading a file as a spreadsheet saves
 it, and the text forms of a date and of milestones (the answer form uses the same).
 
+A row is about a summit's proposal (``burgertop`` + ``voorstel``) or a nota's amendment
+(``nota`` + ``amendement``, numbered as the nota's report numbers them); ``soort`` says
+which. A file from before amendments had rows (no ``soort``, ``nota`` or ``amendement``
+column) is read as it always was: every row is a proposal.
+
 Plain data in and out, no database: ``council/services.py`` checks each row against the
-proposals and statuses that exist. A file is read as it comes: UTF-8 (with or without the
+proposals, amendments and statuses that exist. A file is read as it comes: UTF-8 (with or without the
 byte-order mark Excel writes) or else Windows-1252 (Excel's CSV on a Dutch Windows), with
 commas, semicolons (Excel in Dutch) or tabs.
 """
@@ -31,6 +36,13 @@ COLUMNS = (
     "mijlpalen",
 )
 REQUIRED = ("burgertop", "voorstel", "status")
+# What a row is about, in the column ``soort``.
+KIND_PROPOSAL = "voorstel"
+KIND_AMENDMENT = "amendement"
+# The columns a file is written with since amendments have rows: what the row is about
+# first, then the answer in the same columns as a proposal's file.
+FILE_COLUMNS = ("soort", "burgertop", "voorstel", "nota", "amendement", *COLUMNS[2:])
+ANSWER_COLUMNS = COLUMNS[3:]
 ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 DUTCH_DATE = re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})")
 MILESTONE_SEPARATOR = "|"
@@ -166,19 +178,21 @@ def read(data: bytes) -> AnswerFile:
             if header is None:
                 header = [cell.strip().casefold() for cell in record]
                 missing = [name for name in REQUIRED if name not in header]
+                if {"nota", "amendement", "status"} <= set(header):
+                    missing = []  # a file of amendments only
                 if missing:
                     raise UnreadableFile(
                         _(
                             "De kolom(men) %(missing)s ontbreken in de kopregel. De kopregel is: "
                             "%(columns)s."
                         )
-                        % {"missing": ", ".join(missing), "columns": ", ".join(COLUMNS)}
+                        % {"missing": ", ".join(missing), "columns": ", ".join(FILE_COLUMNS)}
                     )
                 continue
             cells = {
                 name: (record[index].strip() if index < len(record) else "")
                 for index, name in enumerate(header)
-                if name in COLUMNS
+                if name in FILE_COLUMNS
             }
             rows.append((start, cells))
             if len(rows) > MAX_ROWS:
@@ -194,13 +208,25 @@ def read(data: bytes) -> AnswerFile:
     return AnswerFile(rows=rows, encoding=encoding, delimiter=delimiter)
 
 
+def row_kind(cells: dict[str, str]) -> str:
+    """What a row is about as its ``soort`` cell says (folded), or, where that is empty or
+    the file has no such column, as its cells show: a nota or amendement named makes it an
+    amendment's row, anything else a proposal's (as in files from before)."""
+    kind = cells.get("soort", "").strip().casefold()
+    if kind:
+        return kind
+    if cells.get("nota", "") or cells.get("amendement", ""):
+        return KIND_AMENDMENT
+    return KIND_PROPOSAL
+
+
 def write(rows: list[dict[str, str]], *, excel: bool) -> bytes:
     """The rows as CSV: UTF-8 with commas, or for Dutch Excel semicolons and a byte-order
     mark (without it Excel reads UTF-8 as Windows-1252)."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=";" if excel else ",", lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(FILE_COLUMNS)
     for row in rows:
-        writer.writerow([row.get(name, "") for name in COLUMNS])
+        writer.writerow([row.get(name, "") for name in FILE_COLUMNS])
     text = buffer.getvalue()
     return ("\ufeff" + text).encode("utf-8") if excel else text.encode("utf-8")

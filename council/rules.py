@@ -6,9 +6,10 @@ again."""
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q
 
 from deliberation.drafts import rules as draft_rules
-from deliberation.drafts.models import Draft
+from deliberation.drafts.models import Amendment, Draft
 from deliberation.models import Summit
 from deliberation.rules import can_manage_summit
 from samenspel.models import Role, User
@@ -51,3 +52,15 @@ def can_make_nota_report(user: User | AnonymousUser, draft: Draft) -> bool:
     """council.make_report for a nota: whoever records answers, or manages the nota (its
     civil-servant editors, administrators)."""
     return can_record_answers(user) or draft_rules.can_manage(user, draft)
+
+
+# The amendments the council answers: those the editors decided (taken over or turned down),
+# and every amendment of a nota sent to the council. An open amendment of a nota still in
+# its reaction period has nothing for the council to answer yet.
+AMENDMENT_DECIDED = (Amendment.Status.ACCEPTED, Amendment.Status.REJECTED)
+AMENDMENT_ANSWERABLE = Q(status__in=AMENDMENT_DECIDED) | Q(draft__sent_to_council_at__isnull=False)
+
+
+def amendment_answerable(amendment: Amendment) -> bool:
+    """Whether the council can answer this amendment now (``AMENDMENT_ANSWERABLE``)."""
+    return amendment.status in AMENDMENT_DECIDED or amendment.draft.sent_to_council_at is not None

@@ -1,6 +1,6 @@
 """Every non-trivial read of the council app: the reading room's list, a proposal's trail,
-a summit's public page of answers, the answers as a CSV file, and the stored participation
-reports of summits and notas."""
+a summit's public page of answers, the answers as a CSV file, the stored participation
+reports of summits and notas, and the nota amendments the council answers."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from deliberation.models import Idea, Proposal, Summit
 from voting import contexts
 from voting.selectors import closed_polls
 
-from . import answer_file
+from . import answer_file, rules
 from .models import Answer, AnswerChange, AnswerStatus, Report
 from .report import formats
 from .report.content import SUMMIT_KIND, AmendmentReport
@@ -197,9 +197,25 @@ def answers_csv(*, excel: bool) -> bytes:
         summary = answer_summary(answer)
         rows.append(
             {
+                "soort": answer_file.KIND_PROPOSAL,
                 "burgertop": proposal.summit.slug,
                 "voorstel": str(proposal.number),
                 "titel": proposal.title,
+                "status": summary["status"],
+                "toelichting": summary["reasons"],
+                "besluitdatum": summary["decision_date"],
+                "raadsbesluit": summary["decision_reference"],
+                "mijlpalen": summary["milestones"],
+            }
+        )
+    for item in answerable_amendments():
+        summary = answer_summary(item.answer)
+        rows.append(
+            {
+                "soort": answer_file.KIND_AMENDMENT,
+                "nota": item.draft.slug,
+                "amendement": str(item.number),
+                "titel": item.title,
                 "status": summary["status"],
                 "toelichting": summary["reasons"],
                 "besluitdatum": summary["decision_date"],
@@ -348,3 +364,84 @@ def report_page(made: Report) -> ReportPage:
     listed = [(formats.ARCHIVE, formats.describe(formats.ARCHIVE), len(bytes(made.archive)))]
     listed += [(name, formats.describe(name), len(files[name])) for name in sorted(files)]
     return ReportPage(made=made, data=data, files=listed)
+
+
+# --- the council's answers on nota amendments -------------------------------------------
+
+
+def amendment_numbers(draft_ids: Iterable[int]) -> dict[int, int]:
+    """Each amendment of these notas by its number in the nota: 1, 2, ... in the order they
+    were proposed, as the nota's report and its council page number them."""
+    numbers: dict[int, int] = {}
+    counted: dict[int, int] = {}
+    ordered = Amendment.objects.filter(draft_id__in=list(draft_ids)).order_by(
+        "draft_id", "created_at", "pk"
+    )
+    for pk, draft_id in ordered.values_list("pk", "draft_id"):
+        counted[draft_id] = counted.get(draft_id, 0) + 1
+        numbers[pk] = counted[draft_id]
+    return numbers
+
+
+def amendment_title(amendment: Amendment, limit: int = 80) -> str:
+    """A line that tells a reader which amendment it is: the passage it replaces."""
+    text = " ".join(amendment.passage_shown.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+@dataclass
+class AnswerableAmendment:
+    draft: Draft
+    number: int
+    amendment: Amendment
+    answer: Answer | None
+
+    @property
+    def title(self) -> str:
+        return amendment_title(self.amendment)
+
+
+def answerable_amendments(draft: Draft | None = None) -> list[AnswerableAmendment]:
+    """Every amendment the council can answer (``rules.AMENDMENT_ANSWERABLE``) of a nota with
+    a published version (the notas whose council page exists), numbered as the nota's
+    report numbers them, with the council's answer; notas by title."""
+    notas = reportable_notas()
+    if draft is not None:
+        notas = notas.filter(pk=draft.pk)
+    amendments = list(
+        Amendment.objects.filter(rules.AMENDMENT_ANSWERABLE, draft__in=notas)
+        .select_related("draft")
+        .order_by("draft__title", "draft_id", "created_at", "pk")
+    )
+    answers = {
+        a.amendment_id: a
+        for a in Answer.objects.filter(amendment__in=amendments)
+        .select_related("status")
+        .prefetch_related("milestones")
+    }
+    numbers = amendment_numbers({a.draft_id for a in amendments})
+    return [
+        AnswerableAmendment(
+            draft=a.draft, number=numbers[a.pk], amendment=a, answer=answers.get(a.pk)
+        )
+        for a in amendments
+    ]
+
+
+def answerable_amendment(pk: int) -> AnswerableAmendment | None:
+    """One amendment the council can answer, or None (unknown, not answerable yet, or its
+    nota has no published version)."""
+    amendment = (
+        Amendment.objects.filter(rules.AMENDMENT_ANSWERABLE, pk=pk, draft__in=reportable_notas())
+        .select_related("draft")
+        .first()
+    )
+    if amendment is None:
+        return None
+    return next(item for item in answerable_amendments(amendment.draft) if item.amendment.pk == pk)
+
+
+def amendment_history(answer: Answer | None) -> list[AnswerChange]:
+    if answer is None:
+        return []
+    return list(AnswerChange.objects.filter(answer=answer).select_related("changed_by"))

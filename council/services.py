@@ -586,3 +586,220 @@ def _report_keep(
         archive=built.archive,
         sha256=hashlib.sha256(built.archive).hexdigest(),
     )
+
+
+# --- a CSV file with answers on proposals and on nota amendments ------------------------
+
+
+@dataclass
+class FileRow(ImportRow):
+    """A row of an answers file that may be about a nota's amendment as well."""
+
+    kind: str = answer_file.KIND_PROPOSAL
+    nota: str = ""
+    amendment: Amendment | None = None
+
+
+def _file_targets(
+    table: answer_file.AnswerFile,
+) -> tuple[dict[tuple[str, int], Proposal], dict[tuple[str, int], Amendment]]:
+    """The proposals and amendments the file's rows may name, by (slug, number)."""
+    slugs = {cells.get("burgertop", "") for _line, cells in table.rows}
+    proposals = {
+        (p.summit.slug, p.number): p
+        for p in Proposal.objects.filter(summit__slug__in=slugs)
+        .exclude(summit__status=Summit.Status.DRAFT)
+        .select_related("summit")
+    }
+    notas = {cells.get("nota", "") for _line, cells in table.rows}
+    # Only notas with a published version: those whose council page exists.
+    found = list(
+        Amendment.objects.filter(draft__slug__in=notas, draft__versions__isnull=False)
+        .distinct()
+        .select_related("draft")
+    )
+    ordered = sorted(found, key=lambda a: (a.draft_id, a.created_at, a.pk))
+    amendments: dict[tuple[str, int], Amendment] = {}
+    counted: dict[int, int] = {}
+    for amendment in ordered:  # numbered as the nota's report numbers them
+        counted[amendment.draft_id] = counted.get(amendment.draft_id, 0) + 1
+        amendments[(amendment.draft.slug, counted[amendment.draft_id])] = amendment
+    return proposals, amendments
+
+
+def _file_row_target(
+    row: FileRow,
+    proposals: dict[tuple[str, int], Proposal],
+    amendments: dict[tuple[str, int], Amendment],
+    seen: dict[tuple[str, str, int], int],
+) -> tuple[str, str, int] | None:
+    """Find what the row is about, or say on the row why not."""
+    if row.kind == answer_file.KIND_AMENDMENT:
+        if not row.nota:
+            row.errors.append(_("De nota ontbreekt."))
+        if not row.number.isdigit():
+            row.errors.append(
+                _("Het amendementnummer '%(number)s' is geen getal.") % {"number": row.number}
+            )
+        if row.errors:
+            return None
+        key = (row.kind, row.nota, int(row.number))
+        row.amendment = amendments.get(key[1:])
+        if row.amendment is None:
+            row.errors.append(
+                _("Amendement %(number)s van de nota '%(nota)s' bestaat niet.")
+                % {"number": row.number, "nota": row.nota}
+            )
+            return None
+        if not rules.amendment_answerable(row.amendment):
+            row.errors.append(
+                _(
+                    "Over amendement %(number)s van de nota '%(nota)s' heeft de redactie nog "
+                    "niet besloten, en de nota is nog niet aan de raad aangeboden."
+                )
+                % {"number": row.number, "nota": row.nota}
+            )
+            return None
+        if key in seen:
+            row.errors.append(_("Dit amendement staat al in regel %(line)s.") % {"line": seen[key]})
+            return None
+        row.title = " ".join(row.amendment.passage_shown.split())[:80]
+        return key
+    if row.kind != answer_file.KIND_PROPOSAL:
+        row.errors.append(
+            _("De soort '%(kind)s' bestaat niet; schrijf voorstel of amendement.")
+            % {"kind": row.kind}
+        )
+        return None
+    if not row.summit:
+        row.errors.append(_("De burgertop ontbreekt."))
+    if not row.number.isdigit():
+        row.errors.append(
+            _("Het voorstelnummer '%(number)s' is geen getal.") % {"number": row.number}
+        )
+    if row.errors:
+        return None
+    key = (row.kind, row.summit, int(row.number))
+    row.proposal = proposals.get(key[1:])
+    if row.proposal is None:
+        row.errors.append(
+            _("Voorstel %(number)s van de burgertop '%(summit)s' bestaat niet.")
+            % {"number": row.number, "summit": row.summit}
+        )
+        return None
+    if key in seen:
+        row.errors.append(_("Dit voorstel staat al in regel %(line)s.") % {"line": seen[key]})
+        return None
+    row.title = row.proposal.title
+    return key
+
+
+def answer_file_check(*, data: bytes) -> ImportCheck:
+    """Every row of an answers file, about a summit's proposal or a nota's amendment, with
+    its errors and what storing it would change; ValidationError when the file as a whole
+    cannot be read. Writes nothing. Files without the ``soort`` column are proposals'."""
+    try:
+        table = answer_file.read(data)
+    except answer_file.UnreadableFile as error:
+        raise ValidationError(str(error)) from None
+    proposals, amendments = _file_targets(table)
+    answers = Answer.objects.select_related("status").prefetch_related("milestones")
+    by_proposal = {a.proposal_id: a for a in answers.filter(proposal__in=list(proposals.values()))}
+    by_amendment = {
+        a.amendment_id: a for a in answers.filter(amendment__in=list(amendments.values()))
+    }
+    statuses = _statuses()
+    seen: dict[tuple[str, str, int], int] = {}
+    rows: list[ImportRow] = []
+    for line, cells in table.rows:
+        kind = answer_file.row_kind(cells)
+        row = FileRow(
+            line=line,
+            kind=kind,
+            summit=cells.get("burgertop", ""),
+            nota=cells.get("nota", ""),
+            number=cells.get(
+                "amendement" if kind == answer_file.KIND_AMENDMENT else "voorstel", ""
+            ),
+            title=cells.get("titel", ""),
+            status=cells.get("status", ""),
+        )
+        rows.append(row)
+        key = _file_row_target(row, proposals, amendments, seen)
+        if key is None:
+            continue
+        seen[key] = line
+        if not any(cells.get(n, "") for n in answer_file.ANSWER_COLUMNS):
+            row.outcome = "skipped"  # the export lists what has no answer yet too
+            continue
+        given = _row_input(cells, row)
+        for messages in answer_problems(given, statuses).values():
+            row.errors.extend(messages)
+        if row.errors:
+            continue
+        row.given = given
+        status = statuses[given.status_key.strip().casefold()]
+        row.status = status.label
+        existing = (
+            by_amendment.get(row.amendment.pk)
+            if row.amendment is not None
+            else by_proposal.get(row.proposal.pk if row.proposal else 0)
+        )
+        before, after = answer_summary(existing), _summary_of(given, status)
+        row.changed = [name for name in TRACKED if before[name] != after[name]]
+        row.outcome = "same" if not row.changed else "changed" if existing else "new"
+    return ImportCheck(rows=rows, encoding=table.encoding, delimiter=table.delimiter)
+
+
+def answer_file_import(
+    *, by: User | AnonymousUser, data: bytes, now: datetime | None = None
+) -> ImportCheck:
+    """Store every answer of the file, on proposals and amendments alike, or none: when any
+    row has an error, ValidationError names each one and nothing changes."""
+    _require(by)
+    assert isinstance(by, User)
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            # Checked again inside the transaction, against the answers as they are now.
+            check = answer_file_check(data=data)
+            if not check.ok:
+                raise ValidationError(
+                    [
+                        _("Regel %(line)s: %(errors)s")
+                        % {"line": row.line, "errors": " ".join(row.errors)}
+                        for row in check.errors
+                    ]
+                )
+            statuses = _statuses()
+            rows = [row for row in check.to_store if isinstance(row, FileRow)]
+            locked = Answer.objects.select_for_update().select_related("status")
+            by_proposal = {
+                a.proposal_id: a
+                for a in locked.filter(proposal__in=[r.proposal for r in rows if r.proposal])
+            }
+            by_amendment = {
+                a.amendment_id: a
+                for a in locked.filter(amendment__in=[r.amendment for r in rows if r.amendment])
+            }
+            for row in rows:
+                assert row.given is not None
+                _store(
+                    proposal=row.proposal,
+                    amendment=row.amendment,
+                    by=by,
+                    given=row.given,
+                    status=statuses[row.given.status_key.strip().casefold()],
+                    existing=(
+                        by_amendment.get(row.amendment.pk)
+                        if row.amendment is not None
+                        else by_proposal.get(row.proposal.pk if row.proposal else 0)
+                    ),
+                    now=now,
+                    source=str(AnswerChange.Source.FILE),
+                )
+    except IntegrityError:
+        raise ValidationError(
+            _("Iemand anders legde net een antwoord vast. Laad de pagina opnieuw.")
+        ) from None
+    return check

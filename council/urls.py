@@ -33,6 +33,11 @@ urlpatterns = [
     path("werkruimte/raad/verslagen/", report_views.reports, name="council_reports"),
     path("werkruimte/raad/", workspace_views.answers_list, name="council_answers"),
     path("werkruimte/raad/voorstel/<int:pk>/", workspace_views.answer_edit, name="council_answer"),
+    path(
+        "werkruimte/raad/amendement/<int:pk>/",
+        workspace_views.amendment_answer_edit,
+        name="council_amendment_answer",
+    ),
     path("werkruimte/raad/statussen/", workspace_views.statuses, name="council_statuses"),
     path(
         "werkruimte/raad/statussen/<int:pk>/",

@@ -1,5 +1,6 @@
-"""The griffie's workspace (/werkruimte/raad/): the council's answer per proposal, the list
-of statuses, and the answers as a CSV file out and in. Thin: forms read, services decide."""
+"""The griffie's workspace (/werkruimte/raad/): the council's answer per summit proposal and
+per nota amendment, the list of statuses, and the answers as a CSV file out and in. Thin:
+forms read, services decide."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -55,10 +56,16 @@ def griffie_only(view: View) -> View:
 @griffie_only
 def answers_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.answerable_proposals()
+    amendments = selectors.answerable_amendments()
     return render(
         request,
         "council/workspace/answers.html",
-        {"rows": rows, "answered": sum(1 for _p, answer in rows if answer)},
+        {
+            "rows": rows,
+            "answered": sum(1 for _p, answer in rows if answer),
+            "amendments": amendments,
+            "amendments_answered": sum(1 for item in amendments if item.answer),
+        },
     )
 
 
@@ -95,6 +102,43 @@ def answer_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "council/workspace/answer_form.html",
         {"form": form, "proposal": proposal, "trail": trail, "answer": answer},
+        status=status,
+    )
+
+
+@griffie_only
+@require_http_methods(["GET", "POST"])
+def amendment_answer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The council's answer on one amendment of a nota with a published version."""
+    item = selectors.answerable_amendment(pk)
+    if item is None:
+        raise Http404
+    status = 200
+    if request.method == "POST":
+        form = AnswerForm(request.POST)
+        if form.is_valid():
+            try:
+                services.amendment_answer_record(
+                    amendment=item.amendment,
+                    by=request.user,  # type: ignore[arg-type]
+                    given=form.given(),
+                )
+            except ValidationError as error:
+                show_refusal(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Het antwoord op amendement %(number)s van %(nota)s is opgeslagen.")
+                    % {"number": item.number, "nota": item.draft.title},
+                )
+                return redirect(f"{reverse('council_answers')}#nota-{item.draft.pk}")
+        status = 400
+    else:
+        form = AnswerForm(answer=item.answer)
+    return render(
+        request,
+        "council/workspace/amendment_form.html",
+        {"form": form, "item": item, "history": selectors.amendment_history(item.answer)},
         status=status,
     )
 
@@ -192,7 +236,7 @@ def answers_import(request: HttpRequest) -> HttpResponse:
             status = 400
         elif request.POST.get("store"):
             try:
-                check = services.answers_import(by=request.user, data=data)  # type: ignore[arg-type]
+                check = services.answer_file_import(by=request.user, data=data)  # type: ignore[arg-type]
             except ValidationError as error:
                 context["file_errors"] = error.messages
                 status = 400
@@ -204,7 +248,7 @@ def answers_import(request: HttpRequest) -> HttpResponse:
                 return redirect("council_answers")
         else:
             try:
-                check = services.answers_file_check(data=data)
+                check = services.answer_file_check(data=data)
             except ValidationError as error:
                 context["file_errors"] = error.messages
                 status = 400

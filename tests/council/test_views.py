@@ -275,6 +275,16 @@ def test_the_export_lists_every_proposal_for_excel():
     response = client_for(setup.griffie).get("/werkruimte/raad/export/?dialect=excel")
     assert response["Content-Disposition"].startswith("attachment;")
     lines = response.content.decode("utf-8-sig").splitlines()
-    assert lines[0].split(";")[:4] == ["burgertop", "voorstel", "titel", "status"]
-    assert lines[1].startswith('burgertop-raad;1;Voorstel over bomen 1;adopted;"Mooi; goed"')
+    assert lines[0].split(";")[:7] == [
+        "soort",
+        "burgertop",
+        "voorstel",
+        "nota",
+        "amendement",
+        "titel",
+        "status",
+    ]
+    assert lines[1].startswith(
+        'voorstel;burgertop-raad;1;;;Voorstel over bomen 1;adopted;"Mooi; goed"'
+    )
     assert len(lines) == 1 + Proposal.objects.count()
