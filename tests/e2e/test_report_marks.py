@@ -56,25 +56,32 @@ def test_the_facilitator_marks_a_theme_for_the_report_by_keyboard(
     page.context.close()
 
 
-def test_the_notas_editor_marks_a_comment_for_the_report_on_the_read_page(
+def test_the_notas_editor_marks_a_comment_for_the_report_by_keyboard(
     browser: Browser, demo_server: DemoServer
 ):
     page = new_page(browser)
     login_staff(page, demo_server, "ambtenaar")
-    page.goto(f"{demo_server.url}/nota/{NOTA}/?reacties=alle")
-    bikes = page.locator("article", has_text="Zorg ook voor plek voor bakfietsen")
-    mark = bikes.get_by_role("button", name="Voor het verslag markeren")
-    press(page, mark)
+    page.goto(f"{demo_server.url}/nota/{NOTA}/")
+    # The read page: the turned-down amendment the demo marked carries its mark.
+    second = page.locator("article.ss-card", has_text="Verenigingen en scholen huren de zaal")
+    expect(second.get_by_role("button", name="Niet meer voor het verslag")).to_be_visible()
+    check_page(page, "nota-read-marks")
+    press(page, page.get_by_role("link", name="Voor het verslag", exact=True))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Voor het verslag")
+    check_page(page, "nota-marks")
+    bikes = page.locator("article.ss-card", has_text="Zorg ook voor plek voor bakfietsen")
+    press(page, bikes.get_by_role("button", name="Voor het verslag markeren"))
     expect(page.locator(".ss-messages")).to_contain_text(
         "De reactie staat in het participatieverslag bij de minderheidsstandpunten."
     )
-    bikes = page.locator("article", has_text="Zorg ook voor plek voor bakfietsen")
+    bikes = page.locator("article.ss-card", has_text="Zorg ook voor plek voor bakfietsen")
     expect(bikes.get_by_text("Voor het verslag", exact=True)).to_be_visible()
-    check_page(page, "nota-marks")
+    check_page(page, "nota-marks-marked")
     press(page, bikes.get_by_role("button", name="Niet meer voor het verslag"))
     expect(page.locator(".ss-messages")).to_contain_text(
         "staat niet meer bij de minderheidsstandpunten"
     )
+    expect(bikes.get_by_role("button", name="Voor het verslag markeren")).to_be_visible()
     page.context.close()
 
 
