@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import fcntl
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -199,19 +201,22 @@ class DemoServer:
         return done.stdout
 
 
-@pytest.fixture(scope="session")
-def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
-    work = tmp_path_factory.mktemp("e2e")
-    port = free_port()
+def _server_env(database_url: str) -> dict[str, str]:
     env = dict(
         os.environ,
         DEBUG="1",
-        DATABASE_URL=_database_url(work),
+        DATABASE_URL=database_url,
         ALLOWED_HOSTS="127.0.0.1,localhost",
         DJANGO_SETTINGS_MODULE="samenspel.settings",
         DRAFT_DISCUSSION_POLL_SECONDS="2",  # a read page hears of news within seconds
     )
     env.pop("TEST_SQLITE_NAME", None)
+    return env
+
+
+def _seed_demo(work: Path) -> str:
+    """Migrate a new database and seed the small demo in it; its address."""
+    env = _server_env(_database_url(work))
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=300
     )
@@ -232,6 +237,51 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
         timeout=300,
         stdout=subprocess.DEVNULL,
     )
+    return env["DATABASE_URL"]
+
+
+def _copy_of_the_demo(tmp_path_factory: pytest.TempPathFactory, work: Path) -> str:
+    """A database of this worker's own holding the seeded demo; its address.
+
+    The demo is seeded once per run of the suite on a stack, by the first worker that needs
+    it (the others wait for it), and each worker gets a copy: seeding took 30-70 s of two
+    cores per worker, a copy takes a second. On SQLite the copy is the file; on PostgreSQL
+    a database made with the seeded one as its template.
+    """
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's directory, shared by its workers
+    seeded = base / "e2e-demo"
+    with (base / "e2e-demo.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        ready = seeded / "database-url"
+        if not ready.exists():
+            seeded.mkdir(exist_ok=True)
+            ready.write_text(_seed_demo(seeded), encoding="utf-8")
+        template = ready.read_text(encoding="utf-8")
+    for name in ("logins.txt", "codes.csv"):
+        shutil.copyfile(seeded / name, work / name)
+    if template.startswith("sqlite:"):
+        target = work / "e2e.sqlite3"
+        source = Path(template.removeprefix("sqlite:///"))
+        shutil.copyfile(source, target)
+        if Path(f"{source}-wal").exists():
+            shutil.copyfile(f"{source}-wal", f"{target}-wal")
+        return f"sqlite:///{target}"
+    import psycopg
+
+    server, template_name = template.rsplit("/", 1)
+    name = f"samenspel_e2e_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(server + "/postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_name}"')
+    return f"{server}/{name}"
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
+    work = tmp_path_factory.mktemp("e2e")
+    port = free_port()
+    env = _server_env(_copy_of_the_demo(tmp_path_factory, work))
     server = DemoServer(f"http://127.0.0.1:{port}", env, work)
     process = start_daphne(port, env, work / "daphne.log")
     try:
