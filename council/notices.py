@@ -168,7 +168,7 @@ class NoticeView:
 
     notice: Notice
     subject: str  # "Voorstel 3: Meer bomen" (Burgertop ...) or "Amendement 2 op de Sportnota"
-    place: str  # the summit or the nota
+    place: str  # the summit ('' for an amendment: its subject names the nota)
     summary: str  # what changed, in words
     url: str  # the public answer page, at the item
 
@@ -240,7 +240,7 @@ def notice_views(notices: list[Notice]) -> list[NoticeView]:
                 "number": number,
                 "nota": amendment.draft.title,
             }
-            place = amendment.draft.title
+            place = ""  # the subject names the nota already
             url = (
                 reverse("council_public_nota", args=[amendment.draft.slug])
                 + f"#amendement-{number}"
@@ -277,8 +277,15 @@ def home_sections(person: User) -> list[dict[str, object]]:
         {
             "url": view.url,
             "title": view.subject,
-            "description": f"{view.place}. {view.summary} "
-            + (_("Nieuw.") if view.unread else _("Gelezen.")),
+            "description": " ".join(
+                part
+                for part in (
+                    f"{view.place}." if view.place else "",
+                    view.summary,
+                    _("Nieuw.") if view.unread else _("Gelezen."),
+                )
+                if part
+            ),
         }
         for view in shown
     ]
@@ -332,7 +339,7 @@ def digest_text(views: list[NoticeView], *, site_url: str) -> tuple[str, str]:
     ]
     for view in views:
         lines += [
-            f"{view.subject} ({view.place})",
+            f"{view.subject} ({view.place})" if view.place else view.subject,
             view.summary,
             _("Lees het antwoord: %(url)s") % {"url": site_url + view.url},
             "",
