@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -383,9 +384,17 @@ def amendment_numbers(draft_ids: Iterable[int]) -> dict[int, int]:
     return numbers
 
 
+# Characters that may make a passage render differently from its source (Markdown, HTML).
+MARKUP = re.compile(r"[*_`#\[\]()<>&\\!~|=+-]")
+
+
 def amendment_title(amendment: Amendment, limit: int = 80) -> str:
-    """A line that tells a reader which amendment it is: the passage it replaces."""
-    text = " ".join(amendment.passage_shown.split())
+    """A line that tells a reader which amendment it is: the passage it replaces, as the
+    page shows it. A passage without markup is its own text: rendering a thousand of them
+    through Markdown was most of the griffie's list."""
+    source = amendment.passage
+    shown = amendment.passage_shown if MARKUP.search(source) else source
+    text = " ".join(shown.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 

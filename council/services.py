@@ -663,7 +663,9 @@ def _file_row_target(
         if key in seen:
             row.errors.append(_("Dit amendement staat al in regel %(line)s.") % {"line": seen[key]})
             return None
-        row.title = " ".join(row.amendment.passage_shown.split())[:80]
+        from .selectors import amendment_title  # selectors reads this module
+
+        row.title = amendment_title(row.amendment)
         return key
     if row.kind != answer_file.KIND_PROPOSAL:
         row.errors.append(

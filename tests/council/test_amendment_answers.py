@@ -350,3 +350,10 @@ def test_an_open_amendment_of_a_nota_not_yet_sent_to_the_council_cannot_be_answe
     assert griffie.get(page(amendment.pk)).status_code == 200
     services.answer_file_import(by=griffie_user(), data=content)
     assert Answer.objects.get(amendment=amendment).status.key == "adopted"
+
+
+def test_an_amendment_is_named_by_its_passage_as_the_page_shows_it():
+    assert selectors.amendment_title(Amendment(passage="de **grote** zaal")) == "de grote zaal"
+    assert selectors.amendment_title(Amendment(passage="om acht uur\nopen")) == "om acht uur open"
+    long = selectors.amendment_title(Amendment(passage="woord " * 40))
+    assert len(long) == 80 and long.endswith("…")
