@@ -15,7 +15,8 @@ with everything not yet mailed, and nothing to whoever was mailed in the last 24
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -51,39 +52,7 @@ HOME_ITEMS = 5
 
 # --- who contributed -------------------------------------------------------------------
 
-
-def _voters(option_reference: str, context_prefix: str) -> Q:
-    polls = Option.objects.filter(
-        reference=option_reference, poll__context__startswith=context_prefix
-    ).values("poll")
-    return Q(
-        pk__in=Eligibility.objects.filter(poll__in=polls, has_voted=True).values("participant")
-    )
-
-
-def proposal_contributors(proposal: Proposal) -> Q:
-    """The people who wrote an idea in the proposal's trail, sat at its table or voted on
-    it, as a filter on users."""
-    trail = Idea.objects.filter(Q(proposals=proposal) | Q(merged_into__proposals=proposal)).exclude(
-        status__in=[Idea.Status.HIDDEN, Idea.Status.WITHDRAWN]
-    )
-    seated = Participant.objects.filter(table_id=proposal.table_id)
-    prefix = f"{contexts.SUMMIT}:{proposal.summit.slug}/"
-    return (
-        Q(pk__in=trail.values("author"))
-        | Q(pk__in=seated.values("user"))
-        | _voters(f"proposal:{proposal.number}", prefix)
-    )
-
-
-def amendment_contributors(amendment: Amendment) -> Q:
-    """The resident who proposed the amendment, its supporters and who voted on it."""
-    prefix = f"{contexts.DRAFT}:{amendment.draft.slug}/"
-    return (
-        Q(pk=amendment.author_id)
-        | Q(pk__in=Support.objects.filter(amendment=amendment).values("user"))
-        | _voters(f"amendment:{amendment.pk}", prefix)
-    )
+LEFT_OUT_IDEAS = (str(Idea.Status.HIDDEN), str(Idea.Status.WITHDRAWN))
 
 
 def _staff() -> Q:
@@ -94,45 +63,133 @@ def _staff() -> Q:
     )
 
 
-def contributors(answer: Answer) -> list[int]:
-    """The ids of the residents to tell about a change of ``answer`` (no staff), once each."""
-    if answer.proposal is not None:
-        who = proposal_contributors(answer.proposal)
-    else:
-        assert answer.amendment is not None
-        who = amendment_contributors(answer.amendment)
-    return list(
-        User.objects.filter(who, is_active=True)
-        .exclude(_staff())
-        .order_by("pk")
-        .values_list("pk", flat=True)
-        .distinct()
+def _voters(found: dict[int, set[int]], wanted: dict[tuple[str, str, str], list[int]]) -> None:
+    """Add who cast a ballot in a poll with one of the ``wanted`` options, keyed by (kind of
+    the poll's scope, its slug, the option's reference), to those answers."""
+    polls: dict[int, list[int]] = defaultdict(list)
+    options = Option.objects.filter(reference__in={key[2] for key in wanted}).values_list(
+        "poll_id", "reference", "poll__context"
     )
+    for poll_id, reference, context in options:
+        where = contexts.parse(context)
+        polls[poll_id].extend(wanted.get((where.kind, where.slug, reference), []))
+    marks = Eligibility.objects.filter(
+        poll_id__in=[poll for poll, answers in polls.items() if answers], has_voted=True
+    ).values_list("poll_id", "participant_id")
+    for poll_id, person in marks:
+        for answer_id in polls[poll_id]:
+            found[answer_id].add(person)
+
+
+def contributors(answers: Sequence[Answer]) -> dict[int, set[int]]:
+    """Per answer (its id), the residents to tell about a change of it: no staff, nobody
+    inactive. A handful of queries whatever the number of answers (a file of a thousand)."""
+    found: dict[int, set[int]] = defaultdict(set)
+    voted_on: dict[tuple[str, str, str], list[int]] = defaultdict(list)
+    by_proposal: dict[int, list[int]] = defaultdict(list)
+    by_table: dict[int, list[int]] = defaultdict(list)
+    by_amendment: dict[int, list[int]] = defaultdict(list)
+    for answer in answers:
+        if answer.proposal is not None:
+            proposal = answer.proposal
+            by_proposal[proposal.pk].append(answer.pk)
+            by_table[proposal.table_id].append(answer.pk)
+            key = (contexts.SUMMIT, proposal.summit.slug, f"proposal:{proposal.number}")
+            voted_on[key].append(answer.pk)
+        elif answer.amendment is not None:
+            amendment = answer.amendment
+            by_amendment[amendment.pk].append(answer.pk)
+            found[answer.pk].add(amendment.author_id)
+            key = (contexts.DRAFT, amendment.draft.slug, f"amendment:{amendment.pk}")
+            voted_on[key].append(answer.pk)
+    # The ideas in a proposal's trail, and the ideas merged into them.
+    linked = Proposal.ideas.through.objects.filter(proposal_id__in=list(by_proposal))
+    proposals_of_idea: dict[int, list[int]] = defaultdict(list)
+    for proposal_id, idea_id, author, status in linked.values_list(
+        "proposal_id", "idea_id", "idea__author_id", "idea__status"
+    ):
+        proposals_of_idea[idea_id].append(proposal_id)
+        if status not in LEFT_OUT_IDEAS:
+            for answer_id in by_proposal[proposal_id]:
+                found[answer_id].add(author)
+    merged = (
+        Idea.objects.filter(merged_into_id__in=list(proposals_of_idea))
+        .exclude(status__in=LEFT_OUT_IDEAS)
+        .values_list("merged_into_id", "author_id")
+    )
+    for into, author in merged:
+        for proposal_id in proposals_of_idea[into]:
+            for answer_id in by_proposal[proposal_id]:
+                found[answer_id].add(author)
+    seated = Participant.objects.filter(table_id__in=list(by_table)).values_list(
+        "table_id", "user_id"
+    )
+    for table_id, person in seated:
+        for answer_id in by_table[table_id]:
+            found[answer_id].add(person)
+    supports = Support.objects.filter(amendment_id__in=list(by_amendment)).values_list(
+        "amendment_id", "user_id"
+    )
+    for amendment_id, person in supports:
+        for answer_id in by_amendment[amendment_id]:
+            found[answer_id].add(person)
+    _voters(found, voted_on)
+    everyone = set().union(*found.values()) if found else set()
+    left_out = set(
+        User.objects.filter(pk__in=everyone)
+        .filter(Q(is_active=False) | _staff())
+        .values_list("pk", flat=True)
+    )
+    return {answer_id: people - left_out for answer_id, people in found.items()}
 
 
 # --- writing notices ---------------------------------------------------------------------
 
 
-def notices_create(*, change_id: int) -> int:
-    """Write a notice of the change for every contributor; run after the change is committed.
-    Running it again for the same change writes nothing more. Returns how many were new."""
-    change = (
-        AnswerChange.objects.select_related(
+class _AfterCommit:
+    """The changes of one transaction whose notices are written once it commits."""
+
+    def __init__(self) -> None:
+        self.change_ids: list[int] = []
+        self.done = False
+
+    def __call__(self) -> None:
+        self.done = True
+        notices_create(change_ids=self.change_ids)
+
+
+def tell_after_commit(change_id: int) -> None:
+    """Have the contributors told of the change once the transaction commits; every change
+    of one transaction (a file of answers) is handled in one go. Robust: a failure is logged
+    and never undoes the answers."""
+    # The transaction's pending callbacks (Django's list; a rollback empties it).
+    for _savepoints, callback, _robust in transaction.get_connection().run_on_commit:
+        if isinstance(callback, _AfterCommit) and not callback.done:
+            callback.change_ids.append(change_id)
+            return
+    waiting = _AfterCommit()
+    waiting.change_ids.append(change_id)
+    transaction.on_commit(waiting, robust=True)
+
+
+def notices_create(*, change_ids: Sequence[int]) -> int:
+    """Write a notice of each change for every contributor; run after the changes are
+    committed. Running it again for the same changes writes nothing more (a unique
+    constraint). Returns how many notices it tried to write."""
+    changes = list(
+        AnswerChange.objects.filter(pk__in=list(change_ids)).select_related(
             "answer__proposal__summit", "answer__amendment__draft", "answer__status"
         )
-        .filter(pk=change_id)
-        .first()
     )
-    if change is None:
+    if not changes:
         return 0
-    answer = change.answer
-    before_key, after_key = change.changes.get("status", [answer.status.key] * 2)
-    labels = dict(
-        AnswerStatus.objects.filter(key__in=[before_key, after_key]).values_list("key", "label")
-    )
-    people = contributors(answer)
-    made = Notice.objects.bulk_create(
-        [
+    labels = dict(AnswerStatus.objects.values_list("key", "label"))
+    told = contributors(list({change.answer_id: change.answer for change in changes}.values()))
+    made = []
+    for change in changes:
+        answer = change.answer
+        before_key, after_key = change.changes.get("status", [answer.status.key] * 2)
+        made += [
             Notice(
                 person_id=person,
                 answer=answer,
@@ -142,11 +199,9 @@ def notices_create(*, change_id: int) -> int:
                 changed=list(change.changes),
                 created_at=change.changed_at,
             )
-            for person in people
-        ],
-        ignore_conflicts=True,
-        batch_size=500,
-    )
+            for person in sorted(told.get(answer.pk, ()))
+        ]
+    Notice.objects.bulk_create(made, ignore_conflicts=True, batch_size=1000)
     return len(made)
 
 

@@ -11,7 +11,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import partial
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -204,7 +203,7 @@ def _store(
     )
     # Residents who contributed are told once the change is stored; a failure there is
     # logged and never undoes the answer.
-    transaction.on_commit(partial(notices.notices_create, change_id=change.pk), robust=True)
+    notices.tell_after_commit(change.pk)
     return answer, changes
 
 

@@ -186,9 +186,22 @@ def test_an_imported_file_tells_the_contributors_too(committed):
     data = (
         "burgertop,voorstel,titel,status,toelichting,besluitdatum,raadsbesluit,mijlpalen\n"
         f"{setup.summit.slug},1,,adopted,Goed plan,,,\n"
+        f"{setup.summit.slug},2,,not_adopted,Te duur,,,\n"
     ).encode()
     committed(services.answers_import, by=setup.griffie, data=data)
-    assert setup.resident.username in told()
+    # Resident 0 wrote the ideas of both; resident 1 sat at table 2 only.
+    per_person = {
+        name: sorted(
+            Notice.objects.filter(person__username=name).values_list(
+                "answer__proposal__number", flat=True
+            )
+        )
+        for name in told()
+    }
+    assert per_person[setup.resident.username] == [1, 2]
+    at_table_2 = Participant.objects.filter(summit=setup.summit, table__number=2)
+    for name in at_table_2.values_list("user__username", flat=True):
+        assert per_person[name] == [2]
 
 
 def send(now=None) -> str:
