@@ -36,3 +36,8 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+from .collector import settle  # noqa: E402
+
+# What starting Django made lives as long as the process: no collection walks it again.
+settle()
