@@ -5,15 +5,22 @@ scrolls sideways."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import DemoServer, login_staff, new_page
-from tests.e2e.test_council import check_page, focused_id
+from tests.e2e.conftest import (
+    DemoServer,
+    assert_accessible,
+    assert_fits_phone,
+    login_staff,
+    new_page,
+)
 
 SLUG = "nota-amendementen-e2e"
+SCREENSHOTS = os.environ.get("COUNCIL_SCREENSHOTS", "")  # a folder: keep screenshots there
 TEXT = "# Speeltuinen\n\nDe speeltuin aan de Ouddiemerlaan gaat om acht uur open.\n"
 PASSAGE = "om acht uur open"
 
@@ -28,8 +35,8 @@ def make_nota(slug: str = SLUG) -> None:
 
     from deliberation.drafts import services, setup
     from deliberation.drafts.models import Draft
+    from samenspel import services as core_services
     from samenspel.models import Role, User
-    from tests.factories import UserFactory
 
     if Draft.objects.filter(slug=slug).exists():
         return  # made already for another test of this file on the same demo server
@@ -47,9 +54,13 @@ def make_nota(slug: str = SLUG) -> None:
         now=now,
     )
     version = services.version_publish(draft=draft, by=editor, now=now)
+    # A resident of its own, by name: the factories' numbered names would meet the next
+    # shell's (another test file's) on this demo server.
+    resident = User.objects.create_user(f"indiener-{slug}", display_name="Ruben")
+    core_services.role_grant(user=resident, role=str(Role.RESIDENT))
     amendment = services.amendment_propose(
         version=version,
-        by=UserFactory(roles=[Role.RESIDENT]),
+        by=resident,
         passage=PASSAGE,
         start=version.text.index(PASSAGE),
         replacement="om zeven uur open",
@@ -57,6 +68,23 @@ def make_nota(slug: str = SLUG) -> None:
         now=now,
     )
     services.amendment_accept(amendment=amendment, by=editor, now=now)  # decided: answerable
+
+
+def check_page(page: Page, name: str) -> None:
+    """axe at 1280 px and at 360 px, and nothing scrolls sideways on the phone."""
+    for width, height in ((1280, 900), (360, 740)):
+        page.set_viewport_size({"width": width, "height": height})
+        assert_accessible(page)
+        if width == 360:
+            assert_fits_phone(page)
+        if SCREENSHOTS:
+            shot = Path(SCREENSHOTS) / f"council-{name}-{width}.png"
+            page.screenshot(path=str(shot), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def focused_id(page: Page) -> str:
+    return str(page.evaluate("document.activeElement && document.activeElement.id"))
 
 
 @pytest.fixture(scope="module")
