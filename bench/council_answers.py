@@ -107,15 +107,15 @@ def measure(summits: int, proposals: int, loads: int) -> None:
     data = answers_file(summits, proposals)
     rows = summits * proposals
     began = time.perf_counter()
-    check = services.answers_import(by=griffie, data=data)
+    check = services.answer_file_import(by=griffie, data=data)
     first = (time.perf_counter() - began) * 1000
     assert len(check.to_store) == rows and Answer.objects.count() == rows
     print(f"{'import, every answer new':34}: {first:8.1f} ms once ({rows} rows stored)")
-    timed("preview of the file", max(3, loads // 4), lambda: services.answers_file_check(data=data))
+    timed("preview of the file", max(3, loads // 4), lambda: services.answer_file_check(data=data))
     timed(
         "import again, nothing changed",
         max(3, loads // 4),
-        lambda: services.answers_import(by=griffie, data=data),
+        lambda: services.answer_file_import(by=griffie, data=data),
     )
     assert AnswerChange.objects.count() == rows, "an unchanged file writes no history"
     timed("export for Excel", max(3, loads // 4), lambda: selectors.answers_csv(excel=True))

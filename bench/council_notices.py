@@ -125,7 +125,7 @@ def measure(residents: int, proposals: int, loads: int) -> None:
     ]
     before = Notice.objects.count()
     began = time.perf_counter()
-    services.answers_import(by=griffie, data="\r\n".join(rows).encode())
+    services.answer_file_import(by=griffie, data="\r\n".join(rows).encode())
     took = (time.perf_counter() - began) * 1000
     print(
         f"{'CSV file answering ' + str(proposals - 1) + ' proposals':34}: {took:8.1f} ms once "

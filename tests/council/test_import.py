@@ -27,7 +27,7 @@ def test_a_dutch_excel_file_with_semicolons_in_windows_1252_is_stored():
             "burgertop-raad;3;;;;;;",
         ]
     ).encode("cp1252")
-    check = services.answers_import(by=setup.griffie, data=content)
+    check = services.answer_file_import(by=setup.griffie, data=content)
     assert check.encoding == "Windows-1252" and check.delimiter == ";"
     assert [row.outcome for row in check.rows] == ["new", "new", "skipped"]
     first = Answer.objects.get(proposal=setup.proposals[0])
@@ -55,7 +55,7 @@ def test_the_export_in_either_dialect_imports_again_without_a_change(excel):
     exported = selectors.answers_csv(excel=excel)
     assert exported.startswith(b"\xef\xbb\xbfsoort;burgertop;voorstel") == excel
     assert exported.startswith(b"soort,burgertop,voorstel") != excel
-    check = services.answers_import(by=setup.griffie, data=exported)
+    check = services.answer_file_import(by=setup.griffie, data=exported)
     assert [row.outcome for row in check.rows] == ["same", "skipped", "skipped"]
     assert AnswerChange.objects.count() == 1
 
@@ -66,7 +66,7 @@ def test_a_utf8_file_with_a_byte_order_mark_and_commas_is_read():
         "\ufeffburgertop,voorstel,status,toelichting\r\n"
         "burgertop-raad,2,niet aangenomen,Past niet in de begroting 2026–2027\r\n"
     ).encode()
-    services.answers_import(by=setup.griffie, data=content)
+    services.answer_file_import(by=setup.griffie, data=content)
     answer = Answer.objects.get(proposal=setup.proposals[1])
     assert answer.status.key == "not_adopted" and "2026–2027" in answer.reasons
 
@@ -91,7 +91,7 @@ def test_an_invalid_file_names_every_wrong_row_and_changes_nothing():
             "burgertop-raad;4;;adopted;;;;2026-05-01 | veel | Begonnen",
         ]
     ).encode()
-    check = services.answers_file_check(data=content)
+    check = services.answer_file_check(data=content)
     errors = {row.line: " ".join(row.errors) for row in check.errors}
     assert "aangenomen met vlag' bestaat niet" in errors[3]
     assert "12 maart 2026' klopt niet" in errors[4]
@@ -102,7 +102,7 @@ def test_an_invalid_file_names_every_wrong_row_and_changes_nothing():
     assert "voortgang is een getal" in errors[9]
     assert 2 not in errors
     with pytest.raises(ValidationError) as refused:
-        services.answers_import(by=setup.griffie, data=content)
+        services.answer_file_import(by=setup.griffie, data=content)
     assert len(refused.value.messages) == 7
     assert refused.value.messages[0].startswith("Regel 3:")
     answer = Answer.objects.get()
@@ -123,7 +123,7 @@ def test_an_invalid_file_names_every_wrong_row_and_changes_nothing():
 def test_a_file_that_cannot_be_read_is_refused_with_the_reason(content, words):
     setup = council_setup()
     with pytest.raises(ValidationError) as refused:
-        services.answers_import(by=setup.griffie, data=content)
+        services.answer_file_import(by=setup.griffie, data=content)
     assert words in " ".join(refused.value.messages)
     assert not Answer.objects.exists()
 
@@ -132,5 +132,5 @@ def test_a_council_member_cannot_import_answers():
     setup = council_setup()
     content = f"{HEADER}\r\nburgertop-raad;1;;adopted;;;;\r\n".encode()
     with pytest.raises(services.AnswerForbidden):
-        services.answers_import(by=setup.member, data=content)
+        services.answer_file_import(by=setup.member, data=content)
     assert not Answer.objects.exists()

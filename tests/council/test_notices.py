@@ -188,7 +188,7 @@ def test_an_imported_file_tells_the_contributors_too(committed):
         f"{setup.summit.slug},1,,adopted,Goed plan,,,\n"
         f"{setup.summit.slug},2,,not_adopted,Te duur,,,\n"
     ).encode()
-    committed(services.answers_import, by=setup.griffie, data=data)
+    committed(services.answer_file_import, by=setup.griffie, data=data)
     # Resident 0 wrote the ideas of both; resident 1 sat at table 2 only.
     per_person = {
         name: sorted(
