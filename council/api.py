@@ -24,6 +24,7 @@ from deliberation.drafts.markdown import render_markdown
 from deliberation.drafts.models import Amendment
 from deliberation.models import Proposal
 from samenspel.api_lists import FILTER_ERROR, DateRangeFilter, ReadList, unknown_value
+from voting.models import Poll
 
 from .answer_file import KIND_AMENDMENT, KIND_PROPOSAL
 from .models import Answer, AnswerStatus, Report
@@ -289,15 +290,20 @@ class AnswerList(ReadList):
 
 class ReportSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
-        choices=["burgertop", "nota"], help_text="The report of a summit or of a nota."
+        choices=["burgertop", "nota", "peiling"],
+        help_text="The report of a summit, of a nota or of a closed poll of the workspace.",
     )
     summit = serializers.CharField(
-        allow_null=True, help_text="The summit's slug; null for a nota's report."
+        allow_null=True, help_text="The summit's slug; null for a nota's or a poll's report."
     )
     nota = serializers.CharField(
-        allow_null=True, help_text="The nota's slug; null for a summit's report."
+        allow_null=True, help_text="The nota's slug; null for a summit's or a poll's report."
     )
-    title = serializers.CharField(help_text="The summit's or the nota's title.")
+    poll = serializers.IntegerField(
+        allow_null=True,
+        help_text="The poll's id (as in /stemmen/<id>/uitslag/); null unless a poll's report.",
+    )
+    title = serializers.CharField(help_text="The summit's, the nota's or the poll's title.")
     generated_at = serializers.DateTimeField()
     sha256 = serializers.CharField(help_text="SHA-256 of the ZIP.")
     page_url = serializers.CharField()
@@ -318,19 +324,22 @@ class ReportFilter(DateRangeFilter):
     )
 )
 class ReportList(ReadList):
-    """The newest participation report of each summit and each nota that has one, newest
-    first; filter by the day it was made (``since``, ``until``)."""
+    """The newest participation report of each summit, each nota and each closed poll
+    (whose results are public) that has one, newest first; filter by the day it was made
+    (``since``, ``until``)."""
 
     serializer_class = ReportSerializer
     filter_serializer = ReportFilter
 
     def rows(self, filters: dict[str, Any]) -> list[Report]:
-        newest: dict[tuple[int | None, int | None], Report] = {}
+        newest: dict[tuple[int | None, int | None, int | None], Report] = {}
         made = Report.objects.filter(
-            Q(summit__in=readable_summits()) | Q(draft__in=reportable_notas().values("pk"))
-        ).select_related("summit", "draft")
+            Q(summit__in=readable_summits())
+            | Q(draft__in=reportable_notas().values("pk"))
+            | Q(poll__status=Poll.Status.CLOSED)
+        ).select_related("summit", "draft", "poll")
         for report in made.defer("archive").order_by("-generated_at", "-pk"):
-            subject = (report.draft_id, None) if report.draft_id else (None, report.summit_id)
+            subject = (report.summit_id, report.draft_id, report.poll_id)
             newest.setdefault(subject, report)
         rows = list(newest.values())
         if "since" in filters:
@@ -340,6 +349,8 @@ class ReportList(ReadList):
         return rows
 
     def item(self, row: Report) -> dict[str, Any]:
+        if row.poll is not None:
+            return self._poll_item(row, row.poll)
         nota = row.draft is not None
         slug = row.draft.slug if row.draft is not None else row.summit.slug
         file_view = "council_nota_report_file" if nota else "council_report_file"
@@ -352,6 +363,7 @@ class ReportList(ReadList):
             "kind": "nota" if nota else "burgertop",
             "summit": None if nota else slug,
             "nota": slug if nota else None,
+            "poll": None,
             "title": row.draft.title if row.draft is not None else row.summit.title,
             "generated_at": row.generated_at,
             "sha256": row.sha256,
@@ -359,6 +371,24 @@ class ReportList(ReadList):
             "archive_url": file_url(formats.ARCHIVE),
             "pdf_url": file_url(formats.PDF),
             "json_url": file_url(formats.JSON),
+        }
+
+    def _poll_item(self, row: Report, poll: Poll) -> dict[str, Any]:
+        def url(name: str, *args: Any) -> str:
+            return self.request.build_absolute_uri(reverse(name, args=[poll.pk, *args]))
+
+        return {
+            "kind": "peiling",
+            "summit": None,
+            "nota": None,
+            "poll": poll.pk,
+            "title": poll.title,
+            "generated_at": row.generated_at,
+            "sha256": row.sha256,
+            "page_url": url("council_poll_report"),
+            "archive_url": url("council_poll_report_file", formats.ARCHIVE),
+            "pdf_url": url("council_poll_report_file", formats.PDF),
+            "json_url": url("council_poll_report_file", formats.JSON),
         }
 
 

@@ -1,7 +1,7 @@
 """The demo's council: the griffie may record answers, the afternoon summit's and the
 finished summit's proposals and the finished nota's amendments get answers in several
-statuses, recorded by the griffie through the services, and the finished summit and the
-finished nota have their participation reports."""
+statuses, recorded by the griffie through the services, and the finished summit, the
+finished nota and a closed poll of the workspace have their participation reports."""
 
 from __future__ import annotations
 
@@ -14,12 +14,15 @@ from deliberation.drafts.demo import FINISHED_SLUG as FINISHED_NOTA
 from deliberation.drafts.models import Amendment, Draft
 from deliberation.models import Proposal, Summit
 from samenspel.demo import DemoContext
+from voting.models import Poll
 
 from . import services
 from .answer_file import MilestoneSpec
 from .models import Answer, Report
 
 AFTERNOON = "burgertop-diemen-middag"
+# The voting demo's closed poll of the workspace with rounds to tell (instant runoff).
+REPORTED_POLL = "Welke naam krijgt het nieuwe park in Holland Park?"
 FINISHED = "burgertop-diemen-voorjaar"
 # (status key, reasons, days before today the council decided (None: not yet), reference,
 # milestones as (days before today, progress, what happened)); one per proposal in number
@@ -121,6 +124,11 @@ def seed(context: DemoContext) -> None:
         f"Participatieverslag van een nota: http://127.0.0.1:8000/raad/nota/{FINISHED_NOTA}/"
         "verslag/"
     )
+    transaction.on_commit(lambda: report_closed_poll(context))
+    context.lines.append(
+        "Participatieverslag van een peiling: via 'Participatieverslag' op de uitslag van "
+        f"'{REPORTED_POLL}' (/stemmen/)"
+    )
 
 
 def answer_afternoon(context: DemoContext) -> int:
@@ -154,6 +162,14 @@ def report_finished_nota(context: DemoContext) -> None:
             )
     if not Report.objects.filter(draft=draft).exists():
         services.nota_report_publish(draft=draft, by=context.staff["griffie"], now=context.now)
+
+
+def report_closed_poll(context: DemoContext) -> None:
+    """The participation report of the voting demo's closed park-name poll (once)."""
+    poll = Poll.objects.filter(title=REPORTED_POLL, context="", status=Poll.Status.CLOSED).first()
+    if poll is None or Report.objects.filter(poll=poll).exists():
+        return
+    services.poll_report_publish(poll=poll, by=context.staff["griffie"], now=context.now)
 
 
 def _given(

@@ -132,14 +132,18 @@ class Report(models.Model):
     """A participation report as it was made: the ZIP of all its files. Each making is kept
     (what the council was sent stays as it was); pages show the newest.
 
-    What it reports on is a finished summit or a nota whose reaction period is over: two
-    nullable foreign keys, exactly one set (a check constraint), as for ``Answer``."""
+    What it reports on is a finished summit, a nota whose reaction period is over, or a
+    closed poll of the workspace: three nullable foreign keys, exactly one set (a check
+    constraint), as for ``Answer``."""
 
     summit = models.ForeignKey(
         "deliberation.Summit", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     draft = models.ForeignKey(
         "drafts.Draft", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    poll = models.ForeignKey(
+        "voting.Poll", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     generated_at = models.DateTimeField(_("gemaakt"))
     generated_by = models.ForeignKey(
@@ -155,15 +159,16 @@ class Report(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    models.Q(summit__isnull=False, draft__isnull=True)
-                    | models.Q(summit__isnull=True, draft__isnull=False)
+                    models.Q(summit__isnull=False, draft__isnull=True, poll__isnull=True)
+                    | models.Q(summit__isnull=True, draft__isnull=False, poll__isnull=True)
+                    | models.Q(summit__isnull=True, draft__isnull=True, poll__isnull=False)
                 ),
                 name="council_report_has_one_subject",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.summit_id or self.draft_id}: {self.generated_at}"
+        return f"{self.summit_id or self.draft_id or self.poll_id}: {self.generated_at}"
 
 
 class Notice(models.Model):

@@ -14,6 +14,8 @@ from deliberation.models import Summit
 from deliberation.rules import can_manage_summit
 from samenspel.models import Role, User
 from samenspel.rules import roles_of
+from voting import rules as voting_rules
+from voting.models import Poll
 
 RECORD_ANSWER = "council.record_answer"
 # Who reads the council's room besides those who record answers: council members and staff.
@@ -52,6 +54,12 @@ def can_make_nota_report(user: User | AnonymousUser, draft: Draft) -> bool:
     """council.make_report for a nota: whoever records answers, or manages the nota (its
     civil-servant editors, administrators)."""
     return can_record_answers(user) or draft_rules.can_manage(user, draft)
+
+
+def can_make_poll_report(user: User | AnonymousUser, poll: Poll) -> bool:
+    """council.make_report for a poll of the workspace: whoever records answers, or manages
+    the poll (voting.manage_poll: administrators and whoever created it)."""
+    return can_record_answers(user) or voting_rules.can_manage_poll(user, poll)
 
 
 # The amendments the council answers: those the editors decided (taken over or turned down),

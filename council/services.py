@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from deliberation.drafts.models import Amendment, Draft
 from deliberation.models import Proposal, Summit
 from samenspel.models import User
+from voting.models import Poll
 
 from . import answer_file, notices, report, rules
 from .answer_file import MilestoneSpec
@@ -451,17 +452,32 @@ def nota_report_publish(*, draft: Draft, by: User | AnonymousUser, now: datetime
     return _report_keep(built, draft=draft, by=by, now=now)
 
 
+def poll_report_publish(*, poll: Poll, by: User | AnonymousUser, now: datetime) -> Report:
+    """Make the participation report of a closed poll of the workspace and keep it: from
+    then on its results page links it. ReportRefused (a ValidationError) with the reason for
+    a poll still open, without ballots, or of a summit or nota."""
+    if not rules.can_make_poll_report(by, poll):
+        raise ReportForbidden(
+            _("Alleen de griffie en wie deze peiling beheert kunnen het verslag maken.")
+        )
+    poll = Poll.objects.select_related("result", "neighbourhood").get(pk=poll.pk)
+    built = report.build_poll(poll, generated_at=now)
+    return _report_keep(built, poll=poll, by=by, now=now)
+
+
 def _report_keep(
     built: report.Built,
     *,
     summit: Summit | None = None,
     draft: Draft | None = None,
+    poll: Poll | None = None,
     by: User | AnonymousUser,
     now: datetime,
 ) -> Report:
     return Report.objects.create(
         summit=summit,
         draft=draft,
+        poll=poll,
         generated_at=now,
         generated_by=by if isinstance(by, User) else None,
         archive=built.archive,

@@ -27,6 +27,16 @@ urlpatterns = [
         report_views.nota_report_file,
         name="council_nota_report_file",
     ),
+    path(
+        "raad/peiling/<int:pk>/verslag/",
+        report_views.poll_report_page,
+        name="council_poll_report",
+    ),
+    path(
+        "raad/peiling/<int:pk>/verslag/<path:name>",
+        report_views.poll_report_file,
+        name="council_poll_report_file",
+    ),
     path("raad/nieuws/", notice_views.notices_page, name="council_notices"),
     path("raad/nieuws/gelezen/", notice_views.notices_read, name="council_notices_read"),
     path("raad/verslag/schema.json", report_views.report_schema, name="council_report_schema"),

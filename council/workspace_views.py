@@ -37,20 +37,25 @@ def griffie_only(view: View) -> View:
     @wraps(view)
     def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not rules.can_record_answers(request.user):
-            return render(
-                request,
-                "samenspel/message.html",
-                {
-                    "title": _("Alleen voor de griffie"),
-                    "message": services.forbidden_message(),
-                    "link": reverse("council_room") if rules.can_read_room(request.user) else "",
-                    "link_text": _("Naar de leeskamer voor de raad"),
-                },
-                status=403,
-            )
+            return griffie_forbidden(request)
         return view(request, *args, **kwargs)
 
     return checked
+
+
+def griffie_forbidden(request: HttpRequest) -> HttpResponse:
+    """The 403 page that says the griffie records the answers and where to read them."""
+    return render(
+        request,
+        "samenspel/message.html",
+        {
+            "title": _("Alleen voor de griffie"),
+            "message": services.forbidden_message(),
+            "link": reverse("council_room") if rules.can_read_room(request.user) else "",
+            "link_text": _("Naar de leeskamer voor de raad"),
+        },
+        status=403,
+    )
 
 
 @griffie_only

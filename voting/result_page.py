@@ -5,6 +5,7 @@ the exact command that recounts the result."""
 from __future__ import annotations
 
 import shlex
+from collections.abc import Callable
 from typing import Any
 
 from django.urls import reverse
@@ -31,6 +32,16 @@ FILE_KINDS = {
     "pb": "Pabulib",
     "json": "JSON",
 }
+
+
+def _no_report(poll: Poll) -> str:
+    return ""
+
+
+# The address of a closed poll's participation report, or "" while it has none. Voting
+# knows no reports (DESIGN.md: nothing it imports reads it); the app that makes them sets
+# this: council, in CouncilConfig.ready. Unset: no link.
+REPORT_PAGE: Callable[[Poll], str] = _no_report
 
 
 def recount_command(poll: Poll, result: Result, spec: Any) -> str:

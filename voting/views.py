@@ -343,6 +343,7 @@ def poll_results(request: HttpRequest, pk: int) -> HttpResponse:
             "page": result_page.context(poll, result),
             "is_yes_no": poll.voting_method.shape is methods.YES_NO,
             "is_budget": poll.voting_method.needs_budget,
+            "report_url": result_page.REPORT_PAGE(poll),
             "tracker": selectors.own_tracker(poll, request.user.pk)
             if request.user.is_authenticated
             else None,

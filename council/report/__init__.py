@@ -1,6 +1,7 @@
-"""The participation report (participatieverslag) of a finished summit or of a nota whose
-reaction period is over: ``content`` and ``nota`` read the database into the same plain
-data, ``formats`` writes every file from it. ``build`` does both."""
+"""The participation report (participatieverslag) of a finished summit, of a nota whose
+reaction period is over, or of a closed poll of the workspace: ``content``, ``nota`` and
+``poll`` read the database into the same plain data, ``formats`` writes every file from it.
+``build`` does both."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from voting.models import Poll
 from . import formats
 from .content import Report, ReportRefused, refusal, summit_polls, summit_report
 from .nota import nota_polls, nota_refusal, nota_report
+from .poll import poll_refusal, poll_report_of
 
 __all__ = [
     "Built",
@@ -21,7 +23,9 @@ __all__ = [
     "ReportRefused",
     "build",
     "build_nota",
+    "build_poll",
     "nota_refusal",
+    "poll_refusal",
     "refusal",
     "summit_report",
 ]
@@ -47,9 +51,16 @@ def build_nota(draft: Draft, *, generated_at: datetime, now: datetime) -> Built:
     return _written(report, nota_polls(draft))
 
 
+def build_poll(poll: Poll, *, generated_at: datetime) -> Built:
+    """The report of a closed poll of the workspace and all its files; ReportRefused (with
+    the reason) for a poll still open, without ballots, or of a summit or nota."""
+    report = poll_report_of(poll, generated_at=generated_at)
+    return _written(report, [Poll.objects.select_related("result").get(pk=poll.pk)])
+
+
 def _written(report: Report, polls: list[Poll]) -> Built:
     """Every file of ``report``, the polls' published ballot files among them: one code
-    path for a summit's report and a nota's."""
+    path for a summit's report, a nota's and a poll's."""
     # WeasyPrint (Pango), python-docx and odfpy take about a second to load: only when a
     # report is made, not in every server process's first request (the URLs reach this).
     from . import office, pdf

@@ -32,7 +32,7 @@ from ..models import Answer
 from .dutch import dutch_date, dutch_number
 from .suppression import suppressed
 
-FORMAT_VERSION = "3"
+FORMAT_VERSION = "4"
 SUMMIT_KIND = "burgertop"
 NOTA_KIND = "nota"
 FINISHED = (Summit.Status.CLOSED, Summit.Status.ARCHIVED)

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .content import (
+    NOTA_KIND,
     SUMMIT_KIND,
     AmendmentReport,
     CouncilAnswer,
@@ -105,8 +106,13 @@ def demoted(html: str, levels: int = 3) -> str:
 
 
 def option_word(report: Report) -> str:
-    """What a poll's options are: a summit votes on proposals, a nota on amendments."""
-    return "Voorstel" if report.kind == SUMMIT_KIND else "Amendement"
+    return option_word_of(report.kind)
+
+
+def option_word_of(kind: str) -> str:
+    """What a poll's options are: a summit votes on proposals, a nota on amendments, a
+    poll of the workspace on its own options."""
+    return {SUMMIT_KIND: "Voorstel", NOTA_KIND: "Amendement"}.get(kind, "Optie")
 
 
 def made_line(report: Report) -> str:
@@ -289,9 +295,9 @@ def markdown_text(report: Report) -> bytes:
         lines += _poll_markdown(poll, option_word(report))
     if not report.polls:
         lines += ["Er is niet gestemd.", ""]
-    if report.kind != SUMMIT_KIND:
+    if report.kind == NOTA_KIND:
         lines += _amendments_markdown(report)
-    else:
+    elif report.kind == SUMMIT_KIND:
         lines += ["## De voorstellen", ""]
     for p in report.proposals:
         lines += [

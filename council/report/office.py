@@ -18,7 +18,7 @@ from odf.style import Style, TableColumnProperties, TextProperties
 from odf.table import Table, TableCell, TableColumn, TableRow
 from odf.text import H, List, ListItem, P
 
-from .content import SUMMIT_KIND, CouncilAnswer, Report
+from .content import NOTA_KIND, SUMMIT_KIND, CouncilAnswer, Report
 from .dutch import dutch_number
 from .formats import (
     MINORITY_HEADING,
@@ -157,7 +157,7 @@ def blocks(report: Report) -> list[Block]:
         made.append(Block("p", "Er is niet gestemd."))
     if report.kind == SUMMIT_KIND:
         made.append(Block("h2", "De voorstellen en het antwoord van de raad"))
-    else:
+    elif report.kind == NOTA_KIND:
         made += _amendment_blocks(report)
     for p in report.proposals:
         vote = f" Stemming: {p.result}{' (gekozen)' if p.chosen else ''}." if p.result else ""
