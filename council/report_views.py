@@ -86,11 +86,14 @@ def reports(request: HttpRequest) -> HttpResponse:
             )
             into[subject.pk] = " ".join(error.messages)
         else:
-            messages.success(
-                request,
-                _("Het participatieverslag van %(title)s is gemaakt en staat in de leeskamer.")
-                % {"title": subject.title},
+            made_text = (
+                _(
+                    "Het participatieverslag van %(title)s is gemaakt; de uitslagpagina linkt ernaar."
+                )
+                if isinstance(subject, Poll)
+                else _("Het participatieverslag van %(title)s is gemaakt en staat in de leeskamer.")
             )
+            messages.success(request, made_text % {"title": subject.title})
             return redirect("council_reports")
     rows: list[tuple[Summit, Report | None, str]] = []
     nota_rows: list[tuple[Draft, Report | None, str]] = []
