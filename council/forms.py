@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import answer_file
 from .models import Answer, AnswerStatus
-from .selectors import UNANSWERED
+from .selectors import UNANSWERED, room_topics
 from .services import AnswerInput, answer_summary
 
 INPUT = {"class": "utrecht-textbox"}
@@ -138,16 +138,19 @@ class AnswerFileForm(forms.Form):
 
 class RoomFilterForm(forms.Form):
     q = forms.CharField(
-        label=_("Zoek in de voorstellen en antwoorden"),
+        label=_("Zoek in de voorstellen, amendementen en antwoorden"),
         required=False,
         max_length=200,
         widget=forms.TextInput(attrs={**INPUT, "type": "search"}),
+    )
+    topic = forms.ChoiceField(
+        label=_("Onderwerp"), required=False, widget=forms.Select(attrs={"class": "utrecht-select"})
     )
     status = forms.ChoiceField(
         label=_("Status"), required=False, widget=forms.Select(attrs={"class": "utrecht-select"})
     )
     since = forms.DateField(
-        label=_("Burgertop vanaf"),
+        label=_("Datum vanaf"),
         required=False,
         input_formats=DATE_FORMATS,
         widget=forms.DateInput(
@@ -156,7 +159,7 @@ class RoomFilterForm(forms.Form):
         error_messages={"invalid": _("Schrijf de datum als 2026-03-12 of 12-03-2026.")},
     )
     until = forms.DateField(
-        label=_("Burgertop tot en met"),
+        label=_("Datum tot en met"),
         required=False,
         input_formats=DATE_FORMATS,
         widget=forms.DateInput(
@@ -170,6 +173,9 @@ class RoomFilterForm(forms.Form):
         field = self.fields["status"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [
-            ("", _("Alle voorstellen")),
+            ("", _("Alle statussen")),
             (UNANSWERED, _("Nog geen antwoord")),
         ] + [(s.key, s.label) for s in AnswerStatus.objects.all()]
+        topic = self.fields["topic"]
+        assert isinstance(topic, forms.ChoiceField)
+        topic.choices = [("", _("Alle onderwerpen")), *room_topics()]

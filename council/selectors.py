@@ -14,12 +14,16 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from deliberation import selectors as summit_selectors
 from deliberation.drafts.markdown import render_markdown
-from deliberation.drafts.models import Amendment, Draft
-from deliberation.models import Idea, Proposal, Summit
+from deliberation.drafts.models import Amendment, Draft, NotaKind
+from deliberation.drafts.passages import plain_text
+from deliberation.models import Idea, Proposal, Summit, SummitVote
 from voting import contexts
+from voting import selectors as voting_selectors
+from voting.models import Option, Poll
 from voting.selectors import closed_polls
 
 from . import answer_file, rules
@@ -51,19 +55,112 @@ class RoomFilters:
     since: date | None = None
     until: date | None = None
     text: str = ""
+    topic: str = ""  # a value of room_topics(), or "" for all
+
+    @property
+    def narrowing(self) -> bool:
+        """Whether the filters pick proposals and amendments (dates pick summits too)."""
+        return bool(self.status or self.text or self.topic or self.since or self.until)
+
+
+# A topic is what the municipality calls a subject: the kind of a nota (Sportnota,
+# Jeugdnota, ...) or the name of a summit's theme (the same name at two summits is one topic).
+TOPIC_NOTA = "nota:"
+TOPIC_THEME = "thema:"
+
+
+def room_topics() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The topics that occur in the reading room, as grouped choices (value, label): the
+    kinds of the notas with a published version, then the themes of readable summits that
+    have proposals, by name."""
+    kinds = set(reportable_notas().values_list("kind", flat=True))
+    notas = [(TOPIC_NOTA + key, str(label)) for key, label in NotaKind.choices if key in kinds]
+    names = (
+        Proposal.objects.filter(summit__in=readable_summits())
+        .order_by()
+        .values_list("theme__name", flat=True)
+        .distinct()
+    )
+    themes = [(TOPIC_THEME + name, name) for name in sorted(set(names), key=str.casefold)]
+    groups: list[tuple[str, list[tuple[str, str]]]] = []
+    if notas:
+        groups.append((str(_("Nota's")), notas))
+    if themes:
+        groups.append((str(_("Thema's van burgertoppen")), themes))
+    return groups
+
+
+@dataclass(frozen=True)
+class VoteResult:
+    """A frozen proposal's result in its summit's vote, as the outcome page shows it."""
+
+    text: str  # the number that decided, as the results page writes it
+    value_label: str  # what that number is ("Stemmen", "Bordapunten")
+    chosen: bool
+    place: int | None  # its place among the options; None where each is decided alone
+    options: int
+
+
+@dataclass
+class RoomProposal:
+    proposal: Proposal
+    answer: Answer | None
+    result: VoteResult | None = None
 
 
 @dataclass
 class RoomSummit:
     summit: Summit
-    proposals: list[tuple[Proposal, Answer | None]] = field(default_factory=list)
+    proposals: list[RoomProposal] = field(default_factory=list)
     result_polls: list[Any] = field(default_factory=list)
     report: Report | None = None
 
 
-def reading_room(filters: RoomFilters) -> list[RoomSummit]:
-    """The summits (newest first) with their proposals and answers that match ``filters``;
-    a summit with no matching proposal is left out when a filter is set."""
+@dataclass
+class RoomAmendment:
+    number: int  # its number in the nota, as the nota's council page and report number it
+    amendment: Amendment
+    answer: Answer | None
+
+    @property
+    def passage(self) -> str:
+        return passage_line(self.amendment.passage, 400)
+
+    @property
+    def replacement(self) -> str:
+        return passage_line(self.amendment.replacement, 400)
+
+
+@dataclass
+class RoomNota:
+    draft: Draft
+    report: Report | None
+    amendments: list[RoomAmendment] = field(default_factory=list)
+
+
+@dataclass
+class Room:
+    summits: list[RoomSummit]
+    notas: list[RoomNota]
+
+    @property
+    def count(self) -> int:
+        return sum(len(room.proposals) for room in self.summits) + sum(
+            len(room.amendments) for room in self.notas
+        )
+
+
+def reading_room(filters: RoomFilters) -> Room:
+    """The reading room: the notas with a published version and their amendments, and the
+    summits that are not drafts (newest first) with their proposals, each with the council's
+    answer and a frozen proposal with its result once the summit's vote was shown. When a
+    filter is set, only what matches it, and no summit or nota without a match."""
+    return Room(summits=_room_summits(filters), notas=_room_notas(filters))
+
+
+def _room_summits(filters: RoomFilters) -> list[RoomSummit]:
+    if filters.topic and not filters.topic.startswith(TOPIC_THEME):
+        return []
     summits = readable_summits()
     if filters.since:
         summits = summits.filter(date__gte=filters.since)
@@ -71,10 +168,11 @@ def reading_room(filters: RoomFilters) -> list[RoomSummit]:
         summits = summits.filter(date__lte=filters.until)
     found = {summit.pk: RoomSummit(summit=summit) for summit in summits}
     proposals = Proposal.objects.filter(summit_id__in=list(found)).select_related("theme", "table")
+    if filters.topic:
+        proposals = proposals.filter(theme__name=filters.topic.removeprefix(TOPIC_THEME))
     if filters.text:
-        words = filters.text.split()[:8]
         answered = Answer.objects.filter(proposal__isnull=False)
-        for word in words:
+        for word in filters.text.split()[:8]:
             matches = answered.filter(reasons__icontains=word).values("proposal_id")
             proposals = proposals.filter(
                 Q(title__icontains=word)
@@ -92,8 +190,14 @@ def reading_room(filters: RoomFilters) -> list[RoomSummit]:
         )
     listed = list(proposals.order_by("summit_id", "number"))
     answers = answers_by_proposal(p.pk for p in listed)
+    results = vote_results({p.summit_id for p in listed})
     for proposal in listed:
-        found[proposal.summit_id].proposals.append((proposal, answers.get(proposal.pk)))
+        result = None
+        if proposal.status == Proposal.Status.FROZEN:
+            result = results.get(proposal.summit_id, {}).get(proposal.number)
+        found[proposal.summit_id].proposals.append(
+            RoomProposal(proposal=proposal, answer=answers.get(proposal.pk), result=result)
+        )
     slugs = {room.summit.slug: room for room in found.values()}
     for poll in closed_polls()[:200]:
         room = slugs.get(contexts.summit_slug(poll.context))
@@ -101,8 +205,122 @@ def reading_room(filters: RoomFilters) -> list[RoomSummit]:
             room.result_polls.append(poll)
     for summit_id, made in latest_reports(found).items():
         found[summit_id].report = made
-    filtered = bool(filters.status or filters.text)
-    return [room for room in found.values() if room.proposals or not filtered]
+    picked = bool(filters.status or filters.text or filters.topic)
+    return [room for room in found.values() if room.proposals or not picked]
+
+
+def vote_results(summit_ids: Iterable[int]) -> dict[int, dict[int, VoteResult]]:
+    """Per summit, its frozen proposals' results by number in the vote the outcome page
+    shows (the last one closed, else the last one opened), read from the stored count as
+    the results page writes them; nothing until the facilitator showed the result. Three
+    queries, however many summits and proposals."""
+    votes = (
+        SummitVote.objects.filter(summit_id__in=list(summit_ids))
+        .select_related("poll", "poll__result")
+        .defer("poll__result__file_text", "poll__result__tracker_file_text")
+        .order_by("summit_id", "-step__position")
+    )
+    chosen: dict[int, SummitVote] = {}
+    for vote in votes:  # newest step first, so a closed vote replaces only an open one
+        held = chosen.get(vote.summit_id)
+        if held is None or (
+            held.poll.status != Poll.Status.CLOSED and vote.poll.status == Poll.Status.CLOSED
+        ):
+            chosen[vote.summit_id] = vote
+    shown = {
+        summit_id: vote
+        for summit_id, vote in chosen.items()
+        if vote.revealed_at is not None and vote.poll.status == Poll.Status.CLOSED
+    }
+    options: dict[int, list[Option]] = {vote.poll_id: [] for vote in shown.values()}
+    for option in Option.objects.filter(poll_id__in=list(options)).order_by("poll_id", "position"):
+        options[option.poll_id].append(option)
+    found: dict[int, dict[int, VoteResult]] = {}
+    for summit_id, vote in shown.items():
+        poll = vote.poll
+        numbers = {
+            option.key: int(option.reference.partition(":")[2] or 0)
+            for option in options[poll.pk]
+            if option.reference.startswith("proposal:")
+        }
+        rows = voting_selectors.result_rows(poll, poll.result.outcome, options[poll.pk])
+        label = voting_selectors.value_label(poll)
+        ranked = any(row.get("place") is not None for row in rows)
+        alone = poll.voting_method.shape.name == "yes_no"
+        results: dict[int, VoteResult] = {}
+        for row in rows:
+            number = numbers.get(row["key"], 0)
+            if not number:
+                continue
+            if alone:
+                place = None
+            elif ranked:
+                place = row["place"] + 1 if row.get("place") is not None else None
+            else:  # equal numbers share a place
+                place = 1 + sum(1 for other in rows if other["value"] > row["value"])
+            results[number] = VoteResult(
+                text=str(row["text"]),
+                value_label=label,
+                chosen=bool(row["winner"]),
+                place=place,
+                options=len(rows),
+            )
+        found[summit_id] = results
+    return found
+
+
+def _room_notas(filters: RoomFilters) -> list[RoomNota]:
+    """The notas with a published version and their amendments (numbered as on the nota's
+    council page) that match the filters; unfiltered, every such nota."""
+    if filters.topic and not filters.topic.startswith(TOPIC_NOTA):
+        return []
+    notas = reportable_notas()
+    if filters.topic:
+        notas = notas.filter(kind=filters.topic.removeprefix(TOPIC_NOTA))
+    drafts = list(notas)
+    rooms = {draft.pk: RoomNota(draft=draft, report=None) for draft in drafts}
+    numbers = amendment_numbers(rooms)
+    amendments = Amendment.objects.filter(draft_id__in=list(rooms))
+    if filters.since:
+        amendments = amendments.filter(created_at__date__gte=filters.since)
+    if filters.until:
+        amendments = amendments.filter(created_at__date__lte=filters.until)
+    if filters.text:
+        answered = Answer.objects.filter(amendment__isnull=False)
+        for word in filters.text.split()[:8]:
+            matches = answered.filter(reasons__icontains=word).values("amendment_id")
+            amendments = amendments.filter(
+                Q(passage__icontains=word)
+                | Q(replacement__icontains=word)
+                | Q(rationale__icontains=word)
+                | Q(decision_reason__icontains=word)
+                | Q(draft__title__icontains=word)
+                | Q(pk__in=matches)
+            )
+    if filters.status == UNANSWERED:
+        amendments = amendments.exclude(
+            pk__in=Answer.objects.filter(amendment__isnull=False).values("amendment_id")
+        )
+    elif filters.status:
+        amendments = amendments.filter(
+            pk__in=Answer.objects.filter(status__key=filters.status).values("amendment_id")
+        )
+    listed = list(amendments.order_by("draft_id", "created_at", "pk"))
+    answers = {
+        a.amendment_id: a
+        for a in Answer.objects.filter(amendment__in=listed).select_related("status")
+    }
+    for amendment in listed:
+        rooms[amendment.draft_id].amendments.append(
+            RoomAmendment(
+                number=numbers[amendment.pk],
+                amendment=amendment,
+                answer=answers.get(amendment.pk),
+            )
+        )
+    for draft_id, made in latest_nota_reports(rooms).items():
+        rooms[draft_id].report = made
+    return [room for room in rooms.values() if room.amendments or not filters.narrowing]
 
 
 def statuses() -> list[AnswerStatus]:
@@ -289,34 +507,6 @@ def public_nota(draft: Draft) -> list[PublicAmendment]:
     return items
 
 
-@dataclass
-class RoomNota:
-    draft: Draft
-    report: Report
-    amendments: list[tuple[int, Amendment, Answer | None]]  # (number in the report, ...)
-
-
-def nota_rooms() -> list[RoomNota]:
-    """Notas with a participation report, for the reading room: each with its amendments
-    (numbered as the report numbers them) and the council's answers."""
-    made = latest_nota_reports(reportable_notas().values_list("pk", flat=True))
-    drafts = Draft.objects.filter(pk__in=list(made)).order_by("title", "pk")
-    amendments = list(
-        Amendment.objects.filter(draft__in=drafts).order_by("draft_id", "created_at", "pk")
-    )
-    answers = {
-        a.amendment_id: a
-        for a in Answer.objects.filter(amendment__in=amendments).select_related("status")
-    }
-    rooms = {
-        draft.pk: RoomNota(draft=draft, report=made[draft.pk], amendments=[]) for draft in drafts
-    }
-    for amendment in amendments:
-        room = rooms[amendment.draft_id]
-        room.amendments.append((len(room.amendments) + 1, amendment, answers.get(amendment.pk)))
-    return list(rooms.values())
-
-
 def report_files(made: Report) -> dict[str, bytes]:
     """Every file of a stored report by its name in the ZIP."""
     with zipfile.ZipFile(io.BytesIO(bytes(made.archive))) as archive:
@@ -392,8 +582,12 @@ def amendment_title(amendment: Amendment, limit: int = 80) -> str:
     """A line that tells a reader which amendment it is: the passage it replaces, as the
     page shows it. A passage without markup is its own text: rendering a thousand of them
     through Markdown was most of the griffie's list."""
-    source = amendment.passage
-    shown = amendment.passage_shown if MARKUP.search(source) else source
+    return passage_line(amendment.passage, limit)
+
+
+def passage_line(source: str, limit: int) -> str:
+    """A passage of a nota as plain text on one line, cut at ``limit`` characters."""
+    shown = plain_text(source) if MARKUP.search(source) else source
     text = " ".join(shown.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 

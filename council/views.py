@@ -18,9 +18,9 @@ from .forms import RoomFilterForm
 
 @login_required
 def reading_room(request: HttpRequest) -> HttpResponse:
-    """``/raad/``: every summit that is not a draft, its proposals and the answers, with a
-    filter by status and date and a search in the texts; and the notas with a participation
-    report, their amendments and the answers."""
+    """``/raad/``: the notas with a published version and their amendments, and every
+    summit that is not a draft with its proposals, each with the council's answer; filtered
+    by topic, status and date and searched in the texts (a GET form)."""
     if not rules.can_read_room(request.user):
         raise PermissionDenied
     form = RoomFilterForm(request.GET or None)
@@ -32,18 +32,16 @@ def reading_room(request: HttpRequest) -> HttpResponse:
             since=data.get("since"),
             until=data.get("until"),
             text=(data.get("q") or "").strip(),
+            topic=data.get("topic") or "",
         )
-    rooms = selectors.reading_room(filters)
+    room = selectors.reading_room(filters)
     return render(
         request,
         "council/reading_room.html",
         {
             "form": form,
-            "rooms": rooms,
-            # The notas' reports stand beside the summits'; the filters are about proposals.
-            "notas": [] if request.GET else selectors.nota_rooms(),
-            "filtered": bool(request.GET),
-            "count": sum(len(room.proposals) for room in rooms),
+            "room": room,
+            "filtered": filters.narrowing,
             "can_record": rules.can_record_answers(request.user),
         },
         status=400 if form.is_bound and not form.is_valid() else 200,

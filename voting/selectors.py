@@ -139,10 +139,13 @@ def _number(value: Any) -> str:
     return str(value)
 
 
-def result_rows(poll: Poll, outcome: dict[str, Any]) -> list[dict[str, Any]]:
+def result_rows(
+    poll: Poll, outcome: dict[str, Any], options: list[Option] | None = None
+) -> list[dict[str, Any]]:
     """One row per option for the results table (and its chart): the number that decided,
-    as text and as a number for the chart, and whether the option won."""
-    options = poll_options(poll)
+    as text and as a number for the chart, and whether the option won. ``options`` (in
+    position order) saves the query where a page reads many polls' options at once."""
+    options = poll_options(poll) if options is None else options
     winners = set(outcome.get("winners", []))
     rows: list[dict[str, Any]] = []
     kind = poll.voting_method

@@ -24,7 +24,7 @@ def test_a_council_member_finds_the_finished_notas_report_in_the_reading_room(
     page = new_page(browser)
     login_staff(page, demo_server, "raadslid")
     page.goto(demo_server.url + "/raad/")
-    expect(page.get_by_role("heading", name="Nota's: participatieverslagen")).to_be_visible()
+    expect(page.get_by_role("heading", name="Nota's en hun amendementen")).to_be_visible()
     check_page(page, "room-notas")
     link = page.get_by_role("link", name=f"Participatieverslag van {NOTA}")
     link.focus()
