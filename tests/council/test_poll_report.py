@@ -19,6 +19,7 @@ import docx
 import jsonschema
 import pytest
 from django.core.management import call_command
+from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
 from django.utils.translation import trans_real
@@ -37,6 +38,7 @@ from samenspel import services as core_services
 from samenspel.models import Neighbourhood, Role, User
 from tests.council.factories import griffie_user
 from tests.council.test_report import docx_text, pdf_text
+from tests.deliberation.factories import make_summit
 from tests.factories import UserFactory
 from voting import services as voting_services
 from voting.models import Eligibility, Method, Poll
@@ -317,3 +319,13 @@ def test_no_export_of_the_demos_poll_holds_a_residents_name_email_code_or_token(
         for value in filter(None, personal):
             found = re.search(rf"(?<!\w){re.escape(value)}(?!\w)", everything, re.IGNORECASE)
             assert found is None, (person.username, value)
+
+
+def test_a_stored_report_is_about_exactly_one_summit_nota_or_poll():
+    poll, _manager, _people = closed_poll()
+    summit = make_summit().summit
+    kept = {"generated_at": timezone.now(), "archive": b"zip", "sha256": "0" * 64}
+    for subjects in ({}, {"poll": poll, "summit": summit}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Report.objects.create(**subjects, **kept)
+    assert Report.objects.create(poll=poll, **kept).poll == poll
