@@ -142,6 +142,7 @@ class RoomNota:
 class Room:
     summits: list[RoomSummit]
     notas: list[RoomNota]
+    poll_reports: list[Report] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -154,8 +155,32 @@ def reading_room(filters: RoomFilters) -> Room:
     """The reading room: the notas with a published version and their amendments, and the
     summits that are not drafts (newest first) with their proposals, each with the council's
     answer and a frozen proposal with its result once the summit's vote was shown. When a
-    filter is set, only what matches it, and no summit or nota without a match."""
-    return Room(summits=_room_summits(filters), notas=_room_notas(filters))
+    filter is set, only what matches it, and no summit or nota without a match. Unfiltered,
+    also the newest report of every closed poll of the workspace that has one."""
+    return Room(
+        summits=_room_summits(filters),
+        notas=_room_notas(filters),
+        poll_reports=[] if filters.narrowing else room_poll_reports(),
+    )
+
+
+def room_poll_reports() -> list[Report]:
+    """The newest report of each closed poll of the workspace (one that belongs to no
+    summit or nota), the poll read along, most recently closed first. One query."""
+    newest: dict[int, Report] = {}
+    made = (
+        Report.objects.filter(poll__status=Poll.Status.CLOSED, poll__context="")
+        .select_related("poll")
+        .defer("archive")
+    )
+    for report in made:  # ordered newest first
+        assert report.poll_id is not None
+        newest.setdefault(report.poll_id, report)
+    return sorted(
+        newest.values(),
+        key=lambda report: (report.poll.closed_at or report.generated_at, report.poll.pk),
+        reverse=True,
+    )
 
 
 def _room_summits(filters: RoomFilters) -> list[RoomSummit]:
@@ -336,6 +361,7 @@ class Trail:
     reasons_html: str
     result_polls: list[Any]
     history: list[AnswerChange]
+    result: VoteResult | None = None  # in the summit's vote, once it was shown
 
 
 def visible_ideas(proposal: Proposal) -> list[str]:
@@ -350,6 +376,9 @@ def visible_ideas(proposal: Proposal) -> list[str]:
 def proposal_trail(proposal: Proposal) -> Trail:
     """Idea(s) -> theme -> table -> proposal -> (result of the summit's vote) -> answer."""
     answer = answers_by_proposal([proposal.pk]).get(proposal.pk)
+    result = None
+    if proposal.status == Proposal.Status.FROZEN:
+        result = vote_results([proposal.summit_id]).get(proposal.summit_id, {}).get(proposal.number)
     history = (
         list(AnswerChange.objects.filter(answer=answer).select_related("changed_by"))
         if answer
@@ -366,6 +395,7 @@ def proposal_trail(proposal: Proposal) -> Trail:
         reasons_html=render_markdown(answer.reasons) if answer and answer.reasons else "",
         result_polls=polls,
         history=history,
+        result=result,
     )
 
 
