@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -28,7 +28,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from deliberation.drafts.models import Amendment, Support
+from deliberation.drafts.models import Support
+from deliberation.drafts.selectors import amendment_numbers
 from deliberation.models import Idea, Participant, Proposal
 from samenspel.models import Role, RoleGrant, User
 from voting import contexts
@@ -232,21 +233,6 @@ class NoticeView:
         return self.notice.read_at is None
 
 
-def _amendment_numbers(amendments: Iterable[Amendment]) -> dict[int, int]:
-    """Each amendment's number as its nota's public page numbers it."""
-    drafts = {amendment.draft_id for amendment in amendments}
-    numbers: dict[int, int] = {}
-    counted: dict[int, int] = {}
-    for pk, draft_id in (
-        Amendment.objects.filter(draft_id__in=drafts)
-        .order_by("draft_id", "created_at", "pk")
-        .values_list("pk", "draft_id")
-    ):
-        counted[draft_id] = counted.get(draft_id, 0) + 1
-        numbers[pk] = counted[draft_id]
-    return numbers
-
-
 def _summary(notice: Notice) -> str:
     if "status" in notice.changed and not notice.status_before:
         return _("De raad heeft geantwoord: %(status)s.") % {"status": notice.status_after}
@@ -272,8 +258,8 @@ def _summary(notice: Notice) -> str:
 def notice_views(notices: list[Notice]) -> list[NoticeView]:
     """``notices`` (with answer__proposal__summit and answer__amendment__draft loaded) as
     pages and e-mails show them."""
-    numbers = _amendment_numbers(
-        [n.answer.amendment for n in notices if n.answer.amendment is not None]
+    numbers = amendment_numbers(
+        {n.answer.amendment.draft_id for n in notices if n.answer.amendment is not None}
     )
     views = []
     for notice in notices:

@@ -20,6 +20,7 @@ from deliberation import selectors as summit_selectors
 from deliberation.drafts.markdown import render_markdown
 from deliberation.drafts.models import Amendment, Draft, NotaKind
 from deliberation.drafts.passages import plain_text
+from deliberation.drafts.selectors import amendment_numbers
 from deliberation.models import Idea, Proposal, Summit, SummitVote
 from voting import contexts
 from voting import selectors as voting_selectors
@@ -588,20 +589,6 @@ def report_page(made: Report) -> ReportPage:
 
 
 # --- the council's answers on nota amendments -------------------------------------------
-
-
-def amendment_numbers(draft_ids: Iterable[int]) -> dict[int, int]:
-    """Each amendment of these notas by its number in the nota: 1, 2, ... in the order they
-    were proposed, as the nota's report and its council page number them."""
-    numbers: dict[int, int] = {}
-    counted: dict[int, int] = {}
-    ordered = Amendment.objects.filter(draft_id__in=list(draft_ids)).order_by(
-        "draft_id", "created_at", "pk"
-    )
-    for pk, draft_id in ordered.values_list("pk", "draft_id"):
-        counted[draft_id] = counted.get(draft_id, 0) + 1
-        numbers[pk] = counted[draft_id]
-    return numbers
 
 
 # Characters that may make a passage render differently from its source (Markdown, HTML).

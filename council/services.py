@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from deliberation.drafts.models import Amendment, Draft
+from deliberation.drafts.selectors import amendment_numbers
 from deliberation.models import Proposal, Summit
 from samenspel.models import User
 from voting.models import Poll
@@ -515,12 +516,8 @@ def _file_targets(
         .distinct()
         .select_related("draft")
     )
-    ordered = sorted(found, key=lambda a: (a.draft_id, a.created_at, a.pk))
-    amendments: dict[tuple[str, int], Amendment] = {}
-    counted: dict[int, int] = {}
-    for amendment in ordered:  # numbered as the nota's report numbers them
-        counted[amendment.draft_id] = counted.get(amendment.draft_id, 0) + 1
-        amendments[(amendment.draft.slug, counted[amendment.draft_id])] = amendment
+    numbers = amendment_numbers({amendment.draft_id for amendment in found})
+    amendments = {(a.draft.slug, numbers[a.pk]): a for a in found}
     return proposals, amendments
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -337,3 +338,18 @@ def report_mark_items(draft: Draft) -> tuple[list[Comment], list[tuple[int, Amen
         if amendment.status == Amendment.Status.REJECTED
     ]
     return [c for c in comments if c.author_id not in staff], rejected
+
+
+def amendment_numbers(draft_ids: Iterable[int]) -> dict[int, int]:
+    """Each amendment of these notas by its number in the nota: 1, 2, ... in the order they
+    were proposed. The nota's report, its council page, the griffie's answers file and the
+    residents' notices all number amendments this way."""
+    numbers: dict[int, int] = {}
+    counted: dict[int, int] = {}
+    ordered = Amendment.objects.filter(draft_id__in=list(draft_ids)).order_by(
+        "draft_id", "created_at", "pk"
+    )
+    for pk, draft_id in ordered.values_list("pk", "draft_id"):
+        counted[draft_id] = counted.get(draft_id, 0) + 1
+        numbers[pk] = counted[draft_id]
+    return numbers
