@@ -18,6 +18,16 @@ def dutch_date(value: date | datetime | None) -> str:
         return formats.date_format(value, "j F Y", use_l10n=True)
 
 
+def dutch_period(start: date | None, end: date | None) -> str:
+    """'van 3 maart 2026 tot 17 maart 2026', 'op 7 december 2026' for a single day, or
+    'tot 17 maart 2026' without a start."""
+    if start is None:
+        return f"tot {dutch_date(end)}"
+    if start == end:
+        return f"op {dutch_date(start)}"
+    return f"van {dutch_date(start)} tot {dutch_date(end)}"
+
+
 def dutch_number(value: float | int, decimals: int | None = None) -> str:
     """1250.5 -> '1.250,5'; whole numbers without decimals unless ``decimals`` is given."""
     if decimals is None and float(value).is_integer():

@@ -43,7 +43,7 @@ from .content import (
     demographic_groups,
     poll_report,
 )
-from .dutch import dutch_date
+from .dutch import dutch_date, dutch_period
 
 # The municipality's executive writes a nota and offers it to the council.
 COMMISSIONED_BY = "College van burgemeester en wethouders"
@@ -291,11 +291,7 @@ def nota_report(draft: Draft, *, generated_at: datetime, now: datetime) -> Repor
     if reason:
         raise ReportRefused(reason)
     opened, closed = _day(draft.reactions_from), _day(draft.reactions_until)
-    period = (
-        f"van {dutch_date(opened)} tot {dutch_date(closed)}"
-        if opened
-        else f"tot {dutch_date(closed)}"
-    )
+    period = dutch_period(opened, closed)
     with translation.override("nl"):
         polls = nota_polls(draft)
         amendments = _amendments(draft, polls)

@@ -37,7 +37,7 @@ from .content import (
     demographic_groups,
     poll_report,
 )
-from .dutch import dutch_date, dutch_number
+from .dutch import dutch_date, dutch_number, dutch_period
 from .nota import COMMISSIONED_BY
 
 POLL_KIND = "peiling"
@@ -137,7 +137,7 @@ def _rules(poll: Poll) -> Round:
     if poll.method == "yes_no":
         lines.append(f"Meerderheidsregel: {Poll.MajorityRule(poll.majority_rule).label}.")
     opened, closed = _day(poll.opened_at), _day(poll.closed_at)
-    lines.append(f"Open van {dutch_date(opened)} tot {dutch_date(closed)}.")
+    lines.append(f"Open {dutch_period(opened, closed)}.")
     lines += [
         "Opnieuw stemmen kon tot de sluiting; alleen de laatste stem telde.",
         "Wie op papier stemde, stemde bij de gemeente; die stemmen tellen als de andere.",
@@ -210,7 +210,7 @@ def poll_report_of(poll: Poll, *, generated_at: datetime) -> Report:
         format_version=FORMAT_VERSION,
         kind=POLL_KIND,
         title=title,
-        about=f"Peiling onder inwoners, {place}, van {dutch_date(opened)} tot {dutch_date(closed)}.",
+        about=f"Peiling onder inwoners, {place}, {dutch_period(opened, closed)}.",
         slug=str(poll.pk),
         summit_date=closed.isoformat() if closed else "",
         summit_date_text=dutch_date(closed),
