@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from samenspel import ladder
 from samenspel.models import ModerationAct
 from samenspel.reports import ContentReport
 
@@ -25,14 +26,8 @@ class Summit(models.Model):
         CLOSED = "closed", _("Gesloten")
         ARCHIVED = "archived", _("Gearchiveerd")
 
-    class Ladder(models.TextChoices):
-        """How much say the outcome has: the rungs of the participation ladder."""
-
-        INFORM = "inform", _("Informeren")
-        CONSULT = "consult", _("Raadplegen")
-        ADVISE = "advise", _("Adviseren")
-        COPRODUCE = "coproduce", _("Coproduceren")
-        DECIDE = "decide", _("Meebeslissen")
+    # The rungs are the core's: a nota and a poll (voting) use the same ones.
+    Ladder = ladder.Ladder
 
     class StepState(models.TextChoices):
         IDLE = "idle", _("Nog niet begonnen")

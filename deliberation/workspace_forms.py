@@ -8,6 +8,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from samenspel import ladder
+from samenspel.ladder import LADDER_EXPLAINED as LADDER_EXPLAINED  # its old home
 from voting.models import Method
 
 from . import rules
@@ -19,20 +21,6 @@ TEXTAREA = {"class": "utrecht-textarea", "rows": 3}
 SELECT = {"class": "utrecht-select"}
 NUMBER = {"class": "utrecht-textbox ss-number", "inputmode": "numeric"}
 
-# One sentence each, in plain words: what the rung means for what happens with the outcome.
-LADDER_EXPLAINED = {
-    Summit.Ladder.INFORM: _("De gemeente vertelt wat zij doet. Inwoners beslissen niet mee."),
-    Summit.Ladder.CONSULT: _(
-        "De gemeente vraagt wat inwoners vinden en besluit daarna zelf wat zij ermee doet."
-    ),
-    Summit.Ladder.ADVISE: _(
-        "Inwoners geven advies. De gemeente volgt het, of legt uit waarom niet."
-    ),
-    Summit.Ladder.COPRODUCE: _(
-        "Inwoners en gemeente maken samen het plan. De gemeente houdt zich aan de uitkomst."
-    ),
-    Summit.Ladder.DECIDE: _("Inwoners beslissen. De gemeente voert uit wat zij kiezen."),
-}
 TEMPLATE_CHOICES = [
     (
         "g1000",
@@ -107,16 +95,7 @@ class SummitDetailsForm(forms.Form):
             self.fields["slug"].help_text = _("Staat vast: de burgertop is open.")
 
     def ladder_rungs(self) -> list[dict[str, Any]]:
-        chosen = str(self["ladder"].value() or "")
-        return [
-            {
-                "value": value,
-                "label": label,
-                "explained": LADDER_EXPLAINED[Summit.Ladder(value)],
-                "checked": value == chosen,
-            }
-            for value, label in Summit.Ladder.choices
-        ]
+        return ladder.ladder_rungs(str(self["ladder"].value() or ""))
 
 
 class StepForm(forms.Form):
@@ -155,7 +134,9 @@ class StepForm(forms.Form):
         label=_("Toon de uitslag meteen als de stemming sluit (alleen bij een stemstap)"),
         required=False,
         help_text=_("Anders toont de gespreksleider de uitslag zelf, met een knop."),
-        widget=forms.CheckboxInput(attrs={"class": "utrecht-checkbox utrecht-checkbox--html-input"}),
+        widget=forms.CheckboxInput(
+            attrs={"class": "utrecht-checkbox utrecht-checkbox--html-input"}
+        ),
     )
 
 

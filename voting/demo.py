@@ -195,6 +195,14 @@ POLLS = [
         Method.IRV,
         _specs("Diemerhof", "Park De Sniep", "Het Groene Hart", "Burgemeester Van Eedenpark"),
         closed=True,
+        settings={
+            "commissioned_by": "Gemeenteraad van Diemen",
+            "ladder": "advise",
+            "limits": (
+                "Het gaat alleen om de naam van het park, niet om de inrichting. De "
+                "straatnamencommissie heeft de vier namen vooraf getoetst."
+            ),
+        },
     ),
     DemoPoll(
         "Burgertop 2025: kiezen we een vervolg?",

@@ -18,6 +18,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from samenspel.ladder import Ladder
+
 from . import methods
 
 
@@ -129,6 +131,12 @@ class Poll(models.Model):
     created_at = models.DateTimeField(_("aangemaakt"))
     opened_at = models.DateTimeField(_("geopend"), null=True, blank=True)
     closed_at = models.DateTimeField(_("gesloten"), null=True, blank=True)
+    # The frame of the participation report (the question is the title and description).
+    limits = models.TextField(_("kaders"), blank=True)
+    commissioned_by = models.CharField(_("opdrachtgever"), max_length=200, blank=True)
+    ladder = models.CharField(
+        _("zeggenschap"), max_length=12, choices=Ladder.choices, default=Ladder.CONSULT
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]

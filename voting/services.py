@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samenspel.ladder import Ladder
 from samenspel.live.broadcast import broadcast
 from samenspel.live.coalesce import Coalesced
 from samenspel.models import Neighbourhood, User
@@ -54,6 +55,9 @@ logger = logging.getLogger(__name__)
 MAX_GRADE = methods.MAX_GRADE
 YES_NO_ANSWERS = methods.YES_NO_ANSWERS
 YES_NO_POINTS = methods.YES_NO_POINTS
+# The frame of a poll's participation report, as long as the columns hold.
+LIMITS_MAX_LENGTH = 2000
+COMMISSIONED_BY_MAX_LENGTH = 200
 
 
 class VotingError(Exception):
@@ -102,6 +106,9 @@ def poll_create(
     budget: int | None = None,
     points: int | None = None,
     majority_rule: str = "simple",
+    limits: str = "",
+    commissioned_by: str = "",
+    ladder: str = "consult",
     by: User | None = None,
     now: datetime | None = None,
 ) -> Poll:
@@ -120,10 +127,16 @@ def poll_create(
         raise VotingError(_("Een begroting heeft een budget en kosten per project."))
     if kind.needs_points and not points:
         raise VotingError(_("Geef op hoeveel punten iedere deelnemer mag verdelen."))
+    frame = _frame_errors(limits=limits, commissioned_by=commissioned_by, ladder=ladder)
+    if frame:
+        raise VotingError(" ".join(message for messages in frame.values() for message in messages))
     with transaction.atomic():
         poll = Poll.objects.create(
             title=title,
             description=description,
+            limits=limits.strip(),
+            commissioned_by=commissioned_by.strip(),
+            ladder=ladder,
             context=context,
             method=method,
             seats=seats,
@@ -475,7 +488,9 @@ def _push_turnout(key: Hashable) -> None:
     counts = selectors.turnout(poll)
     broadcast(
         group,
-        events.turnout_changed({"poll": poll_id, "voted": counts.voted, "eligible": counts.eligible}),
+        events.turnout_changed(
+            {"poll": poll_id, "voted": counts.voted, "eligible": counts.eligible}
+        ),
     )
 
 
@@ -642,9 +657,12 @@ def poll_setup_errors(
     opens_at: datetime | None,
     closes_at: datetime | None,
     now: datetime,
+    limits: str = "",
+    commissioned_by: str = "",
+    ladder: str = "consult",
 ) -> dict[str, list[str]]:
     """What is wrong with a poll's settings, per form field (empty when nothing is)."""
-    errors: dict[str, list[str]] = {}
+    errors = _frame_errors(limits=limits, commissioned_by=commissioned_by, ladder=ladder)
 
     def add(name: str, message: str) -> None:
         errors.setdefault(name, []).append(message)
@@ -727,6 +745,18 @@ def poll_setup_errors(
     return errors
 
 
+def _frame_errors(*, limits: str, commissioned_by: str, ladder: str) -> dict[str, list[str]]:
+    """What is wrong with the frame of the poll's participation report, per form field."""
+    errors: dict[str, list[str]] = {}
+    if len(limits.strip()) > LIMITS_MAX_LENGTH:
+        errors["limits"] = [_("De kaders zijn hoogstens 2000 tekens lang.")]
+    if len(commissioned_by.strip()) > COMMISSIONED_BY_MAX_LENGTH:
+        errors["commissioned_by"] = [_("De opdrachtgever is hoogstens 200 tekens lang.")]
+    if ladder not in Ladder.values:
+        errors["ladder"] = [_("Kies hoeveel zeggenschap inwoners hebben.")]
+    return errors
+
+
 def _setup_fields(
     *,
     title: str,
@@ -743,12 +773,18 @@ def _setup_fields(
     opens_at: datetime | None,
     closes_at: datetime | None,
     live_turnout: bool,
+    limits: str,
+    commissioned_by: str,
+    ladder: str,
     electorate_source: str = "",
 ) -> dict[str, Any]:
     kind = methods.get(method)
     return {
         "title": title.strip(),
         "description": description.strip(),
+        "limits": limits.strip(),
+        "commissioned_by": commissioned_by.strip(),
+        "ladder": ladder,
         "method": method,
         "seats": seats,
         "min_choices": min_choices,
@@ -798,6 +834,9 @@ def poll_setup_create(
     opens_at: datetime | None = None,
     closes_at: datetime | None = None,
     live_turnout: bool = True,
+    limits: str = "",
+    commissioned_by: str = "",
+    ladder: str = "consult",
     now: datetime | None = None,
 ) -> Poll:
     """A new poll of the workspace (a draft, or scheduled when ``opens_at`` is set), made
@@ -809,6 +848,7 @@ def poll_setup_create(
         title=title, method=method, options=options, seats=seats, min_choices=min_choices,
         max_choices=max_choices, budget=budget, points=points, electorate=electorate,
         neighbourhood=neighbourhood, opens_at=opens_at, closes_at=closes_at, now=now,
+        limits=limits, commissioned_by=commissioned_by, ladder=ladder,
     )  # fmt: skip
     _source_errors(errors, electorate, electorate_source, by)
     if errors:
@@ -818,6 +858,7 @@ def poll_setup_create(
         min_choices=min_choices, max_choices=max_choices, budget=budget, points=points,
         majority_rule=majority_rule, electorate=electorate, neighbourhood=neighbourhood,
         opens_at=opens_at, closes_at=closes_at, live_turnout=live_turnout,
+        limits=limits, commissioned_by=commissioned_by, ladder=ladder,
         electorate_source=electorate_source,
     )  # fmt: skip
     with transaction.atomic():
@@ -887,6 +928,9 @@ def poll_setup_update(
     opens_at: datetime | None = None,
     closes_at: datetime | None = None,
     live_turnout: bool = True,
+    limits: str = "",
+    commissioned_by: str = "",
+    ladder: str = "consult",
     now: datetime | None = None,
 ) -> Poll:
     """Change a poll that has not opened; refused (ValidationError) once it has."""
@@ -898,6 +942,7 @@ def poll_setup_update(
             title=title, method=method, options=options, seats=seats, min_choices=min_choices,
             max_choices=max_choices, budget=budget, points=points, electorate=electorate,
             neighbourhood=neighbourhood, opens_at=opens_at, closes_at=closes_at, now=now,
+            limits=limits, commissioned_by=commissioned_by, ladder=ladder,
         )  # fmt: skip
         _source_errors(errors, electorate, electorate_source, by)
         if errors:
@@ -907,6 +952,7 @@ def poll_setup_update(
             min_choices=min_choices, max_choices=max_choices, budget=budget, points=points,
             majority_rule=majority_rule, electorate=electorate, neighbourhood=neighbourhood,
             opens_at=opens_at, closes_at=closes_at, live_turnout=live_turnout,
+            limits=limits, commissioned_by=commissioned_by, ladder=ladder,
             electorate_source=electorate_source,
         )  # fmt: skip
         for name, value in fields.items():
@@ -978,9 +1024,7 @@ def voter_list_preview(*, data: bytes) -> VoterPreview:
         elif voterlist.is_email(value):
             found = by_mail.get(value.casefold(), [])
             if len(found) > 1:
-                error = _(
-                    "Meer dan één persoon heeft dit e-mailadres; gebruik hun gebruikersnaam."
-                )
+                error = _("Meer dan één persoon heeft dit e-mailadres; gebruik hun gebruikersnaam.")
             elif found:
                 user = people.get(found[0])
         else:
@@ -1028,7 +1072,6 @@ def poll_voters_set(*, poll: Poll, by: User, participants: Iterable[User]) -> in
             [Eligibility(poll=poll, participant=user) for user in people], batch_size=500
         )
     return len(people)
-
 
 
 def poll_electorate_join(*, user: User) -> int:

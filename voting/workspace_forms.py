@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from samenspel import ladder
+from samenspel.ladder import Ladder
 from samenspel.models import Neighbourhood, User
 
 from . import electorates, methods
@@ -91,6 +93,31 @@ class PollSetupForm(forms.Form):
         required=False,
         help_text=_("Wat de vraag is, waarom, en wat de gemeente met de uitslag doet."),
         widget=forms.Textarea(attrs={"class": "utrecht-textarea", "rows": 4}),
+    )
+    limits = forms.CharField(
+        label=_("Kaders"),
+        required=False,
+        help_text=_(
+            "Waarover gaat de peiling wel, en waarover niet? Dit staat in het participatieverslag."
+        ),
+        widget=forms.Textarea(attrs={"class": "utrecht-textarea", "rows": 3}),
+    )
+    commissioned_by = forms.CharField(
+        label=_("Opdrachtgever"),
+        required=False,
+        help_text=_(
+            "Wie heeft om deze peiling gevraagd? Bijvoorbeeld de gemeenteraad. Laat u dit "
+            "leeg, dan staat in het participatieverslag: College van burgemeester en "
+            "wethouders."
+        ),
+        widget=forms.TextInput(attrs=INPUT),
+    )
+    ladder = forms.ChoiceField(
+        label=_("Zeggenschap"),
+        choices=Ladder.choices,
+        initial=Ladder.CONSULT,
+        required=False,  # none chosen: what a poll is by default, consulting residents
+        error_messages={"invalid_choice": _("Kies hoeveel zeggenschap inwoners hebben.")},
     )
     method = forms.ChoiceField(
         label=_("Hoe wordt er gestemd?"), choices=Method.choices, widget=forms.RadioSelect
@@ -224,6 +251,9 @@ class PollSetupForm(forms.Form):
             )
         return specs
 
+    def ladder_rungs(self) -> list[dict[str, Any]]:
+        return ladder.ladder_rungs(str(self["ladder"].value() or ""))
+
     @property
     def source_fields(self) -> list[forms.BoundField]:
         return [self[f"source_{kind}"] for kind in electorates.SOURCES]
@@ -245,6 +275,9 @@ class PollSetupForm(forms.Form):
             **self._electorate(),
             "title": data.get("title", ""),
             "description": data.get("description", ""),
+            "limits": data.get("limits", ""),
+            "commissioned_by": data.get("commissioned_by", ""),
+            "ladder": data.get("ladder") or Ladder.CONSULT,
             "method": data["method"],
             "seats": data.get("seats") or 0,
             "min_choices": data.get("min_choices") or 0,
@@ -331,6 +364,9 @@ def initial_of(poll: Poll) -> dict[str, Any]:
     return {
         "title": poll.title,
         "description": poll.description,
+        "limits": poll.limits,
+        "commissioned_by": poll.commissioned_by,
+        "ladder": poll.ladder,
         "method": poll.method,
         "seats": poll.seats,
         "min_choices": poll.min_choices,

@@ -18,8 +18,7 @@ from django.utils.translation import gettext as _
 
 from deliberation.drafts.models import Amendment, Comment, Draft, Support, Version
 from deliberation.drafts.selectors import staff_ids
-from deliberation.models import Summit
-from deliberation.workspace_forms import LADDER_EXPLAINED
+from samenspel.ladder import EXECUTIVE, LADDER_EXPLAINED, Ladder
 from samenspel.models import Role, RoleGrant, User
 from voting import contexts
 from voting.models import Poll
@@ -45,16 +44,19 @@ from .content import (
 )
 from .dutch import dutch_date, dutch_period
 
-# The municipality's executive writes a nota and offers it to the council.
-COMMISSIONED_BY = "College van burgemeester en wethouders"
 LIMITS = (
     "Inwoners konden reageren op de gepubliceerde tekst: met een opmerking bij een passage, "
     "of met een amendement dat een passage vervangt. Inwoners konden amendementen steunen, "
     "en over sommige amendementen stemmen. De redactie van de gemeente besliste of een "
     "amendement werd overgenomen; de gemeenteraad stelt de nota vast."
 )
-ADVISE = Summit.Ladder("advise")  # residents advise; the editors and the council decide
 VOICES_INTRO = "Opmerkingen van inwoners bij de tekst, in hun eigen woorden:"
+
+
+def commissioned_by(draft: Draft) -> str:
+    """Who asked for the nota as staff set it; when they named nobody, the municipality's
+    executive, who writes a nota and offers it to the council."""
+    return draft.commissioned_by or EXECUTIVE
 
 
 def _day(moment: datetime | None) -> date | None:
@@ -276,9 +278,9 @@ def _summary(draft: Draft, amendments: list[AmendmentReport], comments: int) -> 
     return Summary(
         question=draft.summary or draft.title,
         limits=LIMITS,
-        commissioned_by=COMMISSIONED_BY,
-        say=str(ADVISE.label),
-        say_explained=str(LADDER_EXPLAINED[ADVISE]),
+        commissioned_by=commissioned_by(draft),
+        say=str(Ladder(draft.ladder).label),
+        say_explained=str(LADDER_EXPLAINED[Ladder(draft.ladder)]),
         outcome=tuple(outcome),
         next_steps=next_steps,
     )
@@ -340,7 +342,7 @@ def nota_report(draft: Draft, *, generated_at: datetime, now: datetime) -> Repor
             date=timezone.localdate(generated_at).isoformat(),
             classification="Participatieverslag",
             subject=draft.summary or draft.title,
-            organization=COMMISSIONED_BY,
+            organization=commissioned_by(draft),
             event=f"Reactieperiode {draft.title}, {period}",
             agenda_item="",
             identifier=f"participatieverslag-nota-{draft.slug}",

@@ -18,8 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from deliberation.models import Summit
-from deliberation.workspace_forms import LADDER_EXPLAINED
+from samenspel.ladder import EXECUTIVE, LADDER_EXPLAINED, Ladder
 from voting import contexts
 from voting.models import Eligibility, Poll
 
@@ -38,12 +37,21 @@ from .content import (
     poll_report,
 )
 from .dutch import dutch_date, dutch_number, dutch_period
-from .nota import COMMISSIONED_BY
 
 POLL_KIND = "peiling"
-# A poll asks what residents prefer; the municipality weighs it and decides.
-CONSULT = Summit.Ladder("consult")
 RULES_TITLE = "Stemregels"
+# What happens with the result, by how much say residents had (the ladder's rung).
+WEIGHED = "Het college weegt de uitslag mee in zijn besluit en legt de raad uit wat het ermee doet."
+NEXT_STEPS = {
+    Ladder.ADVISE: (
+        "De uitslag is een advies. De gemeente volgt het, of legt de raad uit waarom niet."
+    ),
+    Ladder.COPRODUCE: (
+        "De gemeente houdt zich aan de uitslag en werkt die samen met inwoners verder uit."
+    ),
+    Ladder.DECIDE: "De uitslag is het besluit: de gemeente voert uit wat inwoners kozen.",
+}
+RECOUNT = "De uitslag is na te tellen met het bestand met alle stemmen."
 ELECTORATES = {
     "list": "de inwoners op de lijst van de gemeente",
     "all": "alle inwoners",
@@ -112,6 +120,12 @@ def poll_refusal(poll: Poll) -> str:
     return ""
 
 
+def commissioned_by(poll: Poll) -> str:
+    """Who asked for the poll as staff set it; when they named nobody, the municipality's
+    executive."""
+    return poll.commissioned_by or EXECUTIVE
+
+
 def _day(moment: datetime | None) -> date | None:
     return timezone.localdate(moment) if moment else None
 
@@ -174,21 +188,21 @@ def _summary(poll: Poll, made: PollReport) -> Summary:
     ]
     outcome += [f"Gekozen: {option}." for option in chosen]
     question = poll.title + (f" {poll.description}" if poll.description else "")
+    # What staff wrote about the poll's limits, then how a poll itself limits the choice.
+    limits = (
+        f"Inwoners konden alleen kiezen uit de {len(made.rows)} opties die de gemeente "
+        "voorlegde, volgens de stemregels bij de uitslag. Wat iemand stemde blijft "
+        "geheim; alleen de geanonimiseerde stembiljetten zijn openbaar."
+    )
+    ladder = Ladder(poll.ladder)
     return Summary(
         question=question,
-        limits=(
-            f"Inwoners konden alleen kiezen uit de {len(made.rows)} opties die de gemeente "
-            "voorlegde, volgens de stemregels bij de uitslag. Wat iemand stemde blijft "
-            "geheim; alleen de geanonimiseerde stembiljetten zijn openbaar."
-        ),
-        commissioned_by=COMMISSIONED_BY,
-        say=str(CONSULT.label),
-        say_explained=str(LADDER_EXPLAINED[CONSULT]),
+        limits=f"{poll.limits} {limits}" if poll.limits else limits,
+        commissioned_by=commissioned_by(poll),
+        say=str(ladder.label),
+        say_explained=str(LADDER_EXPLAINED[ladder]),
         outcome=tuple(outcome),
-        next_steps=(
-            "Het college weegt de uitslag mee in zijn besluit en legt de raad uit wat het "
-            "ermee doet. De uitslag is na te tellen met het bestand met alle stemmen."
-        ),
+        next_steps=f"{NEXT_STEPS.get(ladder, WEIGHED)} {RECOUNT}",
     )
 
 
@@ -233,7 +247,7 @@ def poll_report_of(poll: Poll, *, generated_at: datetime) -> Report:
             date=timezone.localdate(generated_at).isoformat(),
             classification="Participatieverslag",
             subject=poll.title,
-            organization=COMMISSIONED_BY,
+            organization=commissioned_by(poll),
             event=f"Peiling {poll.title}, {dutch_date(opened)} tot {dutch_date(closed)}",
             agenda_item="",
             identifier=f"participatieverslag-peiling-{poll.pk}",

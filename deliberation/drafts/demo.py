@@ -270,6 +270,8 @@ def seed(context: DemoContext) -> None:
 
 
 FINISHED_SLUG = "zwembad-sporthal-2026"
+# The council asked for this nota (a motion); residents advise, the council decides.
+FINISHED_COMMISSIONED_BY = "Gemeenteraad van Diemen"
 FINISHED_TEXT = """# Zwembad en sporthal: accommodatienota 2026
 
 ## 1. Inleiding
@@ -346,6 +348,14 @@ def finished_seed(context: DemoContext) -> Draft:
         now=start,
         text=FINISHED_TEXT,
         summary="Wat de gemeente doet met het zwembad en de sporthal.",
+    )
+    setup.draft_details_change(
+        draft=draft,
+        by=admin,
+        title=draft.title,
+        summary=draft.summary,
+        commissioned_by=FINISHED_COMMISSIONED_BY,
+        ladder="advise",
     )
     setup.draft_editor_name(draft=draft, by=admin, username=editor.username)
     setup.draft_period_set(

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from samenspel.ladder import Ladder, ladder_rungs
 from samenspel.models import Neighbourhood
 
 from . import electorates
@@ -291,6 +292,26 @@ class DraftDetailsForm(forms.Form):
     summary = forms.CharField(
         label=_("Samenvatting"), required=False, widget=forms.Textarea(attrs=TEXTAREA)
     )
+    commissioned_by = forms.CharField(
+        label=_("Opdrachtgever"),
+        help_text=_(
+            "Wie heeft om deze nota gevraagd? Bijvoorbeeld de gemeenteraad. Laat u dit leeg, "
+            "dan staat in het participatieverslag: College van burgemeester en wethouders."
+        ),
+        required=False,
+        widget=forms.TextInput(attrs=INPUT),
+    )
+    ladder = forms.ChoiceField(
+        label=_("Zeggenschap"),
+        choices=Ladder.choices,
+        error_messages={
+            "required": _("Kies hoeveel zeggenschap inwoners hebben."),
+            "invalid_choice": _("Kies hoeveel zeggenschap inwoners hebben."),
+        },
+    )
+
+    def ladder_rungs(self) -> list[dict[str, Any]]:
+        return ladder_rungs(str(self["ladder"].value() or ""))
 
 
 class PeriodForm(forms.Form):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from samenspel.ladder import Ladder
 from samenspel.models import ModerationAct
 from samenspel.reports import ContentReport
 
@@ -39,6 +40,11 @@ class Draft(models.Model):
         _("inwoners zien elkaars naam"),
         default=True,
         help_text=_("Zo niet, dan staan inwoners op de pagina als 'Inwoner 1', 'Inwoner 2'."),
+    )
+    # The frame of the participation report. No one named: the executive offers a nota.
+    commissioned_by = models.CharField(_("opdrachtgever"), max_length=200, blank=True)
+    ladder = models.CharField(
+        _("zeggenschap"), max_length=12, choices=Ladder.choices, default=Ladder.ADVISE
     )
 
     class Meta:

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from samenspel import services as core_services
+from samenspel.ladder import Ladder
 from samenspel.models import Role, RoleGrant, User
 
 from . import rules
@@ -24,6 +25,7 @@ from .services import draft_create
 
 EDITOR = str(Role.EDITOR)
 MAX_TITLE = 200
+MAX_COMMISSIONED_BY = 200
 
 
 def _require(allowed: bool, message: str) -> None:
@@ -78,11 +80,23 @@ def draft_start(
     )
 
 
-def draft_details_change(*, draft: Draft, by: User, title: str, summary: str) -> None:
-    """Change the title and the summary readers see in the list."""
+def draft_details_change(
+    *, draft: Draft, by: User, title: str, summary: str, commissioned_by: str, ladder: str
+) -> None:
+    """Change the title and the summary readers see in the list, and the frame of the
+    participation report: who asked for the nota and how much say residents have."""
     _require(rules.can_manage(by, draft), _("Alleen de redacteuren van deze nota mogen dit."))
-    draft.title, draft.summary = _clean_title(title), summary.strip()
-    draft.save(update_fields=["title", "summary"])
+    title = _clean_title(title)
+    commissioned_by = commissioned_by.strip()
+    if len(commissioned_by) > MAX_COMMISSIONED_BY:
+        raise ValidationError(
+            {"commissioned_by": _("De opdrachtgever is hoogstens 200 tekens lang.")}
+        )
+    if ladder not in Ladder.values:
+        raise ValidationError({"ladder": _("Kies hoeveel zeggenschap inwoners hebben.")})
+    draft.title, draft.summary = title, summary.strip()
+    draft.commissioned_by, draft.ladder = commissioned_by, ladder
+    draft.save(update_fields=["title", "summary", "commissioned_by", "ladder"])
 
 
 def draft_period_set(

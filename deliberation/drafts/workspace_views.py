@@ -87,7 +87,14 @@ def _page(request: HttpRequest, draft: Draft, *, status: int = 200, **forms: Any
         "is_closed": draft.reactions_until is not None and draft.reactions_until <= now,
         "latest": versions[0] if versions else None,
         "details_form": forms.get("details_form")
-        or DraftDetailsForm(initial={"title": draft.title, "summary": draft.summary}),
+        or DraftDetailsForm(
+            initial={
+                "title": draft.title,
+                "summary": draft.summary,
+                "commissioned_by": draft.commissioned_by,
+                "ladder": draft.ladder,
+            }
+        ),
         "period_form": forms.get("period_form")
         or PeriodForm(
             initial={
@@ -141,6 +148,8 @@ def workspace_details(request: HttpRequest, slug: str) -> HttpResponse:
                 by=request.user,  # type: ignore[arg-type]
                 title=form.cleaned_data["title"],
                 summary=form.cleaned_data["summary"],
+                commissioned_by=form.cleaned_data["commissioned_by"],
+                ladder=form.cleaned_data["ladder"],
             )
         except ValidationError as error:
             show_refusal(form, error)

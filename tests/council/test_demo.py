@@ -9,8 +9,10 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from council.demo import REPORTED_POLL
 from council.models import Answer, Report
 from samenspel.models import User
+from voting.models import Poll
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +55,13 @@ def test_the_demo_has_answers_in_several_statuses_that_a_council_member_finds(
     assert f"/raad/nota/{nota}/verslag/" in room
     nota_report = client.get(f"/raad/nota/{nota}/verslag/").content.decode()
     assert "Amendement 4" in nota_report and "RB 2026-041" in nota_report
+    # The frame staff set on the demo's nota and poll, not the report's fallback.
+    assert "<dt>Opdrachtgever</dt><dd>Gemeenteraad van Diemen</dd>" in nota_report
+    poll = Poll.objects.get(title=REPORTED_POLL, context="")
+    poll_report = client.get(f"/raad/peiling/{poll.pk}/verslag/").content.decode()
+    assert "<dt>Opdrachtgever</dt><dd>Gemeenteraad van Diemen</dd>" in poll_report
+    assert "<dt>Hoeveel inspraak</dt><dd>Adviseren:" in poll_report
+    assert "De straatnamencommissie heeft de vier namen vooraf getoetst." in poll_report
     report = client.get(f"/raad/burgertop/{finished}/verslag/").content.decode()
     assert "niet aangenomen" in report and "De raad heeft nog niet geantwoord." in report
     assert client.get("/werkruimte/raad/").status_code == 403

@@ -353,3 +353,40 @@ def test_no_export_of_the_demos_nota_holds_a_residents_name_email_code_or_token(
         for value in filter(None, personal):
             found = re.search(rf"(?<!\w){re.escape(value)}(?!\w)", everything, re.IGNORECASE)
             assert found is None, (person.username, value)
+
+
+def test_the_report_tells_who_asked_for_the_nota_and_how_much_say_as_staff_set_it():
+    draft, context = finished_nota()
+    now = timezone.now()
+    demo = report.build_nota(draft, generated_at=now, now=now)
+    assert "**Opdrachtgever.** Gemeenteraad van Diemen" in demo.files[formats.MARKDOWN].decode()
+
+    draft_setup.draft_details_change(
+        draft=draft,
+        by=context.staff["ambtenaar"],
+        title=draft.title,
+        summary=draft.summary,
+        commissioned_by="Gemeenteraad",
+        ladder="coproduce",
+    )
+    built = report.build_nota(draft, generated_at=now, now=now)
+    text = built.files[formats.MARKDOWN].decode()
+    assert "**Opdrachtgever.** Gemeenteraad\n" in text
+    assert "**Hoeveel inspraak.** Coproduceren: Inwoners en gemeente maken samen het plan." in text
+    assert "Opdrachtgever: Gemeenteraad" in docx_text(built.files[formats.DOCX])
+    assert json.loads(built.files[formats.METADATA_JSON])["organization"] == "Gemeenteraad"
+
+    draft_setup.draft_details_change(
+        draft=draft,
+        by=context.staff["ambtenaar"],
+        title=draft.title,
+        summary=draft.summary,
+        commissioned_by="",
+        ladder="advise",
+    )
+    unnamed = report.build_nota(draft, generated_at=now, now=now)
+    text = unnamed.files[formats.MARKDOWN].decode()
+    assert "**Opdrachtgever.** College van burgemeester en wethouders" in text
+    assert "**Hoeveel inspraak.** Adviseren:" in text
+    filing = json.loads(unnamed.files[formats.METADATA_JSON])
+    assert filing["organization"] == "College van burgemeester en wethouders"

@@ -61,7 +61,9 @@ def page(poll: Poll) -> str:
     return f"/raad/peiling/{poll.pk}/verslag/"
 
 
-def open_poll(*, voters: int = 12, context: str = "") -> tuple[Poll, User, list[User]]:
+def open_poll(
+    *, voters: int = 12, context: str = "", **frame: str
+) -> tuple[Poll, User, list[User]]:
     """A ranked poll (instant runoff) of the workspace, opened by the administrator who
     made it, for ``voters`` residents of one wijk born in different decades."""
     manager = UserFactory(roles=[Role.ADMINISTRATOR], is_staff=True)
@@ -80,16 +82,17 @@ def open_poll(*, voters: int = 12, context: str = "") -> tuple[Poll, User, list[
         context=context,
         description="De raad kiest de naam; de peiling adviseert.",
         by=manager,
+        **frame,
         now=timezone.now() - timedelta(days=14),
     )
     poll = voting_services.poll_open(poll=poll, by=manager, now=timezone.now() - timedelta(days=14))
     return poll, manager, people
 
 
-def closed_poll(voters: int = 12, paper: int = 2) -> tuple[Poll, User, list[User]]:
+def closed_poll(voters: int = 12, paper: int = 2, **frame: str) -> tuple[Poll, User, list[User]]:
     """The poll with everyone but two voted (``paper`` of them on paper), then closed: the
-    park's first name wins in the second round."""
-    poll, manager, people = open_poll(voters=voters)
+    park's first name wins in the second round. ``frame``: who asked, the say, the limits."""
+    poll, manager, people = open_poll(voters=voters, **frame)
     rankings = [["1", "2"], ["2", "1"], ["3", "1"], ["1"], ["2", "3"]]
     for n, person in enumerate(people[:-2]):
         choice = rankings[n % len(rankings)]
@@ -329,3 +332,31 @@ def test_a_stored_report_is_about_exactly_one_summit_nota_or_poll():
         with pytest.raises(IntegrityError), transaction.atomic():
             Report.objects.create(**subjects, **kept)
     assert Report.objects.create(poll=poll, **kept).poll == poll
+
+
+def test_the_report_tells_the_frame_staff_set_for_the_poll():
+    poll, _manager, _people = closed_poll(
+        commissioned_by="Gemeenteraad",
+        ladder="coproduce",
+        limits="Alleen namen die de straatnamencommissie goedkeurde.",
+    )
+    built = report.build_poll(poll, generated_at=timezone.now())
+    text = built.files[formats.MARKDOWN].decode()
+    assert "**Opdrachtgever.** Gemeenteraad\n" in text
+    assert "**Hoeveel inspraak.** Coproduceren: Inwoners en gemeente maken samen het plan." in text
+    assert "Alleen namen die de straatnamencommissie goedkeurde. Inwoners konden alleen" in text
+    assert "De gemeente houdt zich aan de uitslag" in text
+    assert "Het college weegt de uitslag mee" not in text
+    assert "Opdrachtgever: Gemeenteraad" in docx_text(built.files[formats.DOCX])
+    assert json.loads(built.files[formats.METADATA_JSON])["organization"] == "Gemeenteraad"
+
+
+def test_a_poll_whose_staff_named_nobody_is_the_executives_consultation():
+    poll, _manager, _people = closed_poll()
+    built = report.build_poll(poll, generated_at=timezone.now())
+    text = built.files[formats.MARKDOWN].decode()
+    assert "**Opdrachtgever.** College van burgemeester en wethouders" in text
+    assert "**Hoeveel inspraak.** Raadplegen:" in text
+    assert "Het college weegt de uitslag mee" in text
+    filing = json.loads(built.files[formats.METADATA_JSON])
+    assert filing["organization"] == "College van burgemeester en wethouders"

@@ -436,3 +436,33 @@ def test_a_cowriter_cannot_invite_others_to_the_nota(admin, resident):
     with pytest.raises(PermissionError):
         services.draft_editor_invite(draft=draft, user=friend, by=resident)
     assert not rules.can_edit(friend, draft)
+
+
+def test_staff_set_who_asked_for_the_nota_and_how_much_say_and_bad_input_is_refused(client, admin):
+    draft = start(admin)
+    client.force_login(admin)
+    page = reverse("drafts:workspace", args=[draft.slug])
+    form = client.get(page).content.decode()
+    assert "Laat u dit leeg, dan staat in het participatieverslag: College van" in form
+    assert 'id="ladder-advise" name="ladder" value="advise" checked' in form, "the default"
+    details = reverse("drafts:workspace_details", args=[draft.slug])
+    base = {"title": "Jeugdnota 2027", "summary": "Wat jongeren nodig hebben."}
+
+    wrong = client.post(details, {**base, "commissioned_by": "Raad", "ladder": "veto"})
+    assert wrong.status_code == 400
+    assert "Kies hoeveel zeggenschap inwoners hebben." in wrong.content.decode()
+    long = client.post(details, {**base, "commissioned_by": "R" * 201, "ladder": "advise"})
+    assert long.status_code == 400
+    assert "De opdrachtgever is hoogstens 200 tekens lang." in long.content.decode()
+    draft.refresh_from_db()
+    assert (draft.commissioned_by, draft.ladder) == ("", "advise"), "nothing stored"
+
+    saved = client.post(
+        details, {**base, "commissioned_by": " Gemeenteraad ", "ladder": "coproduce"}
+    )
+    assert saved.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.commissioned_by, draft.ladder) == ("Gemeenteraad", "coproduce")
+    again = client.get(page).content.decode()
+    assert 'value="Gemeenteraad"' in again
+    assert 'id="ladder-coproduce" name="ladder" value="coproduce" checked' in again

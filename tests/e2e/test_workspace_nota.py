@@ -86,6 +86,19 @@ def test_administrator_builds_a_jeugdnota_and_an_invited_resident_cowrites(
     expect(staff.get_by_text("De nota is aangemaakt.")).to_be_visible()
     expect(staff.get_by_text("Concept: nog geen versie gepubliceerd")).to_be_visible()
 
+    # The frame of the report: who asked for the nota, and how much say residents have.
+    expect(staff.locator("#ladder-advise")).to_be_checked()
+    staff.get_by_label("Opdrachtgever").fill("R" * 201)
+    staff.get_by_role("button", name="Gegevens opslaan").click()
+    expect(staff.get_by_text("De opdrachtgever is hoogstens 200 tekens lang.")).to_be_visible()
+    assert_accessible(staff)
+    staff.get_by_label("Opdrachtgever").fill("Gemeenteraad")
+    staff.locator("#ladder-coproduce").check()
+    staff.get_by_role("button", name="Gegevens opslaan").click()
+    expect(staff.get_by_text("De gegevens zijn opgeslagen.")).to_be_visible()
+    expect(staff.get_by_label("Opdrachtgever")).to_have_value("Gemeenteraad")
+    expect(staff.locator("#ladder-coproduce")).to_be_checked()
+
     # A period that ends before it starts is refused at its field; a good one is kept.
     staff.get_by_label("Reageren kan vanaf").fill("2099-03-10T09:00")
     staff.get_by_label("Reageren kan tot").fill("2099-03-01T17:00")

@@ -462,3 +462,45 @@ def test_hidden_turnout_is_not_on_the_ballot_page_but_the_manager_sees_it(client
     client.force_login(by)
     managed = client.get(f"/stemmen/{poll.pk}/").content.decode()
     assert "0 van 1 deelnemers hebben gestemd" in managed
+
+
+def test_staff_set_the_polls_frame_on_the_page_and_bad_input_is_refused(client):
+    by = admin()
+    client.force_login(by)
+    new = client.get("/werkruimte/peiling/nieuw/").content.decode()
+    assert "Laat u dit leeg, dan staat in het participatieverslag: College van" in new
+    assert 'id="ladder-consult" name="ladder" value="consult" checked' in new, "the default"
+
+    wrong = client.post("/werkruimte/peiling/nieuw/", form_data(ladder="veto"))
+    assert wrong.status_code == 400
+    assert "Kies hoeveel zeggenschap inwoners hebben." in wrong.content.decode()
+    long = client.post(
+        "/werkruimte/peiling/nieuw/",
+        form_data(ladder="advise", commissioned_by="R" * 201, limits="K" * 2001),
+    )
+    assert long.status_code == 400
+    html = long.content.decode()
+    assert "De opdrachtgever is hoogstens 200 tekens lang." in html
+    assert "De kaders zijn hoogstens 2000 tekens lang." in html
+    assert Poll.objects.count() == 0
+
+    made = client.post(
+        "/werkruimte/peiling/nieuw/",
+        form_data(
+            ladder="coproduce",
+            commissioned_by="Gemeenteraad",
+            limits="Alleen bomen die in Diemen groeien.",
+        ),
+    )
+    assert made.status_code == 302
+    poll = Poll.objects.get()
+    assert (poll.commissioned_by, poll.ladder, poll.limits) == (
+        "Gemeenteraad",
+        "coproduce",
+        "Alleen bomen die in Diemen groeien.",
+    )
+    detail = client.get(f"/werkruimte/peiling/{poll.pk}/").content.decode()
+    assert "Gemeenteraad" in detail and "Coproduceren" in detail
+    edit = client.get(f"/werkruimte/peiling/{poll.pk}/bewerken/").content.decode()
+    assert 'id="ladder-coproduce" name="ladder" value="coproduce" checked' in edit
+    assert "Alleen bomen die in Diemen groeien." in edit
