@@ -138,7 +138,7 @@ class AnswerFileForm(forms.Form):
 
 class RoomFilterForm(forms.Form):
     q = forms.CharField(
-        label=_("Zoek in de voorstellen, amendementen en antwoorden"),
+        label=_("Zoek in de voorstellen, amendementen, peilingen en antwoorden"),
         required=False,
         max_length=200,
         widget=forms.TextInput(attrs={**INPUT, "type": "search"}),
@@ -167,6 +167,9 @@ class RoomFilterForm(forms.Form):
         ),
         error_messages={"invalid": _("Schrijf de datum als 2026-03-12 of 12-03-2026.")},
     )
+    # Not in the form: the pager's links carry it, and a new choice of filters starts at
+    # page 1. Never refused, so that a wrong page number keeps the filters.
+    page = forms.CharField(required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -179,3 +182,13 @@ class RoomFilterForm(forms.Form):
         topic = self.fields["topic"]
         assert isinstance(topic, forms.ChoiceField)
         topic.choices = [("", _("Alle onderwerpen")), *room_topics()]
+
+    def clean_page(self) -> int | None:
+        """The page asked for (1 when none is), or None when it is not a page number."""
+        value = (self.cleaned_data.get("page") or "1").strip()
+        if not (value.isascii() and value.isdigit()):
+            return None
+        try:
+            return int(value)
+        except ValueError:  # more digits than Python reads as a number
+            return None

@@ -10,10 +10,10 @@ import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from deliberation import selectors as summit_selectors
@@ -62,6 +62,11 @@ class RoomFilters:
     def narrowing(self) -> bool:
         """Whether the filters pick proposals and amendments (dates pick summits too)."""
         return bool(self.status or self.text or self.topic or self.since or self.until)
+
+    @property
+    def picks(self) -> bool:
+        """Whether the filters pick proposals (dates pick summits, not proposals)."""
+        return bool(self.status or self.text or self.topic)
 
 
 # A topic is what the municipality calls a subject: the kind of a nota (Sportnota,
@@ -139,61 +144,134 @@ class RoomNota:
     amendments: list[RoomAmendment] = field(default_factory=list)
 
 
+# Twenty entries a page. An entry is a whole nota, summit or poll report: a municipality
+# holds one or two summits a year and a few notas and polls, so twenty is years of its
+# work, and the first page is what a council member reads most; the pager only starts once
+# the room would otherwise grow without end. The page's weight is the summits' proposal
+# cards (20 to 50 each), which paging by entry keeps whole.
+ROOM_PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class RoomPage:
+    number: int  # the page shown, from 1
+    pages: int  # how many pages the room has with these filters; at least 1
+
+    @property
+    def previous(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if self.number < self.pages else None
+
+
 @dataclass
 class Room:
     summits: list[RoomSummit]
     notas: list[RoomNota]
     poll_reports: list[Report] = field(default_factory=list)
+    count: int = 0  # the proposals and amendments that match, on every page together
+    poll_count: int = 0  # the poll reports that match, on every page together
+    # Poll reports that match the dates and the words but that a topic or status filter
+    # leaves out: a poll of the workspace has no topic, and the council gives it no answer.
+    polls_left_out: int = 0
+    page: RoomPage = RoomPage(number=1, pages=1)
 
-    @property
-    def count(self) -> int:
-        return sum(len(room.proposals) for room in self.summits) + sum(
-            len(room.amendments) for room in self.notas
-        )
+
+NOTA_ENTRY, SUMMIT_ENTRY, POLL_ENTRY = "nota", "summit", "poll"
 
 
-def reading_room(filters: RoomFilters) -> Room:
-    """The reading room: the notas with a published version and their amendments, and the
-    summits that are not drafts (newest first) with their proposals, each with the council's
-    answer and a frozen proposal with its result once the summit's vote was shown. When a
-    filter is set, only what matches it, and no summit or nota without a match. Unfiltered,
-    also the newest report of every closed poll of the workspace that has one."""
+def reading_room(filters: RoomFilters, page: int = 1) -> Room:
+    """One page of the reading room: the notas with a published version and their
+    amendments, the summits that are not drafts (newest first) with their proposals, then
+    the newest report of each closed poll of the workspace (most recently closed first);
+    ``ROOM_PAGE_SIZE`` of these entries a page, a page past the last is the last. Each
+    proposal and amendment with the council's answer, a frozen proposal with its result
+    once the summit's vote was shown. When a filter is set, only what matches it, and no
+    summit or nota without a match. The number of queries does not grow with the room."""
+    nota_ids, amendments_found = _nota_entries(filters)
+    summit_ids, proposals_found = _summit_entries(filters)
+    poll_report_ids = _poll_report_entries(filters)
+    polls_left_out = 0
+    if filters.topic or filters.status:
+        polls_left_out, poll_report_ids = len(poll_report_ids), []
+    entries = (
+        [(NOTA_ENTRY, pk) for pk in nota_ids]
+        + [(SUMMIT_ENTRY, pk) for pk in summit_ids]
+        + [(POLL_ENTRY, pk) for pk in poll_report_ids]
+    )
+    pages = max(1, -(-len(entries) // ROOM_PAGE_SIZE))
+    number = min(max(page, 1), pages)
+    shown = entries[(number - 1) * ROOM_PAGE_SIZE : number * ROOM_PAGE_SIZE]
+
+    def picked(kind: str) -> list[int]:
+        return [pk for entry, pk in shown if entry == kind]
+
     return Room(
-        summits=_room_summits(filters),
-        notas=_room_notas(filters),
-        poll_reports=[] if filters.narrowing else room_poll_reports(),
+        summits=_room_summits(filters, picked(SUMMIT_ENTRY)),
+        notas=_room_notas(filters, picked(NOTA_ENTRY)),
+        poll_reports=_room_poll_reports(picked(POLL_ENTRY)),
+        count=amendments_found + proposals_found,
+        poll_count=len(poll_report_ids),
+        polls_left_out=polls_left_out,
+        page=RoomPage(number=number, pages=pages),
     )
 
 
-def room_poll_reports() -> list[Report]:
-    """The newest report of each closed poll of the workspace (one that belongs to no
-    summit or nota), the poll read along, most recently closed first. One query."""
-    newest: dict[int, Report] = {}
-    made = (
-        Report.objects.filter(poll__status=Poll.Status.CLOSED, poll__context="")
-        .select_related("poll")
-        .defer("archive")
-    )
-    for report in made:  # ordered newest first
-        assert report.poll_id is not None
-        newest.setdefault(report.poll_id, report)
-    return sorted(
-        newest.values(),
-        key=lambda report: (report.poll.closed_at or report.generated_at, report.poll.pk),
-        reverse=True,
-    )
+def _poll_report_entries(filters: RoomFilters) -> list[int]:
+    """The newest report of each closed poll of the workspace that matches the dates and
+    the words, most recently closed first, by id. The dates match a poll whose period (from
+    opening to closing) overlaps them; a word matches when it is in the poll's title, its
+    explanation or one of its options: the poll's own words in its report, whose other
+    words are the same for every poll. Topic and status are the caller's. One query."""
+    made = Report.objects.filter(poll__status=Poll.Status.CLOSED, poll__context="")
+    if filters.since:
+        made = made.filter(poll__closed_at__date__gte=filters.since)
+    if filters.until:
+        made = made.filter(
+            Q(poll__opened_at__date__lte=filters.until)
+            | Q(poll__opened_at__isnull=True, poll__closed_at__date__lte=filters.until)
+        )
+    for word in filters.text.split()[:8]:
+        options = Option.objects.filter(
+            Q(title__icontains=word) | Q(description__icontains=word)
+        ).values("poll_id")
+        made = made.filter(
+            Q(poll__title__icontains=word)
+            | Q(poll__description__icontains=word)
+            | Q(poll_id__in=options)
+        )
+    newest: dict[int, tuple[datetime, int]] = {}
+    rows = made.values_list("pk", "poll_id", "poll__closed_at", "generated_at")
+    for pk, poll_id, closed_at, generated_at in rows:  # ordered newest first
+        newest.setdefault(poll_id, (closed_at or generated_at, pk))
+    ordered = sorted(newest.items(), key=lambda item: (item[1][0], item[0]), reverse=True)
+    return [pk for _poll_id, (_closed, pk) in ordered]
 
 
-def _room_summits(filters: RoomFilters) -> list[RoomSummit]:
-    if filters.topic and not filters.topic.startswith(TOPIC_THEME):
+def _room_poll_reports(ids: list[int]) -> list[Report]:
+    """These reports (without their archive) with their poll, in this order."""
+    if not ids:
         return []
+    found = Report.objects.filter(pk__in=ids).select_related("poll").defer("archive")
+    reports = {report.pk: report for report in found}
+    return [reports[pk] for pk in ids if pk in reports]
+
+
+def _dated_summits(filters: RoomFilters) -> QuerySet[Summit]:
     summits = readable_summits()
     if filters.since:
         summits = summits.filter(date__gte=filters.since)
     if filters.until:
         summits = summits.filter(date__lte=filters.until)
-    found = {summit.pk: RoomSummit(summit=summit) for summit in summits}
-    proposals = Proposal.objects.filter(summit_id__in=list(found)).select_related("theme", "table")
+    return summits
+
+
+def _matching_proposals(filters: RoomFilters) -> QuerySet[Proposal]:
+    """Proposals that match the topic, the words and the status (not the dates: those
+    pick summits)."""
+    proposals = Proposal.objects.all()
     if filters.topic:
         proposals = proposals.filter(theme__name=filters.topic.removeprefix(TOPIC_THEME))
     if filters.text:
@@ -214,6 +292,40 @@ def _room_summits(filters: RoomFilters) -> list[RoomSummit]:
         proposals = proposals.filter(
             pk__in=Answer.objects.filter(status__key=filters.status).values("proposal_id")
         )
+    return proposals
+
+
+def _summit_entries(filters: RoomFilters) -> tuple[list[int], int]:
+    """The summits the filters keep, in the room's order, and how many of their proposals
+    match. Two queries."""
+    if filters.topic and not filters.topic.startswith(TOPIC_THEME):
+        return [], 0
+    summits = _dated_summits(filters)
+    found = dict(
+        _matching_proposals(filters)
+        .filter(summit__in=summits)
+        .order_by()
+        .values("summit_id")
+        .annotate(found=Count("pk"))
+        .values_list("summit_id", "found")
+    )
+    ids = list(summits.values_list("pk", flat=True))
+    if filters.picks:
+        ids = [pk for pk in ids if pk in found]
+    return ids, sum(found.values())
+
+
+def _room_summits(filters: RoomFilters, ids: list[int]) -> list[RoomSummit]:
+    """These summits, in this order, with their proposals that match the filters."""
+    if not ids:
+        return []
+    summits = Summit.objects.in_bulk(ids)
+    found = {pk: RoomSummit(summit=summits[pk]) for pk in ids if pk in summits}
+    proposals = (
+        _matching_proposals(filters)
+        .filter(summit_id__in=list(found))
+        .select_related("theme", "table")
+    )
     listed = list(proposals.order_by("summit_id", "number"))
     answers = answers_by_proposal(p.pk for p in listed)
     results = vote_results({p.summit_id for p in listed})
@@ -231,8 +343,7 @@ def _room_summits(filters: RoomFilters) -> list[RoomSummit]:
             room.result_polls.append(poll)
     for summit_id, made in latest_reports(found).items():
         found[summit_id].report = made
-    picked = bool(filters.status or filters.text or filters.topic)
-    return [room for room in found.values() if room.proposals or not picked]
+    return list(found.values())
 
 
 def vote_results(summit_ids: Iterable[int]) -> dict[int, dict[int, VoteResult]]:
@@ -295,18 +406,10 @@ def vote_results(summit_ids: Iterable[int]) -> dict[int, dict[int, VoteResult]]:
     return found
 
 
-def _room_notas(filters: RoomFilters) -> list[RoomNota]:
-    """The notas with a published version and their amendments (numbered as on the nota's
-    council page) that match the filters; unfiltered, every such nota."""
-    if filters.topic and not filters.topic.startswith(TOPIC_NOTA):
-        return []
-    notas = reportable_notas()
-    if filters.topic:
-        notas = notas.filter(kind=filters.topic.removeprefix(TOPIC_NOTA))
-    drafts = list(notas)
-    rooms = {draft.pk: RoomNota(draft=draft, report=None) for draft in drafts}
-    numbers = amendment_numbers(rooms)
-    amendments = Amendment.objects.filter(draft_id__in=list(rooms))
+def _matching_amendments(filters: RoomFilters) -> QuerySet[Amendment]:
+    """Amendments that match the dates, the words and the status (not the topic: that
+    picks notas)."""
+    amendments = Amendment.objects.all()
     if filters.since:
         amendments = amendments.filter(created_at__date__gte=filters.since)
     if filters.until:
@@ -331,6 +434,40 @@ def _room_notas(filters: RoomFilters) -> list[RoomNota]:
         amendments = amendments.filter(
             pk__in=Answer.objects.filter(status__key=filters.status).values("amendment_id")
         )
+    return amendments
+
+
+def _nota_entries(filters: RoomFilters) -> tuple[list[int], int]:
+    """The notas with a published version that the filters keep, in the room's order, and
+    how many of their amendments match; unfiltered, every such nota. Two queries."""
+    if filters.topic and not filters.topic.startswith(TOPIC_NOTA):
+        return [], 0
+    notas = reportable_notas()
+    if filters.topic:
+        notas = notas.filter(kind=filters.topic.removeprefix(TOPIC_NOTA))
+    found = dict(
+        _matching_amendments(filters)
+        .filter(draft__in=notas)
+        .order_by()
+        .values("draft_id")
+        .annotate(found=Count("pk"))
+        .values_list("draft_id", "found")
+    )
+    ids = [pk for pk, _title in notas.values_list("pk", "title")]
+    if filters.narrowing:
+        ids = [pk for pk in ids if pk in found]
+    return ids, sum(found.values())
+
+
+def _room_notas(filters: RoomFilters, ids: list[int]) -> list[RoomNota]:
+    """These notas, in this order, with their amendments (numbered as on the nota's council
+    page) that match the filters."""
+    if not ids:
+        return []
+    drafts = Draft.objects.in_bulk(ids)
+    rooms = {pk: RoomNota(draft=drafts[pk], report=None) for pk in ids if pk in drafts}
+    numbers = amendment_numbers(rooms)
+    amendments = _matching_amendments(filters).filter(draft_id__in=list(rooms))
     listed = list(amendments.order_by("draft_id", "created_at", "pk"))
     answers = {
         a.amendment_id: a
@@ -346,7 +483,7 @@ def _room_notas(filters: RoomFilters) -> list[RoomNota]:
         )
     for draft_id, made in latest_nota_reports(rooms).items():
         rooms[draft_id].report = made
-    return [room for room in rooms.values() if room.amendments or not filters.narrowing]
+    return list(rooms.values())
 
 
 def statuses() -> list[AnswerStatus]:

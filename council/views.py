@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from deliberation.drafts.markdown import render_markdown
 from deliberation.models import Proposal, Summit
@@ -18,14 +19,18 @@ from .forms import RoomFilterForm
 
 @login_required
 def reading_room(request: HttpRequest) -> HttpResponse:
-    """``/raad/``: the notas with a published version and their amendments, and every
-    summit that is not a draft with its proposals, each with the council's answer; filtered
-    by topic, status and date and searched in the texts (a GET form)."""
+    """``/raad/``: the notas with a published version and their amendments, every summit
+    that is not a draft with its proposals, each with the council's answer, and the reports
+    of the workspace's polls; filtered by topic, status and date and searched in the texts
+    (a GET form), a page at a time. A page number that is not one, or past the last, shows
+    the nearest page and says so."""
     if not rules.can_read_room(request.user):
         raise PermissionDenied
     form = RoomFilterForm(request.GET or None)
     filters = selectors.RoomFilters()
-    if form.is_valid():
+    valid = form.is_valid()
+    asked: int | None = form.cleaned_data.get("page", 1) if form.is_bound else 1
+    if valid:
         data = form.cleaned_data
         filters = selectors.RoomFilters(
             status=data.get("status") or "",
@@ -34,18 +39,33 @@ def reading_room(request: HttpRequest) -> HttpResponse:
             text=(data.get("q") or "").strip(),
             topic=data.get("topic") or "",
         )
-    room = selectors.reading_room(filters)
+    room = selectors.reading_room(filters, page=asked or 1)
     return render(
         request,
         "council/reading_room.html",
         {
             "form": form,
             "room": room,
+            "asked": asked,
+            "previous_url": _page_url(request.GET, room.page.previous),
+            "next_url": _page_url(request.GET, room.page.next),
+            "filters": filters,
             "filtered": filters.narrowing,
             "can_record": rules.can_record_answers(request.user),
         },
-        status=400 if form.is_bound and not form.is_valid() else 200,
+        status=400 if form.is_bound and not valid else 200,
     )
+
+
+def _page_url(query: QueryDict, number: int | None) -> str:
+    """The reading room on another page with the same filters; '' for no such page."""
+    if number is None:
+        return ""
+    kept = query.copy()
+    kept.pop("page", None)
+    if number > 1:
+        kept["page"] = str(number)
+    return reverse("council_room") + ("?" + kept.urlencode() if kept else "")
 
 
 @login_required

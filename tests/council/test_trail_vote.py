@@ -62,7 +62,7 @@ def test_the_reading_room_lists_a_closed_polls_report_once_made():
     assert "Een peiling die nog loopt" not in listed
     assert client.get(f"/raad/peiling/{poll.pk}/verslag/").status_code == 200
     filtered = page(client, q="bomen")
-    assert poll_links(filtered) == [], "a search looks for proposals and amendments only"
+    assert poll_links(filtered) == [], "no word of the poll is 'bomen'"
 
 
 def test_the_room_with_poll_reports_keeps_its_query_count(django_assert_max_num_queries):

@@ -1,7 +1,8 @@
 """The council's reading room in a real browser: a council member filters by topic and
 status with the keyboard only, finds the demo nota's unanswered amendment and follows it to
-the nota's council page; the finished summit's proposals show their vote result. Each page
-is axe-clean at 1280 and 360 px and nothing scrolls sideways."""
+the nota's council page; the finished summit's proposals show their vote result; a page
+past the last says so. Each page is axe-clean at 1280 and 360 px and nothing scrolls
+sideways."""
 
 from __future__ import annotations
 
@@ -38,6 +39,12 @@ def test_a_council_member_filters_the_reading_room_by_keyboard_and_reads_the_res
     expect(results.first).to_contain_text(re.compile(r": \d+, plaats \d+ van \d+"))
     expect(page.locator("[data-result]", has_text="Gekozen").first).to_be_visible()
     check_page(page, "room")
+
+    page.goto(demo_server.url + "/raad/?page=7")
+    expect(page.get_by_role("status").first).to_contain_text(
+        re.compile(r"Pagina 7 bestaat niet\. U ziet pagina \d+ van \d+\.")
+    )
+    check_page(page, "room-no-such-page")
 
     tab_to(page, "Onderwerp")
     page.keyboard.type("Sportnota")
