@@ -297,22 +297,17 @@ def _matching_proposals(filters: RoomFilters) -> QuerySet[Proposal]:
 
 def _summit_entries(filters: RoomFilters) -> tuple[list[int], int]:
     """The summits the filters keep, in the room's order, and how many of their proposals
-    match. Two queries."""
+    match. One query."""
     if filters.topic and not filters.topic.startswith(TOPIC_THEME):
         return [], 0
-    summits = _dated_summits(filters)
-    found = dict(
-        _matching_proposals(filters)
-        .filter(summit__in=summits)
-        .order_by()
-        .values("summit_id")
-        .annotate(found=Count("pk"))
-        .values_list("summit_id", "found")
+    matching = Q(proposals__in=_matching_proposals(filters))
+    rows = list(
+        _dated_summits(filters)
+        .annotate(found=Count("proposals", filter=matching))
+        .values_list("pk", "found")
     )
-    ids = list(summits.values_list("pk", flat=True))
-    if filters.picks:
-        ids = [pk for pk in ids if pk in found]
-    return ids, sum(found.values())
+    ids = [pk for pk, found in rows if found or not filters.picks]
+    return ids, sum(found for _pk, found in rows)
 
 
 def _room_summits(filters: RoomFilters, ids: list[int]) -> list[RoomSummit]:
@@ -439,24 +434,20 @@ def _matching_amendments(filters: RoomFilters) -> QuerySet[Amendment]:
 
 def _nota_entries(filters: RoomFilters) -> tuple[list[int], int]:
     """The notas with a published version that the filters keep, in the room's order, and
-    how many of their amendments match; unfiltered, every such nota. Two queries."""
+    how many of their amendments match; unfiltered, every such nota. One query."""
     if filters.topic and not filters.topic.startswith(TOPIC_NOTA):
         return [], 0
     notas = reportable_notas()
     if filters.topic:
         notas = notas.filter(kind=filters.topic.removeprefix(TOPIC_NOTA))
-    found = dict(
-        _matching_amendments(filters)
-        .filter(draft__in=notas)
-        .order_by()
-        .values("draft_id")
-        .annotate(found=Count("pk"))
-        .values_list("draft_id", "found")
+    matching = Q(amendments__in=_matching_amendments(filters))
+    rows = list(
+        notas.annotate(found=Count("amendments", filter=matching, distinct=True)).values_list(
+            "pk", "found"
+        )
     )
-    ids = [pk for pk, _title in notas.values_list("pk", "title")]
-    if filters.narrowing:
-        ids = [pk for pk in ids if pk in found]
-    return ids, sum(found.values())
+    ids = [pk for pk, found in rows if found or not filters.narrowing]
+    return ids, sum(found for _pk, found in rows)
 
 
 def _room_notas(filters: RoomFilters, ids: list[int]) -> list[RoomNota]:
