@@ -87,8 +87,11 @@ run() {
   "$@" || status=1
 }
 
-# Within each stack, TEST_WORKERS pytest workers (pytest-xdist, default 2) share the tests out
-# a file at a time (transactional tests after the others, tests/conftest.py): most tests wait
+# Within each stack, TEST_WORKERS pytest workers (pytest-xdist, default 2) are dealt the tests
+# one at a time, each worker in collection order, so the transactional tests (which empty the
+# database, pytest-django puts them last) still come after the others on each worker. (xdist
+# 3.8's groups do not hold under pytest 9: it renames the test ids, pytest 9 ignores that; no
+# test is grouped, so loadgroup deals single tests.) Most tests wait
 # on a browser, a socket or a server, so two stacks of two workers keep two cores busier than
 # two single runs did. Each worker has its own test database, demo server and Redis database
 # (tests/conftest.py). TEST_WORKERS=1 runs each stack in one process, as before.

@@ -43,33 +43,6 @@ def _own_redis_database_per_worker() -> None:
 _own_redis_database_per_worker()
 
 
-def _is_transactional(item: pytest.Item) -> bool:
-    """Whether the test flushes the test database when it ends (pytest-django's own test)."""
-    marker = item.get_closest_marker("django_db")
-    fixtures = getattr(item, "fixturenames", [])
-    return bool(
-        (marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
-        or "transactional_db" in fixtures
-        or "live_server" in fixtures
-    )
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Keep a file's tests on one worker (``--dist loadgroup``), its transactional ones apart.
-
-    A transactional test ends by emptying the test database, rows the migrations wrote
-    (the council's statuses, Diemen's wijken) included; pytest-django therefore runs every
-    other database test first. Parallel workers run one group after another in the order of
-    the groups' first tests, so a group per file and kind keeps that order on each worker,
-    where a group per file would run one file's transactional tests before another's others.
-    """
-    for item in items:
-        kind = "transactional" if _is_transactional(item) else "plain"
-        path = item.path.relative_to(item.config.rootpath)
-        item.add_marker(pytest.mark.xdist_group(f"{path}-{kind}"))
-
-
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     """Tests hash many passwords; MD5 is fine for throwaway test users."""

@@ -102,12 +102,28 @@ def _close_contexts_left_open() -> Iterator[None]:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
     CSP_VIOLATIONS.clear()
+    server = getattr(item, "funcargs", {}).get("demo_server")
+    if isinstance(server, DemoServer):
+        server.mark_log()
     result = yield
     flush_console_events()
     violations = sorted(set(CSP_VIOLATIONS))
     CSP_VIOLATIONS.clear()
     assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
     return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A failed browser test's report ends with the demo server's log since the test began:
+    what the server did (or refused) is half of what a screen showed."""
+    report = yield
+    server = getattr(item, "funcargs", {}).get("demo_server")
+    if report.failed and isinstance(server, DemoServer):
+        report.sections.append(("the demo server's log during this test", server.log_since_mark()))
+    return report
 
 
 def free_port() -> int:
@@ -133,6 +149,7 @@ class DemoServer:
         self.url = url
         self.env = env
         self.work = work
+        self.log_mark = 0
         with (work / "codes.csv").open(encoding="utf-8") as handle:
             rows = list(csv.DictReader(handle))
         residents = [row for row in rows if row["role"] == "resident"]
@@ -145,6 +162,19 @@ class DemoServer:
         self._residents = residents[early + VOTERS :]
         self._hosts = [row for row in rows if row["role"] == "table_host"]
         self._first_host, self._last_host = self._hosts[0], self._hosts[-1]
+
+    def mark_log(self) -> None:
+        """Remember where the server's log stands (a test begins)."""
+        log = self.work / "daphne.log"
+        self.log_mark = log.stat().st_size if log.exists() else 0
+
+    def log_since_mark(self, most: int = 12_000) -> str:
+        """The server's log written since :meth:`mark_log`, at most its last ``most`` bytes."""
+        with contextlib.suppress(OSError), (self.work / "daphne.log").open("rb") as log:
+            log.seek(self.log_mark)
+            text = log.read().decode("utf-8", "replace")
+            return text[-most:] or "(nothing)"
+        return "(no log)"
 
     def next_resident(self) -> dict[str, str]:
         """A resident whose one-time code has not been used yet; once the others are used,

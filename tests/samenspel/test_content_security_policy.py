@@ -3,7 +3,8 @@
 The pages are found as people find them: for each demo role, from the addresses people are
 given (the home page, a summit's screens, the nota and poll lists, the hall screen, the API),
 by following the site's own links and redirects (bounded). Every answer must carry the same
-strict policy, and an HTML page's import map the nonce that policy names.
+strict policy, and an HTML page's import map the nonce that policy names. The same walk checks
+that no page shows template source (one walk: seeding and walking the demo is the slow part).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.urls import Resolver404, resolve, reverse
 from deliberation.drafts.models import Version
 from deliberation.models import Participant, Summit
 from samenspel.models import Role, User
+from tests.samenspel.test_template_source import template_source
 
 pytestmark = pytest.mark.django_db
 
@@ -146,14 +148,16 @@ def people(summit: Summit) -> list[str | None]:
     return [None, *staff, host.username, participant.user.username]
 
 
-def test_every_page_people_use_sends_a_strict_content_security_policy(demo: Summit):
+def given_addresses(demo: Summit) -> list[str]:
+    """The addresses people are given, where the crawl of each person starts."""
     summit = f"/burgertop/{demo.slug}/"
-    given = [
+    return [
         "/",
         *(summit + screen for screen in ["", "regie/", "balie/", "tafel/", "themateam/"]),
         f"{summit}zaal/{demo.hall_token}/",
         "/nota/",
         "/stemmen/",
+        "/inloggen/",
         "/inloggen/code/",
         "/inloggen/link/",
         "/api/docs/",
@@ -169,16 +173,26 @@ def test_every_page_people_use_sends_a_strict_content_security_policy(demo: Summ
             for version in Version.objects.select_related("draft").order_by("pk")[:1]
         ),
     ]
+
+
+def test_every_page_people_use_sends_a_strict_policy_and_shows_no_template_source(demo: Summit):
+    """One walk over the demo, two checks per page: its policy, and (for HTML) that nothing of
+    the template language shows (tests/samenspel/test_template_source.py)."""
     reached: set[str] = set()
-    pages = 0
+    pages = html_pages = 0
+    shown: list[str] = []
     for username in people(demo):
         client = Client(HTTP_ACCEPT=BROWSER_ACCEPT)
         if username:
             client.force_login(User.objects.get(username=username))
-        for path, response in crawl(client, given):
+        for path, response in crawl(client, given_addresses(demo)):
             assert response.status_code in {200, 302, 403, 404}, f"{path} as {username}"
             assert_strict(f"{path} as {username}", response)
             pages += 1
+            if response.get("Content-Type", "").startswith("text/html"):
+                html_pages += 1
+                for context in template_source(response.content.decode()):
+                    shown.append(f"{path} as {username or 'visitor'}: ...{context}...")
             try:
                 match = resolve(urlsplit(path).path)
             except Resolver404:
@@ -186,7 +200,8 @@ def test_every_page_people_use_sends_a_strict_content_security_policy(demo: Summ
             if response.status_code == 200:
                 reached.add(match.view_name)
     assert reached >= PAGES_PEOPLE_USE, f"not reached: {PAGES_PEOPLE_USE - reached}"
-    assert pages > 200
+    assert pages > 200 and html_pages > 100
+    assert not shown, "template source on a page:\n" + "\n".join(shown[:20])
 
 
 def test_each_page_gets_its_own_nonce(client):
