@@ -6,31 +6,21 @@ reports are in the reading room."""
 from __future__ import annotations
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from council.demo import REPORTED_POLL
 from council.models import Answer, Report
 from samenspel.models import User
+from tests.demo_seed import seed_demo
 from voting.models import Poll
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_has_answers_in_several_statuses_that_a_council_member_finds(
-    tmp_path, django_capture_on_commit_callbacks
+    tmp_path,
 ):
-    args = [
-        "--small",
-        "--logins-file",
-        str(tmp_path / "l.txt"),
-        "--codes-file",
-        str(tmp_path / "c.csv"),
-    ]
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo", *args, stdout=open(tmp_path / "out.txt", "w"))  # noqa: SIM115
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("seed_demo", *args, stdout=open(tmp_path / "out2.txt", "w"))  # noqa: SIM115
+    seed_demo(tmp_path / "l.txt", tmp_path / "c.csv", runs=2, on_commit=True)
     statuses = set(Answer.objects.values_list("status__key", flat=True))
     assert statuses == {"implemented", "partly_adopted", "in_progress", "adopted", "not_adopted"}
     assert Answer.objects.filter(proposal__isnull=False).count() == 5, "a second run adds nothing"

@@ -14,6 +14,7 @@ from deliberation.models import Participant, Summit
 from deliberation.services import invitees
 from samenspel.models import Role, RoleGrant
 from tests.deliberation.factories import make_summit
+from tests.demo_seed import seed_demo
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_residents_are_invited_checked_in_and_seated_as_staff_do_it(tmp_path):
     files = ["--logins-file", str(tmp_path / "l.txt"), "--codes-file", str(tmp_path / "c.csv")]
-    call_command("seed_demo", "--small", *files)
+    seed_demo(tmp_path / "l.txt", tmp_path / "c.csv")
     summit = Summit.objects.get(slug=SLUG)
     participants = Participant.objects.filter(summit=summit)
     invited = set(participants.values_list("user_id", flat=True))

@@ -23,6 +23,7 @@ from deliberation.models import (
     Theme,
 )
 from tests.deliberation.factories import go_to_step, make_summit
+from tests.demo_seed import seed_demo
 from voting import services as voting
 
 SLUG = "burgertop-uitkomst"
@@ -249,12 +250,8 @@ def test_the_publish_button_needs_the_forms_csrf_token():
 
 @pytest.mark.django_db
 def test_the_demos_finished_summit_is_published_and_names_no_resident(tmp_path):
-    from django.core.management import call_command
-
     codes_file = tmp_path / "c.csv"
-    files = ["--logins-file", str(tmp_path / "l.txt"), "--codes-file", str(codes_file)]
-    call_command("seed_demo", "--small", *files)
-    call_command("seed_demo", "--small", *files)  # a re-run adds nothing
+    seed_demo(tmp_path / "l.txt", codes_file, runs=2)  # a re-run adds nothing
     summit = Summit.objects.get(slug="burgertop-diemen-voorjaar")
     assert summit.status == Summit.Status.CLOSED and summit.outcome_published_at is not None
     assert Summit.objects.filter(title="Burgertop Diemen voorjaar 2026").count() == 1

@@ -1,12 +1,12 @@
 """The summit screens render from the snapshot, each for its own role only."""
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from deliberation.models import Idea, Participant, Summit, SummitTable
 from deliberation.views import keywords
 from tests.deliberation.factories import make_summit
+from tests.demo_seed import seed_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -87,15 +87,7 @@ def test_word_cloud_counts_words_without_stop_words():
 
 
 def test_seed_demo_makes_a_burgertop_with_tables_agenda_and_participants(tmp_path):
-    args = [
-        "--small",
-        "--logins-file",
-        str(tmp_path / "l.txt"),
-        "--codes-file",
-        str(tmp_path / "c.csv"),
-    ]
-    call_command("seed_demo", *args)
-    call_command("seed_demo", *args)  # a re-run adds nothing
+    seed_demo(tmp_path / "l.txt", tmp_path / "c.csv", runs=2)  # a re-run adds nothing
     summit = Summit.objects.get(slug="burgertop-diemen-2026")
     assert summit.steps.count() == 8
     assert summit.tables.count() == 10 and summit.tables.filter(online=True).count() == 1

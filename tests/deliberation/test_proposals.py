@@ -11,6 +11,7 @@ from django.utils import timezone
 from deliberation import events, rules, selectors, services
 from deliberation.models import Idea, Proposal, Step, Summit, SummitTable, Theme
 from tests.deliberation.factories import go_to_step, make_summit
+from tests.demo_seed import seed_demo
 from tests.live import connected, receive_json
 
 SLUG = "burgertop-test"
@@ -263,11 +264,7 @@ async def test_table_and_theme_team_see_the_proposal_grow_live_and_a_stale_save_
 
 @pytest.mark.django_db
 def test_the_demo_has_an_afternoon_summit_with_a_proposal_for_each_theme_table(tmp_path, client):
-    from django.core.management import call_command
-
-    files = ["--logins-file", str(tmp_path / "l.txt"), "--codes-file", str(tmp_path / "c.csv")]
-    call_command("seed_demo", "--small", *files)
-    call_command("seed_demo", "--small", *files)  # a re-run adds nothing
+    seed_demo(tmp_path / "l.txt", tmp_path / "c.csv", runs=2)  # a re-run adds nothing
     summit = Summit.objects.get(slug="burgertop-diemen-middag")
     assert summit.current_step.kind == Step.Kind.PROPOSALS
     tables = summit.tables.exclude(theme=None)

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.management import call_command
 from django.utils import timezone
 from django.utils.translation import trans_real
 
@@ -15,6 +14,7 @@ from deliberation.workspace import workspace_sections
 from samenspel import i18n
 from samenspel.models import Role, RoleGrant
 from tests.deliberation.factories import go_to_step, make_summit
+from tests.demo_seed import seed_demo
 from tests.factories import UserFactory
 from voting import services as voting_services
 from voting.models import Method
@@ -467,8 +467,7 @@ def test_an_archived_summit_leaves_the_home_page_and_the_active_list(client, adm
 
 
 def test_the_demo_summit_is_built_the_way_staff_build_one(tmp_path):
-    files = ["--logins-file", str(tmp_path / "l.txt"), "--codes-file", str(tmp_path / "c.csv")]
-    call_command("seed_demo", "--small", *files)
+    seed_demo(tmp_path / "l.txt", tmp_path / "c.csv")
     summit = Summit.objects.get(slug="burgertop-diemen-2026")
     # Details only the workspace's service sets, and opened as staff open a summit.
     assert summit.status == Summit.Status.OPEN

@@ -1,24 +1,16 @@
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from deliberation.drafts import selectors
 from deliberation.drafts.demo import FINISHED_SLUG
 from deliberation.drafts.models import Draft, NotaKind
+from tests.demo_seed import seed_demo
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_seeds_all_four_nota_kinds_once_with_something_on_every_page(tmp_path, client):
-    args = [
-        "--small",
-        "--logins-file",
-        str(tmp_path / "l.txt"),
-        "--codes-file",
-        str(tmp_path / "c.csv"),
-    ]
-    call_command("seed_demo", *args)
-    call_command("seed_demo", *args)
+    seed_demo(tmp_path / "l.txt", tmp_path / "c.csv", runs=2)
     # The finished nota (its reaction period over) is the council tests' concern.
     drafts = list(Draft.objects.exclude(slug=FINISHED_SLUG))
     assert sorted(d.kind for d in drafts) == sorted(NotaKind.values)

@@ -16,13 +16,13 @@ from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlsplit
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 
 from deliberation.drafts.models import Version
 from deliberation.models import Participant, Summit
 from samenspel.models import Role, User
+from tests.demo_seed import seed_demo
 from tests.samenspel.test_template_source import template_source
 
 pytestmark = pytest.mark.django_db
@@ -123,15 +123,7 @@ def crawl(client: Client, start: list[str]) -> Iterator[tuple[str, object]]:
 
 @pytest.fixture
 def demo(tmp_path) -> Summit:
-    call_command(
-        "seed_demo",
-        "--small",
-        "--logins-file",
-        str(tmp_path / "logins.txt"),
-        "--codes-file",
-        str(tmp_path / "codes.csv"),
-        stdout=open(tmp_path / "out.txt", "w"),  # noqa: SIM115 - closed with the test's files
-    )
+    seed_demo(tmp_path / "logins.txt", tmp_path / "codes.csv")
     return Summit.objects.get(slug="burgertop-diemen-2026")
 
 
