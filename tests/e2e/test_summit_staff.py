@@ -145,6 +145,29 @@ def test_next_step_asks_first_and_a_step_can_be_taken_back_by_keyboard(
     expect(phone.locator("[data-ideas]")).to_contain_text("Na de stap terug")
 
 
+def test_a_step_confirmed_right_after_a_cancel_still_moves_every_screen(
+    browser, demo_server: DemoServer
+):
+    """Cancelled and opened again before the cancel's close event came (a quick hand, or a
+    busy laptop that handles keys before its queued events): the confirmation still counts."""
+    control = facilitator(browser, demo_server)
+    go_to_step(control, IDEA_COLLECTION)
+    control.get_by_role("button", name="Volgende stap").click()
+    dialog = control.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    control.evaluate(
+        """() => {
+            document.querySelector("[data-step-dialog]").close("cancel");
+            document.querySelector("[data-step-move='step.advance']").click();
+        }"""
+    )
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name=CONFIRM).click()
+    expect(control.locator("[data-step-title]")).to_have_text("Het themateam ordent de ideeën")
+    expect(dialog).to_be_hidden()
+    expect(control.get_by_role("button", name="Volgende stap")).to_be_focused()
+
+
 def test_theme_team_merges_with_a_search_hides_and_undoes_both_and_sees_ideas_per_theme(
     browser, demo_server: DemoServer
 ):

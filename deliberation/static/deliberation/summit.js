@@ -850,8 +850,14 @@ if (stepDialog) {
       stepDialog.showModal();
     });
   }
+  // Sent at the confirming click itself, not when the dialog's close event comes: that event
+  // is queued, and a facilitator who cancels and at once opens the dialog again gets the
+  // cancel's close event after the new opening, which must not undo it.
+  stepDialog.querySelector("form").addEventListener("submit", (event) => {
+    if (event.submitter?.value === "confirm" && move) send(move, {});
+  });
   stepDialog.addEventListener("close", () => {
-    if (stepDialog.returnValue === "confirm" && move) send(move, {});
+    if (stepDialog.open) return; // opened again meanwhile
     move = null;
     opener?.focus();
   });
