@@ -197,13 +197,16 @@ if (freezeButton && freezeDialog) {
     freezeDialog.returnValue = "";
     freezeDialog.showModal();
   });
+  // Sent at the confirming click, not at the queued close event, which a quick new opening
+  // of the dialog could overtake (as the step dialog in summit.js).
+  freezeDialog.querySelector("form").addEventListener("submit", (event) => {
+    if (event.submitter?.value !== "confirm") return;
+    send("proposals.freeze", {}).catch(() => {
+      // Refused: the page shows why.
+    });
+  });
   freezeDialog.addEventListener("close", () => {
-    if (freezeDialog.returnValue === "confirm") {
-      send("proposals.freeze", {}).catch(() => {
-        // Refused: the page shows why.
-      });
-    }
-    freezeButton.focus();
+    if (!freezeDialog.open) freezeButton.focus();
   });
 }
 
