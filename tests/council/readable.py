@@ -3,13 +3,25 @@ hidden in a compressed file is found, and compressed bytes that happen to spell 
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 
 from pypdf import PdfReader
 
+_read: dict[bytes, str] = {}
+
 
 def readable(data: bytes) -> str:
+    """As :func:`_readable`, once per distinct file: a scan meets each document several times
+    (downloaded alone, inside the report's ZIP), and reading a PDF's text is slow."""
+    key = hashlib.sha256(data).digest()
+    if key not in _read:
+        _read[key] = _readable(data)
+    return _read[key]
+
+
+def _readable(data: bytes) -> str:
     """The text of a PDF's pages, its document information and its XMP metadata; every file
     inside a ZIP (a DOCX, an ODT, the report's archive) in turn; a text file as it is. A
     file that is none of these and not UTF-8 (a chart's PNG) holds no text to read."""
