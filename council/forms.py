@@ -192,3 +192,16 @@ class RoomFilterForm(forms.Form):
             return int(value)
         except ValueError:  # more digits than Python reads as a number
             return None
+
+
+class NoticeEmailForm(forms.Form):
+    """A resident's choice whether the council's news may reach them by e-mail."""
+
+    email = forms.BooleanField(
+        label=_("E-mail mij als de raad iets doet met mijn voorstellen"),
+        required=False,
+        help_text=_(
+            "U krijgt dan hoogstens één e-mail per dag. Zet het vinkje uit als u geen e-mail "
+            "wilt. Het nieuws blijft dan wel op deze pagina staan."
+        ),
+    )

@@ -207,3 +207,24 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id}: {self.status_before} -> {self.status_after}"
+
+
+class NoticeSetting(models.Model):
+    """A resident's choice whether the daily e-mail (``send_council_notices``) may mail
+    them their notices. No row means yes: whoever gave an e-mail address gets it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="council_notice_setting",
+    )
+    email = models.BooleanField(_("e-mail over de raad"), default=True)
+    changed_at = models.DateTimeField(_("gewijzigd"))
+
+    class Meta:
+        verbose_name = _("keuze voor e-mail over de raad")
+        verbose_name_plural = _("keuzes voor e-mail over de raad")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {'e-mail' if self.email else 'geen e-mail'}"

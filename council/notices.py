@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Case, Max, Q, Value, When
@@ -35,7 +36,7 @@ from samenspel.models import Role, RoleGrant, User
 from voting import contexts
 from voting.models import Eligibility, Option
 
-from .models import Answer, AnswerChange, AnswerStatus, Notice
+from .models import Answer, AnswerChange, AnswerStatus, Notice, NoticeSetting
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,7 @@ STAFF_ROLES = (
     str(Role.COUNCIL_MEMBER),
 )
 MAIL_INTERVAL = timedelta(hours=24)
+STOP_SALT = "council.notices.stop"
 HOME_ITEMS = 5
 
 
@@ -350,6 +352,41 @@ def home_sections(person: User) -> list[dict[str, object]]:
     ]
 
 
+# --- whether to e-mail --------------------------------------------------------------------
+
+
+def notice_email_wanted(person: User) -> bool:
+    """Whether ``person`` lets the daily e-mail mail them; yes unless they said no."""
+    setting = NoticeSetting.objects.filter(user=person).first()
+    return setting is None or setting.email
+
+
+def notice_email_set(*, person: User, email: bool, now: datetime) -> None:
+    """Record ``person``'s choice. Turning it off leaves their notices unmailed, so turning
+    it on again later mails what they have not read in an e-mail yet."""
+    NoticeSetting.objects.update_or_create(
+        user=person, defaults={"email": email, "changed_at": now}
+    )
+
+
+def stop_token(person_id: int) -> str:
+    """A signed token for the e-mail's stop link; it names the person and never expires
+    (an old e-mail's link keeps working)."""
+    return signing.dumps({"user": person_id}, salt=STOP_SALT)
+
+
+def stop_token_person(token: str) -> User | None:
+    """The active person a stop token names, or None for a bad, tampered or stale one."""
+    try:
+        data = signing.loads(token, salt=STOP_SALT)
+    except signing.BadSignature:
+        return None
+    person_id = data.get("user") if isinstance(data, dict) else None
+    if not isinstance(person_id, int):
+        return None
+    return User.objects.filter(pk=person_id, is_active=True).first()
+
+
 # --- the daily e-mail --------------------------------------------------------------------
 
 
@@ -361,6 +398,7 @@ class DigestRun:
     notices: int = 0  # notices they carried
     held_back: int = 0  # people mailed in the last 24 hours
     without_address: int = 0  # people with notices but no e-mail address
+    turned_off: int = 0  # people who turned the e-mail off
     failed: int = 0  # e-mails the mail server refused (tried again next run)
     failed_people: list[int] = field(default_factory=list)
 
@@ -369,8 +407,9 @@ def _site_url() -> str:
     return str(getattr(settings, "SITE_URL", "")).rstrip("/")
 
 
-def digest_text(views: list[NoticeView], *, site_url: str) -> tuple[str, str]:
-    """The e-mail's subject and plain-text body: each notice with its link; no names."""
+def digest_text(views: list[NoticeView], *, site_url: str, stop_url: str = "") -> tuple[str, str]:
+    """The e-mail's subject and plain-text body: each notice with its link, and how to stop
+    these e-mails (``stop_url``: the one-click link); no names."""
     subject = _("Nieuws over uw voorstellen op Samenspel")
     lines = [
         _("Hallo,"),
@@ -393,7 +432,12 @@ def digest_text(views: list[NoticeView], *, site_url: str) -> tuple[str, str]:
             "U krijgt dit bericht omdat u meedeed aan een burgertop of een nota van de "
             "gemeente Diemen. U krijgt hoogstens één e-mail per dag."
         ),
+        "",
+        _("Wilt u deze e-mails niet meer? Zet ze uit op %(url)s")
+        % {"url": site_url + reverse("council_notices") + "#email"},
     ]
+    if stop_url:
+        lines.append(_("Of stop ze meteen, zonder in te loggen: %(url)s") % {"url": stop_url})
     return subject, "\n".join(lines) + "\n"
 
 
@@ -401,7 +445,8 @@ def notice_digests_send(*, now: datetime, site_url: str | None = None) -> Digest
     """Send every person their notices not yet mailed, in one e-mail, unless they were
     mailed in the last 24 hours. A notice is marked mailed in the transaction that sends
     it, so a second run (or one running at the same time) sends it no more; a refused
-    e-mail leaves it for the next run."""
+    e-mail leaves it for the next run. Whoever turned the e-mail off is skipped and their
+    notices stay unmailed (they read them in the platform)."""
     site_url = (site_url if site_url is not None else _site_url()).rstrip("/")
     run = DigestRun()
     pending = list(
@@ -419,16 +464,25 @@ def notice_digests_send(*, now: datetime, site_url: str | None = None) -> Digest
         .filter(last__gt=now - MAIL_INTERVAL)
         .values_list("person_id", flat=True)
     )
+    stopped = set(
+        NoticeSetting.objects.filter(user_id__in=list(by_person), email=False).values_list(
+            "user_id", flat=True
+        )
+    )
     with translation.override(settings.LANGUAGE_CODE):
         for person_id, notices in by_person.items():
             person = notices[0].person
             if not person.email:
                 run.without_address += 1
                 continue
+            if person_id in stopped:
+                run.turned_off += 1
+                continue
             if person_id in recently:
                 run.held_back += 1
                 continue
-            subject, body = digest_text(notice_views(notices), site_url=site_url)
+            stop_url = site_url + reverse("council_notices_stop", args=[stop_token(person_id)])
+            subject, body = digest_text(notice_views(notices), site_url=site_url, stop_url=stop_url)
             ids = [notice.pk for notice in notices]
             try:
                 with transaction.atomic():

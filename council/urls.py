@@ -39,6 +39,12 @@ urlpatterns = [
     ),
     path("raad/nieuws/", notice_views.notices_page, name="council_notices"),
     path("raad/nieuws/gelezen/", notice_views.notices_read, name="council_notices_read"),
+    path("raad/nieuws/email/", notice_views.notices_email, name="council_notices_email"),
+    path(
+        "raad/nieuws/stoppen/<str:token>/",
+        notice_views.notices_stop,
+        name="council_notices_stop",
+    ),
     path("raad/verslag/schema.json", report_views.report_schema, name="council_report_schema"),
     path("werkruimte/raad/verslagen/", report_views.reports, name="council_reports"),
     path("werkruimte/raad/", workspace_views.answers_list, name="council_answers"),

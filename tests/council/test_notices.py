@@ -4,19 +4,20 @@ and a notice names no other resident."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import timedelta
 from html import unescape
 from io import StringIO
 
 import pytest
-from django.core import mail
+from django.core import mail, signing
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
 from council import notices, services
-from council.models import Notice
+from council.models import Notice, NoticeSetting
 from deliberation.drafts.models import Amendment, Draft, Support, Version
 from deliberation.models import Idea, Participant
 from samenspel.models import Role, User
@@ -305,3 +306,109 @@ def test_nobody_marks_or_reads_someone_elses_notices(committed):
     assert "Voorstel over bomen" not in page(client)
     assert "Nieuws over uw voorstellen" not in page(client, "/")
     assert Client().get("/raad/nieuws/").status_code == 302
+
+
+STOP_LINK = re.compile(r"https://samenspel\.diemen\.nl(/raad/nieuws/stoppen/[^/\s]+/)")
+
+
+def test_a_resident_who_turned_the_email_off_gets_none_while_another_does(committed):
+    setup = council_setup()
+    answer_proposal(committed, setup, setup.proposals[0])
+    other = next(
+        person
+        for person in User.objects.filter(council_notices__isnull=False).distinct()
+        if person.pk != setup.resident.pk and person.email
+    )
+    notices.notice_email_set(person=setup.resident, email=False, now=timezone.now())
+    send()
+    assert all(message.to != [setup.resident.email] for message in mail.outbox)
+    assert any(message.to == [other.email] for message in mail.outbox)
+    # Still in the platform, and not marked mailed: turning it on again mails it.
+    assert "Voorstel over bomen 1" in page(logged_in(setup.resident))
+    assert Notice.objects.filter(person=setup.resident, emailed_at__isnull=True).exists()
+    notices.notice_email_set(person=setup.resident, email=True, now=timezone.now())
+    send()
+    assert [m for m in mail.outbox if m.to == [setup.resident.email]]
+
+
+def logged_in(person: User) -> Client:
+    client = Client()
+    client.force_login(person)
+    return client
+
+
+def test_every_email_says_how_to_stop_and_its_link_stops_it_without_logging_in(committed):
+    setup = council_setup()
+    answer_proposal(committed, setup, setup.proposals[0])
+    send()
+    body = next(m.body for m in mail.outbox if m.to == [setup.resident.email])
+    assert "Wilt u deze e-mails niet meer? Zet ze uit op" in body
+    assert "https://samenspel.diemen.nl/raad/nieuws/#email" in body
+    found = STOP_LINK.search(body)
+    assert found is not None
+    stranger = Client(enforce_csrf_checks=True)
+    shown = stranger.get(found.group(1))
+    assert shown.status_code == 200
+    text = unescape(shown.content.decode())
+    assert "Stop deze e-mails" in text
+    assert notices.notice_email_wanted(setup.resident)  # a GET (a mail scanner) changes nothing
+    token = shown.cookies["csrftoken"].value
+    stopped = stranger.post(found.group(1), {"csrfmiddlewaretoken": token})
+    assert stopped.status_code == 200
+    text = unescape(stopped.content.decode())
+    assert "U krijgt geen e-mails meer" in text
+    assert 'href="/raad/nieuws/#email"' in text
+    assert not notices.notice_email_wanted(setup.resident)
+    # Without the CSRF token a POST changes nothing.
+    notices.notice_email_set(person=setup.resident, email=True, now=timezone.now())
+    assert Client(enforce_csrf_checks=True).post(found.group(1)).status_code == 403
+    assert notices.notice_email_wanted(setup.resident)
+
+
+def test_a_tampered_stop_link_gives_a_dutch_page_and_changes_nothing(committed):
+    setup = council_setup()
+    token = notices.stop_token(setup.resident.pk)
+    other = UserFactory(roles=[Role.RESIDENT])
+    # Another person's payload under this token's signature, another app's salt, a cut.
+    forged = notices.stop_token(other.pk).split(":")[0] + ":" + token.split(":", 1)[1]
+    salted = signing.dumps({"user": setup.resident.pk}, salt="samenspel.other")
+    for bad in (forged, salted, token[:-2] + "xx", "onzin"):
+        for response in (
+            Client().get(f"/raad/nieuws/stoppen/{bad}/"),
+            Client().post(f"/raad/nieuws/stoppen/{bad}/"),
+        ):
+            assert response.status_code == 400
+            assert "Deze link werkt niet." in unescape(response.content.decode())
+    assert notices.notice_email_wanted(setup.resident)
+    assert notices.notice_email_wanted(other)
+
+
+def test_the_resident_turns_the_email_off_and_on_again_on_the_news_page(committed):
+    setup = council_setup()
+    client = logged_in(setup.resident)
+    news = page(client)
+    assert "E-mail mij als de raad iets doet met mijn voorstellen" in news
+    assert 'name="email" aria-describedby="id_email-help" checked' in news
+    response = client.post("/raad/nieuws/email/", {}, follow=True)
+    text = unescape(response.content.decode())
+    assert "Opgeslagen: u krijgt geen e-mail meer." in text
+    assert 'name="email" aria-describedby="id_email-help">' in text
+    assert not notices.notice_email_wanted(setup.resident)
+    response = client.post("/raad/nieuws/email/", {"email": "on"}, follow=True)
+    text = unescape(response.content.decode())
+    assert "Opgeslagen: u krijgt een e-mail als er nieuws is." in text
+    assert 'aria-describedby="id_email-help" checked' in text
+    assert notices.notice_email_wanted(setup.resident)
+
+
+def test_staff_and_anonymous_users_cannot_change_someone_elses_choice(committed):
+    setup = council_setup()
+    anonymous = Client().post("/raad/nieuws/email/", {"user": setup.resident.pk})
+    assert anonymous.status_code == 302
+    assert not NoticeSetting.objects.filter(user=setup.resident).exists()
+    staff = logged_in(setup.griffie)
+    staff.post("/raad/nieuws/email/", {"user": setup.resident.pk, "person": setup.resident.pk})
+    assert notices.notice_email_wanted(setup.resident)
+    # The staff member changed only their own choice.
+    assert not notices.notice_email_wanted(setup.griffie)
+    assert list(NoticeSetting.objects.values_list("user_id", flat=True)) == [setup.griffie.pk]

@@ -1,5 +1,6 @@
 """A resident reads the council's news on their proposals in a real browser: on the home page
-and on /raad/nieuws/, by keyboard, axe-clean at 360 and 1280 px, and marks it read."""
+and on /raad/nieuws/, by keyboard, axe-clean at 360 and 1280 px, marks it read, and turns
+the e-mail off and on again."""
 
 import re
 
@@ -65,6 +66,23 @@ def test_a_resident_reads_the_news_on_their_proposals_and_marks_it_read(
     expect(phone.get_by_role("button", name=MARK_ONE)).to_have_count(0)
     assert_accessible(phone)
 
+    # The e-mail can be turned off and on again, by keyboard.
+    choice = phone.get_by_role("checkbox", name="E-mail mij als de raad iets doet")
+    expect(choice).to_be_checked()
+    choice.focus()
+    phone.keyboard.press("Space")
+    phone.keyboard.press("Tab")
+    expect(phone.get_by_role("button", name="Keuze opslaan")).to_be_focused()
+    phone.keyboard.press("Enter")
+    expect(phone.get_by_role("status")).to_contain_text("u krijgt geen e-mail meer")
+    expect(choice).not_to_be_checked()
+    assert_accessible(phone)
+    assert_fits_phone(phone)
+    choice.check()
+    phone.get_by_role("button", name="Keuze opslaan").click()
+    expect(phone.get_by_role("status")).to_contain_text("u krijgt een e-mail als er nieuws is")
+    expect(choice).to_be_checked()
+
     # Each notice links to the public answer, at the proposal or amendment.
     link = phone.get_by_role("link", name="Lees het antwoord op").first
     href = link.get_attribute("href") or ""
@@ -81,5 +99,6 @@ def test_the_news_page_reads_well_on_a_laptop(browser, demo_server: DemoServer):
     assert_accessible(page)
     page.goto(demo_server.url + "/raad/nieuws/")
     expect(page.get_by_role("button", name=MARK_ONE).first).to_be_visible()
+    expect(page.get_by_role("checkbox", name="E-mail mij als de raad iets doet")).to_be_visible()
     assert_accessible(page)
     page.context.close()
