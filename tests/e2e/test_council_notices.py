@@ -20,12 +20,14 @@ MARK_ONE = re.compile(r"^Op gelezen zetten: ")
 
 def resident_with_news(server: DemoServer) -> str:
     """The demo's resident with the most notices (the griffie answered their proposals and
-    amendments when the demo was seeded); no other test is handed them."""
+    amendments when the demo was seeded) who has not chosen about the e-mail yet; no other
+    test is handed them."""
     output = server.manage(
         "shell",
         "-c",
         "from django.db.models import Count; from council.models import Notice; "
-        "print(Notice.objects.filter(read_at__isnull=True).values('person__username')"
+        "print(Notice.objects.filter(read_at__isnull=True, "
+        "person__council_notice_setting__isnull=True).values('person__username')"
         ".annotate(n=Count('id')).order_by('-n', 'person__username')[0]['person__username'])",
     )
     username = output.strip().splitlines()[-1]
@@ -91,14 +93,35 @@ def test_a_resident_reads_the_news_on_their_proposals_and_marks_it_read(
     expect(phone.locator(f"[id='{href.split('#')[1]}']")).to_be_visible()
 
 
+def stop_link(server: DemoServer, username: str) -> str:
+    """The one-click stop path the daily e-mail gives ``username``."""
+    output = server.manage(
+        "shell",
+        "-c",
+        "from django.urls import reverse; from council.notices import stop_token; "
+        "from samenspel.models import User; "
+        f"print(reverse('council_notices_stop', args=[stop_token(User.objects.get(username="
+        f"'{username}').pk)]))",
+    )
+    return output.strip().splitlines()[-1]
+
+
 def test_the_news_page_reads_well_on_a_laptop(browser, demo_server: DemoServer):
     page = new_page(browser, 1280)
     username = resident_with_news(demo_server)
+    # The e-mail's stop link, opened without logging in: one button, then a confirmation.
+    page.goto(demo_server.url + stop_link(demo_server, username))
+    assert_accessible(page)
+    page.get_by_role("button", name="Stop deze e-mails").click()
+    expect(page.get_by_role("status")).to_contain_text("U krijgt geen e-mails meer")
+    assert_accessible(page)
     login_code(page, demo_server, demo_server.fresh_code({"username": username})["code"])
     expect(page.get_by_role("region", name="Nieuws over uw voorstellen")).to_be_visible()
     assert_accessible(page)
     page.goto(demo_server.url + "/raad/nieuws/")
     expect(page.get_by_role("button", name=MARK_ONE).first).to_be_visible()
-    expect(page.get_by_role("checkbox", name="E-mail mij als de raad iets doet")).to_be_visible()
+    expect(
+        page.get_by_role("checkbox", name="E-mail mij als de raad iets doet")
+    ).not_to_be_checked()
     assert_accessible(page)
     page.context.close()
