@@ -320,7 +320,7 @@ def test_a_resident_who_turned_the_email_off_gets_none_while_another_does(commit
         if person.pk != setup.resident.pk and person.email
     )
     notices.notice_email_set(person=setup.resident, email=False, now=timezone.now())
-    send()
+    assert "1 people who turned the e-mail off" in send()
     assert all(message.to != [setup.resident.email] for message in mail.outbox)
     assert any(message.to == [other.email] for message in mail.outbox)
     # Still in the platform, and not marked mailed: turning it on again mails it.

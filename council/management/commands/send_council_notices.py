@@ -30,5 +30,6 @@ class Command(BaseCommand):
             f"sent {run.sent} e-mails ({run.notices} notices); "
             f"held back {run.held_back} people mailed in the last 24 hours; "
             f"{run.without_address} people without an e-mail address; "
+            f"{run.turned_off} people who turned the e-mail off; "
             f"{run.failed} failed (tried again next run)"
         )
