@@ -30,14 +30,22 @@ def make_open_poll():
     return poll, manager, people
 
 
-async def turnout_frame(socket):
+async def past_the_opening(socket):
     """The next frame past the poll's opening: its push leaves after the commit, on its own
-    time, and may reach a socket that joined just after ``poll_open`` returned."""
+    time, and may reach a socket that joined just after ``poll_open`` returned, before or
+    after the socket's snapshot."""
     event = await receive_json(socket)
     while event.get("type") == "poll.opened":
         assert set(event["data"]) == {"poll", "title", "method"}
         event = await receive_json(socket)
     return event
+
+
+async def snapshot_frame(socket):
+    """The socket's snapshot, past the opening's push if that came first."""
+    snapshot = await past_the_opening(socket)
+    assert snapshot["kind"] == "snapshot", snapshot
+    return snapshot
 
 
 async def test_turnout_is_live_and_result_arrives_only_at_closing():
@@ -47,14 +55,14 @@ async def test_turnout_is_live_and_result_arrives_only_at_closing():
         connected(f"/ws/polls/{poll.pk}/", user=manager) as hall,
     ):
         for socket in (phone, hall):
-            snapshot = await receive_json(socket)
+            snapshot = await snapshot_frame(socket)
             assert snapshot == {
                 "kind": "snapshot",
                 "data": {"poll": poll.pk, "status": "open", "voted": 0, "eligible": 3},
             }
         await sync_to_async(services.ballot_cast)(poll=poll, participant=anna, choice=["2", "1"])
         for socket in (phone, hall):
-            event = await turnout_frame(socket)
+            event = await past_the_opening(socket)
             assert event == {
                 "kind": "event",
                 "type": "turnout.changed",
@@ -81,9 +89,9 @@ async def test_turnout_is_live_and_result_arrives_only_at_closing():
 async def test_turnout_frames_carry_no_ballot_content():
     poll, _manager, (anna, *_rest) = await sync_to_async(make_open_poll)()
     async with connected(f"/ws/polls/{poll.pk}/", user=anna) as phone:
-        await receive_json(phone)
+        await snapshot_frame(phone)
         await sync_to_async(services.ballot_cast)(poll=poll, participant=anna, choice=["3"])
-        event = await turnout_frame(phone)
+        event = await past_the_opening(phone)
         assert event["type"] == "turnout.changed"
         assert set(event["data"]) == {"poll", "voted", "eligible"}
 
@@ -109,14 +117,14 @@ async def test_strangers_unknown_polls_and_anonymous_sockets_are_refused():
 async def test_the_channel_is_read_only():
     poll, _manager, (anna, *_rest) = await sync_to_async(make_open_poll)()
     async with connected(f"/ws/polls/{poll.pk}/", user=anna) as phone:
-        await receive_json(phone)
+        await snapshot_frame(phone)
         await phone.send_to(text_data='{"type": "ballot"}')
-        reply = await receive_json(phone)
+        reply = await past_the_opening(phone)
         assert reply["code"] == "read_only"
 
 
 async def test_a_poll_that_shows_turnout_only_at_closing_tells_no_count_while_open(client):
-    """"Opkomst live tonen" off: neither the channel nor the read API says how many voted
+    """ "Opkomst live tonen" off: neither the channel nor the read API says how many voted
     until the poll closes; then both do."""
     poll, manager, (anna, bram, _cees) = await sync_to_async(make_open_poll)()
     await sync_to_async(type(poll).objects.filter(pk=poll.pk).update)(live_turnout=False)
@@ -125,7 +133,7 @@ async def test_a_poll_that_shows_turnout_only_at_closing_tells_no_count_while_op
     poll = await sync_to_async(type(poll).objects.get)(pk=poll.pk)
     await sync_to_async(services.ballot_cast)(poll=poll, participant=bram, choice=["1"])
     async with connected(f"/ws/polls/{poll.pk}/", user=anna) as phone:
-        snapshot = await receive_json(phone)
+        snapshot = await snapshot_frame(phone)
         assert snapshot["data"]["voted"] is None and snapshot["data"]["eligible"] == 3
         assert await phone.receive_nothing(0.6), "no turnout pushed"
     listed = await sync_to_async(client.get)(f"/api/v1/polls/{poll.pk}/")
