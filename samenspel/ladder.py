@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -35,6 +36,18 @@ LADDER_EXPLAINED = {
 
 # Who offers a nota or a poll when staff name nobody: the municipality's executive.
 EXECUTIVE = "College van burgemeester en wethouders"
+COMMISSIONED_BY_MAX_LENGTH = 200  # as the columns hold
+
+
+def frame_errors(*, commissioned_by: str, ladder: str) -> dict[str, list[str]]:
+    """What is wrong with who commissioned a nota or a poll and how much say residents have,
+    per form field (the services of both check it the same way)."""
+    errors: dict[str, list[str]] = {}
+    if len(commissioned_by.strip()) > COMMISSIONED_BY_MAX_LENGTH:
+        errors["commissioned_by"] = [gettext("De opdrachtgever is hoogstens 200 tekens lang.")]
+    if ladder not in Ladder.values:
+        errors["ladder"] = [gettext("Kies hoeveel zeggenschap inwoners hebben.")]
+    return errors
 
 
 def ladder_rungs(chosen: str) -> list[dict[str, Any]]:

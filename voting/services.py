@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samenspel.ladder import Ladder
+from samenspel.ladder import frame_errors
 from samenspel.live.broadcast import broadcast
 from samenspel.live.coalesce import Coalesced
 from samenspel.models import Neighbourhood, User
@@ -57,7 +57,6 @@ YES_NO_ANSWERS = methods.YES_NO_ANSWERS
 YES_NO_POINTS = methods.YES_NO_POINTS
 # The frame of a poll's participation report, as long as the columns hold.
 LIMITS_MAX_LENGTH = 2000
-COMMISSIONED_BY_MAX_LENGTH = 200
 
 
 class VotingError(Exception):
@@ -747,13 +746,9 @@ def poll_setup_errors(
 
 def _frame_errors(*, limits: str, commissioned_by: str, ladder: str) -> dict[str, list[str]]:
     """What is wrong with the frame of the poll's participation report, per form field."""
-    errors: dict[str, list[str]] = {}
+    errors = frame_errors(commissioned_by=commissioned_by, ladder=ladder)
     if len(limits.strip()) > LIMITS_MAX_LENGTH:
         errors["limits"] = [_("De kaders zijn hoogstens 2000 tekens lang.")]
-    if len(commissioned_by.strip()) > COMMISSIONED_BY_MAX_LENGTH:
-        errors["commissioned_by"] = [_("De opdrachtgever is hoogstens 200 tekens lang.")]
-    if ladder not in Ladder.values:
-        errors["ladder"] = [_("Kies hoeveel zeggenschap inwoners hebben.")]
     return errors
 
 

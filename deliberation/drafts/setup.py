@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from samenspel import services as core_services
-from samenspel.ladder import Ladder
+from samenspel.ladder import frame_errors
 from samenspel.models import Role, RoleGrant, User
 
 from . import rules
@@ -25,7 +25,6 @@ from .services import draft_create
 
 EDITOR = str(Role.EDITOR)
 MAX_TITLE = 200
-MAX_COMMISSIONED_BY = 200
 
 
 def _require(allowed: bool, message: str) -> None:
@@ -87,15 +86,11 @@ def draft_details_change(
     participation report: who asked for the nota and how much say residents have."""
     _require(rules.can_manage(by, draft), _("Alleen de redacteuren van deze nota mogen dit."))
     title = _clean_title(title)
-    commissioned_by = commissioned_by.strip()
-    if len(commissioned_by) > MAX_COMMISSIONED_BY:
-        raise ValidationError(
-            {"commissioned_by": _("De opdrachtgever is hoogstens 200 tekens lang.")}
-        )
-    if ladder not in Ladder.values:
-        raise ValidationError({"ladder": _("Kies hoeveel zeggenschap inwoners hebben.")})
+    errors = frame_errors(commissioned_by=commissioned_by, ladder=ladder)
+    if errors:
+        raise ValidationError(errors)
     draft.title, draft.summary = title, summary.strip()
-    draft.commissioned_by, draft.ladder = commissioned_by, ladder
+    draft.commissioned_by, draft.ladder = commissioned_by.strip(), ladder
     draft.save(update_fields=["title", "summary", "commissioned_by", "ladder"])
 
 

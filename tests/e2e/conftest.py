@@ -307,9 +307,12 @@ def _copy_of_the_demo(tmp_path_factory: pytest.TempPathFactory, work: Path) -> s
     return f"{server}/{name}"
 
 
-@pytest.fixture(scope="session")
-def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
-    work = tmp_path_factory.mktemp("e2e")
+@contextlib.contextmanager
+def serving_a_copy_of_the_demo(
+    tmp_path_factory: pytest.TempPathFactory, name: str = "e2e"
+) -> Iterator[DemoServer]:
+    """A Daphne server of its own on a copy of the seeded demo, stopped at the end."""
+    work = tmp_path_factory.mktemp(name)
     port = free_port()
     env = _server_env(_copy_of_the_demo(tmp_path_factory, work))
     server = DemoServer(f"http://127.0.0.1:{port}", env, work)
@@ -331,6 +334,12 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
             # keeps the process from exiting. Stopped hard, so no server outlives the run.
             process.kill()
             process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
+    with serving_a_copy_of_the_demo(tmp_path_factory) as server:
+        yield server
 
 
 @pytest.fixture(scope="package")

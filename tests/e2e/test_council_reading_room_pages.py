@@ -6,25 +6,14 @@ report there; both pages are axe-clean at 1280 and 360 px and nothing scrolls si
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, expect
 
 from council.selectors import ROOM_PAGE_SIZE
-from tests.e2e.conftest import (
-    ROOT,
-    DemoServer,
-    _copy_of_the_demo,
-    _server_env,
-    free_port,
-    login_staff,
-    new_page,
-)
+from tests.e2e.conftest import DemoServer, login_staff, new_page, serving_a_copy_of_the_demo
 from tests.e2e.test_council import check_page
-from tests.multiprocess import start_daphne, wait_for_port
 
 MORE_SUMMITS = f"""
 from datetime import date, timedelta
@@ -41,28 +30,9 @@ for number in range({ROOM_PAGE_SIZE}):
 @pytest.fixture(scope="module")
 def long_room(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
     """The demo with a page's worth of older summits more, on a server of its own."""
-    work = tmp_path_factory.mktemp("e2e-room-pages")
-    env = _server_env(_copy_of_the_demo(tmp_path_factory, work))
-    subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", MORE_SUMMITS],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=120,
-        capture_output=True,
-    )
-    port = free_port()
-    process = start_daphne(port, env, work / "daphne.log")
-    try:
-        wait_for_port(process, port, 60)
-        yield DemoServer(f"http://127.0.0.1:{port}", env, work)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+    with serving_a_copy_of_the_demo(tmp_path_factory, "e2e-room-pages") as server:
+        server.manage("shell", "-c", MORE_SUMMITS)
+        yield server
 
 
 def test_a_council_member_pages_through_the_room_by_keyboard(
