@@ -43,6 +43,19 @@ def _own_redis_database_per_worker() -> None:
 _own_redis_database_per_worker()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _demo_server_seeded_early(request, tmp_path_factory):
+    """A run with browser tests starts seeding their demo at its first test, in the
+    background (tests/e2e/conftest.py)."""
+    if not any("demo_server" in item.fixturenames for item in request.session.items):
+        yield
+        return
+    from tests.e2e.conftest import seeding_the_demo_early
+
+    with seeding_the_demo_early(tmp_path_factory):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     """Tests hash many passwords; MD5 is fine for throwaway test users."""

@@ -17,6 +17,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import urllib.request
 import uuid
 from collections.abc import Callable, Generator, Iterator
@@ -291,14 +292,9 @@ def _seed_demo(work: Path) -> str:
     return env["DATABASE_URL"]
 
 
-def _copy_of_the_demo(tmp_path_factory: pytest.TempPathFactory, work: Path) -> str:
-    """A database of this worker's own holding the seeded demo; its address.
-
-    The demo is seeded once per run of the suite on a stack, by the first worker that needs
-    it (the others wait for it), and each worker gets a copy: seeding took 30-70 s of two
-    cores per worker, a copy takes a second. On SQLite the copy is the file; on PostgreSQL
-    a database made with the seeded one as its template.
-    """
+def _seeded_demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The run's seeded demo: its directory and its database's address, seeded by the first
+    worker that asks while the others wait."""
     base = tmp_path_factory.getbasetemp()
     if os.environ.get("PYTEST_XDIST_WORKER"):
         base = base.parent  # the run's directory, shared by its workers
@@ -309,7 +305,37 @@ def _copy_of_the_demo(tmp_path_factory: pytest.TempPathFactory, work: Path) -> s
         if not ready.exists():
             seeded.mkdir(exist_ok=True)
             ready.write_text(_seed_demo(seeded), encoding="utf-8")
-        template = ready.read_text(encoding="utf-8")
+        return seeded, ready.read_text(encoding="utf-8")
+
+
+@contextlib.contextmanager
+def seeding_the_demo_early(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Seed the run's demo in the background while the first tests run, and wait for it at
+    the end. Seeding takes 10-40 s of a worker's time; asked for only when the first browser
+    test needs its server, it held up that worker, and the other worker waited on it too. A
+    failure here is left for that first browser test to meet again, with its own report."""
+
+    def seed() -> None:
+        with contextlib.suppress(Exception):
+            _seeded_demo(tmp_path_factory)
+
+    worker = threading.Thread(target=seed, name="seeding the demo", daemon=True)
+    worker.start()
+    try:
+        yield
+    finally:
+        worker.join()
+
+
+def _copy_of_the_demo(tmp_path_factory: pytest.TempPathFactory, work: Path) -> str:
+    """A database of this worker's own holding the seeded demo; its address.
+
+    The demo is seeded once per run of the suite on a stack, by the first worker that needs
+    it (the others wait for it), and each worker gets a copy: seeding took 30-70 s of two
+    cores per worker, a copy takes a second. On SQLite the copy is the file; on PostgreSQL
+    a database made with the seeded one as its template.
+    """
+    seeded, template = _seeded_demo(tmp_path_factory)
     for name in ("logins.txt", "codes.csv"):
         shutil.copyfile(seeded / name, work / name)
     if template.startswith("sqlite:"):
