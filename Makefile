@@ -7,10 +7,14 @@ PY := $(VENV)/bin/python
 
 .PHONY: demo test install frontend messages serve lint clean
 
+# The Python packages and the frontend build are made side by side (neither needs the other).
+MAKEFLAGS += --jobs=2
+
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e ".[dev]"
+	$(VENV)/bin/pip install --quiet --no-compile -e ".[dev]"
+	$(PY) -m compileall -qq -j 0 $(VENV)/lib  # on every core: pip compiles one file at a time
 	touch $@
 
 install: $(VENV)/.installed
