@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from samenspel import ladder
+from samenspel.ladder import COMMISSIONED_BY_MAX_LENGTH
 from samenspel.models import ModerationAct
 from samenspel.reports import ContentReport
 
@@ -53,7 +54,9 @@ class Summit(models.Model):
     place = models.CharField(_("plaats"), max_length=200, blank=True)
     question = models.TextField(_("vraag"), blank=True)
     limits = models.TextField(_("kaders"), blank=True)
-    commissioned_by = models.CharField(_("opdrachtgever"), max_length=200, blank=True)
+    commissioned_by = models.CharField(
+        _("opdrachtgever"), max_length=COMMISSIONED_BY_MAX_LENGTH, blank=True
+    )
     # The outcome page (proposals, their trail and the vote) is public from this moment.
     outcome_published_at = models.DateTimeField(_("uitkomst gepubliceerd"), null=True, blank=True)
     ladder = models.CharField(

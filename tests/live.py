@@ -68,3 +68,21 @@ async def closed_with(socket: WebsocketCommunicator, timeout: float = 3) -> int:
     message = await socket.receive_output(timeout)
     assert message["type"] == "websocket.close", message
     return int(message.get("code", 1000))
+
+
+async def past_the_opening(socket: WebsocketCommunicator) -> dict[str, Any]:
+    """The next frame past a poll's opening: its push leaves after the commit, on its own
+    time, and may reach a socket that joined just after ``poll_open`` returned, before or
+    after the socket's snapshot."""
+    event = await receive_json(socket)
+    while event.get("type") == "poll.opened":
+        assert set(event["data"]) == {"poll", "title", "method"}
+        event = await receive_json(socket)
+    return event
+
+
+async def snapshot_frame(socket: WebsocketCommunicator) -> dict[str, Any]:
+    """The socket's snapshot, past the opening's push if that came first."""
+    snapshot = await past_the_opening(socket)
+    assert snapshot["kind"] == "snapshot", snapshot
+    return snapshot

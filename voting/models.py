@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from samenspel.ladder import Ladder
+from samenspel.ladder import COMMISSIONED_BY_MAX_LENGTH, Ladder
 
 from . import methods
 
@@ -133,7 +133,9 @@ class Poll(models.Model):
     closed_at = models.DateTimeField(_("gesloten"), null=True, blank=True)
     # The frame of the participation report (the question is the title and description).
     limits = models.TextField(_("kaders"), blank=True)
-    commissioned_by = models.CharField(_("opdrachtgever"), max_length=200, blank=True)
+    commissioned_by = models.CharField(
+        _("opdrachtgever"), max_length=COMMISSIONED_BY_MAX_LENGTH, blank=True
+    )
     ladder = models.CharField(
         _("zeggenschap"), max_length=12, choices=Ladder.choices, default=Ladder.CONSULT
     )

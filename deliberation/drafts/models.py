@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from samenspel.ladder import Ladder
+from samenspel.ladder import COMMISSIONED_BY_MAX_LENGTH, Ladder
 from samenspel.models import ModerationAct
 from samenspel.reports import ContentReport
 
@@ -42,7 +42,9 @@ class Draft(models.Model):
         help_text=_("Zo niet, dan staan inwoners op de pagina als 'Inwoner 1', 'Inwoner 2'."),
     )
     # The frame of the participation report. No one named: the executive offers a nota.
-    commissioned_by = models.CharField(_("opdrachtgever"), max_length=200, blank=True)
+    commissioned_by = models.CharField(
+        _("opdrachtgever"), max_length=COMMISSIONED_BY_MAX_LENGTH, blank=True
+    )
     ladder = models.CharField(
         _("zeggenschap"), max_length=12, choices=Ladder.choices, default=Ladder.ADVISE
     )

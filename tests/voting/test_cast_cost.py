@@ -16,8 +16,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import UserFactory
-from tests.live import connected
-from tests.voting.test_consumer import past_the_opening, snapshot_frame
+from tests.live import connected, past_the_opening, snapshot_frame
 from voting import services
 from voting.models import Eligibility, Method, PendingBallot
 

@@ -5,7 +5,7 @@ from asgiref.sync import sync_to_async
 
 from samenspel.models import Role
 from tests.factories import UserFactory
-from tests.live import closed_with, connected, receive_json
+from tests.live import closed_with, connected, past_the_opening, receive_json, snapshot_frame
 from voting import services
 from voting.models import Method
 
@@ -28,24 +28,6 @@ def make_open_poll():
     )
     services.poll_open(poll=poll, by=manager)
     return poll, manager, people
-
-
-async def past_the_opening(socket):
-    """The next frame past the poll's opening: its push leaves after the commit, on its own
-    time, and may reach a socket that joined just after ``poll_open`` returned, before or
-    after the socket's snapshot."""
-    event = await receive_json(socket)
-    while event.get("type") == "poll.opened":
-        assert set(event["data"]) == {"poll", "title", "method"}
-        event = await receive_json(socket)
-    return event
-
-
-async def snapshot_frame(socket):
-    """The socket's snapshot, past the opening's push if that came first."""
-    snapshot = await past_the_opening(socket)
-    assert snapshot["kind"] == "snapshot", snapshot
-    return snapshot
 
 
 async def test_turnout_is_live_and_result_arrives_only_at_closing():
